@@ -1,0 +1,32 @@
+//! Roleswitch core: the environment list, its validation, and everything the
+//! extension computes about it (switch requests, console identity, banners,
+//! storage layout). Pure Rust, no browser APIs; the wasm facade in `wasm.rs`
+//! is the only code that talks to JavaScript.
+//!
+//! ```
+//! use roleswitch::{validate_environment, EnvironmentInput};
+//!
+//! let input = EnvironmentInput {
+//!     account_id: Some("1111-2222-3333".into()),
+//!     display_name: Some("test".into()),
+//!     color: Some("green".into()),
+//!     ..Default::default()
+//! };
+//! let env = validate_environment(&input, "env-1").unwrap();
+//! assert_eq!(env.account_id, "111122223333");
+//! assert_eq!(env.role_name, "OrganizationAccountAccessRole");
+//! assert_eq!(env.color, "#b7ca9d");
+//! ```
+
+mod model;
+mod validate;
+
+pub use model::{
+    example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,
+    EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
+};
+pub use validate::{
+    check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,
+    validate_environment, EntryError, Field, FieldError, RoleRef, AWS_COLORS, MAX_DISPLAY_NAME,
+    MAX_GROUP, MAX_ROLE_PATH_AND_NAME,
+};

@@ -1,0 +1,213 @@
+//! The environment list: what is stored, exported and shown.
+//!
+//! Values of these types are always valid: they are made by
+//! [`crate::validate`] from loose [`EnvironmentInput`]s, never by hand from
+//! user data.
+
+use serde::{Deserialize, Serialize};
+
+/// The role most AWS Organizations member accounts are reached through.
+pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
+
+/// Version of the stored and exported list document.
+pub const DOCUMENT_VERSION: u32 = 1;
+
+/// One account/role pair a user switches into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Environment {
+    /// Stable identifier, unique within a list (not shown to users).
+    pub id: String,
+    /// Twelve digits, no separators.
+    pub account_id: String,
+    /// Role name, optionally with its path (`team/Admin`), no leading slash.
+    pub role_name: String,
+    /// What the banner and the popup call this environment.
+    pub display_name: String,
+    /// `#rrggbb`, lower case.
+    pub color: String,
+    /// Region the console opens in after a switch, e.g. `eu-west-1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Production environments get the warning banner.
+    #[serde(default)]
+    pub production: bool,
+    /// Free-form group, e.g. an organizational unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The account this environment is switched into from, like `source_profile`
+    /// in AWS CLI config. `None`: from wherever the user is signed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<BaseAccount>,
+}
+
+/// The account (and optionally role) a user is signed in to before switching.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BaseAccount {
+    /// Twelve digits; `None` when only the alias is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The account alias the console shows, e.g. `acme-management`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// The role signed in to in the base account, when it is a role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<String>,
+}
+
+impl Environment {
+    /// The account ID as the console shows it: `1111-2222-3333`.
+    pub fn account_display(&self) -> String {
+        format_account_id(&self.account_id)
+    }
+
+    /// The role's name without its path (what an assumed-role ARN shows).
+    pub fn role_base_name(&self) -> &str {
+        self.role_name.rsplit('/').next().unwrap_or(&self.role_name)
+    }
+}
+
+/// Formats a 12-digit account ID as `1111-2222-3333`; other input is returned as is.
+pub fn format_account_id(id: &str) -> String {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}-{}-{}", &id[0..4], &id[4..8], &id[8..12])
+    } else {
+        id.to_string()
+    }
+}
+
+/// An environment as typed into a form or read from a file, before validation.
+///
+/// Every field is optional so that a missing field becomes a readable
+/// validation message instead of a deserialisation error.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EnvironmentInput {
+    pub id: Option<String>,
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
+    pub display_name: Option<String>,
+    pub color: Option<String>,
+    pub region: Option<String>,
+    pub production: Option<bool>,
+    pub group: Option<String>,
+    pub base: Option<BaseAccountInput>,
+}
+
+/// A base account before validation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BaseAccountInput {
+    pub account_id: Option<String>,
+    pub alias: Option<String>,
+    pub role_name: Option<String>,
+}
+
+impl From<&BaseAccount> for BaseAccountInput {
+    fn from(b: &BaseAccount) -> Self {
+        BaseAccountInput {
+            account_id: b.account_id.clone(),
+            alias: b.alias.clone(),
+            role_name: b.role_name.clone(),
+        }
+    }
+}
+
+impl From<&Environment> for EnvironmentInput {
+    fn from(env: &Environment) -> Self {
+        EnvironmentInput {
+            id: Some(env.id.clone()),
+            account_id: Some(env.account_id.clone()),
+            role_name: Some(env.role_name.clone()),
+            display_name: Some(env.display_name.clone()),
+            color: Some(env.color.clone()),
+            region: env.region.clone(),
+            production: Some(env.production),
+            group: env.group.clone(),
+            base: env.base.as_ref().map(BaseAccountInput::from),
+        }
+    }
+}
+
+/// The whole list, as stored and as exported in the extension's own JSON format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Document {
+    pub version: u32,
+    pub environments: Vec<Environment>,
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Document {
+            version: DOCUMENT_VERSION,
+            environments: Vec::new(),
+        }
+    }
+}
+
+/// The example list offered on first run: the usual AWS Organizations layout.
+pub fn example_environments() -> Vec<Environment> {
+    vec![
+        Environment {
+            id: "example-test".into(),
+            account_id: "111122223333".into(),
+            role_name: DEFAULT_ROLE_NAME.into(),
+            display_name: "test".into(),
+            color: "#b7ca9d".into(),
+            region: None,
+            production: false,
+            group: Some("Example".into()),
+            base: None,
+        },
+        Environment {
+            id: "example-prod".into(),
+            account_id: "444455556666".into(),
+            role_name: DEFAULT_ROLE_NAME.into(),
+            display_name: "prod".into(),
+            color: "#f2b0a9".into(),
+            region: None,
+            production: true,
+            group: Some("Example".into()),
+            base: None,
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_display_groups_digits() {
+        let cases = [
+            ("111122223333", "1111-2222-3333"),
+            ("12345", "12345"),
+            ("1111222233334", "1111222233334"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(format_account_id(input), want, "input {input}");
+        }
+    }
+
+    #[test]
+    fn role_base_name_strips_path() {
+        let mut env = example_environments().remove(0);
+        env.role_name = "team/ops/Admin".into();
+        assert_eq!(env.role_base_name(), "Admin");
+    }
+
+    #[test]
+    fn document_json_is_camel_case_and_omits_empty_options() {
+        let doc = Document {
+            version: 1,
+            environments: example_environments(),
+        };
+        let json = serde_json::to_string(&doc).unwrap();
+        assert!(json.contains("\"accountId\":\"111122223333\""), "{json}");
+        assert!(!json.contains("\"region\""), "{json}");
+        let back: Document = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, doc);
+    }
+}

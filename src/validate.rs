@@ -1,0 +1,841 @@
+//! Validation of environments: every value a user types or imports passes
+//! through here before it is stored.
+//!
+//! Messages say what is wrong, with the offending value, and what to do.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    BaseAccount, BaseAccountInput, Environment, EnvironmentInput, DEFAULT_ROLE_NAME,
+};
+
+/// Longest display name the console's switch-role form accepts.
+pub const MAX_DISPLAY_NAME: usize = 64;
+/// AWS limit on role path + name together for switching in the console.
+pub const MAX_ROLE_PATH_AND_NAME: usize = 64;
+/// Longest group name.
+pub const MAX_GROUP: usize = 64;
+
+/// The colors AWS offers in its own switch-role form.
+pub const AWS_COLORS: [(&str, &str); 5] = [
+    ("red", "#f2b0a9"),
+    ("orange", "#fbc8aa"),
+    ("yellow", "#efda95"),
+    ("green", "#b7ca9d"),
+    ("blue", "#83d4e8"),
+];
+
+/// Which field of an environment a message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Field {
+    /// The 12-digit account ID.
+    AccountId,
+    /// The role name (with optional path).
+    RoleName,
+    /// The name shown in the banner and popup.
+    DisplayName,
+    /// The banner color.
+    Color,
+    /// The console region.
+    Region,
+    /// The group.
+    Group,
+    /// The identifier (only wrong in hand-edited files).
+    Id,
+    /// The base account an environment is reached from.
+    Base,
+}
+
+impl Field {
+    /// The field's name as a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::AccountId => "account ID",
+            Field::RoleName => "role name",
+            Field::DisplayName => "display name",
+            Field::Color => "color",
+            Field::Region => "region",
+            Field::Group => "group",
+            Field::Id => "id",
+            Field::Base => "base account",
+        }
+    }
+}
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn err(field: Field, message: String) -> FieldError {
+    FieldError { field, message }
+}
+
+/// Quotes a user value for a message, shortened and with control characters escaped.
+pub fn quote(value: &str) -> String {
+    let mut out = String::from("\"");
+    for (i, c) in value.chars().enumerate() {
+        if i == 40 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn trimmed(value: &Option<String>) -> &str {
+    value.as_deref().map(str::trim).unwrap_or("")
+}
+
+/// Normalises an account ID as users paste it (`1111-2222-3333`, `1111 2222 3333`)
+/// to 12 digits.
+pub fn parse_account_id(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("Enter the 12-digit account ID, e.g. 1111-2222-3333.".into());
+    }
+    let digits: String = raw.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "Account ID {} may only contain digits (and - or spaces between them).",
+            quote(raw)
+        ));
+    }
+    if digits.len() != 12 {
+        return Err(format!(
+            "Account ID {} must be 12 digits; it has {}.",
+            quote(raw),
+            digits.len()
+        ));
+    }
+    Ok(digits)
+}
+
+fn is_role_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
+}
+
+/// A role, as given: name, `path/name`, or a role ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRef {
+    /// Path and name without a leading slash, e.g. `team/Admin`.
+    pub role_name: String,
+    /// The account named by an ARN, if the input was one.
+    pub account_id: Option<String>,
+}
+
+/// Parses a role name, `path/name`, or `arn:<partition>:iam::<account>:role/<path/name>`.
+pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(format!(
+            "Enter the role to switch into, e.g. {DEFAULT_ROLE_NAME}."
+        ));
+    }
+    let (account_id, path_and_name) = if raw.starts_with("arn:") {
+        let parts: Vec<&str> = raw.splitn(6, ':').collect();
+        let ok = parts.len() == 6 && parts[2] == "iam" && parts[5].starts_with("role/");
+        if !ok {
+            return Err(format!(
+                "Role ARN {} should look like arn:aws:iam::111122223333:role/RoleName.",
+                quote(raw)
+            ));
+        }
+        let account =
+            parse_account_id(parts[4]).map_err(|e| format!("In role ARN {}: {e}", quote(raw)))?;
+        (Some(account), &parts[5]["role/".len()..])
+    } else {
+        (None, raw.strip_prefix('/').unwrap_or(raw))
+    };
+    let path_and_name = path_and_name.strip_prefix('/').unwrap_or(path_and_name);
+    let (path, name) = match path_and_name.rfind('/') {
+        Some(i) => (&path_and_name[..i], &path_and_name[i + 1..]),
+        None => ("", path_and_name),
+    };
+    if name.is_empty() {
+        return Err(format!("Role {} has no name after its path.", quote(raw)));
+    }
+    if let Some(bad) = name.chars().find(|c| !is_role_name_char(*c)) {
+        return Err(format!(
+            "Role name {} contains {}; IAM role names use only letters, digits and + = , . @ _ -.",
+            quote(name),
+            quote(&bad.to_string())
+        ));
+    }
+    if path.split('/').any(str::is_empty) && !path.is_empty() {
+        return Err(format!(
+            "Role path in {} has an empty segment (//).",
+            quote(raw)
+        ));
+    }
+    if let Some(bad) = path.chars().find(|c| !('\u{21}'..='\u{7e}').contains(c)) {
+        return Err(format!(
+            "Role path in {} contains {}; paths use printable ASCII without spaces.",
+            quote(raw),
+            quote(&bad.to_string())
+        ));
+    }
+    // AWS counts the path with its slashes: "/path/" + name.
+    let counted = if path.is_empty() {
+        name.len()
+    } else {
+        path.len() + 2 + name.len()
+    };
+    if counted > MAX_ROLE_PATH_AND_NAME {
+        return Err(format!(
+            "Role {} is {counted} characters with its path; the console can only switch into roles of at most {MAX_ROLE_PATH_AND_NAME}.",
+            quote(raw)
+        ));
+    }
+    Ok(RoleRef {
+        role_name: path_and_name.to_string(),
+        account_id,
+    })
+}
+
+/// Parses a color: `#rrggbb`, `rrggbb`, or one of AWS's names (red, orange,
+/// yellow, green, blue). Returns lower-case `#rrggbb`.
+pub fn parse_color(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    let lower = raw.to_ascii_lowercase();
+    if let Some((_, hex)) = AWS_COLORS.iter().find(|(name, _)| *name == lower) {
+        return Ok((*hex).to_string());
+    }
+    let hex = lower.strip_prefix('#').unwrap_or(&lower);
+    if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(format!("#{hex}"));
+    }
+    Err(format!(
+        "Color {} is not a color: use #rrggbb (e.g. #f2b0a9) or one of red, orange, yellow, green, blue.",
+        quote(raw)
+    ))
+}
+
+/// Parses an AWS region code such as `eu-west-1` or `us-gov-west-1`.
+pub fn parse_region(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    let parts: Vec<&str> = raw.split('-').collect();
+    let ok = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+    if ok {
+        Ok(raw.to_string())
+    } else {
+        Err(format!(
+            "Region {} is not an AWS region code; use one like eu-west-1 or us-east-1, or leave it empty.",
+            quote(raw)
+        ))
+    }
+}
+
+fn check_text(field: Field, raw: &str, max: usize) -> Result<String, String> {
+    let value = raw.trim();
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "The {} {} contains a control character ({}); remove it.",
+            field.label(),
+            quote(value),
+            c.escape_unicode()
+        ));
+    }
+    let count = value.chars().count();
+    if count > max {
+        return Err(format!(
+            "The {} {} is {count} characters long; keep it to {max}.",
+            field.label(),
+            quote(value)
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Validates one environment. `id` is used when the input carries none.
+///
+/// Returns every problem at once, one per field.
+pub fn validate_environment(
+    input: &EnvironmentInput,
+    id: &str,
+) -> Result<Environment, Vec<FieldError>> {
+    let mut errors = Vec::new();
+
+    let account = match parse_account_id(trimmed(&input.account_id)) {
+        Ok(a) => Some(a),
+        Err(m)
+            if input
+                .account_id
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty()) =>
+        {
+            // An ARN in the role field can supply the account.
+            let _ = m;
+            None
+        }
+        Err(m) => {
+            errors.push(err(Field::AccountId, m));
+            None
+        }
+    };
+    let role_raw = match trimmed(&input.role_name) {
+        "" => DEFAULT_ROLE_NAME,
+        r => r,
+    };
+    let mut account = account;
+    let role = match parse_role(role_raw) {
+        Ok(role) => {
+            match (&account, &role.account_id) {
+                (Some(a), Some(b)) if a != b => errors.push(err(
+                    Field::RoleName,
+                    format!(
+                        "Role ARN is in account {b}, but the account ID is {a}; make them agree."
+                    ),
+                )),
+                (None, Some(b)) => account = Some(b.clone()),
+                _ => {}
+            }
+            Some(role.role_name)
+        }
+        Err(m) => {
+            errors.push(err(Field::RoleName, m));
+            None
+        }
+    };
+    if account.is_none() && !errors.iter().any(|e| e.field == Field::AccountId) {
+        errors.push(err(
+            Field::AccountId,
+            "Enter the 12-digit account ID, e.g. 1111-2222-3333.".into(),
+        ));
+    }
+
+    let display_name = match check_text(
+        Field::DisplayName,
+        trimmed(&input.display_name),
+        MAX_DISPLAY_NAME,
+    ) {
+        Ok(name) if name.is_empty() => {
+            errors.push(err(
+                Field::DisplayName,
+                "Give this environment a name, e.g. prod or team-a test.".into(),
+            ));
+            None
+        }
+        Ok(name) => Some(name),
+        Err(m) => {
+            errors.push(err(Field::DisplayName, m));
+            None
+        }
+    };
+
+    let production = input.production.unwrap_or(false);
+    let color = match trimmed(&input.color) {
+        "" if production => Some(AWS_COLORS[0].1.to_string()),
+        "" => Some(AWS_COLORS[4].1.to_string()),
+        raw => match parse_color(raw) {
+            Ok(c) => Some(c),
+            Err(m) => {
+                errors.push(err(Field::Color, m));
+                None
+            }
+        },
+    };
+
+    let region = match trimmed(&input.region) {
+        "" => None,
+        raw => match parse_region(raw) {
+            Ok(r) => Some(r),
+            Err(m) => {
+                errors.push(err(Field::Region, m));
+                None
+            }
+        },
+    };
+
+    let group = match check_text(Field::Group, trimmed(&input.group), MAX_GROUP) {
+        Ok(g) if g.is_empty() => None,
+        Ok(g) => Some(g),
+        Err(m) => {
+            errors.push(err(Field::Group, m));
+            None
+        }
+    };
+
+    let base = match &input.base {
+        None => None,
+        Some(b) => match validate_base(b) {
+            Ok(base) => base,
+            Err(m) => {
+                errors.push(err(Field::Base, m));
+                None
+            }
+        },
+    };
+
+    let id = match trimmed(&input.id) {
+        "" => id.trim().to_string(),
+        given => given.to_string(),
+    };
+    if id.is_empty() || id.chars().count() > 100 || id.chars().any(char::is_control) {
+        errors.push(err(
+            Field::Id,
+            format!("Id {} must be 1 to 100 printable characters.", quote(&id)),
+        ));
+    }
+
+    match (account, role, display_name, color, errors.is_empty()) {
+        (Some(account_id), Some(role_name), Some(display_name), Some(color), true) => {
+            Ok(Environment {
+                id,
+                account_id,
+                role_name,
+                display_name,
+                color,
+                region,
+                production,
+                group,
+                base,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Validates a base account: an account ID or an alias, and optionally a role.
+/// An input with neither is no base (`Ok(None)`).
+fn validate_base(input: &BaseAccountInput) -> Result<Option<BaseAccount>, String> {
+    let account_id = match trimmed(&input.account_id) {
+        "" => None,
+        raw => Some(parse_account_id(raw).map_err(|m| format!("Base account: {m}"))?),
+    };
+    let alias = match trimmed(&input.alias) {
+        "" => None,
+        raw => {
+            // IAM account aliases: 3-63 of a-z, 0-9 and -, not starting or ending with -.
+            let ok = (3..=63).contains(&raw.len())
+                && raw
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !raw.starts_with('-')
+                && !raw.ends_with('-');
+            if !ok {
+                return Err(format!(
+                    "Base account alias {} is not an account alias: 3 to 63 lower-case letters, digits and -.",
+                    quote(raw)
+                ));
+            }
+            Some(raw.to_string())
+        }
+    };
+    let role_name = match trimmed(&input.role_name) {
+        "" => None,
+        raw => Some(
+            parse_role(raw)
+                .map_err(|m| format!("Base account: {m}"))?
+                .role_name,
+        ),
+    };
+    if account_id.is_none() && alias.is_none() {
+        return match role_name {
+            None => Ok(None),
+            Some(_) => {
+                Err("Base account: give its account ID or alias as well as the role.".into())
+            }
+        };
+    }
+    Ok(Some(BaseAccount {
+        account_id,
+        alias,
+        role_name,
+    }))
+}
+
+/// A problem with one entry of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryError {
+    /// Position in the input list, from 0.
+    pub index: usize,
+    /// The entry's display name, or its account, to name it in messages.
+    pub name: String,
+    pub field: Field,
+    pub message: String,
+}
+
+impl fmt::Display for EntryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "entry {} ({}): {}",
+            self.index + 1,
+            quote(&self.name),
+            self.message
+        )
+    }
+}
+
+/// Checks rules between entries: unique ids, and one entry per account and role.
+pub fn check_list(envs: &[Environment]) -> Vec<EntryError> {
+    let mut errors = Vec::new();
+    for (i, env) in envs.iter().enumerate() {
+        let earlier = &envs[..i];
+        if let Some(other) = earlier.iter().find(|o| o.id == env.id) {
+            errors.push(EntryError {
+                index: i,
+                name: env.display_name.clone(),
+                field: Field::Id,
+                message: format!(
+                    "Id {} is also used by {}; ids must be unique.",
+                    quote(&env.id),
+                    quote(&other.display_name)
+                ),
+            });
+        }
+        if let Some(other) = earlier.iter().find(|o| {
+            o.account_id == env.account_id && o.role_name.eq_ignore_ascii_case(&env.role_name)
+        }) {
+            errors.push(EntryError {
+                index: i,
+                name: env.display_name.clone(),
+                field: Field::AccountId,
+                message: format!(
+                    "Account {} with role {} is already in the list as {}.",
+                    env.account_display(),
+                    env.role_name,
+                    quote(&other.display_name)
+                ),
+            });
+        }
+    }
+    errors
+}
+
+/// Adds `env` to the list, or replaces the entry with the same id, checking the
+/// list rules. The list is unchanged on error.
+pub fn upsert(list: &[Environment], env: Environment) -> Result<Vec<Environment>, Vec<FieldError>> {
+    let mut next = list.to_vec();
+    match next.iter().position(|e| e.id == env.id) {
+        Some(i) => next[i] = env,
+        None => next.push(env),
+    }
+    let problems = check_list(&next);
+    if problems.is_empty() {
+        Ok(next)
+    } else {
+        Err(problems
+            .into_iter()
+            .map(|p| FieldError {
+                field: p.field,
+                message: p.message,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(account: &str, role: &str, name: &str, color: &str) -> EnvironmentInput {
+        EnvironmentInput {
+            account_id: Some(account.into()),
+            role_name: Some(role.into()),
+            display_name: Some(name.into()),
+            color: Some(color.into()),
+            ..Default::default()
+        }
+    }
+
+    fn field_errors(i: &EnvironmentInput) -> Vec<(Field, String)> {
+        match validate_environment(i, "id-1") {
+            Ok(_) => vec![],
+            Err(e) => e.into_iter().map(|e| (e.field, e.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn account_ids() {
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            ("111122223333", Ok("111122223333")),
+            ("1111-2222-3333", Ok("111122223333")),
+            (" 1111 2222 3333 ", Ok("111122223333")),
+            ("11112222333", Err("must be 12 digits; it has 11")),
+            ("1111222233334", Err("must be 12 digits; it has 13")),
+            ("", Err("Enter the 12-digit account ID")),
+            ("1111x2222333", Err("may only contain digits")),
+            ("١١١١٢٢٢٢٣٣٣٣", Err("may only contain digits")),
+            ("<script>", Err("may only contain digits")),
+        ];
+        for (raw, want) in cases {
+            match (parse_account_id(raw), want) {
+                (Ok(got), Ok(w)) => assert_eq!(&got, w),
+                (Err(got), Err(w)) => assert!(got.contains(w), "{raw}: {got}"),
+                (got, w) => panic!("{raw}: got {got:?}, want {w:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn roles() {
+        let cases: &[(&str, Result<(&str, Option<&str>), &str>)] = &[
+            (
+                "OrganizationAccountAccessRole",
+                Ok(("OrganizationAccountAccessRole", None)),
+            ),
+            ("team/ops/Admin", Ok(("team/ops/Admin", None))),
+            ("/team/Admin", Ok(("team/Admin", None))),
+            ("a+b=c,d.e@f_g-h", Ok(("a+b=c,d.e@f_g-h", None))),
+            (
+                "arn:aws:iam::111122223333:role/Dev",
+                Ok(("Dev", Some("111122223333"))),
+            ),
+            (
+                "arn:aws-us-gov:iam::111122223333:role/x/Dev",
+                Ok(("x/Dev", Some("111122223333"))),
+            ),
+            ("arn:aws:iam::123:role/Dev", Err("must be 12 digits")),
+            ("arn:aws:s3:::bucket", Err("should look like")),
+            ("Role Name", Err("contains \" \"")),
+            ("<img src=x>", Err("IAM role names use only")),
+            ("Rôle", Err("contains \"ô\"")),
+            ("team//Admin", Err("empty segment")),
+            ("team/", Err("has no name")),
+            (&"R".repeat(64), Ok((&"R".repeat(64), None))),
+            (&"R".repeat(65), Err("at most 64")),
+            // path "p" counts as "/p/": 3 + 61 = 64 is fine, 3 + 62 is not.
+            (
+                &format!("p/{}", "R".repeat(61)),
+                Ok((&format!("p/{}", "R".repeat(61)), None)),
+            ),
+            (&format!("p/{}", "R".repeat(62)), Err("65 characters")),
+        ];
+        for (raw, want) in cases {
+            match (parse_role(raw), want) {
+                (Ok(got), Ok((name, acct))) => {
+                    assert_eq!(got.role_name, *name, "{raw}");
+                    assert_eq!(got.account_id.as_deref(), *acct, "{raw}");
+                }
+                (Err(got), Err(w)) => assert!(got.contains(w), "{raw}: {got}"),
+                (got, w) => panic!("{raw}: got {got:?}, want {w:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn colors() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("#F2B0A9", Some("#f2b0a9")),
+            ("f2b0a9", Some("#f2b0a9")),
+            ("Red", Some("#f2b0a9")),
+            ("blue", Some("#83d4e8")),
+            ("#fff", None),
+            ("red;background:url(x)", None),
+            ("#12345g", None),
+            ("expression(alert(1))", None),
+            ("#ff0000ff", None),
+            ("purple", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(parse_color(raw).ok().as_deref(), *want, "{raw}");
+        }
+        assert!(parse_color("red;x").unwrap_err().contains("#rrggbb"));
+    }
+
+    #[test]
+    fn regions() {
+        for ok in [
+            "us-east-1",
+            "eu-central-2",
+            "us-gov-west-1",
+            "cn-north-1",
+            "ap-southeast-4",
+        ] {
+            assert_eq!(parse_region(ok).as_deref(), Ok(ok));
+        }
+        for bad in [
+            "us-east",
+            "useast1",
+            "US-EAST-1",
+            "eu-west-1a",
+            "-1",
+            "us--1",
+            "us-east-123",
+        ] {
+            assert!(parse_region(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_valid_environment_is_normalised() {
+        let mut i = input("1111-2222-3333", "", "  test  ", "Green");
+        i.region = Some(" eu-west-1 ".into());
+        i.group = Some("Workloads".into());
+        let env = validate_environment(&i, "abc").unwrap();
+        assert_eq!(env.id, "abc");
+        assert_eq!(env.account_id, "111122223333");
+        assert_eq!(env.role_name, DEFAULT_ROLE_NAME);
+        assert_eq!(env.display_name, "test");
+        assert_eq!(env.color, "#b7ca9d");
+        assert_eq!(env.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(env.group.as_deref(), Some("Workloads"));
+    }
+
+    #[test]
+    fn html_in_display_name_is_kept_as_text() {
+        let i = input("111122223333", "Dev", "<img src=x onerror=alert(1)>", "");
+        let env = validate_environment(&i, "x").unwrap();
+        assert_eq!(env.display_name, "<img src=x onerror=alert(1)>");
+    }
+
+    #[test]
+    fn unicode_display_names_count_characters_not_bytes() {
+        let name: String = "é".repeat(MAX_DISPLAY_NAME);
+        assert!(validate_environment(&input("111122223333", "", &name, ""), "x").is_ok());
+        let long: String = "é".repeat(MAX_DISPLAY_NAME + 1);
+        let errs = field_errors(&input("111122223333", "", &long, ""));
+        assert_eq!(errs[0].0, Field::DisplayName);
+        assert!(errs[0].1.contains("65 characters"), "{}", errs[0].1);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let mut i = input("123", "bad role", "", "red;}");
+        i.region = Some("mars-1".into());
+        i.group = Some("a\u{7}b".into());
+        let fields: Vec<Field> = field_errors(&i).into_iter().map(|e| e.0).collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::AccountId,
+                Field::RoleName,
+                Field::DisplayName,
+                Field::Color,
+                Field::Region,
+                Field::Group
+            ]
+        );
+    }
+
+    #[test]
+    fn arn_supplies_account_and_must_agree() {
+        let i = input("", "arn:aws:iam::111122223333:role/Dev", "dev", "");
+        let env = validate_environment(&i, "x").unwrap();
+        assert_eq!(
+            (env.account_id.as_str(), env.role_name.as_str()),
+            ("111122223333", "Dev")
+        );
+
+        let i = input(
+            "444455556666",
+            "arn:aws:iam::111122223333:role/Dev",
+            "dev",
+            "",
+        );
+        let errs = field_errors(&i);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].1.contains("make them agree"), "{}", errs[0].1);
+    }
+
+    #[test]
+    fn base_accounts() {
+        let mut i = input("111122223333", "", "dev", "");
+        i.base = Some(BaseAccountInput {
+            alias: Some("acme-mgmt".into()),
+            ..Default::default()
+        });
+        let env = validate_environment(&i, "x").unwrap();
+        assert_eq!(env.base.unwrap().alias.as_deref(), Some("acme-mgmt"));
+
+        i.base = Some(BaseAccountInput {
+            account_id: Some("9999-8888-7777".into()),
+            role_name: Some("Ops".into()),
+            ..Default::default()
+        });
+        let base = validate_environment(&i, "x").unwrap().base.unwrap();
+        assert_eq!(
+            (base.account_id.as_deref(), base.role_name.as_deref()),
+            (Some("999988887777"), Some("Ops"))
+        );
+
+        i.base = Some(BaseAccountInput::default());
+        assert_eq!(validate_environment(&i, "x").unwrap().base, None);
+
+        for (bad, want) in [
+            (
+                BaseAccountInput {
+                    alias: Some("Acme Corp".into()),
+                    ..Default::default()
+                },
+                "not an account alias",
+            ),
+            (
+                BaseAccountInput {
+                    account_id: Some("12".into()),
+                    ..Default::default()
+                },
+                "Base account: Account ID",
+            ),
+            (
+                BaseAccountInput {
+                    role_name: Some("Ops".into()),
+                    ..Default::default()
+                },
+                "ID or alias",
+            ),
+        ] {
+            i.base = Some(bad);
+            let errs = field_errors(&i);
+            assert_eq!(errs[0].0, Field::Base);
+            assert!(errs[0].1.contains(want), "{}", errs[0].1);
+        }
+    }
+
+    #[test]
+    fn default_colors_follow_production() {
+        let mut i = input("111122223333", "", "p", "");
+        i.production = Some(true);
+        assert_eq!(validate_environment(&i, "x").unwrap().color, "#f2b0a9");
+        i.production = Some(false);
+        assert_eq!(validate_environment(&i, "x").unwrap().color, "#83d4e8");
+    }
+
+    #[test]
+    fn upsert_rejects_duplicates_and_keeps_the_list() {
+        let a = validate_environment(&input("111122223333", "Dev", "a", ""), "1").unwrap();
+        let b = validate_environment(&input("111122223333", "dev", "b", ""), "2").unwrap();
+        let list = upsert(&[], a.clone()).unwrap();
+        let errs = upsert(&list, b).unwrap_err();
+        assert!(
+            errs[0].message.contains("already in the list as \"a\""),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(list, vec![a.clone()]);
+
+        let mut renamed = a.clone();
+        renamed.display_name = "renamed".into();
+        assert_eq!(upsert(&list, renamed.clone()).unwrap(), vec![renamed]);
+    }
+}
