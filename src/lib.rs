@@ -18,12 +18,33 @@
 //! assert_eq!(env.color, "#b7ca9d");
 //! ```
 
+mod banner;
+mod filter;
+mod identity;
 mod model;
+mod storage;
+mod switch;
 mod validate;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
+pub use banner::{
+    banner_for_environment, banner_for_page, contrast_ratio, luminance, readable_text, BannerLevel,
+    BannerModel, MIN_CONTRAST,
+};
+pub use filter::search_simple;
+pub use identity::{
+    identify, match_environment, parse_principal_arn, ConsoleIdentity, ConsoleSignals, MatchKind,
+};
 pub use model::{
     example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,
     EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
+};
+pub use storage::{
+    plan_write, read, Area, MemoryStore, Meta, Quota, ReadResult, Store, Unreadable, WritePlan,
+};
+pub use switch::{
+    encode_query_value, nearest_form_color, plan_switch, FormFill, Partition, SwitchPlan,
 };
 pub use validate::{
     check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,

@@ -1,0 +1,363 @@
+//! Which account and role is a console page in, and which environment is that.
+//!
+//! The content script collects raw signals from the page (it cannot run the
+//! core there); this module reads them, newest signal first, tolerating any
+//! of them missing or malformed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Environment;
+
+/// Raw signals a content script read from a console page. All optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConsoleSignals {
+    /// `location.host`.
+    pub host: Option<String>,
+    /// The `content` of `<meta name="awsc-session-data">` (JSON).
+    pub session_data: Option<String>,
+    /// The raw value of the `aws-userInfo` cookie (URL-encoded JSON).
+    pub user_info_cookie: Option<String>,
+    /// Text of the navigation's account ID element (may be hyphenated).
+    pub nav_account: Option<String>,
+    /// Text of the navigation's role/user element, e.g. `Admin/alice`.
+    pub nav_role: Option<String>,
+}
+
+/// What the page says about who is signed in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleIdentity {
+    pub account_id: Option<String>,
+    /// The assumed role's name (without path), when in a role.
+    pub role_name: Option<String>,
+    pub account_alias: Option<String>,
+    pub signin_endpoint: Option<String>,
+    /// Multi-session console (`prismModeEnabled`).
+    pub multi_session: bool,
+    /// Which signal gave the account ID.
+    pub source: Option<&'static str>,
+}
+
+fn twelve_digits(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    (digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+/// Reads account and role from an ARN such as
+/// `arn:aws:sts::111122223333:assumed-role/Role/session` or `arn:aws:iam::111122223333:user/alice`.
+pub fn parse_principal_arn(arn: &str) -> Option<(String, Option<String>)> {
+    let parts: Vec<&str> = arn.trim().splitn(6, ':').collect();
+    if parts.len() != 6 || parts[0] != "arn" {
+        return None;
+    }
+    let account = twelve_digits(parts[4])?;
+    let role = parts[5]
+        .strip_prefix("assumed-role/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|r| !r.is_empty())
+        .map(String::from);
+    Some((account, role))
+}
+
+/// The account in a multi-session console host: `111122223333-abcd1234.us-east-1.console…`.
+fn account_from_host(host: &str) -> Option<String> {
+    let first = host.split('.').next()?;
+    let (prefix, suffix) = first.split_once('-')?;
+    if suffix.is_empty() {
+        return None;
+    }
+    twelve_digits(prefix)
+}
+
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn json_str(value: &serde_json::Value, key: &str) -> Option<String> {
+    value
+        .get(key)
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+/// Reads the identity from the signals, newest signal first.
+pub fn identify(signals: &ConsoleSignals) -> ConsoleIdentity {
+    let mut id = ConsoleIdentity::default();
+    let session: Option<serde_json::Value> = signals
+        .session_data
+        .as_deref()
+        .and_then(|s| serde_json::from_str(s).ok());
+    let cookie: Option<serde_json::Value> = signals
+        .user_info_cookie
+        .as_deref()
+        .and_then(|c| serde_json::from_str(&percent_decode(c)).ok());
+
+    if let Some(s) = &session {
+        id.multi_session = s
+            .get("prismModeEnabled")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        id.signin_endpoint = json_str(s, "signInEndpoint");
+        id.account_alias = json_str(s, "accountAlias");
+    }
+    let session_arn = session
+        .as_ref()
+        .and_then(|s| json_str(s, "sessionARN"))
+        .and_then(|a| parse_principal_arn(&a));
+    let cookie_arn = cookie
+        .as_ref()
+        .and_then(|c| json_str(c, "arn"))
+        .and_then(|a| parse_principal_arn(&a));
+
+    let accounts = [
+        ("host", signals.host.as_deref().and_then(account_from_host)),
+        (
+            "session-data",
+            session
+                .as_ref()
+                .and_then(|s| json_str(s, "accountId"))
+                .and_then(|a| twelve_digits(&a)),
+        ),
+        ("session-arn", session_arn.as_ref().map(|(a, _)| a.clone())),
+        ("cookie", cookie_arn.as_ref().map(|(a, _)| a.clone())),
+        (
+            "navigation",
+            signals.nav_account.as_deref().and_then(twelve_digits),
+        ),
+    ];
+    if let Some((source, account)) = accounts.into_iter().find_map(|(s, a)| a.map(|a| (s, a))) {
+        id.source = Some(source);
+        id.account_id = Some(account);
+    }
+    // Roles: only from signals about the same account.
+    let same = |a: &String| Some(a) == id.account_id.as_ref();
+    id.role_name = session_arn
+        .filter(|(a, _)| same(a))
+        .and_then(|(_, r)| r)
+        .or_else(|| cookie_arn.filter(|(a, _)| same(a)).and_then(|(_, r)| r))
+        .or_else(|| {
+            // The navigation shows "Role/session" when in a role.
+            let nav = signals.nav_role.as_deref()?.trim();
+            let (role, _) = nav.split_once('/')?;
+            (!role.is_empty() && !role.contains(char::is_whitespace)).then(|| role.to_string())
+        });
+    if id.account_alias.is_none() {
+        id.account_alias = cookie.as_ref().and_then(|c| json_str(c, "alias"));
+    }
+    id
+}
+
+/// How well an environment matched a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MatchKind {
+    /// Same account and role.
+    AccountAndRole,
+    /// Same account; the page's role is unknown or not the environment's.
+    Account,
+}
+
+/// The environment for an identity: same account, and the same role when there
+/// is an entry for it; otherwise the first entry for the account.
+pub fn match_environment<'a>(
+    envs: &'a [Environment],
+    id: &ConsoleIdentity,
+) -> Option<(&'a Environment, MatchKind)> {
+    let account = id.account_id.as_deref()?;
+    let mut in_account = envs.iter().filter(|e| e.account_id == account).peekable();
+    let first = *in_account.peek()?;
+    if let Some(role) = id.role_name.as_deref() {
+        if let Some(env) = in_account.find(|e| e.role_base_name().eq_ignore_ascii_case(role)) {
+            return Some((env, MatchKind::AccountAndRole));
+        }
+    }
+    Some((first, MatchKind::Account))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::example_environments;
+
+    fn session(account: &str, arn: &str, prism: bool) -> String {
+        serde_json::json!({
+            "accountId": account,
+            "sessionARN": arn,
+            "signInEndpoint": "https://signin.aws.amazon.com",
+            "prismModeEnabled": prism,
+            "accountAlias": "acme-test",
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn principal_arns() {
+        let cases: &[(&str, Option<(&str, Option<&str>)>)] = &[
+            (
+                "arn:aws:sts::111122223333:assumed-role/OrganizationAccountAccessRole/alice",
+                Some(("111122223333", Some("OrganizationAccountAccessRole"))),
+            ),
+            (
+                "arn:aws-us-gov:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123abcd/bob",
+                Some(("111122223333", Some("AWSReservedSSO_Admin_0123abcd"))),
+            ),
+            (
+                "arn:aws:iam::111122223333:user/alice",
+                Some(("111122223333", None)),
+            ),
+            (
+                "arn:aws:iam::111122223333:root",
+                Some(("111122223333", None)),
+            ),
+            ("arn:aws:sts::1111:assumed-role/R/s", None),
+            ("not an arn", None),
+            ("", None),
+        ];
+        for (arn, want) in cases {
+            let got = parse_principal_arn(arn);
+            let got = got.as_ref().map(|(a, r)| (a.as_str(), r.as_deref()));
+            assert_eq!(got, *want, "{arn}");
+        }
+    }
+
+    #[test]
+    fn signals_in_order_of_preference() {
+        let arn = "arn:aws:sts::111122223333:assumed-role/Dev/alice";
+        let cookie = "%7B%22arn%22%3A%22arn%3Aaws%3Asts%3A%3A444455556666%3Aassumed-role%2FOps%2Fbob%22%2C%22alias%22%3A%22acme%22%7D";
+        let cases: Vec<(ConsoleSignals, Option<&str>, Option<&str>, Option<&str>)> = vec![
+            // Multi-session host prefix wins.
+            (
+                ConsoleSignals {
+                    host: Some("999988887777-abcd1234.us-east-1.console.aws.amazon.com".into()),
+                    session_data: Some(session("111122223333", arn, true)),
+                    ..Default::default()
+                },
+                Some("999988887777"),
+                None,
+                Some("host"),
+            ),
+            (
+                ConsoleSignals {
+                    session_data: Some(session("111122223333", arn, false)),
+                    ..Default::default()
+                },
+                Some("111122223333"),
+                Some("Dev"),
+                Some("session-data"),
+            ),
+            // Broken session data: fall back to the cookie.
+            (
+                ConsoleSignals {
+                    session_data: Some("{not json".into()),
+                    user_info_cookie: Some(cookie.into()),
+                    ..Default::default()
+                },
+                Some("444455556666"),
+                Some("Ops"),
+                Some("cookie"),
+            ),
+            // Only the navigation header, hyphenated.
+            (
+                ConsoleSignals {
+                    host: Some("us-east-1.console.aws.amazon.com".into()),
+                    nav_account: Some(" 1111-2222-3333 ".into()),
+                    nav_role: Some("Admin/alice".into()),
+                    ..Default::default()
+                },
+                Some("111122223333"),
+                Some("Admin"),
+                Some("navigation"),
+            ),
+            (ConsoleSignals::default(), None, None, None),
+            (
+                ConsoleSignals {
+                    nav_account: Some("1111-2222".into()),
+                    ..Default::default()
+                },
+                None,
+                None,
+                None,
+            ),
+        ];
+        for (signals, account, role, source) in cases {
+            let id = identify(&signals);
+            assert_eq!(id.account_id.as_deref(), account, "{signals:?}");
+            assert_eq!(id.role_name.as_deref(), role, "{signals:?}");
+            assert_eq!(id.source, source, "{signals:?}");
+        }
+    }
+
+    #[test]
+    fn role_from_another_account_is_not_used() {
+        let signals = ConsoleSignals {
+            host: Some("999988887777-abcd.us-east-1.console.aws.amazon.com".into()),
+            session_data: Some(session(
+                "111122223333",
+                "arn:aws:sts::111122223333:assumed-role/Dev/a",
+                true,
+            )),
+            ..Default::default()
+        };
+        let id = identify(&signals);
+        assert_eq!(id.role_name, None);
+        assert!(id.multi_session);
+    }
+
+    #[test]
+    fn matching_prefers_the_role() {
+        let mut envs = example_environments();
+        let mut admin = envs[0].clone();
+        admin.id = "admin".into();
+        admin.role_name = "path/Admin".into();
+        envs.push(admin);
+        let id = |account: &str, role: Option<&str>| ConsoleIdentity {
+            account_id: Some(account.into()),
+            role_name: role.map(String::from),
+            ..Default::default()
+        };
+        let m = |i: &ConsoleIdentity| match_environment(&envs, i).map(|(e, k)| (e.id.as_str(), k));
+        assert_eq!(
+            m(&id("111122223333", Some("admin"))),
+            Some(("admin", MatchKind::AccountAndRole))
+        );
+        assert_eq!(
+            m(&id("111122223333", Some("OrganizationAccountAccessRole"))),
+            Some(("example-test", MatchKind::AccountAndRole))
+        );
+        assert_eq!(
+            m(&id("111122223333", Some("Other"))),
+            Some(("example-test", MatchKind::Account))
+        );
+        assert_eq!(
+            m(&id("111122223333", None)),
+            Some(("example-test", MatchKind::Account))
+        );
+        assert_eq!(m(&id("000000000000", None)), None);
+        assert_eq!(m(&ConsoleIdentity::default()), None);
+    }
+}
