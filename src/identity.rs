@@ -60,6 +60,33 @@ pub fn parse_principal_arn(arn: &str) -> Option<(String, Option<String>)> {
     Some((account, role))
 }
 
+/// Finds an account ID in text such as `Admin/alice @ 1111-2222-3333`: twelve
+/// digits, possibly grouped 4-4-4 by `-` or spaces, not part of a longer number.
+pub fn find_account_in_text(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    for start in 0..chars.len() {
+        if !chars[start].is_ascii_digit() || (start > 0 && chars[start - 1].is_ascii_digit()) {
+            continue;
+        }
+        let mut digits = String::new();
+        let mut i = start;
+        while i < chars.len() && digits.len() < 12 {
+            let c = chars[i];
+            if c.is_ascii_digit() {
+                digits.push(c);
+            } else if !((c == '-' || c == ' ') && matches!(digits.len(), 4 | 8)) {
+                break;
+            }
+            i += 1;
+        }
+        let ends_clean = chars.get(i).is_none_or(|c| !c.is_ascii_digit());
+        if digits.len() == 12 && ends_clean {
+            return Some(digits);
+        }
+    }
+    None
+}
+
 /// The account in a multi-session console host: `111122223333-abcd1234.us-east-1.console…`.
 fn account_from_host(host: &str) -> Option<String> {
     let first = host.split('.').next()?;
@@ -147,7 +174,10 @@ pub fn identify(signals: &ConsoleSignals) -> ConsoleIdentity {
         ("cookie", cookie_arn.as_ref().map(|(a, _)| a.clone())),
         (
             "navigation",
-            signals.nav_account.as_deref().and_then(twelve_digits),
+            signals
+                .nav_account
+                .as_deref()
+                .and_then(find_account_in_text),
         ),
     ];
     if let Some((source, account)) = accounts.into_iter().find_map(|(s, a)| a.map(|a| (s, a))) {
@@ -309,6 +339,23 @@ mod tests {
             assert_eq!(id.account_id.as_deref(), account, "{signals:?}");
             assert_eq!(id.role_name.as_deref(), role, "{signals:?}");
             assert_eq!(id.source, source, "{signals:?}");
+        }
+    }
+
+    #[test]
+    fn account_in_text() {
+        let cases = [
+            ("1111-2222-3333", Some("111122223333")),
+            ("Admin/alice @ 1111-2222-3333", Some("111122223333")),
+            ("Account ID: 1111 2222 3333 ", Some("111122223333")),
+            ("111122223333", Some("111122223333")),
+            ("1111222233334", None),
+            ("11-1122223333", None),
+            ("order 1111-2222-333 only", None),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(find_account_in_text(text).as_deref(), want, "{text}");
         }
     }
 

@@ -34,7 +34,8 @@ pub use banner::{
 };
 pub use filter::search_simple;
 pub use identity::{
-    identify, match_environment, parse_principal_arn, ConsoleIdentity, ConsoleSignals, MatchKind,
+    find_account_in_text, identify, match_environment, parse_principal_arn, ConsoleIdentity,
+    ConsoleSignals, MatchKind,
 };
 pub use model::{
     example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,

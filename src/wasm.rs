@@ -45,6 +45,22 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// An account ID as the console shows it: `1111-2222-3333`.
+#[wasm_bindgen(js_name = formatAccountId)]
+pub fn format_account_id_js(id: &str) -> String {
+    crate::format_account_id(id)
+}
+
+/// The colors AWS's switch-role form offers: `[{ name, hex }]`.
+#[wasm_bindgen(js_name = awsColors)]
+pub fn aws_colors() -> Result<JsValue, JsError> {
+    let colors: Vec<serde_json::Value> = crate::AWS_COLORS
+        .iter()
+        .map(|(name, hex)| serde_json::json!({ "name": name, "hex": hex }))
+        .collect();
+    to_js(&colors)
+}
+
 /// Validates one environment form: `{ ok: true, environment }` or `{ ok: false, errors: [{ field, message }] }`.
 #[wasm_bindgen(js_name = validateEnvironment)]
 pub fn validate_environment_js(input: JsValue, id: &str) -> Result<JsValue, JsError> {

@@ -1,0 +1,54 @@
+# `make` builds the extension; `make test` runs every test tier; `make bench`
+# prints the benchmark figures. Each installs what it needs, once.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := all
+
+WASM := target/wasm32-unknown-unknown/release/roleswitch.wasm
+PKG := build/pkg
+WASM_OPT := node_modules/.bin/wasm-opt
+RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+EXT_SOURCES := $(shell find extension -type f) manifest.json tools/build.mjs
+
+.PHONY: all deps deps-test wasm test test-native test-wasm test-js test-e2e bench clean
+
+all: dist/.stamp
+
+deps:
+	@tools/deps.sh build
+
+deps-test:
+	@tools/deps.sh test
+
+$(PKG)/roleswitch_bg.wasm: $(RUST_SOURCES) | deps
+	cargo build --release --target wasm32-unknown-unknown --lib
+	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(PKG) $(WASM)
+	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	  --enable-reference-types --enable-multivalue --enable-mutable-globals \
+	  $(PKG)/roleswitch_bg.wasm -o $(PKG)/roleswitch_bg.wasm
+
+wasm: $(PKG)/roleswitch_bg.wasm
+
+dist/.stamp: $(PKG)/roleswitch_bg.wasm $(EXT_SOURCES) | deps
+	node tools/build.mjs
+	@touch $@
+
+test: deps-test all test-native test-wasm test-js test-e2e
+
+test-native:
+	cargo test
+
+test-wasm:
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm_facade
+
+test-js:
+	node --test tests/js/
+
+test-e2e:
+	node --test --test-concurrency=1 tests/e2e/
+
+bench: deps-test all
+	node tools/bench.mjs
+
+clean:
+	rm -rf build dist target

@@ -1,0 +1,223 @@
+// The options page: the list of environments, and a form to add or edit one.
+// Every field is validated by the core as the user types; the background
+// validates again when saving and owns the write.
+import '../shared/api.js';
+import '../shared/protocol.js';
+import init, { awsColors, formatAccountId, validateEnvironment } from '../pkg/roleswitch.js';
+
+const { api, protocol } = globalThis.RS;
+const { MSG } = protocol;
+const $ = (id) => document.getElementById(id);
+
+const FIELDS = ['accountId', 'roleName', 'displayName', 'color', 'region', 'group'];
+
+const wasm = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
+let environments = [];
+let editingId = null; // id of the entry being edited, null when adding
+const touched = new Set();
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  node.append(...children);
+  return node;
+}
+
+function notices(state) {
+  const box = $('notices');
+  box.replaceChildren();
+  if (state.area === 'local') {
+    box.append(el('p', { className: 'notice', id: 'notice-local' },
+      'Your list is too large for browser sync, so it is kept on this computer only. ',
+      'Other browsers you sign in to will not see changes made here.'));
+  }
+  if (state.repairs?.length) {
+    box.append(el('div', { className: 'notice' }, 'Some stored entries were normalised when read:',
+      el('ul', {}, ...state.repairs.map((r) => el('li', { textContent: r })))));
+  }
+  if (state.unreadable?.length) {
+    box.append(el('div', { className: 'notice error', id: 'notice-unreadable' },
+      `${state.unreadable.length} stored entries could not be read and are set aside (not deleted):`,
+      el('ul', {}, ...state.unreadable.map((u) => el('li', { textContent: `${u.reason} — ${JSON.stringify(u.raw)}` })))));
+  }
+}
+
+function renderList() {
+  $('empty').hidden = environments.length > 0;
+  $('list-section').hidden = environments.length === 0;
+  const rows = environments.map((env) => {
+    const swatch = el('span', { className: 'swatch' });
+    swatch.style.setProperty('--swatch', env.color);
+    const name = el('td', { className: 'name' }, env.displayName);
+    if (env.production) name.append(' ', el('span', { className: 'badge-prod', textContent: 'PROD' }));
+    const edit = el('button', { textContent: 'Edit', type: 'button' });
+    edit.addEventListener('click', () => openEditor(env));
+    edit.setAttribute('aria-label', `Edit ${env.displayName}`);
+    const del = el('button', { textContent: 'Delete', type: 'button' });
+    del.addEventListener('click', () => remove(env));
+    del.setAttribute('aria-label', `Delete ${env.displayName}`);
+    const tr = el('tr', {},
+      el('td', {}, swatch), name,
+      el('td', { className: 'mono', textContent: formatAccountId(env.accountId) }),
+      el('td', { className: 'mono', textContent: env.roleName }),
+      el('td', { textContent: env.region ?? '' }),
+      el('td', { textContent: env.group ?? '' }),
+      el('td', { className: 'actions' }, edit, del));
+    tr.dataset.id = env.id;
+    return tr;
+  });
+  $('envs').tBodies[0].replaceChildren(...rows);
+}
+
+async function load() {
+  try {
+    const state = await protocol.send(MSG.PAGE_BG_GET_LIST);
+    environments = state.environments;
+    notices(state);
+  } catch (err) {
+    $('notices').replaceChildren(el('p', { className: 'notice error', textContent: err.message }));
+  }
+  await wasm;
+  renderList();
+}
+
+function formInput() {
+  const input = { production: $('production').checked };
+  for (const f of FIELDS) input[f] = $(f).value;
+  if (editingId) input.id = editingId;
+  return input;
+}
+
+function showErrors(errors, only = null) {
+  const byField = new Map(errors.map((e) => [e.field, e.message]));
+  for (const f of FIELDS) {
+    if (only && !only.has(f)) continue;
+    const message = byField.get(f) ?? '';
+    $(`error-${f}`).textContent = message;
+    $(f).setAttribute('aria-invalid', String(Boolean(message)));
+  }
+  const other = errors.filter((e) => !FIELDS.includes(e.field)).map((e) => e.message);
+  $('error-form').textContent = other.join(' ');
+}
+
+function validateLive() {
+  const result = validateEnvironment(formInput(), 'draft');
+  showErrors(result.ok ? [] : result.errors, touched);
+  const color = result.ok ? result.environment.color : null;
+  $('color-preview').style.setProperty('--swatch', color ?? 'transparent');
+}
+
+function openEditor(env = null) {
+  editingId = env?.id ?? null;
+  touched.clear();
+  $('editor-title').textContent = env ? `Edit ${env.displayName}` : 'Add environment';
+  for (const f of FIELDS) $(f).value = env?.[f] ?? '';
+  $('production').checked = env?.production ?? false;
+  showErrors([]);
+  $('editor').hidden = false;
+  $('accountId').focus();
+  validateLive();
+}
+
+function closeEditor() {
+  $('editor').hidden = true;
+  editingId = null;
+  if (location.hash) history.replaceState(null, '', location.pathname);
+}
+
+async function save(event) {
+  event.preventDefault();
+  for (const f of FIELDS) touched.add(f);
+  const checked = validateEnvironment(formInput(), 'draft');
+  if (!checked.ok) {
+    showErrors(checked.errors);
+    $(checked.errors[0].field)?.focus();
+    return;
+  }
+  try {
+    const result = await protocol.send(MSG.PAGE_BG_SAVE_ENV, { input: formInput() });
+    if (!result.ok) {
+      showErrors(result.errors);
+      return;
+    }
+    toast(`Saved “${result.environment.displayName}”.`);
+    closeEditor();
+    await load();
+  } catch (err) {
+    $('error-form').textContent = `Not saved: ${err.message}`;
+  }
+}
+
+let undo = null;
+function toast(text, onUndo = null) {
+  $('toast-text').textContent = text;
+  $('toast-undo').hidden = !onUndo;
+  undo = onUndo;
+  $('toast').hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => ($('toast').hidden = true), onUndo ? 10000 : 4000);
+}
+
+async function remove(env) {
+  try {
+    await protocol.send(MSG.PAGE_BG_DELETE_ENV, { id: env.id });
+    await load();
+    toast(`Deleted “${env.displayName}”.`, async () => {
+      await protocol.send(MSG.PAGE_BG_SAVE_ENV, { input: env });
+      await load();
+      toast(`Restored “${env.displayName}”.`);
+    });
+  } catch (err) {
+    toast(`Not deleted: ${err.message}`);
+  }
+}
+
+async function loadExample() {
+  try {
+    await protocol.send(MSG.PAGE_BG_LOAD_EXAMPLE);
+    await load();
+    toast('Example list loaded.');
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+function route() {
+  if (location.hash === '#add') openEditor();
+  if (location.hash === '#import') $('import-section').scrollIntoView();
+}
+
+await wasm;
+for (const { name, hex } of awsColors()) {
+  const b = el('button', { type: 'button', title: name });
+  b.style.setProperty('--swatch', hex);
+  b.setAttribute('aria-label', `Use AWS ${name}`);
+  b.addEventListener('click', () => {
+    $('color').value = hex;
+    touched.add('color');
+    validateLive();
+  });
+  $('aws-colors').append(b);
+}
+for (const f of FIELDS) {
+  $(f).addEventListener('blur', () => {
+    if ($(f).value.trim() !== '') touched.add(f);
+    validateLive();
+  });
+  $(f).addEventListener('input', () => {
+    if (touched.has(f)) validateLive();
+  });
+}
+$('production').addEventListener('change', validateLive);
+$('editor').addEventListener('submit', save);
+$('cancel').addEventListener('click', closeEditor);
+$('add').addEventListener('click', () => openEditor());
+$('empty-add').addEventListener('click', () => openEditor());
+$('empty-import').addEventListener('click', () => $('import-section').scrollIntoView());
+$('empty-example').addEventListener('click', loadExample);
+$('toast-undo').addEventListener('click', () => undo?.());
+api.storage.onChanged.addListener(() => load());
+window.addEventListener('hashchange', route);
+
+await load();
+route();

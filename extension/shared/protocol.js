@@ -1,0 +1,67 @@
+// The typed message protocol between the extension's pieces. Every message is
+// `{ type, ...payload }`; types name their direction: <from>-<to>-<what>.
+// Replies are `{ result }` or `{ error }`. The background checks each message
+// against SHAPES and each sender against the type's allowed senders.
+(() => {
+  const RS = (globalThis.RS = globalThis.RS || {});
+
+  const MSG = Object.freeze({
+    PAGE_BG_GET_LIST: 'page-bg-get-list',
+    PAGE_BG_SAVE_ENV: 'page-bg-save-env',
+    PAGE_BG_DELETE_ENV: 'page-bg-delete-env',
+    PAGE_BG_LOAD_EXAMPLE: 'page-bg-load-example',
+    POPUP_BG_SWITCH: 'popup-bg-switch',
+    CS_BG_GET_BANNER: 'cs-bg-get-banner',
+    CS_BG_TAKE_FILL: 'cs-bg-take-fill',
+  });
+
+  // Payload fields and their `typeof` (a trailing ? means optional).
+  const SHAPES = Object.freeze({
+    [MSG.PAGE_BG_GET_LIST]: {},
+    [MSG.PAGE_BG_SAVE_ENV]: { input: 'object' },
+    [MSG.PAGE_BG_DELETE_ENV]: { id: 'string' },
+    [MSG.PAGE_BG_LOAD_EXAMPLE]: {},
+    [MSG.POPUP_BG_SWITCH]: { id: 'string' },
+    [MSG.CS_BG_GET_BANNER]: { signals: 'object' },
+    [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
+  });
+
+  // Who may send each type: extension pages, console pages, switch-role pages.
+  const SENDERS = Object.freeze({
+    [MSG.PAGE_BG_GET_LIST]: ['page'],
+    [MSG.PAGE_BG_SAVE_ENV]: ['page'],
+    [MSG.PAGE_BG_DELETE_ENV]: ['page'],
+    [MSG.PAGE_BG_LOAD_EXAMPLE]: ['page'],
+    [MSG.POPUP_BG_SWITCH]: ['page'],
+    [MSG.CS_BG_GET_BANNER]: ['console'],
+    [MSG.CS_BG_TAKE_FILL]: ['signin'],
+  });
+
+  /** Why `msg` is not a well-formed message, or null when it is. */
+  function checkMessage(msg) {
+    if (msg === null || typeof msg !== 'object') return 'a message must be an object';
+    const shape = SHAPES[msg.type];
+    if (!shape) return `unknown message type ${JSON.stringify(msg.type)}`;
+    for (const [field, spec] of Object.entries(shape)) {
+      const optional = spec.endsWith('?');
+      const want = optional ? spec.slice(0, -1) : spec;
+      const value = msg[field];
+      if (value === undefined && optional) continue;
+      if (typeof value !== want || value === null) return `${msg.type}: ${field} must be a ${want}`;
+    }
+    return null;
+  }
+
+  /** Sends a message to the background and returns its result, or throws its error. */
+  async function send(type, payload = {}) {
+    const msg = { type, ...payload };
+    const problem = checkMessage(msg);
+    if (problem) throw new Error(problem);
+    const reply = await RS.api.runtime.sendMessage(msg);
+    if (!reply) throw new Error('The extension did not answer; reload the page and try again.');
+    if ('error' in reply) throw new Error(reply.error);
+    return reply.result;
+  }
+
+  RS.protocol = Object.freeze({ MSG, SHAPES, SENDERS, checkMessage, send });
+})();

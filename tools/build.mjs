@@ -1,0 +1,64 @@
+// Assembles dist/chrome and dist/firefox from extension/, the wasm package in
+// build/pkg, and the top-level manifest.json; then zips each for its store.
+//
+//   node tools/build.mjs            build everything
+//   node tools/build.mjs manifests  print nothing, just export the functions
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const BROWSERS = ['chrome', 'firefox'];
+
+/** The package version in Cargo.toml: the one version of the product. */
+export function cargoVersion(cargoToml = readFileSync(join(root, 'Cargo.toml'), 'utf8')) {
+  const pkg = cargoToml.split(/^\[/m).find((s) => s.startsWith('package]'));
+  const m = pkg && pkg.match(/^version\s*=\s*"([^"]+)"/m);
+  if (!m) throw new Error('Cargo.toml: no version in [package]');
+  return m[1];
+}
+
+/**
+ * The manifest for one browser: keys prefixed `__<browser>__` are kept
+ * (unprefixed) for that browser and dropped for the others, at any depth.
+ */
+export function manifestFor(source, browser, version) {
+  const unwrap = (value) => {
+    if (Array.isArray(value)) return value.map(unwrap);
+    if (value === null || typeof value !== 'object') return value;
+    const out = {};
+    for (const [key, v] of Object.entries(value)) {
+      const m = key.match(/^__([a-z]+)__(.+)$/);
+      if (!m) out[key] = unwrap(v);
+      else if (!BROWSERS.includes(m[1])) throw new Error(`manifest.json: unknown browser prefix in ${key}`);
+      else if (m[1] === browser) out[m[2]] = unwrap(v);
+    }
+    return out;
+  };
+  return { ...unwrap(source), version };
+}
+
+function build() {
+  const version = cargoVersion();
+  const source = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+  const pkg = join(root, 'build', 'pkg');
+  if (!existsSync(join(pkg, 'roleswitch_bg.wasm'))) {
+    throw new Error('build/pkg/roleswitch_bg.wasm is missing: run `make` (it builds the wasm first)');
+  }
+  for (const browser of BROWSERS) {
+    const out = join(root, 'dist', browser);
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    cpSync(join(root, 'extension'), out, { recursive: true });
+    cpSync(pkg, join(out, 'pkg'), { recursive: true, filter: (p) => !p.endsWith('.gitignore') });
+    const manifest = manifestFor(source, browser, version);
+    writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const zip = join(root, 'dist', `roleswitch-${browser}-${version}.zip`);
+    rmSync(zip, { force: true });
+    execFileSync('zip', ['-qr', '-X', zip, '.'], { cwd: out });
+    console.log(`built dist/${browser}/ and dist/roleswitch-${browser}-${version}.zip`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) build();
