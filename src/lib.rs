@@ -26,7 +26,8 @@ mod storage;
 mod switch;
 mod validate;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm_api;
 
 pub use banner::{
     banner_for_environment, banner_for_page, contrast_ratio, luminance, readable_text, BannerLevel,

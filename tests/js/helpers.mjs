@@ -1,0 +1,86 @@
+// Shared test helpers: the real wasm core loaded in Node, and an in-memory
+// chrome.storage area that enforces quotas the way Chrome's sync area does.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const pkg = (name) => fileURLToPath(new URL(`../../build/pkg/${name}`, import.meta.url));
+
+export async function loadCore() {
+  const core = await import(pkg('roleswitch.js'));
+  await core.default({ module_or_path: readFileSync(pkg('roleswitch_bg.wasm')) });
+  return core;
+}
+
+const bytes = (key, value) => key.length + JSON.stringify(value).length;
+
+export class FakeArea {
+  constructor({ quotaBytes = Infinity, perItem = Infinity, maxItems = Infinity } = {}) {
+    this.items = {};
+    this.QUOTA_BYTES = quotaBytes === Infinity ? undefined : quotaBytes;
+    this.QUOTA_BYTES_PER_ITEM = perItem === Infinity ? undefined : perItem;
+    this.MAX_ITEMS = maxItems === Infinity ? undefined : maxItems;
+    this.limits = { quotaBytes, perItem, maxItems };
+    this.writes = 0;
+  }
+  async get(keys) {
+    const all = structuredClone(this.items);
+    if (keys === null || keys === undefined) return all;
+    const wanted = typeof keys === 'string' ? [keys] : Array.isArray(keys) ? keys : Object.keys(keys);
+    return Object.fromEntries(wanted.filter((k) => k in all).map((k) => [k, all[k]]));
+  }
+  async set(items) {
+    const next = { ...this.items, ...structuredClone(items) };
+    for (const [k, v] of Object.entries(items)) {
+      if (bytes(k, v) > this.limits.perItem) throw new Error(`QUOTA_BYTES_PER_ITEM quota exceeded (${k})`);
+    }
+    const total = Object.entries(next).reduce((n, [k, v]) => n + bytes(k, v), 0);
+    if (total > this.limits.quotaBytes) throw new Error('QUOTA_BYTES quota exceeded');
+    if (Object.keys(next).length > this.limits.maxItems) throw new Error('MAX_ITEMS quota exceeded');
+    this.items = next;
+    this.writes += 1;
+  }
+  async remove(keys) {
+    for (const k of [keys].flat()) delete this.items[k];
+  }
+}
+
+/** A minimal `chrome` with storage areas (sync quotas as Chrome documents them) and tabs. */
+export function fakeApi() {
+  const api = {
+    storage: {
+      sync: new FakeArea({ quotaBytes: 102400, perItem: 8192, maxItems: 512 }),
+      local: new FakeArea(),
+      session: new FakeArea(),
+    },
+    tabs: {
+      created: [],
+      updated: [],
+      async create(props) {
+        const tab = { id: 100 + this.created.length, ...props };
+        this.created.push(tab);
+        return tab;
+      },
+      async update(id, props) {
+        this.updated.push({ id, ...props });
+        return { id, ...props };
+      },
+    },
+  };
+  return api;
+}
+
+export function environments(core, n, prefix = 'env') {
+  return Array.from({ length: n }, (_, i) => {
+    const r = core.validateEnvironment(
+      {
+        accountId: String(100000000000 + i),
+        displayName: `${prefix}-${i} “quoted” ünïcode`,
+        group: `OU ${i % 7}`,
+        production: i % 10 === 0,
+      },
+      `${prefix}-${i}`,
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.environment;
+  });
+}

@@ -1,0 +1,82 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { ListStore } from '../../extension/background/store.js';
+import { environments, fakeApi, loadCore } from './helpers.mjs';
+
+let core;
+before(async () => {
+  core = await loadCore();
+});
+
+test('a list that fits is written to sync in chunks under the item quota and read back', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  const list = environments(core, 150);
+  assert.equal(await store.save(list), 'sync');
+  const keys = Object.keys(api.storage.sync.items);
+  assert.ok(keys.length > 2, `chunked: ${keys}`);
+  for (const [k, v] of Object.entries(api.storage.sync.items)) {
+    assert.ok(k.length + JSON.stringify(v).length <= 8192, k);
+  }
+  const back = await store.load();
+  assert.deepEqual(back.environments, list);
+  assert.equal(back.area, 'sync');
+  assert.equal(back.revision, 1);
+});
+
+test('a list too large for sync is kept locally, and the page is told', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  await store.save(environments(core, 3));
+  const big = environments(core, 1500, 'big');
+  assert.equal(await store.save(big), 'local');
+  const back = await store.load();
+  assert.equal(back.area, 'local');
+  assert.equal(back.environments.length, 1500);
+  // Shrinking again moves it back to sync and clears the local copy.
+  assert.equal(await store.save(big.slice(0, 5)), 'sync');
+  assert.deepEqual(Object.keys(api.storage.local.items), ['listArea']);
+  assert.equal((await store.load()).environments.length, 5);
+});
+
+test('sync refusing a write (quota counted differently) loses nothing', async () => {
+  const api = fakeApi();
+  api.storage.sync.set = async () => {
+    throw new Error('QUOTA_BYTES_PER_ITEM quota exceeded');
+  };
+  const store = new ListStore(api, core);
+  const list = environments(core, 4);
+  assert.equal(await store.save(list), 'local');
+  assert.deepEqual((await store.load()).environments, list);
+});
+
+test('concurrent saves are written one after the other', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  const a = environments(core, 2, 'a');
+  const b = environments(core, 3, 'b');
+  await Promise.all([store.save(a), store.save(b)]);
+  const back = await store.load();
+  assert.deepEqual(back.environments, b);
+  assert.equal(back.revision, 2);
+});
+
+test('a damaged stored entry is reported and kept aside, the rest still loads', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  await store.save(environments(core, 2));
+  const chunk = api.storage.sync.items['envs.0'];
+  api.storage.sync.items['envs.0'] = chunk.replace('100000000001', '10000');
+  const back = await store.load();
+  assert.equal(back.environments.length, 1);
+  assert.equal(back.unreadable.length, 1);
+  assert.match(back.unreadable[0].reason, /must be 12 digits/);
+});
+
+test('a missing chunk is an error with a clear message, not an empty list', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  await store.save(environments(core, 150));
+  delete api.storage.sync.items['envs.1'];
+  await assert.rejects(store.load(), /Part 2 of \d+ of the stored list is missing/);
+});

@@ -1,0 +1,147 @@
+//! The wasm facade in a real browser: values in and out are plain JSON, and
+//! failures arrive as JS errors carrying the core's message.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Error, JsString, Object, Reflect, JSON};
+use roleswitch::wasm_api as api;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn json(text: &str) -> JsValue {
+    JSON::parse(text).expect("test JSON parses")
+}
+
+fn stringify(value: &JsValue) -> String {
+    JSON::stringify(value).map(String::from).unwrap_or_default()
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(key)).expect("property readable")
+}
+
+fn error_message(err: wasm_bindgen::JsError) -> String {
+    let value: JsValue = err.into();
+    let error: &Error = value.dyn_ref().expect("a JS Error");
+    String::from(error.message())
+}
+
+/// True when `value` round-trips through JSON unchanged: no Map, no undefined.
+fn is_plain_json(value: &JsValue) -> bool {
+    let text = stringify(value);
+    stringify(&json(&text)) == text && !has_map(value)
+}
+
+fn has_map(value: &JsValue) -> bool {
+    if value.is_instance_of::<js_sys::Map>() {
+        return true;
+    }
+    if let Some(array) = value.dyn_ref::<Array>() {
+        return array.iter().any(|v| has_map(&v));
+    }
+    if value.is_object() {
+        let obj: &Object = value.unchecked_ref();
+        return Object::values(obj)
+            .iter()
+            .any(|v| has_map(&v) || v.is_undefined());
+    }
+    false
+}
+
+#[wasm_bindgen_test]
+fn validate_returns_plain_json_environment() {
+    let input =
+        json(r#"{"accountId":"1111-2222-3333","displayName":"<b>test</b>","color":"Green"}"#);
+    let out = api::validate_environment_js(input, "id-1").expect("no exception");
+    assert!(is_plain_json(&out), "{}", stringify(&out));
+    assert_eq!(get(&out, "ok"), JsValue::TRUE);
+    let env = get(&out, "environment");
+    assert_eq!(get(&env, "accountId"), "111122223333");
+    assert_eq!(get(&env, "displayName"), "<b>test</b>");
+    assert_eq!(get(&env, "color"), "#b7ca9d");
+    assert_eq!(get(&env, "roleName"), "OrganizationAccountAccessRole");
+    assert!(
+        get(&env, "region").is_undefined(),
+        "absent options are left out, not null"
+    );
+}
+
+#[wasm_bindgen_test]
+fn field_errors_are_data() {
+    let input = json(r#"{"accountId":"123","displayName":"","color":"red;}"}"#);
+    let out = api::validate_environment_js(input, "id-1").expect("no exception");
+    assert_eq!(get(&out, "ok"), JsValue::FALSE);
+    let errors: Array = get(&out, "errors").dyn_into().expect("array");
+    let fields: Vec<String> = errors
+        .iter()
+        .map(|e| get(&e, "field").as_string().unwrap_or_default())
+        .collect();
+    assert_eq!(fields, ["accountId", "displayName", "color"]);
+    assert!(stringify(&errors).contains("must be 12 digits; it has 3"));
+}
+
+#[wasm_bindgen_test]
+fn wrong_shapes_are_js_errors_with_the_rust_message() {
+    let err = api::validate_environment_js(json(r#"{"accountId": 42}"#), "x")
+        .expect_err("a number is not a string");
+    let message = error_message(err);
+    assert!(message.starts_with("environment:"), "{message}");
+
+    let err = api::plan_switch_js(json("[]"), "missing").expect_err("no such environment");
+    assert_eq!(
+        error_message(err),
+        r#"There is no environment with id "missing"."#
+    );
+
+    let err = api::read_stored(json(r#"{"envs":{"version":99,"chunks":0,"revision":1}}"#))
+        .expect_err("newer format");
+    assert!(error_message(err).contains("newer version of the extension"));
+}
+
+#[wasm_bindgen_test]
+fn save_plan_switch_banner_and_storage_round_trip() {
+    let input = json(r#"{"accountId":"444455556666","displayName":"prod","production":true}"#);
+    let saved = api::save_environment(json("[]"), input, "p1").expect("saved");
+    let list = get(&saved, "environments");
+    assert_eq!(Array::from(&list).length(), 1);
+
+    let plan = api::plan_switch_js(list.clone(), "p1").expect("plan");
+    assert!(is_plain_json(&plan));
+    let url: String = get(&plan, "url").as_string().unwrap_or_default();
+    assert!(url.starts_with("https://signin.aws.amazon.com/switchrole?account=444455556666&roleName=OrganizationAccountAccessRole"), "{url}");
+
+    let signals = json(
+        r#"{"sessionData":"{\"accountId\":\"444455556666\",\"sessionARN\":\"arn:aws:sts::444455556666:assumed-role/OrganizationAccountAccessRole/me\"}"}"#,
+    );
+    let banner = api::banner_for_page_js(list.clone(), signals).expect("banner");
+    assert_eq!(get(&banner, "level"), "production");
+    assert_eq!(get(&banner, "account"), "4444-5555-6666");
+    let none = api::banner_for_page_js(
+        list.clone(),
+        json(r#"{"host":"us-east-1.console.aws.amazon.com"}"#),
+    )
+    .expect("ok");
+    assert!(none.is_null());
+
+    let plan =
+        api::plan_write_js(list.clone(), 3.0, JsValue::NULL, json("[]")).expect("write plan");
+    assert_eq!(get(&plan, "area"), "sync");
+    let read = api::read_stored(get(&plan, "set")).expect("read back");
+    assert_eq!(stringify(&get(&read, "environments")), stringify(&list));
+    assert_eq!(get(&read, "revision"), JsValue::from_f64(3.0));
+}
+
+#[wasm_bindgen_test]
+fn small_helpers() {
+    assert_eq!(api::format_account_id_js("111122223333"), "1111-2222-3333");
+    let colors: Array = api::aws_colors()
+        .expect("colors")
+        .dyn_into()
+        .expect("array");
+    assert_eq!(colors.length(), 5);
+    let found = api::search_list(api::example_environments_js().expect("examples"), "prod")
+        .expect("search");
+    assert_eq!(found, vec![1]);
+    assert_eq!(JsString::from(api::version()), env!("CARGO_PKG_VERSION"));
+}
