@@ -19,12 +19,14 @@
 //! ```
 
 mod model;
+mod search;
 mod validate;
 
 pub use model::{
     example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,
     EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
+pub use search::{Highlights, SearchIndex, TextRange};
 pub use validate::{
     check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,
     validate_environment, EntryError, Field, FieldError, RoleRef, AWS_COLORS, MAX_DISPLAY_NAME,
