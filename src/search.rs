@@ -81,6 +81,27 @@ struct FieldText {
     kind: FieldKind,
     start: u32,
     end: u32,
+    /// [`char_mask`] of the field's text: a term with a char outside it
+    /// cannot match, which rejects most fields without reading them.
+    mask: u64,
+}
+
+impl FieldText {
+    /// The most `term` could score here: exact if the lengths are equal,
+    /// else at best a prefix (every lower tier scores less than any prefix).
+    fn max_score(self, term: &Term) -> u32 {
+        let n = (self.end - self.start) as usize;
+        let m = match (self.kind, &term.digits) {
+            (FieldKind::AccountId, Some(digits)) => digits.len(),
+            (FieldKind::AccountId, None) => return 0,
+            _ => term.chars.len(),
+        };
+        match m.cmp(&n) {
+            Ordering::Equal => Hit::new(Tier::Exact, 0).score(self.kind),
+            Ordering::Less => Hit::new(Tier::Prefix, n - m).score(self.kind),
+            Ordering::Greater => 0,
+        }
+    }
 }
 
 /// What a field is, which decides its weight and how it is matched.
@@ -366,11 +387,7 @@ impl SearchIndex {
             self.word_start.push(starts_word);
             prev = Some(c);
         }
-        self.fields.push(FieldText {
-            kind,
-            start: to_u32(start),
-            end: to_u32(self.text.len()),
-        });
+        self.push_field_text(kind, start);
     }
 
     /// The account digits; the groups of the shown form start words.
@@ -381,10 +398,16 @@ impl SearchIndex {
             self.text.push(fold(c));
             self.word_start.push(i == 0 || (grouped && i % 4 == 0));
         }
+        self.push_field_text(FieldKind::AccountId, start);
+    }
+
+    /// Records the field whose text was pushed from `start` on.
+    fn push_field_text(&mut self, kind: FieldKind, start: usize) {
         self.fields.push(FieldText {
-            kind: FieldKind::AccountId,
+            kind,
             start: to_u32(start),
             end: to_u32(self.text.len()),
+            mask: char_mask(&self.text[start..]),
         });
     }
 
@@ -393,6 +416,11 @@ impl SearchIndex {
         let mut best: Option<(u32, u32)> = None;
         for f in entry.fields.0..entry.fields.1 {
             let field = self.fields[f as usize];
+            if let Some((best_score, _)) = best {
+                if field.max_score(term) <= best_score {
+                    continue;
+                }
+            }
             if let Some(hit) = self.match_field(field, term, scratch, None) {
                 let score = hit.score(field.kind);
                 if best.map_or(true, |(s, _)| score > s) {
@@ -412,14 +440,21 @@ impl SearchIndex {
         scratch: &mut Scratch,
         positions: Option<&mut Vec<usize>>,
     ) -> Option<Hit> {
+        let (needle, needle_mask) = if field.kind == FieldKind::AccountId {
+            (term.digits.as_deref()?, term.digits_mask)
+        } else {
+            (&term.chars[..], term.mask)
+        };
+        if needle_mask & !field.mask != 0 {
+            return None;
+        }
         let range = field.start as usize..field.end as usize;
         let hay = &self.text[range.clone()];
         let starts = &self.word_start[range];
         if field.kind == FieldKind::AccountId {
-            let digits = term.digits.as_deref()?;
-            match_contiguous(digits, hay, starts, positions)
+            match_contiguous(needle, hay, starts, positions)
         } else {
-            match_fuzzy(&term.chars, hay, starts, scratch, positions)
+            match_fuzzy(needle, hay, starts, scratch, positions)
         }
     }
 }
@@ -430,6 +465,8 @@ struct Term {
     chars: Vec<char>,
     /// For terms of digits and hyphens: the digits, matched in account IDs.
     digits: Option<Vec<char>>,
+    mask: u64,
+    digits_mask: u64,
 }
 
 fn parse_query(query: &str) -> Vec<Term> {
@@ -439,8 +476,14 @@ fn parse_query(query: &str) -> Vec<Term> {
             let chars: Vec<char> = word.chars().map(fold).collect();
             let numeric = chars.iter().any(char::is_ascii_digit)
                 && chars.iter().all(|c| c.is_ascii_digit() || *c == '-');
-            let digits = numeric.then(|| chars.iter().copied().filter(|c| *c != '-').collect());
-            Term { chars, digits }
+            let digits: Option<Vec<char>> =
+                numeric.then(|| chars.iter().copied().filter(|c| *c != '-').collect());
+            Term {
+                mask: char_mask(&chars),
+                digits_mask: digits.as_deref().map_or(0, char_mask),
+                chars,
+                digits,
+            }
         })
         .collect()
 }
@@ -460,6 +503,19 @@ fn fold(c: char) -> char {
         'ý' | 'ÿ' => 'y',
         other => other,
     }
+}
+
+/// A set of the chars in `text`, one bit per letter and digit and shared
+/// bits for the rest; a superset test on it can only give false positives.
+fn char_mask(text: &[char]) -> u64 {
+    text.iter().fold(0, |mask, &c| {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + (c as u32 - '0' as u32),
+            _ => 36 + c as u32 % 28,
+        };
+        mask | 1 << bit
+    })
 }
 
 fn is_separator(c: char) -> bool {
@@ -510,6 +566,42 @@ fn match_fuzzy(
         });
     }
 
+    // Shortcuts the table below would agree with: one chunk at a word start
+    // is the cheapest alignment there is (the first one is the one it
+    // picks), and a single char not at any word start is a substring at
+    // its first occurrence.
+    let mut first_occurrence = None;
+    for start in 0..=n - m {
+        if hay[start] == term[0] && hay[start..start + m] == *term {
+            if word_start[start] {
+                if let Some(positions) = positions {
+                    positions.extend(start..start + m);
+                }
+                return Some(Hit::new(Tier::WordStarts, 0));
+            }
+            first_occurrence.get_or_insert(start);
+        }
+    }
+    if let (1, Some(start)) = (m, first_occurrence) {
+        if let Some(positions) = positions {
+            positions.push(start);
+        }
+        return Some(Hit::new(Tier::Substring, start));
+    }
+    match_table(term, hay, word_start, scratch, positions)
+}
+
+/// The general case of [`match_fuzzy`], for a `term` known to be a
+/// subsequence of `hay`: the alignment with the fewest mid-word chunks,
+/// then the fewest chunks.
+fn match_table(
+    term: &[char],
+    hay: &[char],
+    word_start: &[bool],
+    scratch: &mut Scratch,
+    positions: Option<&mut Vec<usize>>,
+) -> Option<Hit> {
+    let (m, n) = (term.len(), hay.len());
     // cost[i*n + j]: best cost of matching term[..=i] with term[i] at hay[j].
     // from[i*n + j]: where term[i-1] sits in that alignment.
     let Scratch { cost, from } = scratch;
@@ -611,7 +703,7 @@ fn match_contiguous(
     }
     let mut best: Option<(Hit, usize)> = None;
     for start in 0..=n - m {
-        if hay[start..start + m] != *term {
+        if hay[start] != term[0] || hay[start..start + m] != *term {
             continue;
         }
         let hit = if m == n {
@@ -983,6 +1075,26 @@ mod tests {
             json,
             r#"{"displayName":[{"start":0,"end":2}],"accountId":[],"roleName":[]}"#
         );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// The shortcuts in `match_fuzzy` give what the table gives.
+        #[test]
+        fn shortcuts_agree_with_the_table(term in "[ab-]{1,4}", field in "[abAB-]{1,12}") {
+            let mut index = SearchIndex::default();
+            index.push_field(FieldKind::DisplayName, &field);
+            let (hay, starts) = (&index.text[..], &index.word_start[..]);
+            let term: Vec<char> = term.chars().collect();
+            let mut scratch = Scratch::default();
+            let fast = match_fuzzy(&term, hay, starts, &mut scratch, None);
+            let table = (is_subsequence(&term, hay) && !hay.starts_with(&term))
+                .then(|| match_table(&term, hay, starts, &mut scratch, None))
+                .flatten();
+            if fast.is_some_and(|hit| hit.tier < Tier::Prefix) {
+                prop_assert_eq!(fast, table);
+            }
+        }
     }
 
     fn utf16_len(s: &str) -> u32 {
