@@ -19,9 +19,9 @@
 //! ```
 
 mod banner;
-mod filter;
 mod identity;
 mod model;
+mod search;
 mod storage;
 mod switch;
 mod validate;
@@ -33,7 +33,6 @@ pub use banner::{
     banner_for_environment, banner_for_page, contrast_ratio, luminance, readable_text, BannerLevel,
     BannerModel, MIN_CONTRAST,
 };
-pub use filter::search_simple;
 pub use identity::{
     find_account_in_text, identify, match_environment, parse_principal_arn, ConsoleIdentity,
     ConsoleSignals, MatchKind,
@@ -42,6 +41,7 @@ pub use model::{
     example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,
     EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
+pub use search::{Highlights, SearchIndex, TextRange};
 pub use storage::{
     plan_write, read, Area, MemoryStore, Meta, Quota, ReadResult, Store, Unreadable, WritePlan,
 };

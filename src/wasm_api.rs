@@ -151,11 +151,30 @@ pub fn banner_for_page_js(list: JsValue, signals: JsValue) -> Result<JsValue, Js
     to_js(&banner_for_page(&list, &signals))
 }
 
-/// Indices of the entries matching `query`, best first.
-#[wasm_bindgen(js_name = searchList)]
-pub fn search_list(list: JsValue, query: &str) -> Result<Vec<u32>, JsError> {
-    let list = list_from_js(list)?;
-    Ok(crate::search_simple(&list, query))
+/// A search index over one list, kept in wasm memory so that each keystroke
+/// only sends the query across.
+#[wasm_bindgen]
+pub struct Searcher(crate::SearchIndex);
+
+#[wasm_bindgen]
+impl Searcher {
+    /// Indexes `list`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(list: JsValue) -> Result<Searcher, JsError> {
+        Ok(Searcher(crate::SearchIndex::new(&list_from_js(list)?)))
+    }
+
+    /// Indices of the entries matching `query`, best first; `preferred` indices
+    /// (favorites, recents) first for an empty query and on ties.
+    pub fn search(&self, query: &str, preferred: Vec<u32>) -> Vec<u32> {
+        self.0.search_with(query, usize::MAX, &preferred)
+    }
+
+    /// Matched ranges (UTF-16 offsets) in entry `index`'s display name, account
+    /// (`1111-2222-3333`) and role: `{ displayName, accountId, roleName }`.
+    pub fn highlight(&self, index: u32, query: &str) -> Result<JsValue, JsError> {
+        to_js(&self.0.highlight(index, query))
+    }
 }
 
 /// How to write `list` as `revision` to storage with `quota` (null: Chrome's sync

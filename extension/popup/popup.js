@@ -1,7 +1,7 @@
 // The toolbar popup: type to filter, ↑/↓ to choose, Enter to switch, Esc to close.
 import '../shared/api.js';
 import '../shared/protocol.js';
-import init, { formatAccountId, searchList } from '../pkg/roleswitch.js';
+import init, { formatAccountId, Searcher } from '../pkg/roleswitch.js';
 
 const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
@@ -9,6 +9,7 @@ const $ = (id) => document.getElementById(id);
 
 const wasm = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
 let environments = [];
+let searcher = null; // the core's search index over `environments`
 let shown = []; // indices into environments, in display order
 let selected = 0;
 
@@ -17,7 +18,23 @@ function status(message, isError = false) {
   $('status').classList.toggle('error', isError);
 }
 
-function row(env, position) {
+// Text with the matched ranges (UTF-16 offsets from the core) in <mark>.
+function marked(className, text, ranges = []) {
+  const span = document.createElement('span');
+  span.className = className;
+  let at = 0;
+  for (const { start, end } of ranges) {
+    span.append(text.slice(at, start));
+    const mark = document.createElement('mark');
+    mark.textContent = text.slice(start, end);
+    span.append(mark);
+    at = end;
+  }
+  span.append(text.slice(at));
+  return span;
+}
+
+function row(env, position, marks) {
   const li = document.createElement('li');
   li.role = 'option';
   li.id = `env-${position}`;
@@ -27,12 +44,14 @@ function row(env, position) {
   swatch.style.setProperty('--swatch', env.color);
   const text = document.createElement('span');
   text.className = 'text';
-  const name = document.createElement('span');
-  name.className = 'name';
-  name.textContent = env.displayName;
+  const name = marked('name', env.displayName, marks?.displayName);
   const sub = document.createElement('span');
   sub.className = 'sub';
-  sub.textContent = `${formatAccountId(env.accountId)} · ${env.roleName}`;
+  sub.append(
+    marked('account', formatAccountId(env.accountId), marks?.accountId),
+    ' · ',
+    marked('role', env.roleName, marks?.roleName),
+  );
   text.append(name, sub);
   li.append(swatch, text);
   if (env.production) {
@@ -48,8 +67,10 @@ function row(env, position) {
 
 function render() {
   const list = $('list');
-  list.replaceChildren(...shown.map((i, position) => row(environments[i], position)));
   const query = $('filter').value.trim();
+  list.replaceChildren(
+    ...shown.map((i, position) => row(environments[i], position, query ? searcher.highlight(i, query) : null)),
+  );
   $('empty').hidden = environments.length > 0;
   $('filter').parentElement.hidden = environments.length === 0;
   $('no-match').hidden = !(environments.length && !shown.length);
@@ -67,7 +88,8 @@ function select(position) {
 
 async function filter() {
   await wasm;
-  shown = Array.from(searchList(environments, $('filter').value));
+  searcher ??= new Searcher(environments);
+  shown = Array.from(searcher.search($('filter').value, []));
   selected = 0;
   render();
 }
@@ -121,6 +143,8 @@ async function load() {
   try {
     const state = await protocol.send(MSG.PAGE_BG_GET_LIST);
     environments = state.environments;
+    searcher?.free();
+    searcher = null;
     if (state.unreadable.length) {
       status(`${state.unreadable.length} stored entries could not be read; see Options.`, true);
     }

@@ -1,0 +1,1147 @@
+//! Popup search: fuzzy, ranked matching over the environment list.
+//!
+//! [`SearchIndex::new`] folds every searchable field once (lower case, common
+//! Latin accents removed) and marks its word starts, so that a keystroke only
+//! walks precomputed text. A query is split on whitespace; every term must
+//! match some field of an entry (different terms may match different
+//! fields), and an entry's score is the sum of its terms' best field scores.
+//!
+//! How one term matches one field, best first:
+//!
+//! | tier        | example (term `prod`)           |
+//! |-------------|---------------------------------|
+//! | exact       | `prod`                          |
+//! | prefix      | `production-eu`                 |
+//! | word starts | `team-prod`, `p-r-o-d`          |
+//! | substring   | `reproduce`                     |
+//! | scattered   | `approved`                      |
+//!
+//! Within a tier, tighter matches win: shorter fields for a prefix, fewer
+//! chunks and gaps for word starts, earlier occurrences for a substring,
+//! smaller spans for a scattered match. The tier score is then weighted by
+//! field: the display name counts most, then account ID, role and group, then
+//! the aliases (region, `prod`/`production` for production entries, the base
+//! account's alias). Equal scores fall back to the caller's preferred order
+//! and then to the original order, so results are deterministic.
+//!
+//! Account IDs match only contiguously, on digits: a term made of digits and
+//! hyphens has its hyphens dropped, so `1111-22` and `111122` both find
+//! `111122223333` (shown as `1111-2222-3333`).
+//!
+//! ```
+//! use roleswitch::{example_environments, SearchIndex};
+//!
+//! let envs = example_environments(); // "test", "prod"
+//! let index = SearchIndex::new(&envs);
+//! assert_eq!(index.search("pr", usize::MAX), vec![1]);
+//! assert_eq!(index.search("4444-5", usize::MAX), vec![1]);
+//! assert_eq!(index.search("", usize::MAX), vec![0, 1]);
+//! // Favorites and recents first: entry 1 is preferred.
+//! assert_eq!(index.search_with("", usize::MAX, &[1]), vec![1, 0]);
+//!
+//! let marks = index.highlight(1, "pr");
+//! assert_eq!(marks.display_name, vec![roleswitch::TextRange { start: 0, end: 2 }]);
+//! ```
+
+use std::cmp::Ordering;
+
+use serde::Serialize;
+
+use crate::model::{format_account_id, Environment};
+
+/// Precomputed, folded search text for a list of environments.
+///
+/// Built once per list (and rebuilt when the list changes); indices in and
+/// out are positions in the slice given to [`SearchIndex::new`].
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    /// Folded text of every field of every entry, back to back.
+    text: Vec<char>,
+    /// `word_start[i]`: `text[i]` begins a word of its field.
+    word_start: Vec<bool>,
+    /// Every field of every entry; `Entry::fields` ranges over this.
+    fields: Vec<FieldText>,
+    entries: Vec<Entry>,
+}
+
+/// One entry's fields and the strings the popup shows for it.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Range into `SearchIndex::fields`.
+    fields: (u32, u32),
+    display_name: Box<str>,
+    /// As shown: `1111-2222-3333`.
+    account: Box<str>,
+    role_name: Box<str>,
+}
+
+/// One searchable field: a range of `SearchIndex::text`.
+#[derive(Debug, Clone, Copy)]
+struct FieldText {
+    kind: FieldKind,
+    start: u32,
+    end: u32,
+    /// [`char_mask`] of the field's text: a term with a char outside it
+    /// cannot match, which rejects most fields without reading them.
+    mask: u64,
+}
+
+impl FieldText {
+    /// The most `term` could score here: exact if the lengths are equal,
+    /// else at best a prefix (every lower tier scores less than any prefix).
+    fn max_score(self, term: &Term) -> u32 {
+        let n = (self.end - self.start) as usize;
+        let m = match (self.kind, &term.digits) {
+            (FieldKind::AccountId, Some(digits)) => digits.len(),
+            (FieldKind::AccountId, None) => return 0,
+            _ => term.chars.len(),
+        };
+        match m.cmp(&n) {
+            Ordering::Equal => Hit::new(Tier::Exact, 0).score(self.kind),
+            Ordering::Less => Hit::new(Tier::Prefix, n - m).score(self.kind),
+            Ordering::Greater => 0,
+        }
+    }
+}
+
+/// What a field is, which decides its weight and how it is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldKind {
+    DisplayName,
+    /// The twelve digits, matched contiguously by digit terms only.
+    AccountId,
+    /// Role name with its path.
+    RoleName,
+    /// Role name without its path (only when there is a path).
+    RoleBaseName,
+    Group,
+    /// Region, `prod`/`production`, base account alias.
+    Alias,
+}
+
+impl FieldKind {
+    /// Multiplier of the tier score: the display name outranks the rest.
+    fn weight(self) -> u32 {
+        match self {
+            FieldKind::DisplayName => 4,
+            FieldKind::AccountId
+            | FieldKind::RoleName
+            | FieldKind::RoleBaseName
+            | FieldKind::Group => 3,
+            FieldKind::Alias => 2,
+        }
+    }
+}
+
+/// How well one term matches one field; the variants are in rank order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    Scattered,
+    Substring,
+    WordStarts,
+    Prefix,
+    Exact,
+}
+
+impl Tier {
+    fn base(self) -> u32 {
+        match self {
+            Tier::Exact => 500,
+            Tier::Prefix => 400,
+            Tier::WordStarts => 300,
+            Tier::Substring => 200,
+            Tier::Scattered => 100,
+        }
+    }
+}
+
+/// Largest within-tier penalty, so that tiers never overlap.
+const MAX_PENALTY: usize = 99;
+
+/// One term matched in one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hit {
+    tier: Tier,
+    /// Within-tier looseness, `0..=MAX_PENALTY`; lower is better.
+    penalty: u32,
+}
+
+impl Hit {
+    fn new(tier: Tier, penalty: usize) -> Hit {
+        // MAX_PENALTY fits in u32, so the cast after `min` is lossless.
+        Hit {
+            tier,
+            penalty: penalty.min(MAX_PENALTY) as u32,
+        }
+    }
+
+    /// Better tier, or same tier and tighter.
+    fn beats(self, other: Hit) -> bool {
+        (self.tier, other.penalty) > (other.tier, self.penalty)
+    }
+
+    fn score(self, kind: FieldKind) -> u32 {
+        (self.tier.base() - self.penalty) * kind.weight()
+    }
+}
+
+/// A half-open range `[start, end)` of UTF-16 code units, as JavaScript's
+/// `String.prototype.slice` takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// The characters of a row to highlight, per displayed field, as sorted,
+/// merged, non-empty UTF-16 ranges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Highlights {
+    pub display_name: Vec<TextRange>,
+    /// Ranges of the account ID as shown, `1111-2222-3333`.
+    pub account_id: Vec<TextRange>,
+    pub role_name: Vec<TextRange>,
+}
+
+impl SearchIndex {
+    /// Folds and indexes the searchable fields of `envs`.
+    pub fn new(envs: &[Environment]) -> SearchIndex {
+        let mut index = SearchIndex {
+            text: Vec::new(),
+            word_start: Vec::new(),
+            fields: Vec::with_capacity(envs.len() * 7),
+            entries: Vec::with_capacity(envs.len()),
+        };
+        for env in envs {
+            let first = index.fields.len();
+            index.push_field(FieldKind::DisplayName, &env.display_name);
+            index.push_account(&env.account_id);
+            index.push_field(FieldKind::RoleName, &env.role_name);
+            let base_name = env.role_base_name();
+            if base_name.len() != env.role_name.len() {
+                index.push_field(FieldKind::RoleBaseName, base_name);
+            }
+            if let Some(group) = &env.group {
+                index.push_field(FieldKind::Group, group);
+            }
+            if let Some(region) = &env.region {
+                index.push_field(FieldKind::Alias, region);
+            }
+            if env.production {
+                index.push_field(FieldKind::Alias, "prod");
+                index.push_field(FieldKind::Alias, "production");
+            }
+            if let Some(alias) = env.base.as_ref().and_then(|b| b.alias.as_ref()) {
+                index.push_field(FieldKind::Alias, alias);
+            }
+            index.entries.push(Entry {
+                fields: (to_u32(first), to_u32(index.fields.len())),
+                display_name: env.display_name.as_str().into(),
+                account: format_account_id(&env.account_id).into(),
+                role_name: env.role_name.as_str().into(),
+            });
+        }
+        index
+    }
+
+    /// Number of indexed environments.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the index has no environments.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The best `limit` matches of `query`, best first, as indices into the
+    /// indexed list (`usize::MAX` for all). An empty query returns the
+    /// list in its original order.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<u32> {
+        self.search_with(query, limit, &[])
+    }
+
+    /// Like [`SearchIndex::search`], with the caller's preferred entries.
+    ///
+    /// `preferred` lists entry indices in the order the popup wants them when
+    /// nothing sets them apart, typically favorites then recents. For an
+    /// empty query, the listed entries come first in that order, then the
+    /// rest in original order. For other queries, the match score decides
+    /// and `preferred` only breaks ties (a listed entry before an unlisted
+    /// one, then original order). Repeated and out-of-range indices are
+    /// ignored.
+    pub fn search_with(&self, query: &str, limit: usize, preferred: &[u32]) -> Vec<u32> {
+        let n = self.entries.len();
+        let mut rank = Vec::new();
+        if !preferred.is_empty() {
+            rank = vec![u32::MAX; n];
+            for (position, &i) in preferred.iter().enumerate() {
+                if let Some(slot) = rank.get_mut(i as usize) {
+                    if *slot == u32::MAX {
+                        *slot = to_u32(position);
+                    }
+                }
+            }
+        }
+        let rank_of = |i: u32| rank.get(i as usize).copied().unwrap_or(u32::MAX);
+
+        let terms = parse_query(query);
+        // (score, index); higher score first, then preferred, then index.
+        let mut found: Vec<(u32, u32)> = Vec::new();
+        if terms.is_empty() {
+            found.extend((0..n).map(|i| (0, to_u32(i))));
+        } else {
+            let mut scratch = Scratch::default();
+            'entries: for (i, entry) in self.entries.iter().enumerate() {
+                let mut total = 0u32;
+                for term in &terms {
+                    match self.best_field(entry, term, &mut scratch) {
+                        Some((score, _)) => total = total.saturating_add(score),
+                        None => continue 'entries,
+                    }
+                }
+                found.push((total, to_u32(i)));
+            }
+        }
+
+        let order = |a: &(u32, u32), b: &(u32, u32)| -> Ordering {
+            b.0.cmp(&a.0)
+                .then_with(|| rank_of(a.1).cmp(&rank_of(b.1)))
+                .then_with(|| a.1.cmp(&b.1))
+        };
+        if limit < found.len() {
+            if limit > 0 {
+                found.select_nth_unstable_by(limit - 1, order);
+            }
+            found.truncate(limit);
+        }
+        found.sort_unstable_by(order);
+        found.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// Which characters of entry `index` to highlight for `query`.
+    ///
+    /// Per term, every displayed field it matches contiguously or at word
+    /// starts is marked; a scattered match is marked only when it is that
+    /// term's best match for the entry. An unknown `index` gives no ranges.
+    pub fn highlight(&self, index: u32, query: &str) -> Highlights {
+        let Some(entry) = self.entries.get(index as usize) else {
+            return Highlights::default();
+        };
+        let mut name_marks = vec![false; entry.display_name.chars().count()];
+        let mut role_marks = vec![false; entry.role_name.chars().count()];
+        let mut account_marks = vec![false; entry.account.chars().count()];
+
+        let mut scratch = Scratch::default();
+        let mut positions = Vec::new();
+        for term in &parse_query(query) {
+            let best = self.best_field(entry, term, &mut scratch).map(|(_, f)| f);
+            for f in entry.fields.0..entry.fields.1 {
+                let field = self.fields[f as usize];
+                let marks = match field.kind {
+                    FieldKind::DisplayName => &mut name_marks,
+                    FieldKind::RoleName => &mut role_marks,
+                    FieldKind::AccountId => &mut account_marks,
+                    _ => continue,
+                };
+                positions.clear();
+                let Some(hit) = self.match_field(field, term, &mut scratch, Some(&mut positions))
+                else {
+                    continue;
+                };
+                if hit.tier == Tier::Scattered && best != Some(f) {
+                    continue;
+                }
+                for &p in &positions {
+                    let p = if field.kind == FieldKind::AccountId {
+                        account_display_position(&entry.account, p)
+                    } else {
+                        p
+                    };
+                    if let Some(mark) = marks.get_mut(p) {
+                        *mark = true;
+                    }
+                }
+            }
+        }
+        fill_account_separators(&entry.account, &mut account_marks);
+
+        Highlights {
+            display_name: utf16_ranges(&entry.display_name, &name_marks),
+            account_id: utf16_ranges(&entry.account, &account_marks),
+            role_name: utf16_ranges(&entry.role_name, &role_marks),
+        }
+    }
+
+    fn push_field(&mut self, kind: FieldKind, value: &str) {
+        let start = self.text.len();
+        let mut prev: Option<char> = None;
+        for c in value.chars() {
+            let starts_word = match prev {
+                None => true,
+                Some(p) => is_separator(p) || (p.is_lowercase() && c.is_uppercase()),
+            };
+            self.text.push(fold(c));
+            self.word_start.push(starts_word);
+            prev = Some(c);
+        }
+        self.push_field_text(kind, start);
+    }
+
+    /// The account digits; the groups of the shown form start words.
+    fn push_account(&mut self, account_id: &str) {
+        let start = self.text.len();
+        let grouped = format_account_id(account_id).len() != account_id.len();
+        for (i, c) in account_id.chars().enumerate() {
+            self.text.push(fold(c));
+            self.word_start.push(i == 0 || (grouped && i % 4 == 0));
+        }
+        self.push_field_text(FieldKind::AccountId, start);
+    }
+
+    /// Records the field whose text was pushed from `start` on.
+    fn push_field_text(&mut self, kind: FieldKind, start: usize) {
+        self.fields.push(FieldText {
+            kind,
+            start: to_u32(start),
+            end: to_u32(self.text.len()),
+            mask: char_mask(&self.text[start..]),
+        });
+    }
+
+    /// The entry's best-scoring field for `term`: (weighted score, field).
+    fn best_field(&self, entry: &Entry, term: &Term, scratch: &mut Scratch) -> Option<(u32, u32)> {
+        let mut best: Option<(u32, u32)> = None;
+        for f in entry.fields.0..entry.fields.1 {
+            let field = self.fields[f as usize];
+            if let Some((best_score, _)) = best {
+                if field.max_score(term) <= best_score {
+                    continue;
+                }
+            }
+            if let Some(hit) = self.match_field(field, term, scratch, None) {
+                let score = hit.score(field.kind);
+                if best.map_or(true, |(s, _)| score > s) {
+                    best = Some((score, f));
+                }
+            }
+        }
+        best
+    }
+
+    /// Matches `term` in `field`, writing the matched character positions
+    /// (relative to the field) to `positions` when asked.
+    fn match_field(
+        &self,
+        field: FieldText,
+        term: &Term,
+        scratch: &mut Scratch,
+        positions: Option<&mut Vec<usize>>,
+    ) -> Option<Hit> {
+        let (needle, needle_mask) = if field.kind == FieldKind::AccountId {
+            (term.digits.as_deref()?, term.digits_mask)
+        } else {
+            (&term.chars[..], term.mask)
+        };
+        if needle_mask & !field.mask != 0 {
+            return None;
+        }
+        let range = field.start as usize..field.end as usize;
+        let hay = &self.text[range.clone()];
+        let starts = &self.word_start[range];
+        if field.kind == FieldKind::AccountId {
+            match_contiguous(needle, hay, starts, positions)
+        } else {
+            match_fuzzy(needle, hay, starts, scratch, positions)
+        }
+    }
+}
+
+/// One whitespace-separated part of a query, folded.
+#[derive(Debug)]
+struct Term {
+    chars: Vec<char>,
+    /// For terms of digits and hyphens: the digits, matched in account IDs.
+    digits: Option<Vec<char>>,
+    mask: u64,
+    digits_mask: u64,
+}
+
+fn parse_query(query: &str) -> Vec<Term> {
+    query
+        .split_whitespace()
+        .map(|word| {
+            let chars: Vec<char> = word.chars().map(fold).collect();
+            let numeric = chars.iter().any(char::is_ascii_digit)
+                && chars.iter().all(|c| c.is_ascii_digit() || *c == '-');
+            let digits: Option<Vec<char>> =
+                numeric.then(|| chars.iter().copied().filter(|c| *c != '-').collect());
+            Term {
+                mask: char_mask(&chars),
+                digits_mask: digits.as_deref().map_or(0, char_mask),
+                chars,
+                digits,
+            }
+        })
+        .collect()
+}
+
+/// Lower case, with Latin-1 accents removed: one char in, one char out, so
+/// that positions in folded text are positions in the original.
+fn fold(c: char) -> char {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'à'..='å' => 'a',
+        'ç' => 'c',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ñ' => 'n',
+        'ò'..='ö' | 'ø' => 'o',
+        'ù'..='ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
+}
+
+/// A set of the chars in `text`, one bit per letter and digit and shared
+/// bits for the rest; a superset test on it can only give false positives.
+fn char_mask(text: &[char]) -> u64 {
+    text.iter().fold(0, |mask, &c| {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + (c as u32 - '0' as u32),
+            _ => 36 + c as u32 % 28,
+        };
+        mask | 1 << bit
+    })
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '_' | '/' | '.' | '@' | ':' | '(' | ')' | ',' | '+')
+}
+
+/// Reusable buffers for [`match_fuzzy`]'s table, so a keystroke allocates
+/// them once rather than per field.
+#[derive(Debug, Default)]
+struct Scratch {
+    cost: Vec<u64>,
+    from: Vec<u32>,
+}
+
+/// Cost of a chunk (a run of consecutive matched characters) that starts a
+/// word; a chunk starting mid-word costs `MID_WORD` more. Costs compare as
+/// (mid-word chunks, chunks).
+const CHUNK: u64 = 1;
+const MID_WORD: u64 = 1 << 32;
+const NONE: u64 = u64::MAX;
+
+/// Matches `term` as a subsequence of `hay`, in the best tier it reaches.
+///
+/// Exact and prefix are checked directly. Otherwise a table over
+/// (term char, field position) finds the alignment with the fewest mid-word
+/// chunks, then the fewest chunks: zero mid-word chunks is a word-starts
+/// match, a single mid-word chunk a substring, anything else scattered.
+/// O(term × field) time and space.
+fn match_fuzzy(
+    term: &[char],
+    hay: &[char],
+    word_start: &[bool],
+    scratch: &mut Scratch,
+    positions: Option<&mut Vec<usize>>,
+) -> Option<Hit> {
+    let (m, n) = (term.len(), hay.len());
+    if m == 0 || m > n || !is_subsequence(term, hay) {
+        return None;
+    }
+    if hay.starts_with(term) {
+        if let Some(positions) = positions {
+            positions.extend(0..m);
+        }
+        return Some(if m == n {
+            Hit::new(Tier::Exact, 0)
+        } else {
+            Hit::new(Tier::Prefix, n - m)
+        });
+    }
+
+    // Shortcuts the table below would agree with: one chunk at a word start
+    // is the cheapest alignment there is (the first one is the one it
+    // picks), and a single char not at any word start is a substring at
+    // its first occurrence.
+    let mut first_occurrence = None;
+    for start in 0..=n - m {
+        if hay[start] == term[0] && hay[start..start + m] == *term {
+            if word_start[start] {
+                if let Some(positions) = positions {
+                    positions.extend(start..start + m);
+                }
+                return Some(Hit::new(Tier::WordStarts, 0));
+            }
+            first_occurrence.get_or_insert(start);
+        }
+    }
+    if let (1, Some(start)) = (m, first_occurrence) {
+        if let Some(positions) = positions {
+            positions.push(start);
+        }
+        return Some(Hit::new(Tier::Substring, start));
+    }
+    match_table(term, hay, word_start, scratch, positions)
+}
+
+/// The general case of [`match_fuzzy`], for a `term` known to be a
+/// subsequence of `hay`: the alignment with the fewest mid-word chunks,
+/// then the fewest chunks.
+fn match_table(
+    term: &[char],
+    hay: &[char],
+    word_start: &[bool],
+    scratch: &mut Scratch,
+    positions: Option<&mut Vec<usize>>,
+) -> Option<Hit> {
+    let (m, n) = (term.len(), hay.len());
+    // cost[i*n + j]: best cost of matching term[..=i] with term[i] at hay[j].
+    // from[i*n + j]: where term[i-1] sits in that alignment.
+    let Scratch { cost, from } = scratch;
+    cost.clear();
+    cost.resize(m * n, NONE);
+    from.clear();
+    from.resize(m * n, 0);
+    for i in 0..m {
+        // Cheapest cost[i-1][j'] over j' < j, with the latest such j'.
+        let mut prev_best = NONE;
+        let mut prev_at = 0;
+        for j in 0..n {
+            if i > 0 && j > 0 {
+                let c = cost[(i - 1) * n + j - 1];
+                if c <= prev_best {
+                    prev_best = c;
+                    prev_at = j - 1;
+                }
+            }
+            if hay[j] != term[i] {
+                continue;
+            }
+            let chunk = if word_start[j] {
+                CHUNK
+            } else {
+                CHUNK + MID_WORD
+            };
+            let (mut best, mut at) = (NONE, 0);
+            if i == 0 {
+                best = chunk;
+            } else {
+                if prev_best != NONE {
+                    best = prev_best + chunk;
+                    at = prev_at;
+                }
+                // Continuing the chunk of term[i-1] at hay[j-1] is free.
+                if j > 0 {
+                    let c = cost[(i - 1) * n + j - 1];
+                    if c <= best {
+                        best = c;
+                        at = j - 1;
+                    }
+                }
+            }
+            cost[i * n + j] = best;
+            from[i * n + j] = to_u32(at);
+        }
+    }
+
+    let last = &cost[(m - 1) * n..];
+    let (mut end, mut best) = (0, NONE);
+    for (j, &c) in last.iter().enumerate() {
+        if c < best {
+            (end, best) = (j, c);
+        }
+    }
+    if best == NONE {
+        return None;
+    }
+    // Walk back to the position of term[0].
+    let mut start = end;
+    if let Some(positions) = positions {
+        let first = positions.len();
+        positions.push(end);
+        for i in (1..m).rev() {
+            start = from[i * n + start] as usize;
+            positions.push(start);
+        }
+        positions[first..].reverse();
+    } else {
+        for i in (1..m).rev() {
+            start = from[i * n + start] as usize;
+        }
+    }
+
+    let mid_word = best / MID_WORD;
+    let chunks = (best % MID_WORD) as usize;
+    let gaps = end + 1 - start - m;
+    Some(if mid_word == 0 {
+        Hit::new(Tier::WordStarts, 10 * (chunks - 1) + gaps.min(9))
+    } else if mid_word == 1 && chunks == 1 {
+        Hit::new(Tier::Substring, start)
+    } else {
+        Hit::new(Tier::Scattered, gaps)
+    })
+}
+
+/// Matches `term` as a run of consecutive characters: the best occurrence
+/// (whole field, then prefix, then at a word start, then earliest).
+fn match_contiguous(
+    term: &[char],
+    hay: &[char],
+    word_start: &[bool],
+    positions: Option<&mut Vec<usize>>,
+) -> Option<Hit> {
+    let (m, n) = (term.len(), hay.len());
+    if m == 0 || m > n {
+        return None;
+    }
+    let mut best: Option<(Hit, usize)> = None;
+    for start in 0..=n - m {
+        if hay[start] != term[0] || hay[start..start + m] != *term {
+            continue;
+        }
+        let hit = if m == n {
+            Hit::new(Tier::Exact, 0)
+        } else if start == 0 {
+            Hit::new(Tier::Prefix, n - m)
+        } else if word_start[start] {
+            Hit::new(Tier::WordStarts, 0)
+        } else {
+            Hit::new(Tier::Substring, start)
+        };
+        if best.map_or(true, |(b, _)| hit.beats(b)) {
+            best = Some((hit, start));
+        }
+    }
+    let (hit, start) = best?;
+    if let Some(positions) = positions {
+        positions.extend(start..start + m);
+    }
+    Some(hit)
+}
+
+fn is_subsequence(term: &[char], hay: &[char]) -> bool {
+    let mut rest = hay.iter();
+    term.iter().all(|c| rest.any(|h| h == c))
+}
+
+/// Where digit `i` of an account ID sits in its shown form.
+fn account_display_position(shown: &str, i: usize) -> usize {
+    if shown.len() == 14 && shown.as_bytes().get(4) == Some(&b'-') {
+        i + i / 4
+    } else {
+        i
+    }
+}
+
+/// Marks a shown hyphen whose neighbours are both marked, so that a match of
+/// `1111-2` reads as one run.
+fn fill_account_separators(shown: &str, marks: &mut [bool]) {
+    for (i, c) in shown.chars().enumerate() {
+        if c == '-' && i > 0 && i + 1 < marks.len() && marks[i - 1] && marks[i + 1] {
+            marks[i] = true;
+        }
+    }
+}
+
+/// Turns per-char marks of `text` into merged UTF-16 ranges.
+fn utf16_ranges(text: &str, marks: &[bool]) -> Vec<TextRange> {
+    let mut ranges: Vec<TextRange> = Vec::new();
+    let mut offset = 0u32;
+    for (c, &marked) in text.chars().zip(marks) {
+        let end = offset + to_u32(c.len_utf16());
+        if marked {
+            match ranges.last_mut() {
+                Some(last) if last.end == offset => last.end = end,
+                _ => ranges.push(TextRange { start: offset, end }),
+            }
+        }
+        offset = end;
+    }
+    ranges
+}
+
+/// Index arithmetic in u32, the width JavaScript receives; lists and fields
+/// are far below 4 billion items.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BaseAccount, DEFAULT_ROLE_NAME};
+    use proptest::prelude::*;
+
+    fn env(name: &str) -> Environment {
+        Environment {
+            id: name.into(),
+            account_id: "111122223333".into(),
+            role_name: DEFAULT_ROLE_NAME.into(),
+            display_name: name.into(),
+            color: "#b7ca9d".into(),
+            region: None,
+            production: false,
+            group: None,
+            base: None,
+        }
+    }
+
+    fn names(names: &[&str]) -> Vec<Environment> {
+        names.iter().map(|n| env(n)).collect()
+    }
+
+    /// The tier `term` reaches in a display-name field holding `field`.
+    fn tier_of(term: &str, field: &str) -> Option<Tier> {
+        let mut index = SearchIndex::default();
+        index.push_field(FieldKind::DisplayName, field);
+        let terms = parse_query(term);
+        index
+            .match_field(index.fields[0], &terms[0], &mut Scratch::default(), None)
+            .map(|hit| hit.tier)
+    }
+
+    fn range(start: u32, end: u32) -> TextRange {
+        TextRange { start, end }
+    }
+
+    #[test]
+    fn tiers() {
+        use Tier::*;
+        let cases = [
+            ("prod", "prod", Some(Exact)),
+            ("PROD", "Prod", Some(Exact)),
+            ("prod", "production-eu", Some(Prefix)),
+            ("prod", "team-prod", Some(WordStarts)),
+            ("prod", "p-r-o-d", Some(WordStarts)),
+            ("tpe", "team-payments-prod-eu", Some(WordStarts)),
+            ("oaar", "OrganizationAccountAccessRole", Some(WordStarts)),
+            ("access", "OrganizationAccountAccessRole", Some(WordStarts)),
+            ("admin", "team/Admin", Some(WordStarts)),
+            ("me", "a@me.com", Some(WordStarts)),
+            ("prod", "reproduce", Some(Substring)),
+            ("prod", "approved", Some(Scattered)),
+            ("prod", "pro", None),
+            ("prod", "dorp", None),
+            ("cafe", "Café", Some(Exact)),
+            ("é", "Émile", Some(Prefix)),
+        ];
+        for (term, field, want) in cases {
+            assert_eq!(tier_of(term, field), want, "term {term:?} in {field:?}");
+        }
+    }
+
+    #[test]
+    fn ranking() {
+        // Each case: list of display names, query, expected order of names.
+        let cases: &[(&[&str], &str, &[&str])] = &[
+            (
+                &[
+                    "approved",
+                    "team-prod",
+                    "prod",
+                    "p-r-o-d",
+                    "staging",
+                    "production-eu",
+                    "reproduce",
+                ],
+                "prod",
+                &[
+                    "prod",
+                    "production-eu",
+                    "team-prod",
+                    "p-r-o-d",
+                    "reproduce",
+                    "approved",
+                ],
+            ),
+            // Shorter field wins among prefixes, fewer gaps among word starts.
+            (
+                &["payments-platform", "payments"],
+                "pay",
+                &["payments", "payments-platform"],
+            ),
+            (
+                &["data-x-y-z-lake", "data-lake"],
+                "dl",
+                &["data-lake", "data-x-y-z-lake"],
+            ),
+            // Equal scores keep the original order.
+            (
+                &["a-prod", "b-prod", "c-prod"],
+                "prod",
+                &["a-prod", "b-prod", "c-prod"],
+            ),
+            // All terms must match; each may match anywhere.
+            (
+                &[
+                    "team-payments-prod-eu",
+                    "team-payments-dev-us",
+                    "identity-eu",
+                ],
+                "pay eu",
+                &["team-payments-prod-eu", "team-payments-dev-us"],
+            ),
+            (
+                &["team-payments-prod-eu", "identity-eu"],
+                "pay prod",
+                &["team-payments-prod-eu"],
+            ),
+            (&["alpha", "beta"], "zzz", &[]),
+            (&["alpha", "beta"], "alpha zzz", &[]),
+        ];
+        for &(list, query, want) in cases {
+            let envs = names(list);
+            let index = SearchIndex::new(&envs);
+            let got: Vec<&str> = index
+                .search(query, usize::MAX)
+                .into_iter()
+                .map(|i| list[i as usize])
+                .collect();
+            assert_eq!(got, want, "query {query:?} over {list:?}");
+        }
+    }
+
+    #[test]
+    fn fields_and_aliases() {
+        let mut envs = names(&["billing", "payments", "admin-tools", "sandbox", "search"]);
+        envs[0].production = true;
+        envs[0].region = Some("eu-west-1".into());
+        envs[1].role_name = "team/Admin".into();
+        envs[1].group = Some("Workloads".into());
+        envs[3].base = Some(BaseAccount {
+            account_id: None,
+            alias: Some("acme-management".into()),
+            role_name: None,
+        });
+        envs[4].group = Some("billing".into());
+        let index = SearchIndex::new(&envs);
+        let cases: &[(&str, &[u32])] = &[
+            // Display name outranks role, group and aliases at equal tiers.
+            ("admin", &[2, 1]),
+            ("billing", &[0, 4]),
+            // Aliases: production, region, base account alias.
+            ("production", &[0]),
+            ("prod eu-west", &[0]),
+            ("acme", &[3]),
+            // Terms may match different fields: role and group.
+            ("admin work", &[1]),
+        ];
+        for &(query, want) in cases {
+            assert_eq!(index.search(query, usize::MAX), want, "query {query:?}");
+        }
+    }
+
+    #[test]
+    fn account_ids_match_with_or_without_hyphens() {
+        let mut envs = names(&["one", "two", "three"]);
+        envs[0].account_id = "111122223333".into();
+        envs[1].account_id = "444455556666".into();
+        envs[2].account_id = "222211113333".into();
+        let index = SearchIndex::new(&envs);
+        let cases: &[(&str, &[u32])] = &[
+            ("1111-22", &[0]),
+            ("111122", &[0]),
+            ("1111-2222-3333", &[0]),
+            ("111122223333", &[0]),
+            ("2222-3333", &[0]),
+            // A prefix beats a match inside the ID.
+            ("2222", &[2, 0]),
+            ("1111", &[0, 2]),
+            ("5-5", &[1]),
+            ("1111-4", &[]),
+            // Digits do not match scattered.
+            ("4566", &[]),
+        ];
+        for &(query, want) in cases {
+            assert_eq!(index.search(query, usize::MAX), want, "query {query:?}");
+        }
+    }
+
+    #[test]
+    fn empty_query_and_preferred_order() {
+        let envs = names(&["a-prod", "b-prod", "c-prod", "d-prod"]);
+        let index = SearchIndex::new(&envs);
+        let cases: &[(&str, usize, &[u32], &[u32])] = &[
+            ("", usize::MAX, &[], &[0, 1, 2, 3]),
+            ("   ", usize::MAX, &[], &[0, 1, 2, 3]),
+            ("", usize::MAX, &[2, 0], &[2, 0, 1, 3]),
+            // Repeats and unknown indices are ignored.
+            ("", usize::MAX, &[3, 3, 99, 1], &[3, 1, 0, 2]),
+            ("", 2, &[2], &[2, 0]),
+            ("", 0, &[], &[]),
+            // With a query, preference breaks ties only.
+            ("prod", usize::MAX, &[3, 1], &[3, 1, 0, 2]),
+            ("b-prod", usize::MAX, &[3], &[1]),
+            ("prod", 1, &[2], &[2]),
+            ("c-p", usize::MAX, &[3], &[2]),
+        ];
+        for &(query, limit, preferred, want) in cases {
+            assert_eq!(
+                index.search_with(query, limit, preferred),
+                want,
+                "query {query:?} limit {limit} preferred {preferred:?}"
+            );
+        }
+        assert!(SearchIndex::new(&[]).search("x", usize::MAX).is_empty());
+        assert!(SearchIndex::new(&[]).search("", usize::MAX).is_empty());
+    }
+
+    #[test]
+    fn limit_keeps_the_best() {
+        let envs = names(&["approved", "team-prod", "prod", "production-eu"]);
+        let index = SearchIndex::new(&envs);
+        assert_eq!(index.search("prod", 2), vec![2, 3]);
+    }
+
+    /// (entry, query, display name, account as shown, role)
+    type HighlightCase<'a> = (
+        u32,
+        &'a str,
+        &'a [TextRange],
+        &'a [TextRange],
+        &'a [TextRange],
+    );
+
+    #[test]
+    fn highlights() {
+        let mut envs = names(&[
+            "team-payments-prod-eu",
+            "🚀 Émile-prod",
+            "Café ☕",
+            "approved",
+            "approved",
+        ]);
+        envs[0].role_name = "team/Admin".into();
+        envs[4].production = true;
+        let index = SearchIndex::new(&envs);
+        let none: &[TextRange] = &[];
+        let cases: &[HighlightCase] = &[
+            (
+                0,
+                "team pay",
+                &[range(0, 4), range(5, 8)],
+                none,
+                &[range(0, 4)],
+            ),
+            (
+                0,
+                "tpe",
+                &[range(0, 1), range(14, 15), range(19, 20)],
+                none,
+                none,
+            ),
+            (0, "admin", none, none, &[range(5, 10)]),
+            (0, "1111-22", none, &[range(0, 7)], none),
+            (0, "2222", none, &[range(5, 9)], none),
+            (0, "33", none, &[range(10, 12)], none),
+            // UTF-16: the rocket is two code units.
+            (1, "prod", &[range(9, 13)], none, none),
+            (1, "emile", &[range(3, 8)], none, none),
+            (2, "☕", &[range(5, 6)], none, none),
+            (2, "CAFE", &[range(0, 4)], none, none),
+            // Scattered only when it is the term's best match.
+            (3, "prod", &[range(2, 5), range(7, 8)], none, none),
+            (4, "prod", none, none, none),
+            (0, "zzz", none, none, none),
+            (0, "", none, none, none),
+            (99, "prod", none, none, none),
+        ];
+        for &(entry, query, name, account, role) in cases {
+            let want = Highlights {
+                display_name: name.to_vec(),
+                account_id: account.to_vec(),
+                role_name: role.to_vec(),
+            };
+            assert_eq!(
+                index.highlight(entry, query),
+                want,
+                "entry {entry} query {query:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn highlights_serialize_camel_case() {
+        let index = SearchIndex::new(&names(&["prod"]));
+        let json = serde_json::to_string(&index.highlight(0, "pr")).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"displayName":[{"start":0,"end":2}],"accountId":[],"roleName":[]}"#
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// The shortcuts in `match_fuzzy` give what the table gives.
+        #[test]
+        fn shortcuts_agree_with_the_table(term in "[ab-]{1,4}", field in "[abAB-]{1,12}") {
+            let mut index = SearchIndex::default();
+            index.push_field(FieldKind::DisplayName, &field);
+            let (hay, starts) = (&index.text[..], &index.word_start[..]);
+            let term: Vec<char> = term.chars().collect();
+            let mut scratch = Scratch::default();
+            let fast = match_fuzzy(&term, hay, starts, &mut scratch, None);
+            let table = (is_subsequence(&term, hay) && !hay.starts_with(&term))
+                .then(|| match_table(&term, hay, starts, &mut scratch, None))
+                .flatten();
+            if fast.is_some_and(|hit| hit.tier < Tier::Prefix) {
+                prop_assert_eq!(fast, table);
+            }
+        }
+    }
+
+    fn utf16_len(s: &str) -> u32 {
+        to_u32(s.encode_utf16().count())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics_and_stays_in_range(
+            list in prop::collection::vec(("\\PC{0,20}", "[0-9-]{0,14}", "\\PC{0,12}", any::<bool>()), 0..12),
+            query in "\\PC{0,12}",
+            preferred in prop::collection::vec(0u32..20, 0..4),
+        ) {
+            let envs: Vec<Environment> = list
+                .iter()
+                .map(|(name, account, role, production)| Environment {
+                    account_id: account.clone(),
+                    role_name: role.clone(),
+                    production: *production,
+                    region: Some(name.to_uppercase()),
+                    group: Some(role.to_lowercase()),
+                    ..env(name)
+                })
+                .collect();
+            let index = SearchIndex::new(&envs);
+            let found = index.search_with(&query, usize::MAX, &preferred);
+            prop_assert!(found.len() <= envs.len());
+            for &i in &found {
+                let e = &envs[i as usize];
+                let marks = index.highlight(i, &query);
+                let fields = [
+                    (&marks.display_name, utf16_len(&e.display_name)),
+                    (&marks.account_id, utf16_len(&e.account_display())),
+                    (&marks.role_name, utf16_len(&e.role_name)),
+                ];
+                for (ranges, len) in fields {
+                    let mut last_end = 0;
+                    for r in ranges {
+                        prop_assert!(r.start < r.end && r.end <= len, "{r:?} in length {len}");
+                        prop_assert!(r.start >= last_end, "ranges overlap or unsorted: {ranges:?}");
+                        last_end = r.end;
+                    }
+                }
+            }
+            // The empty query lists everyone.
+            prop_assert_eq!(index.search("", usize::MAX).len(), envs.len());
+        }
+    }
+}
