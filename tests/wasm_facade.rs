@@ -140,8 +140,14 @@ fn small_helpers() {
         .dyn_into()
         .expect("array");
     assert_eq!(colors.length(), 5);
-    let found = api::search_list(api::example_environments_js().expect("examples"), "prod")
-        .expect("search");
-    assert_eq!(found, vec![1]);
+    let searcher =
+        api::Searcher::new(api::example_environments_js().expect("examples")).expect("index");
+    assert_eq!(searcher.search("prod", vec![]), vec![1]);
+    assert_eq!(searcher.search("", vec![1]), vec![1, 0]);
+    let marks = searcher.highlight(1, "prod").expect("highlight");
+    assert_eq!(
+        stringify(&get(&marks, "displayName")),
+        r#"[{"start":0,"end":4}]"#
+    );
     assert_eq!(JsString::from(api::version()), env!("CARGO_PKG_VERSION"));
 }
