@@ -1,6 +1,6 @@
 // Console pages: read who is signed in, ask the background (which runs the
 // core) for the banner, and draw it. Small on purpose: the page's CSP forbids
-// wasm here. The banner lives in a closed shadow root styled by a constructable
+// wasm here. The banner lives in a shadow root styled by a constructable
 // stylesheet, so the page's CSS can neither style nor hide it.
 (() => {
   const { api, protocol } = globalThis.RS;
@@ -59,7 +59,7 @@
 
   function build() {
     host = document.createElement('roleswitch-banner');
-    const shadow = host.attachShadow({ mode: 'closed' });
+    const shadow = host.attachShadow({ mode: 'open' });
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
     shadow.adoptedStyleSheets = [sheet];

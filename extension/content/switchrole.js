@@ -56,7 +56,7 @@
 
   function notice(message) {
     const host = document.createElement('roleswitch-notice');
-    const shadow = host.attachShadow({ mode: 'closed' });
+    const shadow = host.attachShadow({ mode: 'open' });
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(`
       :host { all: initial !important; display: block !important; position: relative !important; z-index: 2147483647 !important; }
