@@ -18,6 +18,7 @@
 //! assert_eq!(env.color, "#b7ca9d");
 //! ```
 
+mod formats;
 mod model;
 mod validate;
 
@@ -29,4 +30,9 @@ pub use validate::{
     check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,
     validate_environment, EntryError, Field, FieldError, RoleRef, AWS_COLORS, MAX_DISPLAY_NAME,
     MAX_GROUP, MAX_ROLE_PATH_AND_NAME,
+};
+pub use formats::{
+    export, generated_id, parse, plan_import, policy, Change, Diagnostic, ExportError,
+    ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan, Parsed,
+    PolicyError, PolicyOptions,
 };
