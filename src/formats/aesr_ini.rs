@@ -226,13 +226,15 @@ fn read_target(name: &str, s: &Section, base: Option<&Base>, out: &mut Collected
         input.production = ini::read_bool(e, name, &mut out.errors);
     }
     ignored.sort_by_key(|e| e.line);
-    let why = if ignored.iter().any(|e| e.key == "image") {
-        "the banner shows the color, not an image; other keys are unknown"
-    } else {
-        "unknown to AWS Extend Switch Roles and Roleswitch, or overridden by role_arn"
-    };
-    ini::warn_ignored(s, &ignored, why, &mut out.warnings);
-
+    let (images, unknown): (Vec<&Entry>, Vec<&Entry>) =
+        ignored.into_iter().partition(|e| e.key == "image");
+    ini::warn_ignored(s, &images, "the banner shows the color, not an image", &mut out.warnings);
+    ini::warn_ignored(
+        s,
+        &unknown,
+        "unknown to AWS Extend Switch Roles and Roleswitch, or overridden by role_arn",
+        &mut out.warnings,
+    );
     let header = s.line;
     let locate = |field: Field| {
         let line = match field {

@@ -416,7 +416,7 @@ impl Collected {
     ) {
         match validate_environment(input, "pending") {
             Ok(mut env) => {
-                if input.id.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                if input.id.as_deref().map_or(true, |s| s.trim().is_empty()) {
                     env.id = generated_id(&env.account_id, &env.role_name);
                 }
                 self.envs.push((env, origin));
@@ -425,7 +425,7 @@ impl Collected {
                 // A bad role ARN with no account ID field already says what is
                 // wrong with the account; "enter the account ID" would be noise.
                 let arn_failed = field_errors.iter().any(|e| e.field == Field::RoleName)
-                    && input.account_id.as_deref().is_none_or(|s| s.trim().is_empty())
+                    && input.account_id.as_deref().map_or(true, |s| s.trim().is_empty())
                     && input.role_name.as_deref().is_some_and(|r| r.trim().starts_with("arn:"));
                 for e in field_errors {
                     if arn_failed && e.field == Field::AccountId {
@@ -455,6 +455,9 @@ impl Collected {
             let origin = &self.envs[problem.index].1;
             self.errors.push(origin.diagnostic(problem.message.clone()));
         }
+        // INI problems in line order; JSON ones stay in document order.
+        self.errors.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
+        self.warnings.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
         if self.errors.is_empty() {
             Ok(Parsed {
                 format,

@@ -68,6 +68,25 @@ impl fmt::Display for PolicyError {
 
 impl std::error::Error for PolicyError {}
 
+/// An IAM policy document, fields in the order AWS prints them.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyDocument {
+    version: &'static str,
+    statement: Vec<Statement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Statement {
+    sid: &'static str,
+    effect: &'static str,
+    action: &'static str,
+    resource: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<serde_json::Value>,
+}
+
 /// The policy document (pretty JSON): one statement allowing `sts:AssumeRole`
 /// on the sorted, de-duplicated role ARNs of the list or group. The partition
 /// of each ARN follows the environment's region (`us-gov-*`, `cn-*`, else `aws`).
@@ -102,17 +121,19 @@ pub fn policy(envs: &[Environment], options: &PolicyOptions) -> Result<String, P
     let mut arns: Vec<String> = chosen.iter().map(|e| role_arn(e)).collect();
     arns.sort();
     arns.dedup();
-    let mut statement = json!({
-        "Sid": "RoleswitchAssumeListedRoles",
-        "Effect": "Allow",
-        "Action": "sts:AssumeRole",
-        "Resource": arns,
-    });
-    if options.require_mfa {
-        statement["Condition"] = json!({ "Bool": { "aws:MultiFactorAuthPresent": "true" } });
-    }
-    let doc = json!({ "Version": "2012-10-17", "Statement": [statement] });
-    // Cannot fail: a Value always serialises.
+    let doc = PolicyDocument {
+        version: "2012-10-17",
+        statement: vec![Statement {
+            sid: "RoleswitchAssumeListedRoles",
+            effect: "Allow",
+            action: "sts:AssumeRole",
+            resource: arns,
+            condition: options
+                .require_mfa
+                .then(|| json!({ "Bool": { "aws:MultiFactorAuthPresent": "true" } })),
+        }],
+    };
+    // Cannot fail: strings and a JSON value always serialise.
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     Ok(text)
@@ -143,6 +164,7 @@ mod tests {
     #[test]
     fn allows_exactly_the_listed_roles_with_mfa() {
         let text = policy(&list(), &PolicyOptions::default()).unwrap();
+        assert!(text.starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\""), "{text}");
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc["Version"], "2012-10-17");
         let statements = doc["Statement"].as_array().unwrap();
