@@ -377,8 +377,8 @@ source_profile = from-credentials-file
         assert_eq!(p.environments[0].base.as_ref().unwrap().role_name, None);
         let warnings: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
         let want = [
-            "line 5, profile \"sso-session acme\": Roleswitch does not sign in",
             "line 1, profile \"default\": This profile does not say which account",
+            "line 5, profile \"sso-session acme\": Roleswitch does not sign in",
             "line 16, profile \"ops\": Ignored mfa_serial",
             "line 30, profile \"local\": source_profile \"from-credentials-file\" is not in this file",
         ];
