@@ -338,7 +338,11 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
                         "aws_account_id = {id}\naws_account_alias = {alias}\n"
                     )),
                     (Some(id), None) => out.push_str(&format!("aws_account_id = {id}\n")),
-                    (None, Some(alias)) => out.push_str(&format!("aws_account_id = {alias}\n")),
+                    // AESR's own way to give an alias; one without letters would read as an ID.
+                    (None, Some(alias)) if is_alias(alias) => {
+                        out.push_str(&format!("aws_account_id = {alias}\n"))
+                    }
+                    (None, Some(alias)) => out.push_str(&format!("aws_account_alias = {alias}\n")),
                     (None, None) => {}
                 }
                 if let Some(role) = &b.role_name {

@@ -116,6 +116,10 @@ impl Format {
                 Err(_) => None,
             };
         }
+        if trimmed.starts_with('[') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok() {
+            // A JSON list, not an INI section.
+            return None;
+        }
         let (sections, _) = ini::lex(text);
         if sections.is_empty() {
             return None;
