@@ -22,6 +22,11 @@ mod formats;
 mod model;
 mod validate;
 
+pub use formats::{
+    export, generated_id, parse, plan_import, policy, Change, Diagnostic, ExportError,
+    ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan, Parsed,
+    PolicyError, PolicyOptions,
+};
 pub use model::{
     example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,
     EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
@@ -30,9 +35,4 @@ pub use validate::{
     check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,
     validate_environment, EntryError, Field, FieldError, RoleRef, AWS_COLORS, MAX_DISPLAY_NAME,
     MAX_GROUP, MAX_ROLE_PATH_AND_NAME,
-};
-pub use formats::{
-    export, generated_id, parse, plan_import, policy, Change, Diagnostic, ExportError,
-    ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan, Parsed,
-    PolicyError, PolicyOptions,
 };

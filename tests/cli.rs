@@ -6,14 +6,22 @@ use std::process::{Command, Output, Stdio};
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_roleswitch"))
         .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats"))
+        .current_dir(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/formats"
+        ))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -90,9 +98,19 @@ fn commands_exit_codes_and_messages() {
     for (args, code, out, err) in cases {
         let output = run(args, None);
         let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
-        assert_eq!(output.status.code(), Some(*code), "{args:?}\nstdout: {stdout}\nstderr: {stderr}");
-        assert!(stdout.contains(out), "{args:?}: stdout\n{stdout}\nwant\n{out}");
-        assert!(stderr.contains(err), "{args:?}: stderr\n{stderr}\nwant\n{err}");
+        assert_eq!(
+            output.status.code(),
+            Some(*code),
+            "{args:?}\nstdout: {stdout}\nstderr: {stderr}"
+        );
+        assert!(
+            stdout.contains(out),
+            "{args:?}: stdout\n{stdout}\nwant\n{out}"
+        );
+        assert!(
+            stderr.contains(err),
+            "{args:?}: stderr\n{stderr}\nwant\n{err}"
+        );
     }
 }
 
@@ -107,7 +125,10 @@ fn policy_without_mfa_has_no_condition() {
 
 #[test]
 fn stdin_is_read_for_dash_and_named_in_messages() {
-    let output = run(&["check", "-"], Some("[profile a]\nrole_arn = arn:aws:iam::12345:role/R\n"));
+    let output = run(
+        &["check", "-"],
+        Some("[profile a]\nrole_arn = arn:aws:iam::12345:role/R\n"),
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(
         text(&output.stderr).starts_with("<stdin>: line 2, profile \"a\": In role ARN"),
@@ -116,13 +137,24 @@ fn stdin_is_read_for_dash_and_named_in_messages() {
     );
     let output = run(&["check", "-"], Some("no format at all"));
     assert_eq!(output.status.code(), Some(1));
-    assert!(text(&output.stderr).contains("cannot tell which format"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("cannot tell which format"),
+        "{}",
+        text(&output.stderr)
+    );
 }
 
 #[test]
 fn converting_round_trips_through_every_format() {
     let json = text(&run(&["convert", "--to", "json", "roleswitch.json"], None).stdout);
-    assert_eq!(json, std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats/roleswitch.json")).unwrap());
+    assert_eq!(
+        json,
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/formats/roleswitch.json"
+        ))
+        .unwrap()
+    );
     for format in ["aesr", "aws-config"] {
         let ini = run(&["convert", "--to", format, "roleswitch.json"], None);
         assert_eq!(ini.status.code(), Some(0));

@@ -34,14 +34,25 @@ fn sample_files_are_detected_and_read() {
         let parsed = parse(&text, format, &ImportOptions::default())
             .unwrap_or_else(|e| panic!("{file}:\n{e}"));
         assert_eq!(parsed.environments.len(), envs, "{file}");
-        assert_eq!(parsed.warnings.len(), warnings, "{file}: {:#?}", parsed.warnings);
+        assert_eq!(
+            parsed.warnings.len(),
+            warnings,
+            "{file}: {:#?}",
+            parsed.warnings
+        );
         assert!(check_list(&parsed.environments).is_empty(), "{file}");
     }
 }
 
 #[test]
+#[allow(clippy::type_complexity)] // table rows
 fn aesr_sample_keeps_bases_colors_and_regions() {
-    let parsed = parse(&fixture("aesr.ini"), Format::AesrIni, &ImportOptions::default()).unwrap();
+    let parsed = parse(
+        &fixture("aesr.ini"),
+        Format::AesrIni,
+        &ImportOptions::default(),
+    )
+    .unwrap();
     let got: Vec<(&str, &str, &str, &str, Option<&str>, Option<&str>)> = parsed
         .environments
         .iter()
@@ -59,10 +70,38 @@ fn aesr_sample_keeps_bases_colors_and_regions() {
     assert_eq!(
         got,
         vec![
-            ("Acme Prod", "444455556666", "PlatformAdmin", "#f2b0a9", Some("eu-west-1"), Some("acme-mgmt")),
-            ("Acme Staging", "555566667777", "PlatformAdmin", "#efda95", Some("eu-central-1"), Some("acme-mgmt")),
-            ("sandbox", "111122223333", "team/Developer", "#b7ca9d", None, None),
-            ("logs", "222233334444", "ReadOnly", "#83d4e8", Some("us-east-1"), None),
+            (
+                "Acme Prod",
+                "444455556666",
+                "PlatformAdmin",
+                "#f2b0a9",
+                Some("eu-west-1"),
+                Some("acme-mgmt")
+            ),
+            (
+                "Acme Staging",
+                "555566667777",
+                "PlatformAdmin",
+                "#efda95",
+                Some("eu-central-1"),
+                Some("acme-mgmt")
+            ),
+            (
+                "sandbox",
+                "111122223333",
+                "team/Developer",
+                "#b7ca9d",
+                None,
+                None
+            ),
+            (
+                "logs",
+                "222233334444",
+                "ReadOnly",
+                "#83d4e8",
+                Some("us-east-1"),
+                None
+            ),
         ]
     );
 }
@@ -144,7 +183,10 @@ fn broken_sample_files_report_every_error() {
         for (g, w) in got.iter().zip(want.iter()) {
             assert!(g.starts_with(w), "{file}:\n got  {g}\n want {w}");
         }
-        assert!(!errors.to_string().contains("wJalrXUtnFEMI"), "a secret was repeated");
+        assert!(
+            !errors.to_string().contains("wJalrXUtnFEMI"),
+            "a secret was repeated"
+        );
     }
 }
 
@@ -158,18 +200,45 @@ fn detection_of_ambiguous_inputs() {
         (r#"{"version":1,"environments":[]}"#, Some(Format::OwnJson)),
         (r#"{"environments":[]}"#, Some(Format::OwnJson)),
         (r#"{"Accounts":[]}"#, Some(Format::Organizations)),
-        (r#"{"version":1,"environments":[ broken"#, Some(Format::OwnJson)),
+        (
+            r#"{"version":1,"environments":[ broken"#,
+            Some(Format::OwnJson),
+        ),
         (r#"{"Accounts":[ {"Id": "#, Some(Format::Organizations)),
         // Only role_arn profiles: both formats read them alike.
-        ("[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\n", Some(Format::AwsConfig)),
-        ("[a]\nrole_arn = arn:aws:iam::111122223333:role/R\n", Some(Format::AesrIni)),
-        ("[profile a]\nrole_arn = x\ncolor = ffffff\n", Some(Format::AesrIni)),
-        ("[profile a]\naws_account_id = 111122223333\nrole_name = R\n", Some(Format::AesrIni)),
-        ("[default]\nregion = eu-west-1\n[profile a]\nrole_arn = x\n", Some(Format::AwsConfig)),
-        ("[profile a]\nsso_account_id = 111122223333\n", Some(Format::AwsConfig)),
+        (
+            "[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\n",
+            Some(Format::AwsConfig),
+        ),
+        (
+            "[a]\nrole_arn = arn:aws:iam::111122223333:role/R\n",
+            Some(Format::AesrIni),
+        ),
+        (
+            "[profile a]\nrole_arn = x\ncolor = ffffff\n",
+            Some(Format::AesrIni),
+        ),
+        (
+            "[profile a]\naws_account_id = 111122223333\nrole_name = R\n",
+            Some(Format::AesrIni),
+        ),
+        (
+            "[default]\nregion = eu-west-1\n[profile a]\nrole_arn = x\n",
+            Some(Format::AwsConfig),
+        ),
+        (
+            "[profile a]\nsso_account_id = 111122223333\n",
+            Some(Format::AwsConfig),
+        ),
         // AESR keys win over AWS hints, but secrets always go to the refusing reader.
-        ("[default]\n[a]\naws_account_id = 111122223333\n", Some(Format::AesrIni)),
-        ("[a]\naws_account_id = 1\naws_secret_access_key = x\n", Some(Format::AwsConfig)),
+        (
+            "[default]\n[a]\naws_account_id = 111122223333\n",
+            Some(Format::AesrIni),
+        ),
+        (
+            "[a]\naws_account_id = 1\naws_secret_access_key = x\n",
+            Some(Format::AwsConfig),
+        ),
         ("; only a comment\n", None),
     ];
     for (text, want) in cases {
@@ -232,7 +301,11 @@ fn schema_errors(root: &Value, schema: &Value, value: &Value, at: &str, out: &mu
                 }
             }
             "additionalProperties" => {
-                assert_eq!(rule, &Value::Bool(false), "only additionalProperties: false");
+                assert_eq!(
+                    rule,
+                    &Value::Bool(false),
+                    "only additionalProperties: false"
+                );
                 if let Some(obj) = value.as_object() {
                     let known = rules["properties"].as_object().unwrap();
                     for key in obj.keys().filter(|k| !known.contains_key(*k)) {
@@ -257,7 +330,9 @@ fn schema_errors(root: &Value, schema: &Value, value: &Value, at: &str, out: &mu
                 if let Some(s) = value.as_str() {
                     let n = s.chars().count() as u64;
                     let limit = rule.as_u64().unwrap();
-                    if (keyword == "minLength" && n < limit) || (keyword == "maxLength" && n > limit) {
+                    if (keyword == "minLength" && n < limit)
+                        || (keyword == "maxLength" && n > limit)
+                    {
                         out.push(format!("{at}: length {n} breaks {keyword} {limit}"));
                     }
                 }
@@ -278,9 +353,12 @@ fn schema_errors(root: &Value, schema: &Value, value: &Value, at: &str, out: &mu
 }
 
 fn schema() -> Value {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "schema/roleswitch-v1.schema.json"]
-        .iter()
-        .collect();
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "schema/roleswitch-v1.schema.json",
+    ]
+    .iter()
+    .collect();
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -303,32 +381,91 @@ fn exports_and_examples_match_the_schema() {
     let example: Value = serde_json::from_str(docs_example).unwrap();
     assert_eq!(check_schema(&example), Vec::<String>::new());
     let parsed = parse(docs_example, Format::OwnJson, &ImportOptions::default()).unwrap();
-    let exported = export(&roleswitch::example_environments(), Format::OwnJson, &ExportOptions::default()).unwrap();
-    assert_eq!(check_schema(&serde_json::from_str(&exported).unwrap()), Vec::<String>::new());
+    let exported = export(
+        &roleswitch::example_environments(),
+        Format::OwnJson,
+        &ExportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        check_schema(&serde_json::from_str(&exported).unwrap()),
+        Vec::<String>::new()
+    );
     assert!(!parsed.environments.is_empty());
 }
 
 #[test]
+#[allow(clippy::type_complexity)] // table rows
 fn the_schema_rejects_what_the_reader_rejects() {
     let good = || -> Value { serde_json::from_str(&fixture("roleswitch.json")).unwrap() };
     // (what, how to break the sample, expected schema error, whether the reader
     // refuses it too: it normalises some values the schema does not allow)
     let cases: &[(&str, fn(&mut Value), &str, bool)] = &[
-        ("version 2", |d| d["version"] = 2.into(), "$.version: must be 1", true),
-        ("no environments", |d| { d.as_object_mut().unwrap().remove("environments"); }, "missing \"environments\"", true),
-        ("short account", |d| d["environments"][0]["accountId"] = "12345".into(), "$.environments[0].accountId: \"12345\" does not match", true),
-        ("upper-case color", |d| d["environments"][0]["color"] = "#F2B0A9".into(), "environments[0].color", false),
-        ("bad region", |d| d["environments"][0]["region"] = "Europe".into(), "environments[0].region", true),
-        ("role with space", |d| d["environments"][0]["roleName"] = "Platform Admin".into(), "environments[0].roleName", true),
-        ("unknown key", |d| d["environments"][0]["colour"] = "red".into(), "unknown key colour", false),
-        ("empty base", |d| d["environments"][0]["base"] = serde_json::json!({"roleName": "Ops"}), "matches none of anyOf", true),
-        ("production as text", |d| d["environments"][0]["production"] = "yes".into(), "not of type", true),
+        (
+            "version 2",
+            |d| d["version"] = 2.into(),
+            "$.version: must be 1",
+            true,
+        ),
+        (
+            "no environments",
+            |d| {
+                d.as_object_mut().unwrap().remove("environments");
+            },
+            "missing \"environments\"",
+            true,
+        ),
+        (
+            "short account",
+            |d| d["environments"][0]["accountId"] = "12345".into(),
+            "$.environments[0].accountId: \"12345\" does not match",
+            true,
+        ),
+        (
+            "upper-case color",
+            |d| d["environments"][0]["color"] = "#F2B0A9".into(),
+            "environments[0].color",
+            false,
+        ),
+        (
+            "bad region",
+            |d| d["environments"][0]["region"] = "Europe".into(),
+            "environments[0].region",
+            true,
+        ),
+        (
+            "role with space",
+            |d| d["environments"][0]["roleName"] = "Platform Admin".into(),
+            "environments[0].roleName",
+            true,
+        ),
+        (
+            "unknown key",
+            |d| d["environments"][0]["colour"] = "red".into(),
+            "unknown key colour",
+            false,
+        ),
+        (
+            "empty base",
+            |d| d["environments"][0]["base"] = serde_json::json!({"roleName": "Ops"}),
+            "matches none of anyOf",
+            true,
+        ),
+        (
+            "production as text",
+            |d| d["environments"][0]["production"] = "yes".into(),
+            "not of type",
+            true,
+        ),
     ];
     for (what, break_it, want, reader_refuses) in cases {
         let mut doc = good();
         break_it(&mut doc);
         let errors = check_schema(&doc);
-        assert!(errors.iter().any(|e| e.contains(want)), "{what}: {errors:#?}");
+        assert!(
+            errors.iter().any(|e| e.contains(want)),
+            "{what}: {errors:#?}"
+        );
         let text = serde_json::to_string(&doc).unwrap();
         let read = parse(&text, Format::OwnJson, &ImportOptions::default());
         assert_eq!(read.is_err(), *reader_refuses, "{what}");
@@ -378,7 +515,9 @@ fn json_ish() -> impl Strategy<Value = String> {
         proptest::collection::vec(entry, 0..4),
         "(\"version\":1,|\"version\":\"x\",|)",
     )
-        .prop_map(|(key, entries, version)| format!("{{{version}\"{key}\":[{}]}}", entries.join(",")))
+        .prop_map(|(key, entries, version)| {
+            format!("{{{version}\"{key}\":[{}]}}", entries.join(","))
+        })
 }
 
 /// A valid environment list: unique accounts and display names, as a user
@@ -400,7 +539,8 @@ fn valid_list() -> impl Strategy<Value = Vec<Environment>> {
     );
     proptest::collection::vec(env, 0..6).prop_map(|raw| {
         let mut list = Vec::new();
-        for (i, (role, name, color, region, production, group, base)) in raw.into_iter().enumerate() {
+        for (i, (role, name, color, region, production, group, base)) in raw.into_iter().enumerate()
+        {
             let input = EnvironmentInput {
                 id: None,
                 account_id: Some(format!("{:012}", 100_000_000_000u64 + i as u64)),

@@ -142,7 +142,10 @@ fn load(file: &str, args: &Args) -> Result<(Format, Vec<Environment>), u8> {
 fn one_file(args: &Args) -> Result<&str, u8> {
     match args.files.as_slice() {
         [file] => Ok(file),
-        [] => usage(&format!("{} needs a FILE (or - for standard input).", args.command)),
+        [] => usage(&format!(
+            "{} needs a FILE (or - for standard input).",
+            args.command
+        )),
         _ => usage(&format!("{} takes one FILE.", args.command)),
     }
 }

@@ -228,7 +228,12 @@ fn read_target(name: &str, s: &Section, base: Option<&Base>, out: &mut Collected
     ignored.sort_by_key(|e| e.line);
     let (images, unknown): (Vec<&Entry>, Vec<&Entry>) =
         ignored.into_iter().partition(|e| e.key == "image");
-    ini::warn_ignored(s, &images, "the banner shows the color, not an image", &mut out.warnings);
+    ini::warn_ignored(
+        s,
+        &images,
+        "the banner shows the color, not an image",
+        &mut out.warnings,
+    );
     ini::warn_ignored(
         s,
         &unknown,
@@ -365,10 +370,7 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         if let Some(src) = source {
             out.push_str(&format!("source_profile = {src}\n"));
         }
-        out.push_str(&format!(
-            "color = {}\n",
-            env.color.trim_start_matches('#')
-        ));
+        out.push_str(&format!("color = {}\n", env.color.trim_start_matches('#')));
         if let (Some(region), None) = (&env.region, target_region) {
             out.push_str(&format!("region = {region}\n"));
         }
@@ -427,12 +429,20 @@ image = \"https://example.com/x.png\"
         assert_eq!(prod.group.as_deref(), Some("Team ; A"));
         let base = prod.base.as_ref().unwrap();
         assert_eq!(
-            (base.alias.as_deref(), base.role_name.as_deref(), base.account_id.as_deref()),
+            (
+                base.alias.as_deref(),
+                base.role_name.as_deref(),
+                base.account_id.as_deref()
+            ),
             (Some("acme-mgmt"), Some("Ops"), None)
         );
         let dev = &p.environments[1];
         assert_eq!(
-            (dev.account_id.as_str(), dev.role_name.as_str(), dev.color.as_str()),
+            (
+                dev.account_id.as_str(),
+                dev.role_name.as_str(),
+                dev.color.as_str()
+            ),
             ("111122223333", "team/Dev", "#83d4e8")
         );
         assert_eq!(p.warnings.len(), 1);
@@ -519,7 +529,11 @@ image = \"https://example.com/x.png\"
         }
         let text = export(&envs, Format::AesrIni, &ExportOptions::default()).unwrap();
         assert!(text.contains("[profile acme-mgmt]\naws_account_id = 999988887777\naws_account_alias = acme-mgmt\ntarget_role_name = OrganizationAccountAccessRole\ntarget_region = eu-west-1\n"), "{text}");
-        assert_eq!(text.matches("source_profile = acme-mgmt").count(), 2, "{text}");
+        assert_eq!(
+            text.matches("source_profile = acme-mgmt").count(),
+            2,
+            "{text}"
+        );
         let back = read(&text).unwrap().environments;
         for (a, b) in envs.iter().zip(&back) {
             let mut a = a.clone();
@@ -533,6 +547,9 @@ image = \"https://example.com/x.png\"
         let mut envs = example_environments();
         envs[1].display_name = envs[0].display_name.clone();
         let text = export(&envs, Format::AesrIni, &ExportOptions::default()).unwrap();
-        assert!(text.contains("[profile test]") && text.contains("[profile test (2)]"), "{text}");
+        assert!(
+            text.contains("[profile test]") && text.contains("[profile test (2)]"),
+            "{text}"
+        );
     }
 }

@@ -74,10 +74,15 @@ fn read_source(name: &str, s: &Section, out: &mut Collected) -> SourceBase {
     match validate_environment(&probe, "base") {
         Ok(_) => SourceBase::Known(input),
         Err(errors) => {
-            let line = ["sso_account_id", "aws_account_id", "aws_account_alias", "role_name"]
-                .iter()
-                .find_map(|k| s.get(k))
-                .map_or(s.line, |e| e.line);
+            let line = [
+                "sso_account_id",
+                "aws_account_id",
+                "aws_account_alias",
+                "role_name",
+            ]
+            .iter()
+            .find_map(|k| s.get(k))
+            .map_or(s.line, |e| e.line);
             for e in errors {
                 out.errors
                     .push(Diagnostic::at_line(line, Some(name.into()), e.message));
@@ -129,7 +134,9 @@ pub(crate) fn parse(text: &str) -> Collected {
     for (name, s) in &profiles {
         let referrers: Vec<&str> = profiles
             .iter()
-            .filter(|(_, t)| t.value("source_profile") == Some(*name) && t.get("role_arn").is_some())
+            .filter(|(_, t)| {
+                t.value("source_profile") == Some(*name) && t.get("role_arn").is_some()
+            })
             .map(|(n, _)| *n)
             .collect();
         if referrers.is_empty() {
@@ -191,7 +198,10 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
         base,
         ..Default::default()
     };
-    if !s.value("role_arn").is_some_and(|v| v.trim().starts_with("arn:")) {
+    if !s
+        .value("role_arn")
+        .is_some_and(|v| v.trim().starts_with("arn:"))
+    {
         out.errors.push(Diagnostic::at_line(
             line_of("role_arn").unwrap_or(s.line),
             Some(name.into()),
@@ -210,7 +220,12 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
         .iter()
         .filter(|e| e.nested || !TARGET_KEYS.contains(&e.key.as_str()))
         .collect();
-    ini::warn_ignored(s, &ignored, "they do not concern the console", &mut out.warnings);
+    ini::warn_ignored(
+        s,
+        &ignored,
+        "they do not concern the console",
+        &mut out.warnings,
+    );
     let header = s.line;
     let locate = |field: Field| {
         let line = match field {
@@ -255,7 +270,11 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
     for env in envs {
         if let Some(b) = &env.base {
             if !bases.iter().any(|(k, _)| *k == b) {
-                let mut wanted = b.alias.clone().or_else(|| b.account_id.clone()).unwrap_or_default();
+                let mut wanted = b
+                    .alias
+                    .clone()
+                    .or_else(|| b.account_id.clone())
+                    .unwrap_or_default();
                 if let Some(role) = &b.role_name {
                     wanted = format!("{wanted}-{}", role.replace('/', "-"));
                 }
@@ -371,7 +390,12 @@ source_profile = from-credentials-file
             ]
         );
         assert_eq!(
-            p.environments[1].base.as_ref().unwrap().role_name.as_deref(),
+            p.environments[1]
+                .base
+                .as_ref()
+                .unwrap()
+                .role_name
+                .as_deref(),
             Some("Ops")
         );
         assert_eq!(p.environments[0].base.as_ref().unwrap().role_name, None);

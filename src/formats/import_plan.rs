@@ -162,6 +162,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)] // table rows
     fn merge_and_replace() {
         let current = vec![
             env("a", "111111111111", "Admin", "one"),
@@ -176,7 +177,14 @@ mod tests {
             env("a", "555555555555", "Admin", "five"),
         ];
         // (mode, added, changed (before id, after name), removed, unchanged, result)
-        let cases: &[(ImportMode, &[&str], &[(&str, &str)], &[&str], &[&str], &[&str])] = &[
+        let cases: &[(
+            ImportMode,
+            &[&str],
+            &[(&str, &str)],
+            &[&str],
+            &[&str],
+            &[&str],
+        )] = &[
             (
                 ImportMode::Merge,
                 &["x", "a-2"],
@@ -225,6 +233,11 @@ mod tests {
     fn serialises_in_camel_case() {
         let plan = plan_import(&[], &example_environments(), ImportMode::Replace);
         let json = serde_json::to_string(&plan).unwrap();
-        assert!(json.starts_with("{\"mode\":\"replace\",\"added\":[{\"id\":\"example-test\",\"accountId\""), "{json}");
+        assert!(
+            json.starts_with(
+                "{\"mode\":\"replace\",\"added\":[{\"id\":\"example-test\",\"accountId\""
+            ),
+            "{json}"
+        );
     }
 }

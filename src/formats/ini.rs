@@ -161,10 +161,7 @@ fn unquote(value: &str) -> String {
     }
     let cut = value
         .char_indices()
-        .find(|&(i, c)| {
-            (c == ';' || c == '#')
-                && value[..i].ends_with(char::is_whitespace)
-        })
+        .find(|&(i, c)| (c == ';' || c == '#') && value[..i].ends_with(char::is_whitespace))
         .map(|(i, _)| i);
     match cut {
         Some(i) => value[..i].trim_end().to_string(),
@@ -202,7 +199,11 @@ pub(crate) const SECRET_KEYS: [&str; 2] = ["aws_secret_access_key", "aws_session
 pub(crate) fn refuse_credentials(sections: &[Section]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for s in sections {
-        for e in s.entries.iter().filter(|e| SECRET_KEYS.contains(&e.key.as_str())) {
+        for e in s
+            .entries
+            .iter()
+            .filter(|e| SECRET_KEYS.contains(&e.key.as_str()))
+        {
             errors.push(Diagnostic::at_line(
                 e.line,
                 Some(profile_name(&s.header).0.to_string()),
@@ -251,7 +252,10 @@ pub(crate) fn repeated_keys(section: &Section, errors: &mut Vec<Diagnostic>) {
         if e.nested {
             continue;
         }
-        if let Some(first) = section.entries[..i].iter().find(|o| !o.nested && o.key == e.key) {
+        if let Some(first) = section.entries[..i]
+            .iter()
+            .find(|o| !o.nested && o.key == e.key)
+        {
             errors.push(Diagnostic::at_line(
                 e.line,
                 Some(name.to_string()),
@@ -265,7 +269,11 @@ pub(crate) fn repeated_keys(section: &Section, errors: &mut Vec<Diagnostic>) {
 }
 
 /// Reads `roleswitch_production`.
-pub(crate) fn read_bool(entry: &Entry, profile: &str, errors: &mut Vec<Diagnostic>) -> Option<bool> {
+pub(crate) fn read_bool(
+    entry: &Entry,
+    profile: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<bool> {
     match entry.value.to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" => Some(true),
         "false" | "no" | "0" | "" => Some(false),
@@ -325,7 +333,10 @@ mod tests {
         let (sections, errors) = lex(text);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(sections.len(), 2);
-        assert_eq!((sections[0].header.as_str(), sections[0].line), ("profile a", 2));
+        assert_eq!(
+            (sections[0].header.as_str(), sections[0].line),
+            ("profile a", 2)
+        );
         assert_eq!(sections[0].entries[0].key, "role_arn");
         assert_eq!(sections[0].entries[0].value, "arn:x");
         assert_eq!(sections[0].entries[0].line, 3);

@@ -124,7 +124,11 @@ impl Format {
         if sections.is_empty() {
             return None;
         }
-        let keys = || sections.iter().flat_map(|s| s.entries.iter().map(|e| e.key.as_str()));
+        let keys = || {
+            sections
+                .iter()
+                .flat_map(|s| s.entries.iter().map(|e| e.key.as_str()))
+        };
         let has_key = |names: &[&str]| keys().any(|k| names.contains(&k));
         if has_key(&["aws_secret_access_key", "aws_session_token"]) {
             return Some(Format::AwsConfig);
@@ -138,9 +142,8 @@ impl Format {
         ]) {
             return Some(Format::AesrIni);
         }
-        let aws_section = |h: &str| {
-            h == "default" || h.starts_with("sso-session ") || h.starts_with("services ")
-        };
+        let aws_section =
+            |h: &str| h == "default" || h.starts_with("sso-session ") || h.starts_with("services ");
         if sections.iter().any(|s| aws_section(&s.header))
             || keys().any(|k| k.starts_with("sso_"))
             || has_key(&[
@@ -429,8 +432,14 @@ impl Collected {
                 // A bad role ARN with no account ID field already says what is
                 // wrong with the account; "enter the account ID" would be noise.
                 let arn_failed = field_errors.iter().any(|e| e.field == Field::RoleName)
-                    && input.account_id.as_deref().map_or(true, |s| s.trim().is_empty())
-                    && input.role_name.as_deref().is_some_and(|r| r.trim().starts_with("arn:"));
+                    && input
+                        .account_id
+                        .as_deref()
+                        .map_or(true, |s| s.trim().is_empty())
+                    && input
+                        .role_name
+                        .as_deref()
+                        .is_some_and(|r| r.trim().starts_with("arn:"));
                 for e in field_errors {
                     if arn_failed && e.field == Field::AccountId {
                         continue;
@@ -495,4 +504,3 @@ pub(crate) fn role_arn(env: &Environment) -> String {
         env.role_name
     )
 }
-

@@ -17,8 +17,12 @@ use super::{Collected, Diagnostic, ImportOptions, Origin};
 /// Whether an account name reads as production: a word (split at anything
 /// but letters and digits) equal to prod, production or prd, in any case.
 pub(crate) fn looks_like_production(name: &str) -> bool {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| matches!(w.to_ascii_lowercase().as_str(), "prod" | "production" | "prd"))
+    name.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "prod" | "production" | "prd"
+        )
+    })
 }
 
 pub(crate) fn parse(text: &str, options: &ImportOptions) -> Collected {
@@ -72,7 +76,10 @@ fn read_account(i: usize, account: &Value, options: &ImportOptions, out: &mut Co
         out.errors.push(Diagnostic::at_path(
             path,
             None,
-            format!("This entry is {}; each account is an object with Id and Name.", type_name(account)),
+            format!(
+                "This entry is {}; each account is an object with Id and Name.",
+                type_name(account)
+            ),
         ));
         return;
     };
@@ -82,7 +89,14 @@ fn read_account(i: usize, account: &Value, options: &ImportOptions, out: &mut Co
     let status = text("State").or(text("Status")).unwrap_or("ACTIVE");
     if !status.eq_ignore_ascii_case("ACTIVE") {
         out.warnings.push(Diagnostic::at_path(
-            format!("{path}.{}", if text("State").is_some() { "State" } else { "Status" }),
+            format!(
+                "{path}.{}",
+                if text("State").is_some() {
+                    "State"
+                } else {
+                    "Status"
+                }
+            ),
             name.clone(),
             format!("Skipped: the account is {status}, not ACTIVE."),
         ));
@@ -94,7 +108,10 @@ fn read_account(i: usize, account: &Value, options: &ImportOptions, out: &mut Co
             out.errors.push(Diagnostic::at_path(
                 format!("{path}.Id"),
                 name.clone(),
-                format!("Id is {}; it must be the account ID as text.", type_name(other)),
+                format!(
+                    "Id is {}; it must be the account ID as text.",
+                    type_name(other)
+                ),
             ));
             return;
         }
@@ -176,12 +193,24 @@ mod tests {
         let got: Vec<(&str, &str, &str, bool)> = p
             .environments
             .iter()
-            .map(|e| (e.id.as_str(), e.display_name.as_str(), e.role_name.as_str(), e.production))
+            .map(|e| {
+                (
+                    e.id.as_str(),
+                    e.display_name.as_str(),
+                    e.role_name.as_str(),
+                    e.production,
+                )
+            })
             .collect();
         assert_eq!(
             got,
             vec![
-                ("999988887777-team-admin", "acme-management", "team/Admin", false),
+                (
+                    "999988887777-team-admin",
+                    "acme-management",
+                    "team/Admin",
+                    false
+                ),
                 ("111122223333-team-admin", "acme-prod", "team/Admin", true),
                 ("555566667777-team-admin", "new", "team/Admin", false),
             ]
@@ -189,9 +218,21 @@ mod tests {
         assert_eq!(p.environments[1].color, "#f2b0a9");
         let w: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(w.len(), 3, "{w:#?}");
-        assert!(w[0].starts_with("NextToken: The list continues"), "{}", w[0]);
-        assert!(w[1].starts_with("Accounts[0] (\"acme-management\"): This is the management account"), "{}", w[1]);
-        assert!(w[2].starts_with("Accounts[2].Status (\"old\"): Skipped: the account is SUSPENDED"), "{}", w[2]);
+        assert!(
+            w[0].starts_with("NextToken: The list continues"),
+            "{}",
+            w[0]
+        );
+        assert!(
+            w[1].starts_with("Accounts[0] (\"acme-management\"): This is the management account"),
+            "{}",
+            w[1]
+        );
+        assert!(
+            w[2].starts_with("Accounts[2].Status (\"old\"): Skipped: the account is SUSPENDED"),
+            "{}",
+            w[2]
+        );
     }
 
     #[test]

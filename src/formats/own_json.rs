@@ -75,10 +75,7 @@ fn string_field(
             out.errors.push(Diagnostic::at_path(
                 format!("{path}.{key}"),
                 profile.clone(),
-                format!(
-                    "{key} is {}; write it as text{hint}.",
-                    type_name(other)
-                ),
+                format!("{key} is {}; write it as text{hint}.", type_name(other)),
             ));
             None
         }
@@ -149,14 +146,23 @@ pub(crate) fn parse(text: &str) -> Collected {
             ),
         )),
     }
-    warn_unknown(&doc, &["version", "environments", "$schema"], "$", &None, &mut out);
+    warn_unknown(
+        &doc,
+        &["version", "environments", "$schema"],
+        "$",
+        &None,
+        &mut out,
+    );
     let list = match doc.get("environments") {
         Some(Value::Array(list)) => list,
         Some(other) => {
             out.errors.push(Diagnostic::at_path(
                 "environments".into(),
                 None,
-                format!("environments is {}; it must be a list [...].", type_name(other)),
+                format!(
+                    "environments is {}; it must be a list [...].",
+                    type_name(other)
+                ),
             ));
             return out;
         }
@@ -250,9 +256,16 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
         }),
         profile: profile.clone(),
     });
-    let typed: Vec<Option<String>> = out.errors[before..].iter().map(|e| e.path.clone()).collect();
-    out.errors
-        .extend(scratch.errors.into_iter().filter(|e| !typed.contains(&e.path)));
+    let typed: Vec<Option<String>> = out.errors[before..]
+        .iter()
+        .map(|e| e.path.clone())
+        .collect();
+    out.errors.extend(
+        scratch
+            .errors
+            .into_iter()
+            .filter(|e| !typed.contains(&e.path)),
+    );
     if typed.is_empty() {
         out.envs.extend(scratch.envs);
     }
@@ -386,8 +399,16 @@ mod tests {
         let p = parse_any(text, Format::OwnJson, &ImportOptions::default()).unwrap();
         let w: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(w.len(), 3, "{w:#?}");
-        assert!(w[0].starts_with("$.extra: Unknown key \"extra\""), "{}", w[0]);
-        assert!(w[1].starts_with("environments[0].colour (\"a\")"), "{}", w[1]);
+        assert!(
+            w[0].starts_with("$.extra: Unknown key \"extra\""),
+            "{}",
+            w[0]
+        );
+        assert!(
+            w[1].starts_with("environments[0].colour (\"a\")"),
+            "{}",
+            w[1]
+        );
         assert!(w[2].starts_with("environments[0].base.note"), "{}", w[2]);
     }
 }

@@ -164,7 +164,10 @@ mod tests {
     #[test]
     fn allows_exactly_the_listed_roles_with_mfa() {
         let text = policy(&list(), &PolicyOptions::default()).unwrap();
-        assert!(text.starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\""), "{text}");
+        assert!(
+            text.starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\""),
+            "{text}"
+        );
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc["Version"], "2012-10-17");
         let statements = doc["Statement"].as_array().unwrap();
@@ -198,8 +201,16 @@ mod tests {
 
         let cases: &[(&[Environment], Option<&str>, &str)] = &[
             (&[], None, "The list has no environments"),
-            (&list(), Some("nope"), "No environment is in group \"nope\"; the groups are \"Example\", \"Gov\"."),
-            (&list()[3..], Some("x"), "the list has no groups, so leave the group out"),
+            (
+                &list(),
+                Some("nope"),
+                "No environment is in group \"nope\"; the groups are \"Example\", \"Gov\".",
+            ),
+            (
+                &list()[3..],
+                Some("x"),
+                "the list has no groups, so leave the group out",
+            ),
         ];
         for (envs, group, want) in cases {
             let options = PolicyOptions {
