@@ -19,6 +19,7 @@
 //! ```
 
 mod banner;
+mod formats;
 mod identity;
 mod model;
 mod search;
@@ -32,6 +33,11 @@ pub mod wasm_api;
 pub use banner::{
     banner_for_environment, banner_for_page, contrast_ratio, luminance, readable_text, BannerLevel,
     BannerModel, MIN_CONTRAST,
+};
+pub use formats::{
+    export, generated_id, parse, plan_import, policy, Change, Diagnostic, ExportError,
+    ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan, Parsed,
+    PolicyError, PolicyOptions,
 };
 pub use identity::{
     find_account_in_text, identify, match_environment, parse_principal_arn, ConsoleIdentity,

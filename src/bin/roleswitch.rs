@@ -1,0 +1,241 @@
+//! `roleswitch`: check, convert and turn into an IAM policy the environment
+//! lists the extension imports, so that teams can keep theirs in git and lint
+//! it in CI. Same core, same messages as the extension.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use roleswitch::{
+    export, parse, policy, Environment, ExportOptions, Format, ImportOptions, PolicyOptions,
+};
+
+const USAGE: &str = "\
+roleswitch: check and convert Roleswitch environment lists
+
+Usage:
+  roleswitch check [--from FORMAT] FILE...
+  roleswitch convert --to FORMAT [--from FORMAT] FILE
+  roleswitch policy [--group GROUP] [--no-mfa] [--from FORMAT] FILE
+  roleswitch --help
+
+Commands:
+  check     Validate each file; print every problem and exit 1 if one is invalid.
+  convert   Write the list in another format to standard output.
+  policy    Write the IAM policy that allows sts:AssumeRole on exactly the
+            list's roles (requiring MFA unless --no-mfa), for an IAM group.
+
+Formats (detected from the content unless --from is given):
+  json           Roleswitch's own JSON (version 1)
+  aesr           AWS Extend Switch Roles configuration
+  aws-config     AWS CLI ~/.aws/config (files with credentials are refused)
+  organizations  output of `aws organizations list-accounts` (read only)
+
+Options:
+  --from FORMAT  Read FILE as FORMAT instead of detecting it.
+  --to FORMAT    Format to convert to: json, aesr or aws-config.
+  --role ROLE    Role to use in every account of an Organizations list
+                 (default OrganizationAccountAccessRole).
+  --group GROUP  Policy for the environments of one group only.
+  --no-mfa       Policy without the MFA condition.
+
+FILE `-` reads standard input. Exit status: 0 valid, 1 invalid input, 2 usage error.
+";
+
+/// Exit status for invalid input.
+const INVALID: u8 = 1;
+/// Exit status for a wrong command line or an unreadable file.
+const USAGE_ERROR: u8 = 2;
+
+#[derive(Default)]
+struct Args {
+    command: String,
+    files: Vec<String>,
+    from: Option<Format>,
+    to: Option<Format>,
+    role: Option<String>,
+    group: Option<String>,
+    no_mfa: bool,
+}
+
+fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut args = Args::default();
+    let value = |raw: &mut dyn Iterator<Item = String>, flag: &str| {
+        raw.next()
+            .ok_or_else(|| format!("{flag} needs a value; see roleswitch --help."))
+    };
+    while let Some(arg) = raw.next() {
+        match arg.as_str() {
+            "--from" => args.from = Some(value(&mut raw, "--from")?.parse()?),
+            "--to" => args.to = Some(value(&mut raw, "--to")?.parse()?),
+            "--role" => args.role = Some(value(&mut raw, "--role")?),
+            "--group" => args.group = Some(value(&mut raw, "--group")?),
+            "--no-mfa" => args.no_mfa = true,
+            "-" => args.files.push(arg),
+            flag if flag.starts_with('-') => {
+                return Err(format!("Unknown option {flag}; see roleswitch --help."))
+            }
+            _ if args.command.is_empty() => args.command = arg,
+            _ => args.files.push(arg),
+        }
+    }
+    Ok(args)
+}
+
+/// Reads a file, or standard input for `-`.
+fn read(file: &str) -> Result<String, String> {
+    if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(file).map_err(|e| format!("cannot read this file: {e}"))
+    }
+}
+
+fn shown(file: &str) -> &str {
+    if file == "-" {
+        "<stdin>"
+    } else {
+        file
+    }
+}
+
+/// Reads and validates one file, printing its warnings and errors to stderr
+/// prefixed by the file name. `Err` carries the exit status.
+fn load(file: &str, args: &Args) -> Result<(Format, Vec<Environment>), u8> {
+    let name = shown(file);
+    let text = read(file).map_err(|m| {
+        eprintln!("{name}: {m}");
+        USAGE_ERROR
+    })?;
+    let Some(format) = args.from.or_else(|| Format::detect(&text)) else {
+        eprintln!(
+            "{name}: cannot tell which format this is; pass --from json, aesr, aws-config or organizations."
+        );
+        return Err(INVALID);
+    };
+    let mut options = ImportOptions::default();
+    if let Some(role) = &args.role {
+        options.organizations_role = role.clone();
+    }
+    match parse(&text, format, &options) {
+        Ok(parsed) => {
+            for w in &parsed.warnings {
+                eprintln!("{name}: warning: {w}");
+            }
+            Ok((format, parsed.environments))
+        }
+        Err(e) => {
+            for w in &e.warnings {
+                eprintln!("{name}: warning: {w}");
+            }
+            for err in &e.errors {
+                eprintln!("{name}: {err}");
+            }
+            Err(INVALID)
+        }
+    }
+}
+
+fn one_file(args: &Args) -> Result<&str, u8> {
+    match args.files.as_slice() {
+        [file] => Ok(file),
+        [] => usage(&format!(
+            "{} needs a FILE (or - for standard input).",
+            args.command
+        )),
+        _ => usage(&format!("{} takes one FILE.", args.command)),
+    }
+}
+
+fn usage<T>(message: &str) -> Result<T, u8> {
+    eprintln!("roleswitch: {message}");
+    Err(USAGE_ERROR)
+}
+
+fn run(args: &Args) -> Result<(), u8> {
+    match args.command.as_str() {
+        "check" => {
+            if args.files.is_empty() {
+                return usage("check needs at least one FILE (or - for standard input).");
+            }
+            let mut status = Ok(());
+            for file in &args.files {
+                match load(file, args) {
+                    Ok((format, envs)) => println!(
+                        "{}: ok, {} environment{} ({})",
+                        shown(file),
+                        envs.len(),
+                        if envs.len() == 1 { "" } else { "s" },
+                        format.label()
+                    ),
+                    Err(code) => status = Err(status.err().map_or(code, |s: u8| s.max(code))),
+                }
+            }
+            status
+        }
+        "convert" => {
+            let Some(to) = args.to else {
+                return usage("convert needs --to json, aesr or aws-config.");
+            };
+            if !to.can_export() {
+                return usage(&format!(
+                    "{} can only be read; convert --to json, aesr or aws-config.",
+                    to.name()
+                ));
+            }
+            let file = one_file(args)?;
+            let (_, envs) = load(file, args)?;
+            match export(&envs, to, &ExportOptions::default()) {
+                Ok(text) => {
+                    print!("{text}");
+                    Ok(())
+                }
+                Err(e) => usage(&e.to_string()),
+            }
+        }
+        "policy" => {
+            let file = one_file(args)?;
+            let (_, envs) = load(file, args)?;
+            let options = PolicyOptions {
+                group: args.group.clone(),
+                require_mfa: !args.no_mfa,
+            };
+            match policy(&envs, &options) {
+                Ok(text) => {
+                    print!("{text}");
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("{}: {e}", shown(file));
+                    Err(INVALID)
+                }
+            }
+        }
+        "" => usage("give a command: check, convert or policy; see roleswitch --help."),
+        other => usage(&format!(
+            "unknown command {other:?}; use check, convert or policy (see roleswitch --help)."
+        )),
+    }
+}
+
+fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.iter().any(|a| a == "--help" || a == "-h") || raw.first().is_some_and(|a| a == "help") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let args = match parse_args(raw.into_iter()) {
+        Ok(args) => args,
+        Err(m) => {
+            eprintln!("roleswitch: {m}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}

@@ -1,0 +1,472 @@
+//! The AWS CLI's `~/.aws/config`.
+//!
+//! Every `[profile x]` with a `role_arn` is an environment named `x`; its
+//! `region` is kept, and its `source_profile` says which account it is
+//! switched into from: that profile's own `role_arn` (a role chain), its
+//! `sso_account_id`, or the `aws_account_id`/`aws_account_alias`/`role_name`
+//! keys that Roleswitch writes. Keys that do not concern the console (`output`,
+//! `sso_*`, `mfa_serial`, `duration_seconds`, …) are reported as ignored.
+//! Roleswitch also reads `color` (as AWS Extend Switch Roles does),
+//! `roleswitch_group` and `roleswitch_production`, which the CLI ignores.
+//!
+//! Credentials are never read: a file with `aws_secret_access_key` or
+//! `aws_session_token` is refused as a whole.
+
+use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
+use crate::validate::{parse_role, quote, validate_environment, Field};
+
+use super::ini::{self, Entry, Section};
+use super::{role_arn, Collected, Diagnostic, ExportOptions, Origin};
+
+const TARGET_KEYS: [&str; 6] = [
+    "role_arn",
+    "source_profile",
+    "region",
+    "color",
+    "roleswitch_group",
+    "roleswitch_production",
+];
+
+/// The base account a source profile stands for, if it says.
+enum SourceBase {
+    Known(BaseAccountInput),
+    /// The profile exists but does not say which account it signs in to.
+    Unknown,
+    /// The profile's account information is invalid (already reported).
+    Invalid,
+}
+
+fn read_source(name: &str, s: &Section, out: &mut Collected) -> SourceBase {
+    let mut input = BaseAccountInput::default();
+    if let Some(arn) = s.value("role_arn") {
+        match parse_role(arn) {
+            Ok(role) => {
+                input.account_id = role.account_id;
+                input.role_name = Some(role.role_name);
+            }
+            // Reported when the profile itself is read as an environment.
+            Err(_) => return SourceBase::Invalid,
+        }
+    } else if let Some(id) = s.value("sso_account_id") {
+        // sso_role_name is a permission set, not the IAM role the console shows.
+        input.account_id = Some(id.to_string());
+    } else {
+        match s.value("aws_account_id") {
+            Some(v) if v.chars().any(|c| c.is_ascii_alphabetic()) => {
+                input.alias = Some(v.to_string())
+            }
+            v => input.account_id = v.map(str::to_string),
+        }
+        if let Some(alias) = s.value("aws_account_alias") {
+            input.alias = Some(alias.to_string());
+        }
+        input.role_name = s.value("role_name").map(str::to_string);
+    }
+    if input.account_id.is_none() && input.alias.is_none() {
+        return SourceBase::Unknown;
+    }
+    let probe = EnvironmentInput {
+        account_id: Some("000000000000".into()),
+        display_name: Some("base".into()),
+        base: Some(input.clone()),
+        ..Default::default()
+    };
+    match validate_environment(&probe, "base") {
+        Ok(_) => SourceBase::Known(input),
+        Err(errors) => {
+            let line = [
+                "sso_account_id",
+                "aws_account_id",
+                "aws_account_alias",
+                "role_name",
+            ]
+            .iter()
+            .find_map(|k| s.get(k))
+            .map_or(s.line, |e| e.line);
+            for e in errors {
+                out.errors
+                    .push(Diagnostic::at_line(line, Some(name.into()), e.message));
+            }
+            SourceBase::Invalid
+        }
+    }
+}
+
+pub(crate) fn parse(text: &str) -> Collected {
+    let mut out = Collected::default();
+    let (sections, lex_errors) = ini::lex(text);
+    let secrets = ini::refuse_credentials(&sections);
+    if !secrets.is_empty() {
+        out.errors = secrets;
+        return out;
+    }
+    out.errors = lex_errors;
+
+    // Only [profile x] and [default] are profiles for the CLI.
+    let mut kept = Vec::new();
+    for s in &sections {
+        let (name, prefixed) = ini::profile_name(&s.header);
+        if prefixed || s.header == "default" {
+            kept.push(s.clone());
+            continue;
+        }
+        let what = if name.starts_with("sso-session ") || name.starts_with("services ") {
+            "Roleswitch does not sign in or call services, so this section is not used.".to_string()
+        } else {
+            format!(
+                "The AWS CLI only reads [profile {name}] and [default], so this section is skipped; if this is an AWS Extend Switch Roles file, import it as that format."
+            )
+        };
+        out.warnings
+            .push(Diagnostic::at_line(s.line, Some(name.to_string()), what));
+    }
+    let profiles = ini::unique_profiles(&kept, &mut out.errors);
+    for (_, s) in &profiles {
+        ini::repeated_keys(s, &mut out.errors);
+    }
+    if !profiles.iter().any(|(_, s)| s.get("role_arn").is_some()) && out.errors.is_empty() {
+        out.errors.push(Diagnostic::general(
+            "No profile in this file has a role_arn, so there is nothing to switch into; paste the profiles that assume roles.".into(),
+        ));
+    }
+
+    let mut sources: Vec<(&str, SourceBase)> = Vec::new();
+    for (name, s) in &profiles {
+        let referrers: Vec<&str> = profiles
+            .iter()
+            .filter(|(_, t)| {
+                t.value("source_profile") == Some(*name) && t.get("role_arn").is_some()
+            })
+            .map(|(n, _)| *n)
+            .collect();
+        if referrers.is_empty() {
+            if s.get("role_arn").is_none() {
+                out.warnings.push(Diagnostic::at_line(
+                    s.line,
+                    Some((*name).into()),
+                    "This profile has no role_arn, so it is not an environment (it is where you sign in, not where you switch to).".into(),
+                ));
+            }
+            continue;
+        }
+        let base = read_source(name, s, &mut out);
+        if matches!(base, SourceBase::Unknown) {
+            out.warnings.push(Diagnostic::at_line(
+                s.line,
+                Some((*name).into()),
+                format!(
+                    "This profile does not say which account it signs in to, so {} can be switched into from any account; add aws_account_id = its 12-digit ID to tie them to it.",
+                    referrers.iter().map(|r| quote(r)).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        sources.push((name, base));
+    }
+
+    for (name, s) in &profiles {
+        let Some(_) = s.get("role_arn") else {
+            continue;
+        };
+        let mut base = None;
+        if let Some(src) = s.get("source_profile") {
+            match sources.iter().find(|(n, _)| *n == src.value) {
+                Some((_, SourceBase::Known(b))) => base = Some(b.clone()),
+                Some(_) => {}
+                None => out.warnings.push(Diagnostic::at_line(
+                    src.line,
+                    Some((*name).into()),
+                    format!(
+                        "source_profile {} is not in this file (it may be in ~/.aws/credentials), so this environment can be switched into from any account.",
+                        quote(&src.value)
+                    ),
+                )),
+            }
+        }
+        read_target(name, s, base, &mut out);
+    }
+    out
+}
+
+fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mut Collected) {
+    let line_of = |key: &str| s.get(key).map(|e| e.line);
+    let mut input = EnvironmentInput {
+        role_name: s.value("role_arn").map(str::to_string),
+        display_name: Some(name.to_string()),
+        color: s.value("color").map(str::to_string),
+        region: s.value("region").map(str::to_string),
+        group: s.value("roleswitch_group").map(str::to_string),
+        base,
+        ..Default::default()
+    };
+    if !s
+        .value("role_arn")
+        .is_some_and(|v| v.trim().starts_with("arn:"))
+    {
+        out.errors.push(Diagnostic::at_line(
+            line_of("role_arn").unwrap_or(s.line),
+            Some(name.into()),
+            format!(
+                "role_arn {} is not a role ARN; write it as arn:aws:iam::111122223333:role/RoleName.",
+                quote(s.value("role_arn").unwrap_or(""))
+            ),
+        ));
+        return;
+    }
+    if let Some(e) = s.get("roleswitch_production") {
+        input.production = ini::read_bool(e, name, &mut out.errors);
+    }
+    let ignored: Vec<&Entry> = s
+        .entries
+        .iter()
+        .filter(|e| e.nested || !TARGET_KEYS.contains(&e.key.as_str()))
+        .collect();
+    ini::warn_ignored(
+        s,
+        &ignored,
+        "they do not concern the console",
+        &mut out.warnings,
+    );
+    let header = s.line;
+    let locate = |field: Field| {
+        let line = match field {
+            Field::AccountId | Field::RoleName => line_of("role_arn"),
+            Field::Color => line_of("color"),
+            Field::Region => line_of("region"),
+            Field::Group => line_of("roleswitch_group"),
+            Field::Base => line_of("source_profile"),
+            _ => None,
+        };
+        Origin {
+            line: Some(line.unwrap_or(header)),
+            path: None,
+            profile: Some(name.to_string()),
+        }
+    };
+    let origin = Origin {
+        line: Some(header),
+        path: None,
+        profile: Some(name.to_string()),
+    };
+    out.validate(&input, origin, locate);
+}
+
+pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
+    let mut out = String::new();
+    if options.header_comment {
+        out.push_str(
+            "# AWS CLI profiles, exported by Roleswitch. No credentials are written:\n\
+             # sign in to each source_profile with SSO or keys in ~/.aws/credentials, and give\n\
+             # profiles without source_profile a source_profile or credential_source of your own.\n\
+             # color, roleswitch_group and roleswitch_production are read back by Roleswitch;\n\
+             # the AWS CLI ignores them.\n\n",
+        );
+    }
+    let mut used = Vec::new();
+    let names: Vec<String> = envs
+        .iter()
+        .map(|e| ini::unique_name(&e.display_name, &mut used))
+        .collect();
+    let mut bases: Vec<(&crate::model::BaseAccount, String)> = Vec::new();
+    for env in envs {
+        if let Some(b) = &env.base {
+            if !bases.iter().any(|(k, _)| *k == b) {
+                let mut wanted = b
+                    .alias
+                    .clone()
+                    .or_else(|| b.account_id.clone())
+                    .unwrap_or_default();
+                if let Some(role) = &b.role_name {
+                    wanted = format!("{wanted}-{}", role.replace('/', "-"));
+                }
+                let name = ini::unique_name(&wanted, &mut used);
+                bases.push((b, name));
+            }
+        }
+    }
+    for (b, name) in &bases {
+        out.push_str(&format!("[profile {name}]\n"));
+        if options.header_comment {
+            out.push_str("# Base account: the profiles below switch from here.\n");
+        }
+        if let Some(id) = &b.account_id {
+            out.push_str(&format!("aws_account_id = {id}\n"));
+        }
+        if let Some(alias) = &b.alias {
+            out.push_str(&format!("aws_account_alias = {alias}\n"));
+        }
+        if let Some(role) = &b.role_name {
+            out.push_str(&format!("role_name = {role}\n"));
+        }
+        out.push('\n');
+    }
+    for (env, name) in envs.iter().zip(&names) {
+        out.push_str(&format!("[profile {name}]\n"));
+        out.push_str(&format!("role_arn = {}\n", role_arn(env)));
+        if let Some((_, src)) = env
+            .base
+            .as_ref()
+            .and_then(|b| bases.iter().find(|(k, _)| *k == b))
+        {
+            out.push_str(&format!("source_profile = {src}\n"));
+        }
+        if let Some(region) = &env.region {
+            out.push_str(&format!("region = {region}\n"));
+        }
+        out.push_str(&format!("color = {}\n", env.color.trim_start_matches('#')));
+        if let Some(group) = &env.group {
+            out.push_str(&format!("roleswitch_group = {}\n", ini::write_value(group)));
+        }
+        if env.production {
+            out.push_str("roleswitch_production = true\n");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::formats::{export, parse, ExportOptions, Format, ImportOptions, Parsed};
+    use crate::model::{example_environments, BaseAccount};
+
+    fn read(text: &str) -> Result<Parsed, Vec<String>> {
+        parse(text, Format::AwsConfig, &ImportOptions::default())
+            .map_err(|e| e.errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn reads_profiles_chains_and_sso_bases() {
+        let text = "\
+[default]
+region = eu-west-1
+output = json
+
+[sso-session acme]
+sso_start_url = https://acme.awsapps.com/start
+
+[profile mgmt]
+sso_session = acme
+sso_account_id = 999988887777
+sso_role_name = AdministratorAccess
+
+[profile ops]
+role_arn = arn:aws:iam::111122223333:role/Ops
+source_profile = mgmt
+mfa_serial = arn:aws:iam::999988887777:mfa/me
+
+[profile prod]
+role_arn = arn:aws-us-gov:iam::444455556666:role/team/Admin
+source_profile = ops
+region = us-gov-west-1
+color = f2b0a9
+
+[profile sandbox]
+role_arn = arn:aws:iam::555566667777:role/Dev
+source_profile = default
+
+[profile local]
+role_arn = arn:aws:iam::666677778888:role/Dev
+source_profile = from-credentials-file
+";
+        let p = read(text).unwrap();
+        let got: Vec<(&str, &str, Option<&str>)> = p
+            .environments
+            .iter()
+            .map(|e| {
+                (
+                    e.display_name.as_str(),
+                    e.role_name.as_str(),
+                    e.base.as_ref().and_then(|b| b.account_id.as_deref()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("ops", "Ops", Some("999988887777")),
+                ("prod", "team/Admin", Some("111122223333")),
+                ("sandbox", "Dev", None),
+                ("local", "Dev", None),
+            ]
+        );
+        assert_eq!(
+            p.environments[1]
+                .base
+                .as_ref()
+                .unwrap()
+                .role_name
+                .as_deref(),
+            Some("Ops")
+        );
+        assert_eq!(p.environments[0].base.as_ref().unwrap().role_name, None);
+        let warnings: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+        let want = [
+            "line 1, profile \"default\": This profile does not say which account",
+            "line 5, profile \"sso-session acme\": Roleswitch does not sign in",
+            "line 16, profile \"ops\": Ignored mfa_serial",
+            "line 30, profile \"local\": source_profile \"from-credentials-file\" is not in this file",
+        ];
+        assert_eq!(warnings.len(), want.len(), "{warnings:#?}");
+        for (g, w) in warnings.iter().zip(want) {
+            assert!(g.starts_with(w), "got {g}\nwant {w}");
+        }
+    }
+
+    #[test]
+    fn every_error_names_line_and_profile() {
+        let cases: &[(&str, &[&str])] = &[
+            ("[default]\nregion = eu-west-1\n", &["No profile in this file has a role_arn"]),
+            (
+                "[profile a]\nrole_arn = Admin\n",
+                &["line 2, profile \"a\": role_arn \"Admin\" is not a role ARN"],
+            ),
+            (
+                "[profile a]\nrole_arn = arn:aws:iam::12345:role/R\n",
+                &["line 2, profile \"a\": In role ARN"],
+            ),
+            (
+                "[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\nregion = Europe\n",
+                &["line 3, profile \"a\": Region \"Europe\""],
+            ),
+            (
+                "[profile b]\nsso_account_id = 12\n[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = b\n",
+                &["line 2, profile \"b\": Base account: Account ID \"12\""],
+            ),
+            (
+                "[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\naws_access_key_id = AKIA\naws_secret_access_key = SECRETVALUE\n[profile b]\naws_session_token = SECRETTOKEN\n",
+                &[
+                    "line 4, profile \"a\": This file contains credentials (aws_secret_access_key). Roleswitch never reads or stores credentials",
+                    "line 6, profile \"b\": This file contains credentials (aws_session_token)",
+                ],
+            ),
+        ];
+        for (text, want) in cases {
+            let got = read(text).expect_err(text);
+            assert_eq!(got.len(), want.len(), "{text}: {got:#?}");
+            for (g, w) in got.iter().zip(want.iter()) {
+                assert!(g.starts_with(w), "{text}:\n got  {g}\n want {w}");
+                assert!(!g.contains("SECRET"), "a secret leaked: {g}");
+            }
+        }
+    }
+
+    #[test]
+    fn export_round_trips_up_to_ids() {
+        let mut envs = example_environments();
+        envs[1].base = Some(BaseAccount {
+            account_id: Some("999988887777".into()),
+            alias: None,
+            role_name: Some("Ops".into()),
+        });
+        envs[1].region = Some("cn-north-1".into());
+        let text = export(&envs, Format::AwsConfig, &ExportOptions::default()).unwrap();
+        assert!(text.contains("role_arn = arn:aws-cn:iam::444455556666:role/OrganizationAccountAccessRole\nsource_profile = 999988887777-Ops\n"), "{text}");
+        let back = read(&text).unwrap();
+        assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+        for (a, b) in envs.iter().zip(&back.environments) {
+            let mut a = a.clone();
+            a.id = b.id.clone();
+            assert_eq!(&a, b);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! The import preview: what an import adds, changes, removes and leaves alone.
+//!
+//! Entries are matched by account and role (the role case-insensitively, as
+//! IAM does). A matched entry keeps the id it has in the current list, so that
+//! whatever refers to it (last used, favourites) keeps working.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Environment;
+
+/// How an import combines with the current list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ImportMode {
+    /// Add and update entries; keep the ones the file does not mention.
+    Merge,
+    /// The file becomes the list; entries it does not mention are removed.
+    Replace,
+}
+
+/// One entry before and after the import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    pub before: Environment,
+    pub after: Environment,
+}
+
+/// What an import would do. Nothing is written until the user confirms;
+/// `result` is then the new list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPlan {
+    pub mode: ImportMode,
+    /// New entries, as they will be stored.
+    pub added: Vec<Environment>,
+    /// Entries whose name, color, region, group, production flag or base change.
+    pub changed: Vec<Change>,
+    /// Entries that will be deleted (only in [`ImportMode::Replace`]).
+    pub removed: Vec<Environment>,
+    /// Entries that stay as they are: identical in the file, or (when merging)
+    /// not mentioned by it.
+    pub unchanged: Vec<Environment>,
+    /// The list after the import, in order: in a merge, the current list with
+    /// its changes and then the added entries; in a replace, the file's order.
+    pub result: Vec<Environment>,
+}
+
+fn same_key(a: &Environment, b: &Environment) -> bool {
+    a.account_id == b.account_id && a.role_name.eq_ignore_ascii_case(&b.role_name)
+}
+
+/// An id not used by `taken`: `id`, or `id-2`, `id-3`….
+fn free_id(id: &str, taken: &[&str]) -> String {
+    let mut candidate = id.to_string();
+    let mut n = 2;
+    while taken.contains(&candidate.as_str()) {
+        candidate = format!("{id}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// Plans importing `incoming` (as returned by [`super::parse`]) into `current`.
+///
+/// The result passes [`crate::check_list`] when both inputs do: matched
+/// entries keep their current id, and an added entry whose id is already taken
+/// gets a suffix. An incoming entry whose account and role repeat an earlier
+/// incoming one is left out (a parsed list never has one).
+pub fn plan_import(
+    current: &[Environment],
+    incoming: &[Environment],
+    mode: ImportMode,
+) -> ImportPlan {
+    let mut plan = ImportPlan {
+        mode,
+        added: Vec::new(),
+        changed: Vec::new(),
+        removed: Vec::new(),
+        unchanged: Vec::new(),
+        result: Vec::new(),
+    };
+    // For each current entry, what the file says about it.
+    let mut updates: Vec<Option<Environment>> = vec![None; current.len()];
+    let mut seen: Vec<&Environment> = Vec::new();
+    // In file order: the entry as it will be stored.
+    let mut in_file_order: Vec<Environment> = Vec::new();
+    for env in incoming {
+        if seen.iter().any(|s| same_key(s, env)) {
+            continue;
+        }
+        seen.push(env);
+        match current.iter().position(|c| same_key(c, env)) {
+            Some(i) => {
+                let mut after = env.clone();
+                after.id = current[i].id.clone();
+                updates[i] = Some(after.clone());
+                in_file_order.push(after);
+            }
+            None => {
+                let taken: Vec<&str> = current
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .chain(in_file_order.iter().map(|e| e.id.as_str()))
+                    .chain(plan.added.iter().map(|e| e.id.as_str()))
+                    .collect();
+                let mut added = env.clone();
+                added.id = free_id(&env.id, &taken);
+                plan.added.push(added.clone());
+                in_file_order.push(added);
+            }
+        }
+    }
+    for (before, update) in current.iter().zip(updates) {
+        match update {
+            Some(after) if after == *before => {
+                plan.unchanged.push(after.clone());
+                if mode == ImportMode::Merge {
+                    plan.result.push(after);
+                }
+            }
+            Some(after) => {
+                plan.changed.push(Change {
+                    before: before.clone(),
+                    after: after.clone(),
+                });
+                if mode == ImportMode::Merge {
+                    plan.result.push(after);
+                }
+            }
+            None if mode == ImportMode::Merge => {
+                plan.unchanged.push(before.clone());
+                plan.result.push(before.clone());
+            }
+            None => plan.removed.push(before.clone()),
+        }
+    }
+    match mode {
+        ImportMode::Merge => plan.result.extend(plan.added.iter().cloned()),
+        ImportMode::Replace => plan.result = in_file_order,
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::example_environments;
+    use crate::validate::check_list;
+
+    fn env(id: &str, account: &str, role: &str, name: &str) -> Environment {
+        let mut e = example_environments().remove(0);
+        e.id = id.into();
+        e.account_id = account.into();
+        e.role_name = role.into();
+        e.display_name = name.into();
+        e
+    }
+
+    fn ids(list: &[Environment]) -> Vec<&str> {
+        list.iter().map(|e| e.id.as_str()).collect()
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)] // table rows
+    fn merge_and_replace() {
+        let current = vec![
+            env("a", "111111111111", "Admin", "one"),
+            env("b", "222222222222", "Admin", "two"),
+            env("c", "333333333333", "Admin", "three"),
+        ];
+        let incoming = vec![
+            env("x", "444444444444", "Admin", "four"),
+            env("y", "222222222222", "admin", "two renamed"),
+            env("z", "111111111111", "Admin", "one"),
+            // Its id is taken by a current entry with another account.
+            env("a", "555555555555", "Admin", "five"),
+        ];
+        // (mode, added, changed (before id, after name), removed, unchanged, result)
+        let cases: &[(
+            ImportMode,
+            &[&str],
+            &[(&str, &str)],
+            &[&str],
+            &[&str],
+            &[&str],
+        )] = &[
+            (
+                ImportMode::Merge,
+                &["x", "a-2"],
+                &[("b", "two renamed")],
+                &[],
+                &["a", "c"],
+                &["a", "b", "c", "x", "a-2"],
+            ),
+            (
+                ImportMode::Replace,
+                &["x", "a-2"],
+                &[("b", "two renamed")],
+                &["c"],
+                &["a"],
+                &["x", "b", "a", "a-2"],
+            ),
+        ];
+        for (mode, added, changed, removed, unchanged, result) in cases {
+            let plan = plan_import(&current, &incoming, *mode);
+            assert_eq!(ids(&plan.added), *added, "{mode:?}");
+            let got: Vec<(&str, &str)> = plan
+                .changed
+                .iter()
+                .map(|c| (c.after.id.as_str(), c.after.display_name.as_str()))
+                .collect();
+            assert_eq!(got, *changed, "{mode:?}");
+            assert_eq!(plan.changed[0].before.display_name, "two");
+            assert_eq!(ids(&plan.removed), *removed, "{mode:?}");
+            assert_eq!(ids(&plan.unchanged), *unchanged, "{mode:?}");
+            assert_eq!(ids(&plan.result), *result, "{mode:?}");
+            assert!(check_list(&plan.result).is_empty(), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn importing_the_same_list_changes_nothing() {
+        let list = example_environments();
+        for mode in [ImportMode::Merge, ImportMode::Replace] {
+            let plan = plan_import(&list, &list, mode);
+            assert!(plan.added.is_empty() && plan.changed.is_empty() && plan.removed.is_empty());
+            assert_eq!(plan.result, list);
+        }
+    }
+
+    #[test]
+    fn serialises_in_camel_case() {
+        let plan = plan_import(&[], &example_environments(), ImportMode::Replace);
+        let json = serde_json::to_string(&plan).unwrap();
+        assert!(
+            json.starts_with(
+                "{\"mode\":\"replace\",\"added\":[{\"id\":\"example-test\",\"accountId\""
+            ),
+            "{json}"
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! A small INI lexer shared by the AESR and AWS CLI config formats.
+//!
+//! It knows sections, `key = value` lines, `;`/`#` comments and line numbers,
+//! and nothing about what the keys mean. It reads what both tools accept:
+//! - keys are case-insensitive (lower-cased here, like Python's configparser);
+//! - a value may be wrapped in double quotes (`image = "https://…"`), which are
+//!   removed; otherwise an inline comment (` ;` or ` #`, after whitespace) is cut;
+//! - indented lines after a key with an empty value are nested settings
+//!   (`s3 =` / `  max_concurrent_requests = 10`), kept apart as [`Entry::nested`].
+//!
+//! Problems are returned with their line, all at once.
+
+use crate::validate::quote;
+
+use super::Diagnostic;
+
+/// One `key = value` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry {
+    /// Lower-cased key.
+    pub key: String,
+    pub value: String,
+    /// 1-based line number.
+    pub line: usize,
+    /// Whether this entry was indented under a key with an empty value.
+    pub nested: bool,
+}
+
+/// One `[name]` section with its entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Section {
+    /// What is between the brackets, trimmed (e.g. `profile prod`).
+    pub header: String,
+    /// 1-based line number of the header.
+    pub line: usize,
+    pub entries: Vec<Entry>,
+}
+
+impl Section {
+    /// The first top-level entry with this key.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| !e.nested && e.key == key)
+    }
+
+    /// The value of a key, or `None` when absent.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.get(key).map(|e| e.value.as_str())
+    }
+}
+
+/// Splits `text` into sections. Lines before the first section that are not
+/// comments are errors, as are lines that are neither a header, a key, nor a comment.
+pub(crate) fn lex(text: &str) -> (Vec<Section>, Vec<Diagnostic>) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut sections: Vec<Section> = Vec::new();
+    let mut errors = Vec::new();
+    // Whether the last key had an empty value, so indented lines nest under it.
+    let mut open_parent = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let indented = raw.starts_with([' ', '\t']);
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with([';', '#']) {
+            continue;
+        }
+        if trimmed.starts_with('[') {
+            open_parent = false;
+            match header(trimmed) {
+                Some(name) => sections.push(Section {
+                    header: name,
+                    line,
+                    entries: Vec::new(),
+                }),
+                None => errors.push(Diagnostic::at_line(
+                    line,
+                    None,
+                    format!(
+                        "Cannot read the section header {}; write it as [profile name] or [name].",
+                        quote(trimmed)
+                    ),
+                )),
+            }
+            continue;
+        }
+        let Some((key, value)) = trimmed.split_once('=') else {
+            errors.push(Diagnostic::at_line(
+                line,
+                sections.last().map(|s| s.header.clone()),
+                format!(
+                    "Cannot read {}; expected [profile name], key = value, or a comment starting with ; or #.",
+                    quote(trimmed)
+                ),
+            ));
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase();
+        let value = unquote(value.trim());
+        let Some(section) = sections.last_mut() else {
+            errors.push(Diagnostic::at_line(
+                line,
+                None,
+                format!(
+                    "The setting {} comes before any section; put it under a [profile name] header.",
+                    quote(&key)
+                ),
+            ));
+            continue;
+        };
+        if key.is_empty() {
+            errors.push(Diagnostic::at_line(
+                line,
+                Some(section.header.clone()),
+                "This line has no key before the =; write key = value.".into(),
+            ));
+            continue;
+        }
+        let nested = indented && open_parent;
+        if !nested {
+            open_parent = value.is_empty();
+        }
+        section.entries.push(Entry {
+            key,
+            value,
+            line,
+            nested,
+        });
+    }
+    (sections, errors)
+}
+
+/// The name inside `[...]`, allowing `]` inside the name and a comment after it.
+fn header(line: &str) -> Option<String> {
+    let inner = line.strip_prefix('[')?;
+    if let Some(name) = inner.strip_suffix(']') {
+        return non_empty(name);
+    }
+    // `[name] ; comment`: the last `]` followed only by a comment.
+    let close = inner.rfind(']')?;
+    let rest = inner[close + 1..].trim_start();
+    if rest.starts_with([';', '#']) {
+        non_empty(&inner[..close])
+    } else {
+        None
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// Removes surrounding double quotes, or else an inline comment.
+fn unquote(value: &str) -> String {
+    if value.len() >= 2 && value.starts_with('"') {
+        if let Some(end) = value.rfind('"').filter(|&e| e > 0) {
+            let rest = value[end + 1..].trim_start();
+            if rest.is_empty() || rest.starts_with([';', '#']) {
+                return value[1..end].to_string();
+            }
+        }
+    }
+    let cut = value
+        .char_indices()
+        .find(|&(i, c)| (c == ';' || c == '#') && value[..i].ends_with(char::is_whitespace))
+        .map(|(i, _)| i);
+    match cut {
+        Some(i) => value[..i].trim_end().to_string(),
+        None => value.to_string(),
+    }
+}
+
+/// Whether a value must be quoted to be read back exactly by [`lex`].
+pub(crate) fn needs_quotes(value: &str) -> bool {
+    value.starts_with('"') || value.contains(';') || value.contains('#')
+}
+
+/// A value as written by the exporters: quoted when needed.
+pub(crate) fn write_value(value: &str) -> String {
+    if needs_quotes(value) {
+        format!("\"{value}\"")
+    } else {
+        value.to_string()
+    }
+}
+
+/// The profile name of a section header: `profile prod` and `prod` are both `prod`.
+/// The flag says whether the `profile ` prefix was there.
+pub(crate) fn profile_name(header: &str) -> (&str, bool) {
+    match header.strip_prefix("profile") {
+        Some(rest) if rest.starts_with(char::is_whitespace) => (rest.trim(), true),
+        _ => (header, false),
+    }
+}
+
+/// Keys that hold secrets. A file with one is refused, never read.
+pub(crate) const SECRET_KEYS: [&str; 2] = ["aws_secret_access_key", "aws_session_token"];
+
+/// One error per line that holds a secret; the value is never repeated.
+pub(crate) fn refuse_credentials(sections: &[Section]) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for s in sections {
+        for e in s
+            .entries
+            .iter()
+            .filter(|e| SECRET_KEYS.contains(&e.key.as_str()))
+        {
+            errors.push(Diagnostic::at_line(
+                e.line,
+                Some(profile_name(&s.header).0.to_string()),
+                format!(
+                    "This file contains credentials ({}). Roleswitch never reads or stores credentials: \
+                     remove every aws_secret_access_key and aws_session_token line (or paste only the \
+                     profiles with role_arn) and import again. The file was not read.",
+                    e.key
+                ),
+            ));
+        }
+    }
+    errors
+}
+
+/// Reports sections whose profile name repeats an earlier one; returns the
+/// index of the first section of each name, in order.
+pub(crate) fn unique_profiles<'a>(
+    sections: &'a [Section],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(&'a str, &'a Section)> {
+    let mut seen: Vec<(&str, &Section)> = Vec::new();
+    for s in sections {
+        let name = profile_name(&s.header).0;
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            errors.push(Diagnostic::at_line(
+                s.line,
+                Some(name.to_string()),
+                format!(
+                    "Profile {} is defined twice (first on line {}); merge the two sections or rename one.",
+                    quote(name),
+                    first.line
+                ),
+            ));
+        } else {
+            seen.push((name, s));
+        }
+    }
+    seen
+}
+
+/// Reports keys set twice in one section.
+pub(crate) fn repeated_keys(section: &Section, errors: &mut Vec<Diagnostic>) {
+    let name = profile_name(&section.header).0;
+    for (i, e) in section.entries.iter().enumerate() {
+        if e.nested {
+            continue;
+        }
+        if let Some(first) = section.entries[..i]
+            .iter()
+            .find(|o| !o.nested && o.key == e.key)
+        {
+            errors.push(Diagnostic::at_line(
+                e.line,
+                Some(name.to_string()),
+                format!(
+                    "{} is set twice in this profile (first on line {}); keep one.",
+                    e.key, first.line
+                ),
+            ));
+        }
+    }
+}
+
+/// Reads `roleswitch_production`.
+pub(crate) fn read_bool(
+    entry: &Entry,
+    profile: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<bool> {
+    match entry.value.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Some(true),
+        "false" | "no" | "0" | "" => Some(false),
+        _ => {
+            errors.push(Diagnostic::at_line(
+                entry.line,
+                Some(profile.to_string()),
+                format!(
+                    "{} is {}; write true or false.",
+                    entry.key,
+                    quote(&entry.value)
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// Warns, once per section, about keys that are read but not used.
+pub(crate) fn warn_ignored(
+    section: &Section,
+    ignored: &[&Entry],
+    why: &str,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    if ignored.is_empty() {
+        return;
+    }
+    let mut keys: Vec<&str> = ignored.iter().map(|e| e.key.as_str()).collect();
+    keys.dedup();
+    warnings.push(Diagnostic::at_line(
+        ignored[0].line,
+        Some(profile_name(&section.header).0.to_string()),
+        format!("Ignored {} ({why}).", keys.join(", ")),
+    ));
+}
+
+/// Section names for export: each display name once, later repeats get ` (2)`, ` (3)`….
+pub(crate) fn unique_name(wanted: &str, used: &mut Vec<String>) -> String {
+    let mut name = wanted.to_string();
+    let mut n = 2;
+    while used.iter().any(|u| u == &name) {
+        name = format!("{wanted} ({n})");
+        n += 1;
+    }
+    used.push(name.clone());
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexes_sections_keys_comments_and_lines() {
+        let text = "\u{feff}; top comment\n[profile a]\nRole_ARN = arn:x ; note\n# c\n\n[b] # trailing\ncolor=ffaa00\nimage = \"https://x/#y\"\ns3 =\n  max = 10\nregion = eu-west-1\n";
+        let (sections, errors) = lex(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(sections.len(), 2);
+        assert_eq!(
+            (sections[0].header.as_str(), sections[0].line),
+            ("profile a", 2)
+        );
+        assert_eq!(sections[0].entries[0].key, "role_arn");
+        assert_eq!(sections[0].entries[0].value, "arn:x");
+        assert_eq!(sections[0].entries[0].line, 3);
+        let b = &sections[1];
+        assert_eq!(b.header, "b");
+        assert_eq!(b.value("color"), Some("ffaa00"));
+        assert_eq!(b.value("image"), Some("https://x/#y"));
+        assert_eq!(b.value("max"), None, "nested keys are not top-level");
+        assert!(b.entries.iter().any(|e| e.key == "max" && e.nested));
+        assert_eq!(b.value("region"), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn values() {
+        let cases = [
+            ("plain", "plain"),
+            ("a;b", "a;b"),
+            ("a ;b", "a"),
+            ("a\t# b", "a"),
+            ("\"a ; b\"", "a ; b"),
+            ("\"a\"b\"", "a\"b"),
+            ("\"a\" ; c", "a"),
+            ("\"", "\""),
+            ("", ""),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(unquote(raw), want, "{raw}");
+        }
+        for v in ["x ; y", "#x", "\"q", "a#b", "plain", "with space"] {
+            assert_eq!(unquote(&write_value(v)), v, "{v}");
+        }
+    }
+
+    #[test]
+    fn headers() {
+        let cases = [
+            ("[a]", Some("a")),
+            ("[ profile a ]", Some("profile a")),
+            ("[a]]", Some("a]")),
+            ("[a] ; c", Some("a")),
+            ("[a] x", None),
+            ("[]", None),
+            ("[a", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(header(raw).as_deref(), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn errors_name_their_lines() {
+        let (_, errors) = lex("key = 1\n[a]\nnot a setting\n[broken\n= v\n");
+        let got: Vec<(Option<usize>, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.message.split(';').next().unwrap_or("")))
+            .collect();
+        assert_eq!(got.len(), 4, "{errors:?}");
+        assert_eq!(got[0].0, Some(1));
+        assert!(errors[0].message.contains("before any section"));
+        assert_eq!(got[1].0, Some(3));
+        assert!(errors[1].message.contains("Cannot read \"not a setting\""));
+        assert_eq!(got[2].0, Some(4));
+        assert!(errors[2].message.contains("section header"));
+        assert_eq!(got[3].0, Some(5));
+        assert!(errors[3].message.contains("no key"));
+    }
+}

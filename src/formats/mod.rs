@@ -1,0 +1,506 @@
+//! Import and export of the environment list in the formats users already
+//! have: the extension's own JSON, AWS Extend Switch Roles (AESR) INI,
+//! `~/.aws/config`, and `aws organizations list-accounts` output; plus the
+//! IAM policy that lets a group assume the roles of the list, and the import
+//! preview (what is added, changed, removed).
+//!
+//! Import is all-or-nothing: [`parse`] reads and validates the whole input and
+//! returns every problem at once ([`ImportErrors`]), each with its line (INI)
+//! or JSON path and the profile it belongs to. Ignored input is reported as
+//! warnings, never dropped silently.
+
+mod aesr_ini;
+mod aws_config;
+mod import_plan;
+mod ini;
+mod organizations;
+mod own_json;
+mod policy;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Environment, EnvironmentInput, DEFAULT_ROLE_NAME};
+use crate::validate::{check_list, quote, validate_environment, Field};
+
+pub use import_plan::{plan_import, Change, ImportMode, ImportPlan};
+pub use policy::{policy, PolicyError, PolicyOptions};
+
+/// A file format the list can be read from (and, except Organizations, written to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Format {
+    /// The extension's own versioned JSON document (`{"version": 1, "environments": [...]}`).
+    OwnJson,
+    /// The INI config of the AWS Extend Switch Roles extension.
+    AesrIni,
+    /// The AWS CLI's `~/.aws/config`.
+    AwsConfig,
+    /// The JSON printed by `aws organizations list-accounts` (import only).
+    Organizations,
+}
+
+impl Format {
+    /// Every format, in the order the CLI lists them.
+    pub const ALL: [Format; 4] = [
+        Format::OwnJson,
+        Format::AesrIni,
+        Format::AwsConfig,
+        Format::Organizations,
+    ];
+
+    /// The short name the CLI uses: `json`, `aesr`, `aws-config`, `organizations`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::OwnJson => "json",
+            Format::AesrIni => "aesr",
+            Format::AwsConfig => "aws-config",
+            Format::Organizations => "organizations",
+        }
+    }
+
+    /// What a person calls the format.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::OwnJson => "Roleswitch JSON",
+            Format::AesrIni => "AWS Extend Switch Roles config",
+            Format::AwsConfig => "AWS CLI config (~/.aws/config)",
+            Format::Organizations => "AWS Organizations account list",
+        }
+    }
+
+    /// Whether [`export`] can write this format.
+    pub fn can_export(self) -> bool {
+        self != Format::Organizations
+    }
+
+    /// Guesses the format of a pasted text by looking at its content.
+    ///
+    /// The heuristic, in order:
+    /// 1. Text starting with `{` is JSON: with an `environments` key it is
+    ///    [`Format::OwnJson`], with `Accounts` it is [`Format::Organizations`].
+    ///    JSON that does not parse is still classified by which of the two key
+    ///    names it contains, so that its syntax error can be reported.
+    /// 2. Otherwise it must be INI with at least one `[section]`:
+    ///    - `aws_secret_access_key` or `aws_session_token` anywhere → AWS config
+    ///      (whose reader refuses the file and says why);
+    ///    - a key only AESR uses (`aws_account_id`, `aws_account_alias`,
+    ///      `target_role_name`, `target_region`, `image`) → AESR;
+    ///    - a sign of a real `~/.aws/config` (`[default]`, `[sso-session …]`,
+    ///      `[services …]`, a key starting with `sso_`, `credential_process`,
+    ///      `credential_source`, `aws_access_key_id`, `output`, `mfa_serial`) → AWS config;
+    ///    - a section without the `profile ` prefix (the AWS CLI ignores those) or a
+    ///      `color` key → AESR;
+    ///    - otherwise (only `[profile x]` sections with `role_arn`, `region`,
+    ///      `source_profile`, which both read the same way) → AWS config.
+    /// 3. Anything else → `None`.
+    pub fn detect(text: &str) -> Option<Format> {
+        let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+        if trimmed.starts_with('{') {
+            return match serde_json::from_str::<serde_json::Value>(trimmed) {
+                Ok(serde_json::Value::Object(map)) => {
+                    if map.contains_key("environments") {
+                        Some(Format::OwnJson)
+                    } else if map.contains_key("Accounts") {
+                        Some(Format::Organizations)
+                    } else {
+                        None
+                    }
+                }
+                Ok(_) => None,
+                Err(_) if trimmed.contains("\"environments\"") => Some(Format::OwnJson),
+                Err(_) if trimmed.contains("\"Accounts\"") => Some(Format::Organizations),
+                Err(_) => None,
+            };
+        }
+        if trimmed.starts_with('[') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok() {
+            // A JSON list, not an INI section.
+            return None;
+        }
+        let (sections, _) = ini::lex(text);
+        if sections.is_empty() {
+            return None;
+        }
+        let keys = || {
+            sections
+                .iter()
+                .flat_map(|s| s.entries.iter().map(|e| e.key.as_str()))
+        };
+        let has_key = |names: &[&str]| keys().any(|k| names.contains(&k));
+        if has_key(&["aws_secret_access_key", "aws_session_token"]) {
+            return Some(Format::AwsConfig);
+        }
+        if has_key(&[
+            "aws_account_id",
+            "aws_account_alias",
+            "target_role_name",
+            "target_region",
+            "image",
+        ]) {
+            return Some(Format::AesrIni);
+        }
+        let aws_section =
+            |h: &str| h == "default" || h.starts_with("sso-session ") || h.starts_with("services ");
+        if sections.iter().any(|s| aws_section(&s.header))
+            || keys().any(|k| k.starts_with("sso_"))
+            || has_key(&[
+                "credential_process",
+                "credential_source",
+                "aws_access_key_id",
+                "output",
+                "mfa_serial",
+            ])
+        {
+            return Some(Format::AwsConfig);
+        }
+        if sections.iter().any(|s| !s.header.starts_with("profile ")) || has_key(&["color"]) {
+            return Some(Format::AesrIni);
+        }
+        Some(Format::AwsConfig)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    /// Reads a CLI format name (`json`, `aesr`, `aws-config`, `organizations`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "json" | "roleswitch" | "own-json" => Ok(Format::OwnJson),
+            "aesr" | "aesr-ini" | "ini" => Ok(Format::AesrIni),
+            "aws-config" | "aws" | "awsconfig" => Ok(Format::AwsConfig),
+            "organizations" | "orgs" => Ok(Format::Organizations),
+            _ => Err(format!(
+                "Unknown format {}; use one of json, aesr, aws-config, organizations.",
+                quote(s)
+            )),
+        }
+    }
+}
+
+/// A problem (or warning) found in an imported file, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostic {
+    /// 1-based line number (INI formats).
+    pub line: Option<usize>,
+    /// JSON path such as `environments[3].accountId` (JSON formats).
+    pub path: Option<String>,
+    /// The profile, section, environment or account name the problem belongs to.
+    pub profile: Option<String>,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub(crate) fn at_line(line: usize, profile: Option<String>, message: String) -> Self {
+        Diagnostic {
+            line: Some(line),
+            path: None,
+            profile,
+            message,
+        }
+    }
+
+    pub(crate) fn at_path(path: String, profile: Option<String>, message: String) -> Self {
+        Diagnostic {
+            line: None,
+            path: Some(path),
+            profile,
+            message,
+        }
+    }
+
+    pub(crate) fn general(message: String) -> Self {
+        Diagnostic {
+            line: None,
+            path: None,
+            profile: None,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `line 14, profile "prod": …` for INI, `environments[3].accountId ("prod"): …` for JSON.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut place = Vec::new();
+        if let Some(line) = self.line {
+            place.push(format!("line {line}"));
+        }
+        if let Some(path) = &self.path {
+            place.push(path.clone());
+        }
+        let mut place = place.join(", ");
+        match (&self.profile, self.path.is_some()) {
+            (Some(p), true) => place.push_str(&format!(" ({})", quote(p))),
+            (Some(p), false) if place.is_empty() => place = format!("profile {}", quote(p)),
+            (Some(p), false) => place.push_str(&format!(", profile {}", quote(p))),
+            (None, _) => {}
+        }
+        if place.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{place}: {}", self.message)
+        }
+    }
+}
+
+/// Every problem found in an import; nothing is imported when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportErrors {
+    pub errors: Vec<Diagnostic>,
+    /// Warnings found along the way, so that fixing the errors shows no surprises.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl fmt::Display for ImportErrors {
+    /// One problem per line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ImportErrors {}
+
+/// Choices that the file itself cannot make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImportOptions {
+    /// The role switched into in every account of an Organizations list.
+    pub organizations_role: String,
+    /// Mark Organizations accounts named like prod/production/prd as production.
+    pub guess_production: bool,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            organizations_role: DEFAULT_ROLE_NAME.to_string(),
+            guess_production: true,
+        }
+    }
+}
+
+/// A successfully read list, ready for [`plan_import`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Parsed {
+    pub format: Format,
+    /// Valid environments that also pass [`check_list`].
+    pub environments: Vec<Environment>,
+    /// What was read but not used (ignored keys, skipped accounts, …).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and validates a whole file. Every problem is reported at once.
+pub fn parse(text: &str, format: Format, options: &ImportOptions) -> Result<Parsed, ImportErrors> {
+    let collected = match format {
+        Format::OwnJson => own_json::parse(text),
+        Format::AesrIni => aesr_ini::parse(text),
+        Format::AwsConfig => aws_config::parse(text),
+        Format::Organizations => organizations::parse(text, options),
+    };
+    collected.finish(format)
+}
+
+/// Options for [`export`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExportOptions {
+    /// Start INI files with a comment saying where they come from and what the
+    /// format cannot hold.
+    pub header_comment: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            header_comment: true,
+        }
+    }
+}
+
+/// Why a list could not be exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+#[non_exhaustive]
+pub enum ExportError {
+    /// The format can only be imported.
+    ImportOnly { format: Format },
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::ImportOnly { format } => write!(
+                f,
+                "The {} format can only be imported; export to json, aesr or aws-config instead.",
+                format.label()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+/// Writes the list in a format. Own JSON is lossless; see `docs/formats.md`
+/// for what the INI formats cannot hold.
+pub fn export(
+    envs: &[Environment],
+    format: Format,
+    options: &ExportOptions,
+) -> Result<String, ExportError> {
+    match format {
+        Format::OwnJson => Ok(own_json::export(envs)),
+        Format::AesrIni => Ok(aesr_ini::export(envs, options)),
+        Format::AwsConfig => Ok(aws_config::export(envs, options)),
+        Format::Organizations => Err(ExportError::ImportOnly { format }),
+    }
+}
+
+/// The id given to an imported environment that has none: derived from its
+/// account and role, so that importing the same file twice gives the same ids,
+/// and unique because a list holds each account and role once.
+pub fn generated_id(account_id: &str, role_name: &str) -> String {
+    format!(
+        "{account_id}-{}",
+        role_name.to_ascii_lowercase().replace('/', "-")
+    )
+}
+
+/// Where an environment came from, to place list-level errors.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Origin {
+    pub line: Option<usize>,
+    pub path: Option<String>,
+    pub profile: Option<String>,
+}
+
+impl Origin {
+    fn diagnostic(&self, message: String) -> Diagnostic {
+        Diagnostic {
+            line: self.line,
+            path: self.path.clone(),
+            profile: self.profile.clone(),
+            message,
+        }
+    }
+}
+
+/// What a format reader gathered, before list-level checks.
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    pub envs: Vec<(Environment, Origin)>,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Collected {
+    /// Validates one environment, placing each field's error with `locate`.
+    /// The id is [`generated_id`] unless the input carries one.
+    pub fn validate(
+        &mut self,
+        input: &EnvironmentInput,
+        origin: Origin,
+        locate: impl Fn(Field) -> Origin,
+    ) {
+        match validate_environment(input, "pending") {
+            Ok(mut env) => {
+                if input.id.as_deref().map_or(true, |s| s.trim().is_empty()) {
+                    env.id = generated_id(&env.account_id, &env.role_name);
+                }
+                self.envs.push((env, origin));
+            }
+            Err(field_errors) => {
+                // A bad role ARN with no account ID field already says what is
+                // wrong with the account; "enter the account ID" would be noise.
+                let arn_failed = field_errors.iter().any(|e| e.field == Field::RoleName)
+                    && input
+                        .account_id
+                        .as_deref()
+                        .map_or(true, |s| s.trim().is_empty())
+                    && input
+                        .role_name
+                        .as_deref()
+                        .is_some_and(|r| r.trim().starts_with("arn:"));
+                for e in field_errors {
+                    if arn_failed && e.field == Field::AccountId {
+                        continue;
+                    }
+                    self.errors.push(locate(e.field).diagnostic(e.message));
+                }
+            }
+        }
+    }
+
+    fn finish(mut self, format: Format) -> Result<Parsed, ImportErrors> {
+        let envs: Vec<Environment> = self.envs.iter().map(|(e, _)| e.clone()).collect();
+        let problems = check_list(&envs);
+        for problem in &problems {
+            // A generated id repeats exactly when account and role do: say it once.
+            let env = &envs[problem.index];
+            let repeated_key = problems
+                .iter()
+                .any(|p| p.index == problem.index && p.field == Field::AccountId);
+            if problem.field == Field::Id
+                && repeated_key
+                && env.id == generated_id(&env.account_id, &env.role_name)
+            {
+                continue;
+            }
+            let origin = &self.envs[problem.index].1;
+            self.errors.push(origin.diagnostic(problem.message.clone()));
+        }
+        // INI problems in line order; JSON ones stay in document order.
+        self.errors.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
+        self.warnings.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
+        if self.errors.is_empty() {
+            Ok(Parsed {
+                format,
+                environments: envs,
+                warnings: self.warnings,
+            })
+        } else {
+            Err(ImportErrors {
+                errors: self.errors,
+                warnings: self.warnings,
+            })
+        }
+    }
+}
+
+/// The partition a region belongs to: `aws-us-gov`, `aws-cn` or `aws`.
+pub(crate) fn partition(region: Option<&str>) -> &'static str {
+    match region {
+        Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
+        Some(r) if r.starts_with("cn-") => "aws-cn",
+        _ => "aws",
+    }
+}
+
+/// The ARN of an environment's role.
+pub(crate) fn role_arn(env: &Environment) -> String {
+    format!(
+        "arn:{}:iam::{}:role/{}",
+        partition(env.region.as_deref()),
+        env.account_id,
+        env.role_name
+    )
+}

@@ -1,0 +1,165 @@
+//! The `roleswitch` binary on the sample files: output, messages, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roleswitch"))
+        .args(args)
+        .current_dir(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/formats"
+        ))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn commands_exit_codes_and_messages() {
+    // (arguments, exit code, text in stdout, text in stderr)
+    let cases: &[(&[&str], i32, &str, &str)] = &[
+        (&["--help"], 0, "roleswitch check [--from FORMAT] FILE...", ""),
+        (
+            &["check", "aesr.ini", "aws-config", "organizations.json", "roleswitch.json"],
+            0,
+            "aesr.ini: ok, 4 environments (AWS Extend Switch Roles config)\naws-config: ok, 3 environments",
+            "aws-config: warning: line 20, profile \"prod\": Ignored mfa_serial, duration_seconds",
+        ),
+        (
+            &["check", "aesr.ini", "aesr-broken.ini"],
+            1,
+            "aesr.ini: ok",
+            "aesr-broken.ini: line 3, profile \"base\": Base account: Account ID \"12345\" must be 12 digits; it has 5.\naesr-broken.ini: line 9, profile \"prod\"",
+        ),
+        (
+            &["check", "aws-config-with-secret"],
+            1,
+            "",
+            "aws-config-with-secret: line 6, profile \"legacy\": This file contains credentials",
+        ),
+        (
+            &["check", "roleswitch-broken.json"],
+            1,
+            "",
+            "roleswitch-broken.json: environments[0].accountId (\"prod\"): Account ID \"4444-5555-666\" must be 12 digits",
+        ),
+        (&["check", "--from", "json", "aesr.ini"], 1, "", "aesr.ini: line 1: This is not valid JSON"),
+        (
+            &["check", "--from", "organizations", "--role", "Admin", "organizations.json"],
+            0,
+            "organizations.json: ok, 4 environments",
+            "warning: Accounts[0] (\"acme-management\"): This is the management account; Admin",
+        ),
+        (
+            &["convert", "--to", "aws-config", "aesr.ini"],
+            0,
+            "[profile Acme Prod]\nrole_arn = arn:aws:iam::444455556666:role/PlatformAdmin\nsource_profile = acme-mgmt-Ops\nregion = eu-west-1\n",
+            "",
+        ),
+        (&["convert", "--to", "json", "organizations.json"], 0, "\"displayName\": \"workloads-prod\",\n      \"color\": \"#f2b0a9\",\n      \"production\": true", ""),
+        (&["convert", "--to", "aesr", "roleswitch.json"], 0, "[profile acme-mgmt-Ops]\naws_account_id = 999988887777\naws_account_alias = acme-mgmt\nrole_name = Ops\ntarget_role_name = PlatformAdmin\n", ""),
+        (
+            &["policy", "--group", "workloads", "roleswitch.json"],
+            0,
+            "\"Resource\": [\n        \"arn:aws:iam::444455556666:role/PlatformAdmin\",\n        \"arn:aws:iam::555566667777:role/PlatformAdmin\"\n      ],\n      \"Condition\"",
+            "",
+        ),
+        (&["policy", "--group", "nope", "roleswitch.json"], 1, "", "roleswitch.json: No environment is in group \"nope\"; the groups are \"Workloads\"."),
+        (&["policy", "aesr-broken.ini"], 1, "", "aesr-broken.ini: line 3"),
+        (&[], 2, "", "roleswitch: give a command"),
+        (&["lint", "aesr.ini"], 2, "", "roleswitch: unknown command \"lint\""),
+        (&["check"], 2, "", "check needs at least one FILE"),
+        (&["check", "--verbose", "aesr.ini"], 2, "", "Unknown option --verbose"),
+        (&["convert", "aesr.ini"], 2, "", "convert needs --to"),
+        (&["convert", "--to", "yaml", "aesr.ini"], 2, "", "Unknown format \"yaml\""),
+        (&["convert", "--to", "organizations", "aesr.ini"], 2, "", "organizations can only be read"),
+        (&["convert", "--to", "json", "aesr.ini", "aws-config"], 2, "", "convert takes one FILE"),
+        (&["check", "missing.ini"], 2, "", "missing.ini: cannot read this file"),
+        (&["policy", "--group"], 2, "", "--group needs a value"),
+    ];
+    for (args, code, out, err) in cases {
+        let output = run(args, None);
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            Some(*code),
+            "{args:?}\nstdout: {stdout}\nstderr: {stderr}"
+        );
+        assert!(
+            stdout.contains(out),
+            "{args:?}: stdout\n{stdout}\nwant\n{out}"
+        );
+        assert!(
+            stderr.contains(err),
+            "{args:?}: stderr\n{stderr}\nwant\n{err}"
+        );
+    }
+}
+
+#[test]
+fn policy_without_mfa_has_no_condition() {
+    let output = run(&["policy", "--no-mfa", "roleswitch.json"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(doc["Statement"][0].get("Condition").is_none(), "{doc}");
+    assert_eq!(doc["Statement"][0]["Resource"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn stdin_is_read_for_dash_and_named_in_messages() {
+    let output = run(
+        &["check", "-"],
+        Some("[profile a]\nrole_arn = arn:aws:iam::12345:role/R\n"),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).starts_with("<stdin>: line 2, profile \"a\": In role ARN"),
+        "{}",
+        text(&output.stderr)
+    );
+    let output = run(&["check", "-"], Some("no format at all"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("cannot tell which format"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn converting_round_trips_through_every_format() {
+    let json = text(&run(&["convert", "--to", "json", "roleswitch.json"], None).stdout);
+    assert_eq!(
+        json,
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/formats/roleswitch.json"
+        ))
+        .unwrap()
+    );
+    for format in ["aesr", "aws-config"] {
+        let ini = run(&["convert", "--to", format, "roleswitch.json"], None);
+        assert_eq!(ini.status.code(), Some(0));
+        let back = run(&["convert", "--to", format, "-"], Some(&text(&ini.stdout)));
+        assert_eq!(text(&back.stdout), text(&ini.stdout), "{format}");
+        assert_eq!(text(&back.stderr), "", "{format}");
+    }
+}

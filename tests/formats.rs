@@ -1,0 +1,633 @@
+//! The import/export formats on real-world-shaped files, against the JSON
+//! Schema, and under property tests (no panics, export → import round trips).
+
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use roleswitch::{
+    check_list, export, parse, validate_environment, BaseAccountInput, Document, Environment,
+    EnvironmentInput, ExportOptions, Format, ImportOptions,
+};
+use serde_json::Value;
+
+fn fixture(name: &str) -> String {
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests/fixtures/formats", name]
+        .iter()
+        .collect();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+// ---------------------------------------------------------------- fixtures
+
+#[test]
+fn sample_files_are_detected_and_read() {
+    // (file, detected format, environments, warnings)
+    let cases = [
+        ("aesr.ini", Format::AesrIni, 4, 1),
+        ("aws-config", Format::AwsConfig, 3, 5),
+        ("organizations.json", Format::Organizations, 4, 2),
+        ("roleswitch.json", Format::OwnJson, 3, 0),
+    ];
+    for (file, format, envs, warnings) in cases {
+        let text = fixture(file);
+        assert_eq!(Format::detect(&text), Some(format), "{file}");
+        let parsed = parse(&text, format, &ImportOptions::default())
+            .unwrap_or_else(|e| panic!("{file}:\n{e}"));
+        assert_eq!(parsed.environments.len(), envs, "{file}");
+        assert_eq!(
+            parsed.warnings.len(),
+            warnings,
+            "{file}: {:#?}",
+            parsed.warnings
+        );
+        assert!(check_list(&parsed.environments).is_empty(), "{file}");
+    }
+}
+
+#[test]
+#[allow(clippy::type_complexity)] // table rows
+fn aesr_sample_keeps_bases_colors_and_regions() {
+    let parsed = parse(
+        &fixture("aesr.ini"),
+        Format::AesrIni,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let got: Vec<(&str, &str, &str, &str, Option<&str>, Option<&str>)> = parsed
+        .environments
+        .iter()
+        .map(|e| {
+            (
+                e.display_name.as_str(),
+                e.account_id.as_str(),
+                e.role_name.as_str(),
+                e.color.as_str(),
+                e.region.as_deref(),
+                e.base.as_ref().and_then(|b| b.alias.as_deref()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "Acme Prod",
+                "444455556666",
+                "PlatformAdmin",
+                "#f2b0a9",
+                Some("eu-west-1"),
+                Some("acme-mgmt")
+            ),
+            (
+                "Acme Staging",
+                "555566667777",
+                "PlatformAdmin",
+                "#efda95",
+                Some("eu-central-1"),
+                Some("acme-mgmt")
+            ),
+            (
+                "sandbox",
+                "111122223333",
+                "team/Developer",
+                "#b7ca9d",
+                None,
+                None
+            ),
+            (
+                "logs",
+                "222233334444",
+                "ReadOnly",
+                "#83d4e8",
+                Some("us-east-1"),
+                None
+            ),
+        ]
+    );
+}
+
+#[test]
+fn organizations_sample_guesses_production() {
+    let parsed = parse(
+        &fixture("organizations.json"),
+        Format::Organizations,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let got: Vec<(&str, bool)> = parsed
+        .environments
+        .iter()
+        .map(|e| (e.display_name.as_str(), e.production))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("acme-management", false),
+            ("workloads-prod", true),
+            ("workloads-staging", false),
+            ("Data Production", true),
+        ]
+    );
+}
+
+#[test]
+fn broken_sample_files_report_every_error() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "aesr-broken.ini",
+            &[
+                "line 3, profile \"base\": Base account: Account ID \"12345\" must be 12 digits; it has 5.",
+                "line 9, profile \"prod\": Color \"pinkish\" is not a color",
+                "line 11, profile \"dev\": This profile has no role",
+                "line 16, profile \"stage\": source_profile \"nowhere\" names no section",
+                "line 17, profile \"stage\": Region \"europe\" is not an AWS region code",
+            ],
+        ),
+        (
+            "aws-config-broken",
+            &[
+                "line 2, profile \"prod\": In role ARN \"arn:aws:iam::4444555566:role/Admin\": Account ID \"4444555566\" must be 12 digits; it has 10.",
+                "line 6, profile \"dev\": role_arn \"Developer\" is not a role ARN",
+                "line 8, profile \"dev\": Profile \"dev\" is defined twice (first on line 5)",
+            ],
+        ),
+        (
+            "aws-config-with-secret",
+            &["line 6, profile \"legacy\": This file contains credentials (aws_secret_access_key). Roleswitch never reads or stores credentials"],
+        ),
+        (
+            "organizations-broken.json",
+            &[
+                "Accounts[0].Id (\"workloads-prod\"): Account ID \"44445555666\" must be 12 digits; it has 11.",
+                "Accounts[1].Id (\"workloads-staging\"): Id is a number",
+                "Accounts[2].Name: Give this environment a name",
+            ],
+        ),
+        (
+            "roleswitch-broken.json",
+            &[
+                "environments[0].production (\"prod\"): production is text; write true or false.",
+                "environments[0].accountId (\"prod\"): Account ID \"4444-5555-666\" must be 12 digits; it has 11.",
+                "environments[0].roleName (\"prod\"): Role name \"Platform Admin\" contains \" \"",
+                "environments[1].displayName: Give this environment a name",
+                "environments[1].color: Color \"teal\" is not a color",
+            ],
+        ),
+    ];
+    for (file, want) in cases {
+        let text = fixture(file);
+        let format = Format::detect(&text).unwrap_or_else(|| panic!("{file}: not detected"));
+        let errors = parse(&text, format, &ImportOptions::default()).unwrap_err();
+        let got: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(got.len(), want.len(), "{file}: {got:#?}");
+        for (g, w) in got.iter().zip(want.iter()) {
+            assert!(g.starts_with(w), "{file}:\n got  {g}\n want {w}");
+        }
+        assert!(
+            !errors.to_string().contains("wJalrXUtnFEMI"),
+            "a secret was repeated"
+        );
+    }
+}
+
+#[test]
+fn detection_of_ambiguous_inputs() {
+    let cases: &[(&str, Option<Format>)] = &[
+        ("", None),
+        ("just text", None),
+        ("{}", None),
+        ("[1, 2]", None),
+        (r#"{"version":1,"environments":[]}"#, Some(Format::OwnJson)),
+        (r#"{"environments":[]}"#, Some(Format::OwnJson)),
+        (r#"{"Accounts":[]}"#, Some(Format::Organizations)),
+        (
+            r#"{"version":1,"environments":[ broken"#,
+            Some(Format::OwnJson),
+        ),
+        (r#"{"Accounts":[ {"Id": "#, Some(Format::Organizations)),
+        // Only role_arn profiles: both formats read them alike.
+        (
+            "[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\n",
+            Some(Format::AwsConfig),
+        ),
+        (
+            "[a]\nrole_arn = arn:aws:iam::111122223333:role/R\n",
+            Some(Format::AesrIni),
+        ),
+        (
+            "[profile a]\nrole_arn = x\ncolor = ffffff\n",
+            Some(Format::AesrIni),
+        ),
+        (
+            "[profile a]\naws_account_id = 111122223333\nrole_name = R\n",
+            Some(Format::AesrIni),
+        ),
+        (
+            "[default]\nregion = eu-west-1\n[profile a]\nrole_arn = x\n",
+            Some(Format::AwsConfig),
+        ),
+        (
+            "[profile a]\nsso_account_id = 111122223333\n",
+            Some(Format::AwsConfig),
+        ),
+        // AESR keys win over AWS hints, but secrets always go to the refusing reader.
+        (
+            "[default]\n[a]\naws_account_id = 111122223333\n",
+            Some(Format::AesrIni),
+        ),
+        (
+            "[a]\naws_account_id = 1\naws_secret_access_key = x\n",
+            Some(Format::AwsConfig),
+        ),
+        ("; only a comment\n", None),
+    ];
+    for (text, want) in cases {
+        assert_eq!(Format::detect(text), *want, "{text}");
+    }
+}
+
+// ---------------------------------------------------------------- JSON Schema
+
+/// Checks `value` against the subset of JSON Schema the schema file uses:
+/// type, const, required, properties, additionalProperties, items, pattern,
+/// minLength, maxLength, anyOf and local `$ref`s. Unknown keywords fail the
+/// test, so the checker cannot silently fall behind the schema.
+fn schema_errors(root: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+    let Some(rules) = schema.as_object() else {
+        panic!("schema at {at} is not an object");
+    };
+    for (keyword, rule) in rules {
+        match keyword.as_str() {
+            "$schema" | "$id" | "title" | "description" | "$defs" => {}
+            "$ref" => {
+                let name = rule
+                    .as_str()
+                    .and_then(|r| r.strip_prefix("#/$defs/"))
+                    .expect("only local #/$defs/ references");
+                schema_errors(root, &root["$defs"][name], value, at, out);
+            }
+            "type" => {
+                let ok = match rule.as_str().unwrap() {
+                    "object" => value.is_object(),
+                    "array" => value.is_array(),
+                    "string" => value.is_string(),
+                    "boolean" => value.is_boolean(),
+                    "integer" => value.is_u64() || value.is_i64(),
+                    other => panic!("type {other} not supported by the checker"),
+                };
+                if !ok {
+                    out.push(format!("{at}: not of type {rule}"));
+                }
+            }
+            "const" => {
+                if value != rule {
+                    out.push(format!("{at}: must be {rule}"));
+                }
+            }
+            "required" => {
+                for key in rule.as_array().unwrap() {
+                    if value.get(key.as_str().unwrap()).is_none() {
+                        out.push(format!("{at}: missing {key}"));
+                    }
+                }
+            }
+            "properties" => {
+                if let Some(obj) = value.as_object() {
+                    for (key, sub) in rule.as_object().unwrap() {
+                        if let Some(v) = obj.get(key) {
+                            schema_errors(root, sub, v, &format!("{at}.{key}"), out);
+                        }
+                    }
+                }
+            }
+            "additionalProperties" => {
+                assert_eq!(
+                    rule,
+                    &Value::Bool(false),
+                    "only additionalProperties: false"
+                );
+                if let Some(obj) = value.as_object() {
+                    let known = rules["properties"].as_object().unwrap();
+                    for key in obj.keys().filter(|k| !known.contains_key(*k)) {
+                        out.push(format!("{at}: unknown key {key}"));
+                    }
+                }
+            }
+            "items" => {
+                for (i, item) in value.as_array().into_iter().flatten().enumerate() {
+                    schema_errors(root, rule, item, &format!("{at}[{i}]"), out);
+                }
+            }
+            "pattern" => {
+                let re = regex_lite::Regex::new(rule.as_str().unwrap()).unwrap();
+                if let Some(s) = value.as_str() {
+                    if !re.is_match(s) {
+                        out.push(format!("{at}: {s:?} does not match {rule}"));
+                    }
+                }
+            }
+            "minLength" | "maxLength" => {
+                if let Some(s) = value.as_str() {
+                    let n = s.chars().count() as u64;
+                    let limit = rule.as_u64().unwrap();
+                    if (keyword == "minLength" && n < limit)
+                        || (keyword == "maxLength" && n > limit)
+                    {
+                        out.push(format!("{at}: length {n} breaks {keyword} {limit}"));
+                    }
+                }
+            }
+            "anyOf" => {
+                let passes = rule.as_array().unwrap().iter().any(|sub| {
+                    let mut errs = Vec::new();
+                    schema_errors(root, sub, value, at, &mut errs);
+                    errs.is_empty()
+                });
+                if !passes {
+                    out.push(format!("{at}: matches none of anyOf"));
+                }
+            }
+            other => panic!("keyword {other} not supported by the checker"),
+        }
+    }
+}
+
+fn schema() -> Value {
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "schema/roleswitch-v1.schema.json",
+    ]
+    .iter()
+    .collect();
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn check_schema(doc: &Value) -> Vec<String> {
+    let schema = schema();
+    let mut out = Vec::new();
+    schema_errors(&schema, &schema, doc, "$", &mut out);
+    out
+}
+
+#[test]
+fn exports_and_examples_match_the_schema() {
+    let sample: Value = serde_json::from_str(&fixture("roleswitch.json")).unwrap();
+    assert_eq!(check_schema(&sample), Vec::<String>::new());
+    let docs_example = include_str!("../docs/formats.md")
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/formats.md has a json example");
+    let example: Value = serde_json::from_str(docs_example).unwrap();
+    assert_eq!(check_schema(&example), Vec::<String>::new());
+    let parsed = parse(docs_example, Format::OwnJson, &ImportOptions::default()).unwrap();
+    let exported = export(
+        &roleswitch::example_environments(),
+        Format::OwnJson,
+        &ExportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        check_schema(&serde_json::from_str(&exported).unwrap()),
+        Vec::<String>::new()
+    );
+    assert!(!parsed.environments.is_empty());
+}
+
+#[test]
+#[allow(clippy::type_complexity)] // table rows
+fn the_schema_rejects_what_the_reader_rejects() {
+    let good = || -> Value { serde_json::from_str(&fixture("roleswitch.json")).unwrap() };
+    // (what, how to break the sample, expected schema error, whether the reader
+    // refuses it too: it normalises some values the schema does not allow)
+    let cases: &[(&str, fn(&mut Value), &str, bool)] = &[
+        (
+            "version 2",
+            |d| d["version"] = 2.into(),
+            "$.version: must be 1",
+            true,
+        ),
+        (
+            "no environments",
+            |d| {
+                d.as_object_mut().unwrap().remove("environments");
+            },
+            "missing \"environments\"",
+            true,
+        ),
+        (
+            "short account",
+            |d| d["environments"][0]["accountId"] = "12345".into(),
+            "$.environments[0].accountId: \"12345\" does not match",
+            true,
+        ),
+        (
+            "upper-case color",
+            |d| d["environments"][0]["color"] = "#F2B0A9".into(),
+            "environments[0].color",
+            false,
+        ),
+        (
+            "bad region",
+            |d| d["environments"][0]["region"] = "Europe".into(),
+            "environments[0].region",
+            true,
+        ),
+        (
+            "role with space",
+            |d| d["environments"][0]["roleName"] = "Platform Admin".into(),
+            "environments[0].roleName",
+            true,
+        ),
+        (
+            "unknown key",
+            |d| d["environments"][0]["colour"] = "red".into(),
+            "unknown key colour",
+            false,
+        ),
+        (
+            "empty base",
+            |d| d["environments"][0]["base"] = serde_json::json!({"roleName": "Ops"}),
+            "matches none of anyOf",
+            true,
+        ),
+        (
+            "production as text",
+            |d| d["environments"][0]["production"] = "yes".into(),
+            "not of type",
+            true,
+        ),
+    ];
+    for (what, break_it, want, reader_refuses) in cases {
+        let mut doc = good();
+        break_it(&mut doc);
+        let errors = check_schema(&doc);
+        assert!(
+            errors.iter().any(|e| e.contains(want)),
+            "{what}: {errors:#?}"
+        );
+        let text = serde_json::to_string(&doc).unwrap();
+        let read = parse(&text, Format::OwnJson, &ImportOptions::default());
+        assert_eq!(read.is_err(), *reader_refuses, "{what}");
+    }
+}
+
+// ---------------------------------------------------------------- properties
+
+fn options() -> ImportOptions {
+    ImportOptions::default()
+}
+
+/// Text made of the pieces INI files are made of, in random order.
+fn ini_ish() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("[profile a]".to_string()),
+        Just("[b]".to_string()),
+        Just("[default]".to_string()),
+        Just("[".to_string()),
+        Just("]".to_string()),
+        Just("; comment".to_string()),
+        Just("  nested = 1".to_string()),
+        Just("s3 =".to_string()),
+        "(role_arn|aws_account_id|role_name|source_profile|color|region|image|target_role_name|target_region|aws_account_alias|roleswitch_group|roleswitch_production|sso_account_id|aws_session_token|x) ?= ?(arn:aws:iam::[0-9]{10,13}:role/[a-zA-Z/]{0,8}|[0-9 -]{0,14}|a|b|default|[a-z#;\"]{0,6}|eu-west-1|true|\u{e9}\u{feff})",
+        ".{0,12}",
+    ];
+    proptest::collection::vec(line, 0..16).prop_map(|lines| lines.join("\n"))
+}
+
+fn json_ish() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("12".to_string()),
+        Just("{}".to_string()),
+        Just("[]".to_string()),
+        "\"[0-9a-zA-Z#/: -]{0,14}\"",
+    ];
+    let field = (
+        "(id|accountId|roleName|displayName|color|region|production|group|base|Id|Name|Status|State|Arn|x)",
+        value,
+    )
+        .prop_map(|(k, v)| format!("\"{k}\":{v}"));
+    let entry = proptest::collection::vec(field, 0..6).prop_map(|f| format!("{{{}}}", f.join(",")));
+    (
+        "(environments|Accounts)",
+        proptest::collection::vec(entry, 0..4),
+        "(\"version\":1,|\"version\":\"x\",|)",
+    )
+        .prop_map(|(key, entries, version)| {
+            format!("{{{version}\"{key}\":[{}]}}", entries.join(","))
+        })
+}
+
+/// A valid environment list: unique accounts and display names, as a user
+/// could make it in the extension.
+fn valid_list() -> impl Strategy<Value = Vec<Environment>> {
+    let base = proptest::option::of((
+        proptest::option::of("[0-9]{12}"),
+        proptest::option::of("[a-z][a-z0-9-]{1,10}[a-z0-9]"),
+        proptest::option::of("([a-z]{1,4}/)?[A-Za-z0-9+=,.@_-]{1,12}"),
+    ));
+    let env = (
+        "([a-z]{1,6}/){0,2}[A-Za-z0-9+=,.@_-]{1,20}",
+        "[^\\p{Cc}]{1,20}",
+        "#[0-9a-f]{6}",
+        proptest::option::of("(eu-west-1|us-gov-west-1|cn-north-1|ap-southeast-2)"),
+        any::<bool>(),
+        proptest::option::of("[^\\p{Cc}]{1,12}"),
+        base,
+    );
+    proptest::collection::vec(env, 0..6).prop_map(|raw| {
+        let mut list = Vec::new();
+        for (i, (role, name, color, region, production, group, base)) in raw.into_iter().enumerate()
+        {
+            let input = EnvironmentInput {
+                id: None,
+                account_id: Some(format!("{:012}", 100_000_000_000u64 + i as u64)),
+                role_name: Some(role),
+                display_name: Some(format!("{i} {name}")),
+                color: Some(color),
+                region,
+                production: Some(production),
+                group,
+                base: base.and_then(|(account_id, alias, role_name)| {
+                    (account_id.is_some() || alias.is_some()).then_some(BaseAccountInput {
+                        account_id,
+                        alias,
+                        role_name,
+                    })
+                }),
+            };
+            // Inputs the core rejects (e.g. a group of spaces) are skipped.
+            if let Ok(env) = validate_environment(&input, &format!("id-{i}")) {
+                list.push(env);
+            }
+        }
+        list
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_text_makes_a_reader_panic(text in ".{0,200}") {
+        let _ = Format::detect(&text);
+        for format in Format::ALL {
+            let _ = parse(&text, format, &options());
+        }
+    }
+
+    #[test]
+    fn no_ini_like_text_makes_a_reader_panic(text in ini_ish()) {
+        let _ = Format::detect(&text);
+        for format in [Format::AesrIni, Format::AwsConfig] {
+            if let Ok(parsed) = parse(&text, format, &options()) {
+                prop_assert!(check_list(&parsed.environments).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn no_json_like_text_makes_a_reader_panic(text in json_ish()) {
+        let _ = Format::detect(&text);
+        for format in [Format::OwnJson, Format::Organizations] {
+            if let Ok(parsed) = parse(&text, format, &options()) {
+                prop_assert!(check_list(&parsed.environments).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn own_json_round_trips_exactly(list in valid_list()) {
+        let text = export(&list, Format::OwnJson, &ExportOptions::default()).unwrap();
+        prop_assert_eq!(Format::detect(&text), Some(Format::OwnJson));
+        let back = parse(&text, Format::OwnJson, &options()).unwrap();
+        prop_assert_eq!(&back.environments, &list);
+        let doc: Document = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(doc.environments, list);
+    }
+
+    #[test]
+    fn ini_formats_round_trip_all_but_ids(list in valid_list()) {
+        // An INI file without profiles is refused as "nothing to import".
+        prop_assume!(!list.is_empty());
+        for format in [Format::AesrIni, Format::AwsConfig] {
+            let text = export(&list, format, &ExportOptions::default()).unwrap();
+            let back = parse(&text, format, &options())
+                .map_err(|e| TestCaseError::fail(format!("{format}:\n{e}\n{text}")))?;
+            prop_assert!(back.warnings.is_empty(), "{:?}\n{}", back.warnings, text);
+            let expected: Vec<Environment> = list
+                .iter()
+                .map(|e| Environment {
+                    id: roleswitch::generated_id(&e.account_id, &e.role_name),
+                    ..e.clone()
+                })
+                .collect();
+            prop_assert_eq!(&back.environments, &expected, "{}\n{}", format, text);
+            // Ids are derived, so a second round gives the same list.
+            let again = export(&back.environments, format, &ExportOptions::default()).unwrap();
+            prop_assert_eq!(again, text);
+        }
+    }
+}
