@@ -1,0 +1,631 @@
+// End-to-end harness: headless Debian Chromium with an unpacked extension, a fake AWS served
+// from tests/fixtures/aws at the real AWS URLs, and the extension's real toolbar popup.
+//
+//   const h = await launch({ extensionDir });
+//   h.aws.identity = { accountId: '111122223333', roleName: 'Dev', sessionName: 'alice', region: 'us-east-1' };
+//   const page = await h.openConsole();             // a console tab, content scripts run as on AWS
+//   const popup = await h.openPopup(page);          // the real action popup over that tab
+//   await popup.type('prod'); await popup.press('Enter');
+//   await h.aws.waitForRequest((r) => r.path === '/switchrole' && r.method === 'POST');
+//   await h.close();
+//
+// How the popup is opened (Chromium 156, playwright-core 1.65): Chromium is started with
+// --enable-unsafe-extension-debugging, which lets a browser-level DevTools session call
+// `Extensions.triggerAction` — the same path as a click on the toolbar icon (activeTab is
+// granted). `context.browser()` is not null for a persistent context in this Playwright
+// version, so `context.browser().newBrowserCDPSession()` gives that session. triggerAction
+// wants the id of a *tab* target (not the page target Playwright knows): we list targets with
+// `Target.getTargets({filter: [{}]})` and find the tab whose page is ours by auto-attaching to
+// each candidate tab. Playwright never sees the popup; we attach to its target in the old
+// non-flattened mode (`Target.attachToTarget({flatten: false})` + `Target.sendMessageToTarget`),
+// because Playwright's CDPSession cannot address flattened child sessions.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  CSP, CONSOLE_CSP, PARTITIONS, classifyHost, escapeHtml, readAsset, renderConsole, renderError, renderSwitchRole,
+} from '../fixtures/aws/fixtures.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export const DEFAULT_IDENTITY = Object.freeze({
+  accountId: '111122223333',
+  roleName: 'OrganizationAccountAccessRole',
+  sessionName: 'alice',
+  alias: 'acme-dev',
+  region: 'us-east-1',
+});
+
+/**
+ * Starts Chromium with the unpacked extension in `extensionDir`.
+ * @param {{extensionDir: string, userDataDir?: string, popupPath?: string}} options
+ */
+export async function launch({ extensionDir, userDataDir, popupPath = 'popup/popup.html' }) {
+  if (!extensionDir) throw new Error('launch(): extensionDir is required');
+  const extensionPath = path.resolve(extensionDir);
+  const ownsUserDataDir = !userDataDir;
+  const dataDir = userDataDir ?? mkdtempSync(path.join(tmpdir(), 'roleswitch-e2e-'));
+  const context = await chromium.launchPersistentContext(dataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      `--disable-extensions-except=${extensionPath}`,
+      `--load-extension=${extensionPath}`,
+      '--enable-unsafe-extension-debugging',
+      ...CHROMIUM_FLAGS,
+    ],
+  });
+  try {
+    const aws = createFakeAws();
+    await context.route(() => true, (route) => serve(aws, route));
+    const extensionId = await findExtensionId(context);
+    return new Harness({ context, aws, extensionId, dataDir, ownsUserDataDir, popupPath });
+  } catch (error) {
+    await context.close();
+    if (ownsUserDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+class Harness {
+  #dataDir;
+  #ownsUserDataDir;
+
+  constructor({ context, aws, extensionId, dataDir, ownsUserDataDir, popupPath }) {
+    this.context = context;
+    this.aws = aws;
+    this.extensionId = extensionId;
+    this.popupPath = popupPath;
+    this.#dataDir = dataDir;
+    this.#ownsUserDataDir = ownsUserDataDir;
+  }
+
+  /** The extension's current service worker (it may have been stopped and restarted). */
+  async worker(timeoutMs = DEFAULT_TIMEOUT_MS) {
+    const ours = (w) => w.url().startsWith(`chrome-extension://${this.extensionId}/`);
+    return this.context.serviceWorkers().find(ours)
+      ?? this.context.waitForEvent('serviceworker', { predicate: ours, timeout: timeoutMs });
+  }
+
+  /**
+   * Opens a console page in a new tab and waits for it to load.
+   * @param {string | {url?: string, variant?: string, region?: string}} urlOrOptions
+   *   A URL, or options: `variant` sets `aws.consoleVariant`; without `url` the URL is built
+   *   from the variant and `aws.identity` (multisession: account-prefixed host; govcloud: GovCloud host).
+   */
+  async openConsole(urlOrOptions = {}) {
+    const options = typeof urlOrOptions === 'string' ? { url: urlOrOptions } : urlOrOptions;
+    if (options.variant) this.aws.consoleVariant = options.variant;
+    const url = options.url ?? defaultConsoleUrl(this.aws, options.region);
+    const page = await this.context.newPage();
+    const response = await page.goto(url, { waitUntil: 'load' });
+    if (!response?.ok()) throw new Error(`openConsole: ${url} answered ${response?.status()}`);
+    return page;
+  }
+
+  /**
+   * Opens the extension's real toolbar popup over `page`'s tab (see the header comment).
+   * @returns {Promise<Popup>}
+   */
+  async openPopup(page, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+    const browserSession = await this.context.browser().newBrowserCDPSession();
+    try {
+      const tabId = await findTabTarget(browserSession, page);
+      const before = await extensionPages(browserSession, this.extensionId);
+      await browserSession.send('Extensions.triggerAction', { id: this.extensionId, targetId: tabId });
+      const target = await poll(async () => {
+        const now = await extensionPages(browserSession, this.extensionId);
+        return now.find((t) => !before.some((b) => b.targetId === t.targetId));
+      }, timeoutMs, `the popup of extension ${this.extensionId} did not open`);
+      if (!new URL(target.url).pathname.endsWith(`/${this.popupPath}`)) {
+        throw new Error(`the action opened ${target.url}, expected the popup page ${this.popupPath}`);
+      }
+      const popup = await Popup.attach(browserSession, target);
+      await popup.waitFor('document.readyState === "complete"', timeoutMs);
+      return popup;
+    } catch (error) {
+      await browserSession.detach().catch(() => {});
+      throw error;
+    }
+  }
+
+  async close() {
+    await this.context.close().catch(() => {});
+    if (this.#ownsUserDataDir) rmSync(this.#dataDir, { recursive: true, force: true });
+  }
+}
+
+async function findExtensionId(context, timeoutMs = DEFAULT_TIMEOUT_MS) {
+  const isExtension = (w) => w.url().startsWith('chrome-extension://');
+  const worker = context.serviceWorkers().find(isExtension)
+    ?? await context.waitForEvent('serviceworker', { predicate: isExtension, timeout: timeoutMs })
+      .catch(() => {
+        throw new Error(`no extension service worker started within ${timeoutMs} ms: `
+          + 'does the manifest declare background.service_worker, and did the extension load?');
+      });
+  return new URL(worker.url()).host;
+}
+
+function defaultConsoleUrl(aws, regionOverride) {
+  const { identity, consoleVariant } = aws;
+  if (consoleVariant === 'govcloud') {
+    const region = regionOverride ?? (identity.region?.startsWith('us-gov-') ? identity.region : 'us-gov-west-1');
+    return `https://${region}.${PARTITIONS['aws-us-gov'].consoleDomain}/console/home?region=${region}`;
+  }
+  const region = regionOverride ?? identity.region ?? 'us-east-1';
+  const prefix = consoleVariant === 'multisession'
+    ? `${identity.accountId}-${identity.sessionDifferentiator ?? 'abcd1234'}.` : '';
+  return `https://${prefix}${region}.${PARTITIONS.aws.consoleDomain}/console/home?region=${region}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fake AWS
+
+/** The settings a test may change; `aws.reset()` restores them. */
+function fakeAwsDefaults() {
+  return {
+    /** Who the console pages say is signed in; a successful /switchrole POST changes it. */
+    identity: { ...DEFAULT_IDENTITY },
+    /** 'legacy' | '2024' | 'broken' */
+    switchRoleVariant: 'legacy',
+    /** 'classic' | 'header2021' | 'multisession' | 'govcloud' | 'nocsrf' | 'rerender' | 'hostilecss' */
+    consoleVariant: 'header2021',
+    /** The CSRF token the console exposes and every /switchrole POST must carry. */
+    csrfToken: 'fixture-csrf-token-0123456789',
+    /** Aliases the switch-role form accepts instead of an account id: { alias: accountId }. */
+    aliases: {},
+    /** Reply of the multi-session switch: a URL, '' (not allowed), or null (a new session's URL). */
+    multiSession: { destination: null },
+  };
+}
+
+const RECORD = Symbol('record a sign-in request');
+
+function createFakeAws() {
+  const waiters = new Set();
+  const aws = {
+    ...fakeAwsDefaults(),
+    /** Every request to a sign-in host, oldest first. */
+    requests: [],
+    /** URLs of requests to anything else, which were aborted (there is no internet). */
+    blocked: [],
+    /**
+     * Resolves with the first recorded request (including ones already in `requests`) for
+     * which `predicate` is true. Clear `aws.requests.length = 0` to wait only for new ones.
+     */
+    waitForRequest(predicate, timeoutMs = DEFAULT_TIMEOUT_MS) {
+      const found = aws.requests.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const waiter = { predicate, resolve, timer: null };
+        waiter.timer = setTimeout(() => {
+          waiters.delete(waiter);
+          const seen = aws.requests.map((r) => `${r.method} ${r.url}`).join('\n  ') || '(none)';
+          reject(new Error(`waitForRequest: no matching sign-in request within ${timeoutMs} ms; seen:\n  ${seen}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    /** Restores the defaults and forgets recorded requests. */
+    reset() {
+      Object.assign(aws, fakeAwsDefaults());
+      aws.requests.length = 0;
+      aws.blocked.length = 0;
+    },
+    [RECORD](entry) {
+      aws.requests.push(entry);
+      for (const waiter of waiters) {
+        if (!waiter.predicate(entry)) continue;
+        clearTimeout(waiter.timer);
+        waiters.delete(waiter);
+        waiter.resolve(entry);
+      }
+    },
+  };
+  return aws;
+}
+
+async function describeRequest(request) {
+  const url = new URL(request.url());
+  const headers = await request.allHeaders();
+  const body = request.postData() ?? '';
+  const contentType = headers['content-type'] ?? '';
+  let json = null;
+  try { json = body ? JSON.parse(body) : null; } catch { json = null; }
+  return {
+    method: request.method(),
+    url: url.href,
+    host: url.host,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    form: contentType.includes('application/x-www-form-urlencoded')
+      ? Object.fromEntries(new URLSearchParams(body)) : {},
+    json,
+    headers,
+  };
+}
+
+function page(html, { status = 200, csp = CSP, headers = {} } = {}) {
+  return {
+    status,
+    contentType: 'text/html; charset=utf-8',
+    headers: { 'content-security-policy': csp, ...headers },
+    body: html,
+  };
+}
+
+async function serve(aws, route) {
+  const request = route.request();
+  const url = new URL(request.url());
+  if (url.protocol === 'chrome-extension:') return route.fallback();
+  const where = url.protocol === 'https:' ? classifyHost(url.hostname) : null;
+  if (!where) {
+    aws.blocked.push(url.href);
+    return route.abort('internetdisconnected');
+  }
+  try {
+    let reply;
+    if (url.pathname.startsWith('/__fixture__/')) reply = serveAsset(url);
+    else if (where.kind === 'signin') {
+      const entry = await describeRequest(request);
+      aws[RECORD](entry);
+      reply = serveSignIn(aws, entry, where);
+    } else reply = serveConsole(aws, request, url);
+    return await route.fulfill(reply);
+  } catch (error) {
+    console.error(`fake AWS failed on ${request.method()} ${url.href}:`, error);
+    return route.fulfill(page(renderError('Fixture error', String(error)), { status: 500 }));
+  }
+}
+
+function serveAsset(url) {
+  const asset = readAsset(url.pathname.slice('/__fixture__/'.length));
+  if (!asset) return page(renderError('Not found', url.pathname), { status: 404 });
+  return { status: 200, contentType: asset.contentType, body: asset.body };
+}
+
+function serveConsole(aws, request, url) {
+  if (request.method() !== 'GET') return page(renderError('Not found', url.pathname), { status: 404 });
+  if (url.pathname === '/favicon.ico') return { status: 404, body: '' };
+  const { html, userInfo, cookieDomain } = renderConsole(aws.consoleVariant, aws.identity, {
+    host: url.hostname, csrf: aws.csrfToken,
+  });
+  const cookie = `aws-userInfo=${encodeURIComponent(JSON.stringify(userInfo))}; `
+    + `Domain=${cookieDomain}; Path=/; Secure`;
+  return page(html, { csp: CONSOLE_CSP, headers: { 'set-cookie': cookie } });
+}
+
+function serveSignIn(aws, entry, where) {
+  if (entry.method === 'OPTIONS') return { status: 204, headers: corsHeaders(entry), body: '' };
+  if (entry.path === '/switchrole' && entry.method === 'GET') {
+    return page(renderSwitchRole(aws.switchRoleVariant, { csrf: aws.csrfToken }));
+  }
+  if (entry.path === '/switchrole' && entry.method === 'POST') return switchByForm(aws, entry, where);
+  if (/^\/sessions\/[^/]+\/v1\/switchrole$/.test(entry.path) && entry.method === 'POST') {
+    return switchMultiSession(aws, entry, where);
+  }
+  return page(renderError('Not found', entry.path), { status: 404 });
+}
+
+/** POST /switchrole, from the switch-role page or the console's hidden form. */
+function switchByForm(aws, { form }, where) {
+  if (form.csrf !== aws.csrfToken) {
+    return page(renderError('Switch Role', 'Invalid CSRF token. Reload the page and try again.'), { status: 403 });
+  }
+  const account = form.accountId ?? form.account ?? '';
+  const accountId = /^\d{12}$/.test(account) ? account : aws.aliases[account];
+  if (!accountId || !form.roleName) {
+    return page(renderError('Switch Role', 'Invalid information in one or more fields.'), { status: 400 });
+  }
+  aws.identity = {
+    ...aws.identity,
+    accountId,
+    alias: accountId === account ? undefined : account,
+    roleName: form.roleName,
+    displayName: form.displayName || undefined,
+    color: form.color || undefined,
+  };
+  const partition = PARTITIONS[where.partition];
+  const region = aws.identity.region ?? partition.defaultRegion;
+  let location = `https://${region}.${partition.consoleDomain}/console/home`;
+  try {
+    const redirect = new URL(form.redirect_uri ?? '');
+    if (redirect.protocol === 'https:' && classifyHost(redirect.hostname)?.kind === 'console') location = redirect.href;
+  } catch { /* no usable redirect_uri: go to the console home */ }
+  return redirect(location);
+}
+
+/**
+ * Sends the browser on to `location`. Not a 302: Chromium does not hand the hop after a
+ * fulfilled redirect back to the route (it goes to DNS and fails), so this is a 200 page with
+ * a meta refresh, which the strict CSP allows.
+ */
+function redirect(location) {
+  return page(`<!doctype html><html><head><meta http-equiv="refresh" content="0;url=${escapeHtml(location)}">`
+    + '<title>Redirecting</title></head><body></body></html>');
+}
+
+/** POST /sessions/<differentiator>/v1/switchrole: the multi-session console's fetch. */
+function switchMultiSession(aws, entry, where) {
+  const headers = { ...corsHeaders(entry), 'content-security-policy': CSP };
+  const json = (status, value) => ({ status, contentType: 'application/json', headers, body: JSON.stringify(value) });
+  if (entry.headers['x-csrf-protection'] !== '1') return json(403, { error: 'missing X-CSRF-PROTECTION: 1' });
+  const { account, roleName } = entry.json ?? {};
+  if (!account || !roleName) return json(400, { error: 'account and roleName are required' });
+  let destination = aws.multiSession.destination;
+  if (destination == null) {
+    const partition = PARTITIONS[where.partition];
+    const region = aws.identity.region ?? partition.defaultRegion;
+    destination = `https://${account}-s${aws.requests.length}.${region}.${partition.consoleDomain}/console/home`;
+  }
+  return json(200, { destination });
+}
+
+function corsHeaders({ headers }) {
+  const origin = headers.origin;
+  if (!origin || classifyHost(new URL(origin).hostname)?.kind !== 'console') return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    'access-control-allow-headers': 'content-type, x-csrf-protection',
+    'access-control-allow-methods': 'POST',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The popup
+
+async function poll(fn, timeoutMs, message, intervalMs = 50) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`${message} (waited ${timeoutMs} ms)${lastError ? `; last error: ${lastError.message}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+async function extensionPages(browserSession, extensionId) {
+  const { targetInfos } = await browserSession.send('Target.getTargets');
+  return targetInfos.filter((t) => t.type === 'page' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+}
+
+/** The tab target that holds `page` (Extensions.triggerAction accepts only tab targets). */
+async function findTabTarget(browserSession, page) {
+  const pageSession = await page.context().newCDPSession(page);
+  const { targetInfo } = await pageSession.send('Target.getTargetInfo');
+  await pageSession.detach();
+  const { targetInfos } = await browserSession.send('Target.getTargets', { filter: [{}] });
+  const tabs = targetInfos.filter((t) => t.type === 'tab');
+  // Cheap first guess by URL, then confirm by asking the tab for its page.
+  tabs.sort((a, b) => Number(b.url === targetInfo.url) - Number(a.url === targetInfo.url));
+  for (const tab of tabs) {
+    const child = await ChildSession.attach(browserSession, tab.targetId);
+    try {
+      const attached = child.nextEvent('Target.attachedToTarget', DEFAULT_TIMEOUT_MS);
+      await child.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+      const { targetInfo: inner } = await attached;
+      if (inner.targetId === targetInfo.targetId) return tab.targetId;
+    } finally {
+      await child.detach();
+    }
+  }
+  throw new Error(`no tab target holds the page ${targetInfo.url}`);
+}
+
+/** A DevTools session to one target, tunnelled through a browser session (non-flattened mode). */
+class ChildSession {
+  #browserSession;
+  #nextId = 1;
+  #pending = new Map();
+  #listeners = new Set();
+  #onMessage;
+  #onDetached;
+
+  constructor(browserSession, sessionId, targetId) {
+    this.#browserSession = browserSession;
+    this.sessionId = sessionId;
+    this.targetId = targetId;
+    this.detached = new Promise((resolve) => {
+      this.#onDetached = (event) => {
+        if (event.sessionId !== sessionId) return;
+        this.#cleanUp(new Error(`target ${targetId} went away`));
+        resolve();
+      };
+    });
+    this.#onMessage = (event) => {
+      if (event.sessionId !== sessionId) return;
+      const message = JSON.parse(event.message);
+      if (message.id === undefined) {
+        for (const listener of this.#listeners) listener(message);
+        return;
+      }
+      const pending = this.#pending.get(message.id);
+      if (!pending) return;
+      this.#pending.delete(message.id);
+      if (message.error) pending.reject(new Error(`${pending.method}: ${message.error.message}`));
+      else pending.resolve(message.result);
+    };
+    browserSession.on('Target.receivedMessageFromTarget', this.#onMessage);
+    browserSession.on('Target.detachedFromTarget', this.#onDetached);
+  }
+
+  static async attach(browserSession, targetId) {
+    const { sessionId } = await browserSession.send('Target.attachToTarget', { targetId, flatten: false });
+    return new ChildSession(browserSession, sessionId, targetId);
+  }
+
+  send(method, params = {}) {
+    const id = this.#nextId++;
+    const result = new Promise((resolve, reject) => this.#pending.set(id, { method, resolve, reject }));
+    this.#browserSession.send('Target.sendMessageToTarget', {
+      sessionId: this.sessionId, message: JSON.stringify({ id, method, params }),
+    }).catch((error) => {
+      const pending = this.#pending.get(id);
+      this.#pending.delete(id);
+      pending?.reject(error);
+    });
+    return result;
+  }
+
+  /** Calls `listener({method, params})` for each event of this target. Returns an unsubscriber. */
+  onEvent(listener) {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  nextEvent(method, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { off(); reject(new Error(`no ${method} event within ${timeoutMs} ms`)); }, timeoutMs);
+      const off = this.onEvent((message) => {
+        if (message.method !== method) return;
+        clearTimeout(timer);
+        off();
+        resolve(message.params);
+      });
+    });
+  }
+
+  async detach() {
+    await this.#browserSession.send('Target.detachFromTarget', { sessionId: this.sessionId }).catch(() => {});
+    this.#cleanUp(new Error('session detached'));
+  }
+
+  #cleanUp(error) {
+    this.#browserSession.off('Target.receivedMessageFromTarget', this.#onMessage);
+    this.#browserSession.off('Target.detachedFromTarget', this.#onDetached);
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+    this.#listeners.clear();
+  }
+}
+
+const KEYS = {
+  Enter: { code: 'Enter', keyCode: 13, text: '\r' },
+  Escape: { code: 'Escape', keyCode: 27 },
+  Backspace: { code: 'Backspace', keyCode: 8 },
+  Tab: { code: 'Tab', keyCode: 9 },
+  Delete: { code: 'Delete', keyCode: 46 },
+  ArrowUp: { code: 'ArrowUp', keyCode: 38 },
+  ArrowDown: { code: 'ArrowDown', keyCode: 40 },
+  ArrowLeft: { code: 'ArrowLeft', keyCode: 37 },
+  ArrowRight: { code: 'ArrowRight', keyCode: 39 },
+  Home: { code: 'Home', keyCode: 36 },
+  End: { code: 'End', keyCode: 35 },
+};
+const PUNCTUATION = {
+  ' ': ['Space', 32], '-': ['Minus', 189], _: ['Minus', 189], '.': ['Period', 190], '/': ['Slash', 191],
+  ',': ['Comma', 188], '@': ['Digit2', 50], '=': ['Equal', 187], ':': ['Semicolon', 186],
+};
+
+/** Input.dispatchKeyEvent fields for a key name (`Enter`, `ArrowDown`, ...) or one character. */
+export function keyDefinition(key) {
+  if (KEYS[key]) return { key, ...KEYS[key] };
+  if ([...key].length !== 1) {
+    throw new Error(`press(): unknown key "${key}"; use one character or one of ${Object.keys(KEYS).join(', ')}`);
+  }
+  const upper = key.toUpperCase();
+  const shift = key !== key.toLowerCase() || '_@:'.includes(key);
+  const modifiers = shift ? 8 : 0;
+  if (/^[a-z]$/i.test(key)) return { key, code: `Key${upper}`, keyCode: upper.charCodeAt(0), text: key, modifiers };
+  if (/^\d$/.test(key)) return { key, code: `Digit${key}`, keyCode: key.charCodeAt(0), text: key, modifiers };
+  const [code, keyCode] = PUNCTUATION[key] ?? ['', 0];
+  return { key, code, keyCode, text: key, modifiers };
+}
+
+/** The extension's action popup, driven through DevTools. */
+class Popup {
+  #session;
+  #browserSession;
+  #closed;
+
+  constructor(browserSession, session, target) {
+    this.#browserSession = browserSession;
+    this.#session = session;
+    this.url = target.url;
+    this.targetId = target.targetId;
+    /** Console messages and uncaught exceptions of the popup, as text, oldest first. */
+    this.logs = [];
+    session.onEvent(({ method, params }) => {
+      if (method === 'Runtime.consoleAPICalled') {
+        this.logs.push(`${params.type}: ${params.args.map((a) => a.value ?? a.description).join(' ')}`);
+      } else if (method === 'Runtime.exceptionThrown') {
+        this.logs.push(`exception: ${params.exceptionDetails.exception?.description ?? params.exceptionDetails.text}`);
+      }
+    });
+    this.#closed = session.detached.then(() => browserSession.detach().catch(() => {}));
+  }
+
+  static async attach(browserSession, target) {
+    const session = await ChildSession.attach(browserSession, target.targetId);
+    const popup = new Popup(browserSession, session, target);
+    await session.send('Runtime.enable');
+    return popup;
+  }
+
+  /**
+   * Evaluates `fnOrString` in the popup and returns its (awaited, JSON-able) value.
+   * A function is called with `arg`.
+   */
+  async evaluate(fnOrString, arg) {
+    const expression = typeof fnOrString === 'function'
+      ? `(${fnOrString})(${arg === undefined ? '' : JSON.stringify(arg)})` : String(fnOrString);
+    const { result, exceptionDetails } = await this.#session.send('Runtime.evaluate', {
+      expression, awaitPromise: true, returnByValue: true, userGesture: true,
+    });
+    if (exceptionDetails) {
+      throw new Error(`popup evaluate failed: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    }
+    return result.value;
+  }
+
+  /** Presses and releases one key: `Enter`, `Escape`, `ArrowUp`, `ArrowDown`, `Backspace`, ... or a character. */
+  async press(key) {
+    const { modifiers = 0, keyCode, text, ...rest } = keyDefinition(key);
+    const common = { ...rest, modifiers, windowsVirtualKeyCode: keyCode, nativeVirtualKeyCode: keyCode };
+    await this.#session.send('Input.dispatchKeyEvent', {
+      ...common, type: text ? 'keyDown' : 'rawKeyDown', ...(text ? { text, unmodifiedText: text } : {}),
+    });
+    await this.#session.send('Input.dispatchKeyEvent', { ...common, type: 'keyUp' });
+  }
+
+  async type(text) {
+    for (const character of text) await this.press(character);
+  }
+
+  /** Polls `expression` (string or function) until it is truthy; returns that value. */
+  waitFor(expression, timeoutMs = DEFAULT_TIMEOUT_MS) {
+    const label = typeof expression === 'function' ? expression.toString() : expression;
+    return poll(() => this.evaluate(expression), timeoutMs, `popup: timed out waiting for ${label}`);
+  }
+
+  async screenshot(file) {
+    const { data } = await this.#session.send('Page.captureScreenshot', { format: 'png' });
+    const png = Buffer.from(data, 'base64');
+    if (file) writeFileSync(file, png);
+    return png;
+  }
+
+  /** Resolves when the popup has gone away (closed itself, lost focus, or was closed). */
+  closed() {
+    return this.#closed;
+  }
+
+  async close() {
+    await this.#browserSession.send('Target.closeTarget', { targetId: this.targetId }).catch(() => {});
+    await this.#closed;
+  }
+}
