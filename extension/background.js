@@ -31,27 +31,33 @@ async function handle(msg, sender) {
   switch (msg.type) {
     case MSG.PAGE_BG_GET_LIST:
       return store.load();
-    case MSG.PAGE_BG_SAVE_ENV: {
-      const { environments } = await store.load();
-      const checked = core.saveEnvironment(environments, msg.input, crypto.randomUUID());
-      if (!checked.ok) return checked;
-      const area = await store.save(checked.environments);
-      return { ...checked, area };
-    }
-    case MSG.PAGE_BG_DELETE_ENV: {
-      const { environments } = await store.load();
-      const removed = environments.find((e) => e.id === msg.id);
-      const next = core.deleteEnvironment(environments, msg.id);
-      const area = await store.save(next);
-      return { removed, environments: next, area };
-    }
-    case MSG.PAGE_BG_LOAD_EXAMPLE: {
-      const { environments } = await store.load();
-      if (environments.length) throw new Error('The example list is only offered while your list is empty.');
-      const next = core.exampleEnvironments();
-      const area = await store.save(next);
-      return { environments: next, area };
-    }
+    case MSG.PAGE_BG_SAVE_ENV:
+      return store.update(({ environments }) => {
+        const checked = core.saveEnvironment(environments, msg.input, crypto.randomUUID());
+        // Invalid: the field messages go back to the form and nothing is written.
+        return checked.ok ? checked : { ok: false, errors: checked.errors };
+      });
+    case MSG.PAGE_BG_DELETE_ENV:
+      return store.update(({ environments }) => ({
+        removed: environments.find((e) => e.id === msg.id),
+        environments: core.deleteEnvironment(environments, msg.id),
+      }));
+    case MSG.PAGE_BG_LOAD_EXAMPLE:
+      return store.update(({ environments }) => {
+        if (environments.length) throw new Error('The example list is only offered while your list is empty.');
+        return { environments: core.exampleEnvironments() };
+      });
+    case MSG.PAGE_BG_APPLY_IMPORT:
+      return store.update((current) => {
+        // Checked again here: the page's preview is not trusted to be valid or current.
+        const checked = core.validateList(msg.environments);
+        if (!checked.ok) throw new Error(`Nothing was imported: ${checked.errors.join(' ')}`);
+        if (current.revision !== msg.revision) {
+          throw new Error('Nothing was imported: the list changed since this preview. Preview the import again.');
+        }
+        const plan = core.planImport(current.environments, checked.environments, msg.mode);
+        return { plan, environments: plan.result };
+      });
     case MSG.POPUP_BG_SWITCH: {
       const { environments } = await store.load();
       return switcher.start(environments, msg.id, await activeTab());

@@ -10,8 +10,10 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::{
-    banner_for_page, example_environments, identify, plan_switch, plan_write, read, upsert,
-    validate_environment, ConsoleSignals, Environment, EnvironmentInput, FieldError, Quota,
+    banner_for_page, check_list, example_environments, export, identify, parse, plan_import,
+    plan_switch, plan_write, policy, read, upsert, validate_environment, ConsoleSignals,
+    Diagnostic, Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode,
+    ImportOptions, PolicyOptions, Quota,
 };
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -203,4 +205,148 @@ pub fn read_stored(items: JsValue) -> Result<JsValue, JsError> {
     let items = from_js(items, "stored items")?;
     let result = read(&items).map_err(|e| JsError::new(&e))?;
     to_js(&result)
+}
+
+/// A diagnostic with its one-line text (`line 3, profile "x": …`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DiagnosticJs<'a> {
+    #[serde(flatten)]
+    diagnostic: &'a Diagnostic,
+    text: String,
+}
+
+fn diagnostics(list: &[Diagnostic]) -> Vec<DiagnosticJs<'_>> {
+    list.iter()
+        .map(|d| DiagnosticJs {
+            diagnostic: d,
+            text: d.to_string(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ParsedJs<'a> {
+    ok: bool,
+    format: Option<Format>,
+    environments: &'a [Environment],
+    warnings: Vec<DiagnosticJs<'a>>,
+    errors: Vec<DiagnosticJs<'a>>,
+}
+
+/// The formats, for pickers: `[{ id, label, canExport, fileName }]`.
+#[wasm_bindgen]
+pub fn formats() -> Result<JsValue, JsError> {
+    let list: Vec<serde_json::Value> = Format::ALL
+        .iter()
+        .map(|f| {
+            let file = match f {
+                Format::OwnJson => "roleswitch.json",
+                Format::AesrIni => "aesr-config.ini",
+                Format::AwsConfig => "aws-config",
+                _ => "",
+            };
+            serde_json::json!({ "id": f, "label": f.label(), "canExport": f.can_export(), "fileName": file })
+        })
+        .collect();
+    to_js(&list)
+}
+
+/// Reads and validates a whole import. `format` is a format id, or null to detect it.
+/// `{ ok, format, environments, warnings, errors }`; every error has `text` naming its line or path.
+#[wasm_bindgen(js_name = parseImport)]
+pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let format: Option<Format> = from_js(format, "format")?;
+    let options: Option<ImportOptions> = from_js(options, "import options")?;
+    let Some(format) = format.or_else(|| Format::detect(text)) else {
+        let problem = Diagnostic {
+            line: None,
+            path: None,
+            profile: None,
+            message: "Could not tell what this is. Paste a Roleswitch JSON export, an AWS Extend Switch Roles \
+                      configuration, an ~/.aws/config file, or the output of `aws organizations list-accounts`, \
+                      or choose the format."
+                .into(),
+        };
+        let errors = [problem];
+        return to_js(&ParsedJs {
+            ok: false,
+            format: None,
+            environments: &[],
+            warnings: vec![],
+            errors: diagnostics(&errors),
+        });
+    };
+    match parse(text, format, &options.unwrap_or_default()) {
+        Ok(parsed) => to_js(&ParsedJs {
+            ok: true,
+            format: Some(format),
+            environments: &parsed.environments,
+            warnings: diagnostics(&parsed.warnings),
+            errors: vec![],
+        }),
+        Err(problems) => to_js(&ParsedJs {
+            ok: false,
+            format: Some(format),
+            environments: &[],
+            warnings: diagnostics(&problems.warnings),
+            errors: diagnostics(&problems.errors),
+        }),
+    }
+}
+
+/// What importing `incoming` into `current` does: `{ mode, added, changed, removed, unchanged, result }`.
+/// `mode` is "merge" or "replace".
+#[wasm_bindgen(js_name = planImport)]
+pub fn plan_import_js(
+    current: JsValue,
+    incoming: JsValue,
+    mode: JsValue,
+) -> Result<JsValue, JsError> {
+    let current = list_from_js(current)?;
+    let incoming = list_from_js(incoming)?;
+    let mode: ImportMode = from_js(mode, "import mode")?;
+    to_js(&plan_import(&current, &incoming, mode))
+}
+
+/// Validates a whole list again (as the background does before writing an
+/// import): `{ ok: true, environments }` or `{ ok: false, errors: [text] }`.
+#[wasm_bindgen(js_name = validateList)]
+pub fn validate_list(list: JsValue) -> Result<JsValue, JsError> {
+    let inputs: Vec<EnvironmentInput> = from_js(list, "environment list")?;
+    let mut envs = Vec::with_capacity(inputs.len());
+    let mut errors = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        match validate_environment(input, "") {
+            Ok(env) => envs.push(env),
+            Err(problems) => errors.extend(
+                problems
+                    .into_iter()
+                    .map(|p| format!("entry {}: {}", i + 1, p.message)),
+            ),
+        }
+    }
+    errors.extend(check_list(&envs).into_iter().map(|e| e.to_string()));
+    if errors.is_empty() {
+        to_js(&serde_json::json!({ "ok": true, "environments": envs }))
+    } else {
+        to_js(&serde_json::json!({ "ok": false, "errors": errors }))
+    }
+}
+
+/// The list written in `format` (a format id that can be exported).
+#[wasm_bindgen(js_name = exportList)]
+pub fn export_list(list: JsValue, format: JsValue) -> Result<String, JsError> {
+    let list = list_from_js(list)?;
+    let format: Format = from_js(format, "format")?;
+    export(&list, format, &ExportOptions::default()).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The managing-account IAM policy for the list: `options` is `{ group?, requireMfa }`.
+#[wasm_bindgen(js_name = iamPolicy)]
+pub fn iam_policy(list: JsValue, options: JsValue) -> Result<String, JsError> {
+    let list = list_from_js(list)?;
+    let options: PolicyOptions = from_js(options, "policy options")?;
+    policy(&list, &options).map_err(|e| JsError::new(&e.to_string()))
 }

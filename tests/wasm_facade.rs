@@ -151,3 +151,48 @@ fn small_helpers() {
     );
     assert_eq!(JsString::from(api::version()), env!("CARGO_PKG_VERSION"));
 }
+
+#[wasm_bindgen_test]
+fn import_detects_parses_plans_and_reports_errors_as_data() {
+    let ini = "[profile dev]\naws_account_id = 111122223333\nrole_name = Dev\n\n[profile bad]\naws_account_id = 123\nrole_name = Dev\n";
+    let parsed = api::parse_import(ini, JsValue::NULL, JsValue::NULL).expect("no exception");
+    assert!(is_plain_json(&parsed), "{}", stringify(&parsed));
+    assert_eq!(get(&parsed, "ok"), JsValue::FALSE);
+    assert_eq!(get(&parsed, "format"), "aesrIni");
+    let errors: Array = get(&parsed, "errors").dyn_into().expect("array");
+    assert_eq!(errors.length(), 1);
+    assert_eq!(
+        get(&errors.get(0), "text"),
+        r#"line 6, profile "bad": Account ID "123" must be 12 digits; it has 3."#
+    );
+
+    let good = api::parse_import(
+        &ini[..ini.find("[profile bad]").unwrap_or(0)],
+        JsValue::NULL,
+        JsValue::NULL,
+    )
+    .expect("parsed");
+    assert_eq!(get(&good, "ok"), JsValue::TRUE);
+    let incoming = get(&good, "environments");
+    let plan = api::plan_import_js(json("[]"), incoming.clone(), JsValue::from_str("merge"))
+        .expect("plan");
+    assert_eq!(Array::from(&get(&plan, "added")).length(), 1);
+    assert_eq!(
+        get(&api::validate_list(incoming.clone()).expect("ok"), "ok"),
+        JsValue::TRUE
+    );
+
+    let unknown = api::parse_import("hello", JsValue::NULL, JsValue::NULL).expect("no exception");
+    assert!(get(&unknown, "format").is_null());
+    assert!(stringify(&get(&unknown, "errors")).contains("Could not tell what this is"));
+
+    let err = api::export_list(incoming.clone(), JsValue::from_str("organizations"))
+        .expect_err("import only");
+    assert!(!error_message(err).is_empty());
+    let policy = api::iam_policy(incoming, json(r#"{"requireMfa":false}"#)).expect("policy");
+    assert!(
+        policy.contains("arn:aws:iam::111122223333:role/Dev"),
+        "{policy}"
+    );
+    assert!(!policy.contains("MultiFactor"));
+}

@@ -43,14 +43,28 @@ export class ListStore {
   }
 
   /** Writes `environments` as the new list; resolves to the area it went to. */
-  save(environments) {
-    const write = this.queue.then(() => this.write(environments));
-    this.queue = write.catch(() => {});
-    return write;
+  async save(environments) {
+    return (await this.update(() => ({ environments }))).area;
   }
 
-  async write(environments) {
-    const current = await this.load();
+  /**
+   * Read-modify-write, one at a time: `change(current)` returns `{ environments, ...extra }`
+   * to write, or an object without `environments` (or throws) to write nothing; resolves to
+   * `{ environments, area, ...extra }`.
+   */
+  update(change) {
+    const run = this.queue.then(async () => {
+      const current = await this.load();
+      const { environments, ...extra } = await change(current);
+      if (environments === undefined) return extra;
+      const area = await this.write(environments, current);
+      return { ...extra, environments, area };
+    });
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  async write(environments, current) {
     const revision = current.revision + 1;
     const syncKeys = Object.keys(pick(await this.api.storage.sync.get(null)));
     const plan = this.core.planWrite(environments, revision, this.syncQuota(), syncKeys);

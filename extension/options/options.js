@@ -100,7 +100,8 @@ function showErrors(errors, only = null) {
   $('error-form').textContent = other.join(' ');
 }
 
-function validateLive() {
+async function validateLive() {
+  await wasm;
   const result = validateEnvironment(formInput(), 'draft');
   showErrors(result.ok ? [] : result.errors, touched);
   const color = result.ok ? result.environment.color : null;
@@ -128,6 +129,7 @@ function closeEditor() {
 async function save(event) {
   event.preventDefault();
   for (const f of FIELDS) touched.add(f);
+  await wasm;
   const checked = validateEnvironment(formInput(), 'draft');
   if (!checked.ok) {
     showErrors(checked.errors);
@@ -187,18 +189,6 @@ function route() {
   if (location.hash === '#import') $('import-section').scrollIntoView();
 }
 
-await wasm;
-for (const { name, hex } of awsColors()) {
-  const b = el('button', { type: 'button', title: name });
-  b.style.setProperty('--swatch', hex);
-  b.setAttribute('aria-label', `Use AWS ${name}`);
-  b.addEventListener('click', () => {
-    $('color').value = hex;
-    touched.add('color');
-    validateLive();
-  });
-  $('aws-colors').append(b);
-}
 for (const f of FIELDS) {
   $(f).addEventListener('blur', () => {
     if ($(f).value.trim() !== '') touched.add(f);
@@ -213,11 +203,27 @@ $('editor').addEventListener('submit', save);
 $('cancel').addEventListener('click', closeEditor);
 $('add').addEventListener('click', () => openEditor());
 $('empty-add').addEventListener('click', () => openEditor());
-$('empty-import').addEventListener('click', () => $('import-section').scrollIntoView());
+$('empty-import').addEventListener('click', () => {
+  $('import-section').scrollIntoView();
+  $('import-text').focus();
+});
 $('empty-example').addEventListener('click', loadExample);
 $('toast-undo').addEventListener('click', () => undo?.());
 api.storage.onChanged.addListener(() => load());
 window.addEventListener('hashchange', route);
 
+// Listeners above are in place before the first await, so no early click is lost.
+await wasm;
+for (const { name, hex } of awsColors()) {
+  const b = el('button', { type: 'button', title: name });
+  b.style.setProperty('--swatch', hex);
+  b.setAttribute('aria-label', `Use AWS ${name}`);
+  b.addEventListener('click', () => {
+    $('color').value = hex;
+    touched.add('color');
+    validateLive();
+  });
+  $('aws-colors').append(b);
+}
 await load();
 route();

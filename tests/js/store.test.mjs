@@ -80,3 +80,27 @@ test('a missing chunk is an error with a clear message, not an empty list', asyn
   delete api.storage.sync.items['envs.1'];
   await assert.rejects(store.load(), /Part 2 of \d+ of the stored list is missing/);
 });
+
+test('update is read-modify-write in one step: concurrent changes both land', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  const [a, b] = environments(core, 2);
+  await Promise.all([
+    store.update(({ environments: list }) => ({ environments: [...list, a] })),
+    store.update(({ environments: list }) => ({ environments: [...list, b] })),
+  ]);
+  assert.deepEqual((await store.load()).environments, [a, b]);
+});
+
+test('an update that returns no list, or throws, writes nothing', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  await store.save(environments(core, 1));
+  const writes = api.storage.sync.writes;
+  assert.deepEqual(await store.update(() => ({ ok: false })), { ok: false });
+  await assert.rejects(store.update(() => {
+    throw new Error('no');
+  }), /no/);
+  assert.equal(api.storage.sync.writes, writes);
+  assert.equal((await store.load()).revision, 1);
+});

@@ -1,0 +1,249 @@
+// Import (paste, file picker or drag and drop → preview → confirm) and export
+// (downloads of each format and of the IAM policy). Reading, checking and
+// writing formats is the core's job; this file moves text and shows results.
+import '../shared/api.js';
+import '../shared/protocol.js';
+import init, { exportList, formatAccountId, formats, iamPolicy, parseImport, planImport } from '../pkg/roleswitch.js';
+
+const { api, protocol } = globalThis.RS;
+const { MSG } = protocol;
+const $ = (id) => document.getElementById(id);
+
+await init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
+const FORMATS = formats();
+
+// The preview being shown: what was read, and the list revision it was planned against.
+let pending = null;
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  node.append(...children);
+  return node;
+}
+
+function showList(box, title, items) {
+  box.replaceChildren(el('p', { textContent: title }), el('ul', {}, ...items.map((t) => el('li', { textContent: t }))));
+  box.hidden = items.length === 0;
+}
+
+function resetPreview() {
+  pending = null;
+  $('import-plan').hidden = true;
+  $('import-errors').hidden = true;
+  $('import-warnings').hidden = true;
+}
+
+// ---- reading the input ----
+
+async function readFile(file) {
+  if (!file) return;
+  if (file.size > 5 * 1024 * 1024) {
+    showList($('import-errors'), `${file.name} is ${Math.round(file.size / 1024 / 1024)} MB; that is too large for a list of accounts.`, [
+      'Choose the configuration file itself.',
+    ]);
+    return;
+  }
+  $('import-text').value = await file.text();
+  $('import-text').dataset.fileName = file.name;
+  await preview();
+}
+
+$('import-file').addEventListener('change', (e) => readFile(e.target.files[0]));
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.classList.add('dragging');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('dragging');
+  readFile(e.dataTransfer.files[0]);
+});
+$('import-text').addEventListener('input', () => {
+  delete $('import-text').dataset.fileName;
+  resetPreview();
+});
+
+for (const f of FORMATS) $('import-format').append(el('option', { value: f.id, textContent: f.label }));
+$('import-format').addEventListener('change', () => {
+  $('org-role-label').hidden = $('import-format').value !== 'organizations';
+  resetPreview();
+});
+
+// ---- preview ----
+
+function mode() {
+  return document.querySelector('input[name="import-mode"]:checked').value;
+}
+
+async function preview() {
+  resetPreview();
+  const text = $('import-text').value;
+  if (!text.trim()) {
+    showList($('import-errors'), 'There is nothing to import yet.', ['Paste a list above, drop a file on it, or choose a file.']);
+    return;
+  }
+  const parsed = parseImport(text, $('import-format').value || null, {
+    organizationsRole: $('org-role').value.trim() || 'OrganizationAccountAccessRole',
+    guessProduction: true,
+  });
+  if (parsed.format === 'organizations') $('org-role-label').hidden = false;
+  const source = $('import-text').dataset.fileName ?? 'The pasted text';
+  if (!parsed.ok) {
+    const n = parsed.errors.length;
+    showList($('import-errors'), `${source} has ${n} problem${n === 1 ? '' : 's'}; nothing was imported. Fix ${n === 1 ? 'it' : 'them'} and preview again:`,
+      parsed.errors.map((e) => e.text));
+  }
+  showList($('import-warnings'), 'Worth a look before importing:', parsed.warnings.map((w) => w.text));
+  if (!parsed.ok) return;
+  const state = await protocol.send(MSG.PAGE_BG_GET_LIST);
+  pending = { format: parsed.format, incoming: parsed.environments, current: state.environments, revision: state.revision };
+  renderPlan();
+}
+
+const FIELD_NAMES = { displayName: 'name', roleName: 'role', color: 'color', region: 'region', production: 'production', group: 'group' };
+
+function describe(env) {
+  return `${formatAccountId(env.accountId)} · ${env.roleName}`;
+}
+
+function changes(before, after) {
+  return Object.entries(FIELD_NAMES)
+    .filter(([k]) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))
+    .map(([k, label]) => `${label}: ${before[k] ?? '—'} → ${after[k] ?? '—'}`)
+    .join(', ');
+}
+
+// Organizations lists guess production from account names: the user confirms each guess here.
+function productionToggle(env) {
+  const box = el('input', { type: 'checkbox', checked: env.production });
+  box.setAttribute('aria-label', `${env.displayName} is production`);
+  box.addEventListener('change', () => {
+    const target = pending.incoming.find((e) => e.id === env.id);
+    if (target) target.production = box.checked;
+    renderPlan();
+  });
+  return el('label', { className: 'check' }, box, 'production');
+}
+
+function leaveOut(env) {
+  const button = el('button', { type: 'button', textContent: 'Leave out' });
+  button.setAttribute('aria-label', `Leave out ${env.displayName}`);
+  button.addEventListener('click', () => {
+    pending.incoming = pending.incoming.filter((e) => e.id !== env.id);
+    renderPlan();
+  });
+  return button;
+}
+
+function group(title, rows) {
+  if (!rows.length) return null;
+  return el('div', { className: 'plan-group' }, el('h4', { textContent: `${title} (${rows.length})` }), el('table', {}, el('tbody', {}, ...rows)));
+}
+
+function renderPlan() {
+  const plan = planImport(pending.current, pending.incoming, mode());
+  const guessing = pending.format === 'organizations';
+  const row = (env, extra = '') =>
+    el('tr', {}, el('td', { textContent: env.displayName }), el('td', { className: 'mono', textContent: describe(env) }),
+      el('td', {}, guessing ? productionToggle(env) : (env.production ? 'production' : '')), el('td', {}, extra));
+  const sections = [
+    group('Added', plan.added.map((e) => row(e, leaveOut(e)))),
+    group('Changed', plan.changed.map((c) => row(c.after, changes(c.before, c.after)))),
+    group('Removed', plan.removed.map((e) => row(e))),
+  ].filter(Boolean);
+  $('plan-details').replaceChildren(...sections);
+  const counts = [
+    `${plan.added.length} added`,
+    `${plan.changed.length} changed`,
+    `${plan.removed.length} removed`,
+    `${plan.unchanged.length} left as they are`,
+  ];
+  $('plan-summary').textContent = `Importing will leave ${plan.result.length} environments: ${counts.join(', ')}.`;
+  const nothing = !plan.added.length && !plan.changed.length && !plan.removed.length;
+  $('import-confirm').disabled = nothing;
+  $('import-confirm').textContent = nothing ? 'Nothing to import: the list already has all of this' : 'Import';
+  $('import-plan').hidden = false;
+}
+
+for (const radio of document.querySelectorAll('input[name="import-mode"]')) {
+  radio.addEventListener('change', () => pending && renderPlan());
+}
+$('import-preview').addEventListener('click', preview);
+$('import-cancel').addEventListener('click', resetPreview);
+$('import-confirm').addEventListener('click', async () => {
+  if (!pending) return;
+  $('import-confirm').disabled = true;
+  try {
+    const { plan, area } = await protocol.send(MSG.PAGE_BG_APPLY_IMPORT, {
+      environments: pending.incoming,
+      mode: mode(),
+      revision: pending.revision,
+    });
+    resetPreview();
+    $('import-text').value = '';
+    const where = area === 'local' ? ' It is kept on this computer only: too large for browser sync.' : '';
+    showList($('import-warnings'), `Imported: ${plan.added.length} added, ${plan.changed.length} changed, ${plan.removed.length} removed.${where}`, []);
+    $('import-warnings').hidden = false;
+  } catch (err) {
+    showList($('import-errors'), err.message, []);
+    $('import-errors').hidden = false;
+    $('import-confirm').disabled = false;
+  }
+});
+
+// ---- export ----
+
+function download(text, fileName, type = 'text/plain') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: fileName });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function currentList() {
+  return (await protocol.send(MSG.PAGE_BG_GET_LIST)).environments;
+}
+
+for (const f of FORMATS.filter((f) => f.canExport)) {
+  const button = el('button', { type: 'button', textContent: `Download ${f.label}` });
+  button.dataset.format = f.id;
+  button.addEventListener('click', async () => {
+    download(exportList(await currentList(), f.id), f.fileName, f.id === 'ownJson' ? 'application/json' : 'text/plain');
+  });
+  $('export-buttons').append(button);
+}
+
+function policyOptions() {
+  return { group: $('policy-group').value || null, requireMfa: $('policy-mfa').checked };
+}
+
+async function refreshPolicy() {
+  const list = await currentList();
+  const groups = [...new Set(list.map((e) => e.group).filter(Boolean))].sort();
+  const chosen = $('policy-group').value;
+  $('policy-group').replaceChildren(el('option', { value: '', textContent: 'All' }),
+    ...groups.map((g) => el('option', { value: g, textContent: `Group: ${g}`, selected: g === chosen })));
+  try {
+    $('policy-preview').textContent = iamPolicy(list, policyOptions());
+    $('policy-error').textContent = '';
+    $('policy-download').disabled = false;
+  } catch (err) {
+    $('policy-preview').textContent = '';
+    $('policy-error').textContent = err.message;
+    $('policy-download').disabled = true;
+  }
+}
+
+$('policy-group').addEventListener('change', refreshPolicy);
+$('policy-mfa').addEventListener('change', refreshPolicy);
+$('policy-download').addEventListener('click', () => {
+  const name = $('policy-group').value ? `roleswitch-policy-${$('policy-group').value}.json` : 'roleswitch-policy.json';
+  download($('policy-preview').textContent, name, 'application/json');
+});
+api.storage.onChanged.addListener(() => refreshPolicy());
+refreshPolicy();
