@@ -3,6 +3,7 @@
 //!
 //! Messages say what is wrong, with the offending value, and what to do.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -497,11 +498,13 @@ impl fmt::Display for EntryError {
 }
 
 /// Checks rules between entries: unique ids, and one entry per account and role.
+/// Linear in the list's length.
 pub fn check_list(envs: &[Environment]) -> Vec<EntryError> {
     let mut errors = Vec::new();
+    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(envs.len());
+    let mut pairs: HashMap<(&str, String), usize> = HashMap::with_capacity(envs.len());
     for (i, env) in envs.iter().enumerate() {
-        let earlier = &envs[..i];
-        if let Some(other) = earlier.iter().find(|o| o.id == env.id) {
+        if let Some(&first) = ids.get(env.id.as_str()) {
             errors.push(EntryError {
                 index: i,
                 name: env.display_name.clone(),
@@ -509,13 +512,14 @@ pub fn check_list(envs: &[Environment]) -> Vec<EntryError> {
                 message: format!(
                     "Id {} is also used by {}; ids must be unique.",
                     quote(&env.id),
-                    quote(&other.display_name)
+                    quote(&envs[first].display_name)
                 ),
             });
+        } else {
+            ids.insert(&env.id, i);
         }
-        if let Some(other) = earlier.iter().find(|o| {
-            o.account_id == env.account_id && o.role_name.eq_ignore_ascii_case(&env.role_name)
-        }) {
+        let key = (env.account_id.as_str(), env.role_name.to_ascii_lowercase());
+        if let Some(&first) = pairs.get(&key) {
             errors.push(EntryError {
                 index: i,
                 name: env.display_name.clone(),
@@ -524,9 +528,11 @@ pub fn check_list(envs: &[Environment]) -> Vec<EntryError> {
                     "Account {} with role {} is already in the list as {}.",
                     env.account_display(),
                     env.role_name,
-                    quote(&other.display_name)
+                    quote(&envs[first].display_name)
                 ),
             });
+        } else {
+            pairs.insert(key, i);
         }
     }
     errors

@@ -16,10 +16,14 @@ use crate::{
     ImportOptions, PolicyOptions, Quota,
 };
 
+/// Results cross as one JSON text that the engine's `JSON.parse` turns into
+/// objects: for lists of thousands of entries this is several times faster than
+/// building each object field by field across the boundary, and it guarantees
+/// plain JSON (no `Map`, no `undefined`).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("could not convert the result for JavaScript: {e}")))
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsError::new(&format!("could not convert the result for JavaScript: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not convert the result for JavaScript"))
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {

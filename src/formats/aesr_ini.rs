@@ -140,12 +140,17 @@ pub(crate) fn parse(text: &str) -> Collected {
     }
 
     // Which sections are bases: the ones named by a source_profile.
-    let mut bases: Vec<(&str, Base)> = Vec::new();
+    let mut bases: std::collections::HashMap<&str, Base> = std::collections::HashMap::new();
+    let names: std::collections::HashSet<&str> = profiles.iter().map(|(n, _)| *n).collect();
+    let referenced: std::collections::HashSet<&str> = profiles
+        .iter()
+        .filter_map(|(_, t)| t.value("source_profile"))
+        .collect();
     for (name, s) in &profiles {
         let Some(src) = s.get("source_profile") else {
             continue;
         };
-        match profiles.iter().find(|(n, _)| *n == src.value) {
+        match names.get(src.value.as_str()) {
             Some(_) => {}
             None => out.errors.push(Diagnostic::at_line(
                 src.line,
@@ -159,23 +164,17 @@ pub(crate) fn parse(text: &str) -> Collected {
         }
     }
     for (name, s) in &profiles {
-        let referenced = profiles
-            .iter()
-            .any(|(_, t)| t.value("source_profile") == Some(*name));
-        if referenced {
+        if referenced.contains(name) {
             let input = read_base(name, s, &mut out);
-            bases.push((name, Base { section: s, input }));
+            bases.insert(name, Base { section: s, input });
         }
     }
 
     for (name, s) in &profiles {
-        if bases.iter().any(|(n, _)| n == name) {
+        if bases.contains_key(name) {
             continue;
         }
-        let base = s
-            .value("source_profile")
-            .and_then(|src| bases.iter().find(|(n, _)| *n == src))
-            .map(|(_, b)| b);
+        let base = s.value("source_profile").and_then(|src| bases.get(src));
         read_target(name, s, base, &mut out);
     }
     out
@@ -307,7 +306,7 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         );
     }
     // Target names first: they are what users see; base sections avoid them.
-    let mut used = Vec::new();
+    let mut used = std::collections::HashSet::new();
     let names: Vec<String> = envs
         .iter()
         .map(|e| ini::unique_name(&e.display_name, &mut used))

@@ -162,6 +162,11 @@ pub(crate) fn parse(text: &str) -> Collected {
         }
         sources.push((name, base));
     }
+    let sources_by_name: std::collections::HashMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (*n, i))
+        .collect();
 
     for (name, s) in &profiles {
         let Some(_) = s.get("role_arn") else {
@@ -169,7 +174,7 @@ pub(crate) fn parse(text: &str) -> Collected {
         };
         let mut base = None;
         if let Some(src) = s.get("source_profile") {
-            match sources.iter().find(|(n, _)| *n == src.value) {
+            match sources_by_name.get(src.value.as_str()).map(|i| &sources[*i]) {
                 Some((_, SourceBase::Known(b))) => base = Some(b.clone()),
                 Some(_) => {}
                 None => out.warnings.push(Diagnostic::at_line(
@@ -261,7 +266,7 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
              # the AWS CLI ignores them.\n\n",
         );
     }
-    let mut used = Vec::new();
+    let mut used = std::collections::HashSet::new();
     let names: Vec<String> = envs
         .iter()
         .map(|e| ini::unique_name(&e.display_name, &mut used))

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::{HashMap, HashSet};
+
 use crate::model::Environment;
 
 /// How an import combines with the current list.
@@ -46,15 +48,11 @@ pub struct ImportPlan {
     pub result: Vec<Environment>,
 }
 
-fn same_key(a: &Environment, b: &Environment) -> bool {
-    a.account_id == b.account_id && a.role_name.eq_ignore_ascii_case(&b.role_name)
-}
-
 /// An id not used by `taken`: `id`, or `id-2`, `id-3`….
-fn free_id(id: &str, taken: &[&str]) -> String {
+fn free_id(id: &str, taken: &HashSet<String>) -> String {
     let mut candidate = id.to_string();
     let mut n = 2;
-    while taken.contains(&candidate.as_str()) {
+    while taken.contains(candidate.as_str()) {
         candidate = format!("{id}-{n}");
         n += 1;
     }
@@ -82,15 +80,24 @@ pub fn plan_import(
     };
     // For each current entry, what the file says about it.
     let mut updates: Vec<Option<Environment>> = vec![None; current.len()];
-    let mut seen: Vec<&Environment> = Vec::new();
+    let mut seen: HashSet<(&str, String)> = HashSet::new();
+    let mut taken: HashSet<String> = current.iter().map(|e| e.id.clone()).collect();
+    fn key(e: &Environment) -> (&str, String) {
+        (e.account_id.as_str(), e.role_name.to_ascii_lowercase())
+    }
+    let positions: HashMap<(&str, String), usize> = current
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, c)| (key(c), i))
+        .collect();
     // In file order: the entry as it will be stored.
     let mut in_file_order: Vec<Environment> = Vec::new();
     for env in incoming {
-        if seen.iter().any(|s| same_key(s, env)) {
+        if !seen.insert(key(env)) {
             continue;
         }
-        seen.push(env);
-        match current.iter().position(|c| same_key(c, env)) {
+        match positions.get(&key(env)).copied() {
             Some(i) => {
                 let mut after = env.clone();
                 after.id = current[i].id.clone();
@@ -98,14 +105,9 @@ pub fn plan_import(
                 in_file_order.push(after);
             }
             None => {
-                let taken: Vec<&str> = current
-                    .iter()
-                    .map(|e| e.id.as_str())
-                    .chain(in_file_order.iter().map(|e| e.id.as_str()))
-                    .chain(plan.added.iter().map(|e| e.id.as_str()))
-                    .collect();
                 let mut added = env.clone();
                 added.id = free_id(&env.id, &taken);
+                taken.insert(added.id.clone());
                 plan.added.push(added.clone());
                 in_file_order.push(added);
             }

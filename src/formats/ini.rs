@@ -226,9 +226,10 @@ pub(crate) fn unique_profiles<'a>(
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<(&'a str, &'a Section)> {
     let mut seen: Vec<(&str, &Section)> = Vec::new();
+    let mut first_of: std::collections::HashMap<&str, &Section> = std::collections::HashMap::new();
     for s in sections {
         let name = profile_name(&s.header).0;
-        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+        if let Some(first) = first_of.get(name) {
             errors.push(Diagnostic::at_line(
                 s.line,
                 Some(name.to_string()),
@@ -239,6 +240,7 @@ pub(crate) fn unique_profiles<'a>(
                 ),
             ));
         } else {
+            first_of.insert(name, s);
             seen.push((name, s));
         }
     }
@@ -312,14 +314,14 @@ pub(crate) fn warn_ignored(
 }
 
 /// Section names for export: each display name once, later repeats get ` (2)`, ` (3)`….
-pub(crate) fn unique_name(wanted: &str, used: &mut Vec<String>) -> String {
+pub(crate) fn unique_name(wanted: &str, used: &mut std::collections::HashSet<String>) -> String {
     let mut name = wanted.to_string();
     let mut n = 2;
-    while used.iter().any(|u| u == &name) {
+    while used.contains(&name) {
         name = format!("{wanted} ({n})");
         n += 1;
     }
-    used.push(name.clone());
+    used.insert(name.clone());
     name
 }
 
