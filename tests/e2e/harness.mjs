@@ -19,6 +19,16 @@
 // each candidate tab. Playwright never sees the popup; we attach to its target in the old
 // non-flattened mode (`Target.attachToTarget({flatten: false})` + `Target.sendMessageToTarget`),
 // because Playwright's CDPSession cannot address flattened child sessions.
+//
+// Known deviations and quirks (all observed with Chromium 156):
+// - POST /switchrole answers 200 with a meta refresh, not a 302: Chromium does not send the
+//   hop after a fulfilled redirect back to the route (it goes to DNS and fails).
+// - Console pages add `connect-src 'self' <sign-in hosts>` to the strict CSP so the
+//   multi-session fetch can be made from the page, as the real console does.
+// - Escape closes the popup (as in a real browser); press() tolerates a key closing it.
+// - Keep no popup evaluate pending (awaiting a promise) while pressing keys: the popup then
+//   sometimes closes by itself. Record events in the page and read them afterwards.
+// - Every request to a host that is not AWS is aborted and listed in `aws.blocked`.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
