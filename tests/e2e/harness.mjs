@@ -19,6 +19,16 @@
 // each candidate tab. Playwright never sees the popup; we attach to its target in the old
 // non-flattened mode (`Target.attachToTarget({flatten: false})` + `Target.sendMessageToTarget`),
 // because Playwright's CDPSession cannot address flattened child sessions.
+//
+// Known deviations and quirks (all observed with Chromium 156):
+// - POST /switchrole answers 200 with a meta refresh, not a 302: Chromium does not send the
+//   hop after a fulfilled redirect back to the route (it goes to DNS and fails).
+// - Console pages add `connect-src 'self' <sign-in hosts>` to the strict CSP so the
+//   multi-session fetch can be made from the page, as the real console does.
+// - Escape closes the popup (as in a real browser); press() tolerates a key closing it.
+// - Keep no popup evaluate pending (awaiting a promise) while pressing keys: the popup then
+//   sometimes closes by itself. Record events in the page and read them afterwards.
+// - Every request to a host that is not AWS is aborted and listed in `aws.blocked`.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +43,8 @@ const CHROMIUM_FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Longest wait for one DevTools command to the popup (an evaluate may await a promise). */
+const COMMAND_TIMEOUT_MS = 30_000;
 
 export const DEFAULT_IDENTITY = Object.freeze({
   accountId: '111122223333',
@@ -434,6 +446,8 @@ class ChildSession {
   #listeners = new Set();
   #onMessage;
   #onDetached;
+  /** Set (to the error to reject with) once the target has gone away or we detached. */
+  #gone = null;
 
   constructor(browserSession, sessionId, targetId) {
     this.#browserSession = browserSession;
@@ -468,9 +482,17 @@ class ChildSession {
     return new ChildSession(browserSession, sessionId, targetId);
   }
 
-  send(method, params = {}) {
+  send(method, params = {}, timeoutMs = COMMAND_TIMEOUT_MS) {
+    if (this.#gone) return Promise.reject(this.#gone);
     const id = this.#nextId++;
-    const result = new Promise((resolve, reject) => this.#pending.set(id, { method, resolve, reject }));
+    const result = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`${method}: no reply from target ${this.targetId} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const settle = (fn) => (value) => { clearTimeout(timer); fn(value); };
+      this.#pending.set(id, { method, resolve: settle(resolve), reject: settle(reject) });
+    });
     this.#browserSession.send('Target.sendMessageToTarget', {
       sessionId: this.sessionId, message: JSON.stringify({ id, method, params }),
     }).catch((error) => {
@@ -504,7 +526,12 @@ class ChildSession {
     this.#cleanUp(new Error('session detached'));
   }
 
+  get isGone() {
+    return this.#gone !== null;
+  }
+
   #cleanUp(error) {
+    this.#gone ??= error;
     this.#browserSession.off('Target.receivedMessageFromTarget', this.#onMessage);
     this.#browserSession.off('Target.detachedFromTarget', this.#onDetached);
     for (const pending of this.#pending.values()) pending.reject(error);
@@ -578,14 +605,16 @@ class Popup {
 
   /**
    * Evaluates `fnOrString` in the popup and returns its (awaited, JSON-able) value.
-   * A function is called with `arg`.
+   * A function is called with `arg`. Do not keep an evaluate pending (awaiting a promise)
+   * while pressing keys: Chromium 156 then sometimes closes the popup. Record what you need
+   * in the page (e.g. a `window.seen` array) and read it after the keys.
    */
-  async evaluate(fnOrString, arg) {
+  async evaluate(fnOrString, arg, { timeoutMs = COMMAND_TIMEOUT_MS } = {}) {
     const expression = typeof fnOrString === 'function'
       ? `(${fnOrString})(${arg === undefined ? '' : JSON.stringify(arg)})` : String(fnOrString);
     const { result, exceptionDetails } = await this.#session.send('Runtime.evaluate', {
-      expression, awaitPromise: true, returnByValue: true, userGesture: true,
-    });
+      expression, awaitPromise: true, returnByValue: true,
+    }, timeoutMs);
     if (exceptionDetails) {
       throw new Error(`popup evaluate failed: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
     }
@@ -599,7 +628,12 @@ class Popup {
     await this.#session.send('Input.dispatchKeyEvent', {
       ...common, type: text ? 'keyDown' : 'rawKeyDown', ...(text ? { text, unmodifiedText: text } : {}),
     });
-    await this.#session.send('Input.dispatchKeyEvent', { ...common, type: 'keyUp' });
+    try {
+      await this.#session.send('Input.dispatchKeyEvent', { ...common, type: 'keyUp' });
+    } catch (error) {
+      // A key can close the popup (Escape, or an extension that closes on Enter).
+      if (!this.#session.isGone) throw error;
+    }
   }
 
   async type(text) {

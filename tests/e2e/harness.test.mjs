@@ -53,7 +53,7 @@ async function userInfoCookie(h, url) {
   return JSON.parse(decodeURIComponent(cookie.value));
 }
 
-describe('e2e harness', () => {
+describe('e2e harness', { timeout: 60_000 }, () => {
   let h;
   let extensionDir;
 
@@ -232,12 +232,9 @@ describe('e2e harness', () => {
     await popup.type('Prod-1');
     await popup.press('Backspace');
     assert.equal(await popup.evaluate((id) => document.getElementById(id).value, 'q'), 'Prod-');
-    const keys = popup.evaluate(() => new Promise((resolve) => {
-      const seen = [];
-      addEventListener('keydown', (e) => { seen.push(e.key); if (seen.length === 3) resolve(seen); });
-    }));
+    await popup.evaluate(() => { window.seen = []; addEventListener('keydown', (e) => window.seen.push(e.key)); });
     for (const key of ['ArrowDown', 'ArrowUp', 'Enter']) await popup.press(key);
-    assert.deepEqual(await keys, ['ArrowDown', 'ArrowUp', 'Enter']);
+    assert.deepEqual(await popup.evaluate('window.seen'), ['ArrowDown', 'ArrowUp', 'Enter']);
 
     const shot = path.join(mkdtempSync(path.join(tmpdir(), 'harness-shot-')), 'popup.png');
     await popup.screenshot(shot);
@@ -246,6 +243,15 @@ describe('e2e harness', () => {
 
     await popup.close();
     await popup.closed();
+    await page.close();
+  });
+
+  test('Escape closes the popup, as a click elsewhere would', async () => {
+    const page = await h.openConsole();
+    const popup = await h.openPopup(page);
+    await popup.press('Escape');
+    await popup.closed();
+    await assert.rejects(popup.evaluate('1'), /went away|detached/);
     await page.close();
   });
 });
