@@ -11,7 +11,10 @@
     PAGE_BG_DELETE_ENV: 'page-bg-delete-env',
     PAGE_BG_LOAD_EXAMPLE: 'page-bg-load-example',
     POPUP_BG_SWITCH: 'popup-bg-switch',
-    CS_BG_GET_BANNER: 'cs-bg-get-banner',
+    PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
+    PAGE_BG_SAVE_BANNER_SETTINGS: 'page-bg-save-banner-settings',
+    CS_BG_PAGE_CUES: 'cs-bg-page-cues',
+    CS_BG_ADD_ACCOUNT: 'cs-bg-add-account',
     CS_BG_TAKE_FILL: 'cs-bg-take-fill',
   });
 
@@ -22,7 +25,11 @@
     [MSG.PAGE_BG_DELETE_ENV]: { id: 'string' },
     [MSG.PAGE_BG_LOAD_EXAMPLE]: {},
     [MSG.POPUP_BG_SWITCH]: { id: 'string' },
-    [MSG.CS_BG_GET_BANNER]: { signals: 'object' },
+    [MSG.PAGE_BG_GET_BANNER_SETTINGS]: {},
+    [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: { settings: 'object' },
+    // The page's account and role as the content script read them (absent: unknown).
+    [MSG.CS_BG_PAGE_CUES]: { accountId: 'string?', roleName: 'string?' },
+    [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?' },
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
   });
 
@@ -33,7 +40,10 @@
     [MSG.PAGE_BG_DELETE_ENV]: ['page'],
     [MSG.PAGE_BG_LOAD_EXAMPLE]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
-    [MSG.CS_BG_GET_BANNER]: ['console'],
+    [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],
+    [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: ['page'],
+    [MSG.CS_BG_PAGE_CUES]: ['console'],
+    [MSG.CS_BG_ADD_ACCOUNT]: ['console'],
     [MSG.CS_BG_TAKE_FILL]: ['signin'],
   });
 
