@@ -5,14 +5,16 @@
 // directly, so that a page is labelled before its first paint without waiting
 // for this worker to wake up.
 //
-// Where: chrome.storage.local, not storage.session. Measured with `make bench`
-// (tools/bench.mjs, banner section) both deliver the lookup to a document_start
-// content script within a few milliseconds, well before the fixture console's
-// first paint; local wins on what matters more: it survives a browser restart,
-// so tabs restored at startup are labelled before this worker has run at all,
-// it needs no setAccessLevel() call each time the worker starts, and Firefox
-// supports it in content scripts. Content scripts can read local storage
-// anyway, so nothing is exposed that was not already.
+// Where: chrome.storage.local, not storage.session (which would need
+// setAccessLevel('TRUSTED_AND_UNTRUSTED_CONTEXTS') on every worker start).
+// Measured with `make bench` (banner section): a document_start content
+// script has the lookup from local storage about 10 ms after it starts,
+// before the fixture console's first paint (the script holds the page's
+// paint for that long at most). Local survives a browser restart, so tabs
+// restored at startup are labelled before this worker has run at all, and
+// Firefox supports it in content scripts. storage.session, in memory, might
+// answer a little faster; not measured here. Content scripts can read local
+// storage anyway, so nothing is exposed that was not already.
 import '../shared/lookup.js';
 
 const { LOOKUP_KEY, lookupEntry } = globalThis.RS.lookup;
