@@ -310,7 +310,8 @@
     const payload = {};
     if (entry && identity.accountId) payload.accountId = identity.accountId;
     if (entry && identity.roleName) payload.roleName = identity.roleName;
-    const key = JSON.stringify(payload);
+    // Sent again whenever what the badge shows may differ (the worker reads the lookup itself).
+    const key = JSON.stringify([payload, entry?.badgeText, entry?.background, lookup.settings.badgeCue]);
     if (key !== badgeSent) {
       badgeSent = key;
       protocol.send(protocol.MSG.CS_BG_PAGE_CUES, payload).catch((err) => console.debug('Roleswitch:', err.message));
