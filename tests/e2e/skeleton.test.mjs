@@ -37,7 +37,8 @@ async function addEnvironment(fields) {
 }
 
 async function bannerOf(page) {
-  const host = page.locator('roleswitch-banner');
+  // Not the neutral strip an account outside the list gets (the page before a switch).
+  const host = page.locator('roleswitch-banner:not([data-level="unknown"])');
   await host.waitFor({ state: 'attached' });
   return page.evaluate(() => {
     const el = document.querySelector('roleswitch-banner');
