@@ -470,13 +470,23 @@
   // page is kept invisible, at most HOLD_MAX_MS. Measured with `make bench`:
   // without this hold about one load in 50 painted before the banner.
   const HOLD_MAX_MS = 300;
+  // (Guarded: a browser that refuses a content script's sheet on the document
+  // just gets no hold.)
   const hold = new CSSStyleSheet();
   hold.replaceSync('html { visibility: hidden !important; }');
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, hold];
+  try {
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, hold];
+  } catch (err) {
+    console.debug('Roleswitch: no paint hold:', err.message);
+  }
   const release = () => {
     clearTimeout(holdTimer);
-    if (document.adoptedStyleSheets.includes(hold)) {
-      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== hold);
+    try {
+      if (document.adoptedStyleSheets.includes(hold)) {
+        document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== hold);
+      }
+    } catch {
+      // see above
     }
   };
   const holdTimer = setTimeout(release, HOLD_MAX_MS);
