@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := all
 
-WASM := target/wasm32-unknown-unknown/release/roleswitch.wasm
+WASM := $(or $(CARGO_TARGET_DIR),target)/wasm32-unknown-unknown/release/roleswitch.wasm
 PKG := build/pkg
 WASM_OPT := node_modules/.bin/wasm-opt
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock

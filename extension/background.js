@@ -7,6 +7,7 @@ import init, * as core from './pkg/roleswitch.js';
 import { classifySender, isAllowed } from './background/router.js';
 import { ListStore } from './background/store.js';
 import { Switcher } from './background/switcher.js';
+import { Cues } from './background/cues.js';
 
 const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
@@ -14,6 +15,7 @@ const { MSG } = protocol;
 const ready = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
 const store = new ListStore(api, core);
 const switcher = new Switcher(api, core);
+const cues = new Cues(api, core, store);
 
 async function activeTab() {
   const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
@@ -62,10 +64,14 @@ async function handle(msg, sender) {
       const { environments } = await store.load();
       return switcher.start(environments, msg.id, await activeTab());
     }
-    case MSG.CS_BG_GET_BANNER: {
-      const { environments } = await store.load();
-      return core.bannerForPage(environments, msg.signals);
-    }
+    case MSG.PAGE_BG_GET_BANNER_SETTINGS:
+      return cues.settings();
+    case MSG.PAGE_BG_SAVE_BANNER_SETTINGS:
+      return cues.saveSettings(msg.settings);
+    case MSG.CS_BG_PAGE_CUES:
+      return cues.pageCues(sender.tab.id, msg.accountId ?? null, msg.roleName ?? null);
+    case MSG.CS_BG_ADD_ACCOUNT:
+      return cues.addAccount(msg.accountId, msg.roleName);
     case MSG.CS_BG_TAKE_FILL:
       // The page's own URL as the browser reports it, not as the page claims.
       return switcher.takeFill(sender.tab, sender.url);
@@ -81,3 +87,11 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   );
   return true;
 });
+
+// The banner lookup follows the list and the settings. It is rebuilt each time
+// this worker starts (install, browser start, or woken by any event) and on
+// every change of what it is built from.
+api.storage.onChanged.addListener((changes, areaName) => {
+  if (Cues.affectsLookup(changes, areaName)) ready.then(() => cues.rebuild());
+});
+ready.then(() => cues.rebuild());

@@ -21,6 +21,7 @@
 mod banner;
 mod formats;
 mod identity;
+mod lookup;
 mod model;
 mod search;
 mod storage;
@@ -42,6 +43,10 @@ pub use formats::{
 pub use identity::{
     find_account_in_text, identify, match_environment, parse_principal_arn, ConsoleIdentity,
     ConsoleSignals, MatchKind,
+};
+pub use lookup::{
+    badge_text, check_banner_settings, title_prefix, BannerLookup, BannerPosition, BannerSettings,
+    LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX,
 };
 pub use model::{
     example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,

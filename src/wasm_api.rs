@@ -23,7 +23,8 @@ use crate::{
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     let text = serde_json::to_string(value)
         .map_err(|e| JsError::new(&format!("could not convert the result for JavaScript: {e}")))?;
-    js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not convert the result for JavaScript"))
+    js_sys::JSON::parse(&text)
+        .map_err(|_| JsError::new("could not convert the result for JavaScript"))
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
@@ -155,6 +156,35 @@ pub fn banner_for_page_js(list: JsValue, signals: JsValue) -> Result<JsValue, Js
     let list = list_from_js(list)?;
     let signals: ConsoleSignals = from_js(signals, "page signals")?;
     to_js(&banner_for_page(&list, &signals))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CheckedSettings<'a> {
+    settings: &'a crate::BannerSettings,
+    repairs: &'a [String],
+}
+
+/// Reads banner settings (stored or from the options form), with defaults for
+/// what is missing or invalid: `{ settings, repairs }`.
+#[wasm_bindgen(js_name = checkBannerSettings)]
+pub fn check_banner_settings_js(settings: JsValue) -> Result<JsValue, JsError> {
+    let raw: serde_json::Value = from_js(settings, "banner settings")?;
+    let (settings, repairs) = crate::check_banner_settings(&raw);
+    to_js(&CheckedSettings {
+        settings: &settings,
+        repairs: &repairs,
+    })
+}
+
+/// The lookup content scripts draw banners and tab cues from, for `list` under
+/// `settings` (checked as by `checkBannerSettings`).
+#[wasm_bindgen(js_name = bannerLookup)]
+pub fn banner_lookup_js(list: JsValue, settings: JsValue) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    let raw: serde_json::Value = from_js(settings, "banner settings")?;
+    let (settings, _) = crate::check_banner_settings(&raw);
+    to_js(&crate::BannerLookup::build(&list, &settings))
 }
 
 /// A search index over one list, kept in wasm memory so that each keystroke

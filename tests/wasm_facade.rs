@@ -196,3 +196,29 @@ fn import_detects_parses_plans_and_reports_errors_as_data() {
     );
     assert!(!policy.contains("MultiFactor"));
 }
+
+#[wasm_bindgen_test]
+fn banner_lookup_and_settings_are_plain_json() {
+    let list = api::example_environments_js().expect("examples");
+    for settings in [
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        json(r#"{"position":"bottom"}"#),
+    ] {
+        let lookup = api::banner_lookup_js(list.clone(), settings).expect("lookup");
+        assert!(is_plain_json(&lookup), "{}", stringify(&lookup));
+        let prod = get(&get(&get(&lookup, "accounts"), "444455556666"), "*");
+        assert_eq!(get(&prod, "level"), "production");
+        assert_eq!(get(&prod, "titlePrefix"), "[PROD] ");
+        assert_eq!(get(&prod, "badgeText"), "PROD");
+    }
+    let checked = api::check_banner_settings_js(json(r#"{"compact":"yes","position":"bottom"}"#))
+        .expect("ok");
+    assert!(is_plain_json(&checked));
+    let settings = get(&checked, "settings");
+    assert_eq!(get(&settings, "position"), "bottom");
+    assert_eq!(get(&settings, "compact"), JsValue::FALSE);
+    assert_eq!(Array::from(&get(&checked, "repairs")).length(), 1);
+    let err = api::banner_lookup_js(json(r#"[{"id":1}]"#), JsValue::NULL).expect_err("bad list");
+    assert!(error_message(err).starts_with("environment list"));
+}

@@ -185,7 +185,18 @@ async function loadExample() {
 }
 
 function route() {
-  if (location.hash === '#add') openEditor();
+  if (location.hash === '#add' || location.hash.startsWith('#add?')) {
+    openEditor();
+    // From a console page's "not in your list — add it": #add?accountId=…&roleName=…
+    const params = new URLSearchParams(location.hash.slice('#add?'.length));
+    for (const f of ['accountId', 'roleName']) {
+      if (!params.has(f)) continue;
+      $(f).value = params.get(f);
+      touched.add(f);
+    }
+    if (params.has('accountId')) $('displayName').focus();
+    validateLive();
+  }
   if (location.hash === '#import') $('import-section').scrollIntoView();
 }
 

@@ -12,7 +12,10 @@
     PAGE_BG_LOAD_EXAMPLE: 'page-bg-load-example',
     PAGE_BG_APPLY_IMPORT: 'page-bg-apply-import',
     POPUP_BG_SWITCH: 'popup-bg-switch',
-    CS_BG_GET_BANNER: 'cs-bg-get-banner',
+    PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
+    PAGE_BG_SAVE_BANNER_SETTINGS: 'page-bg-save-banner-settings',
+    CS_BG_PAGE_CUES: 'cs-bg-page-cues',
+    CS_BG_ADD_ACCOUNT: 'cs-bg-add-account',
     CS_BG_TAKE_FILL: 'cs-bg-take-fill',
   });
 
@@ -24,7 +27,11 @@
     [MSG.PAGE_BG_LOAD_EXAMPLE]: {},
     [MSG.PAGE_BG_APPLY_IMPORT]: { environments: 'object', mode: 'string', revision: 'number' },
     [MSG.POPUP_BG_SWITCH]: { id: 'string' },
-    [MSG.CS_BG_GET_BANNER]: { signals: 'object' },
+    [MSG.PAGE_BG_GET_BANNER_SETTINGS]: {},
+    [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: { settings: 'object' },
+    // The page's account and role as the content script read them (absent: unknown).
+    [MSG.CS_BG_PAGE_CUES]: { accountId: 'string?', roleName: 'string?' },
+    [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?' },
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
   });
 
@@ -36,7 +43,10 @@
     [MSG.PAGE_BG_LOAD_EXAMPLE]: ['page'],
     [MSG.PAGE_BG_APPLY_IMPORT]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
-    [MSG.CS_BG_GET_BANNER]: ['console'],
+    [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],
+    [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: ['page'],
+    [MSG.CS_BG_PAGE_CUES]: ['console'],
+    [MSG.CS_BG_ADD_ACCOUNT]: ['console'],
     [MSG.CS_BG_TAKE_FILL]: ['signin'],
   });
 

@@ -17,6 +17,9 @@ test('messages are checked against their shape', () => {
     [{ type: MSG.POPUP_BG_SWITCH, id: 7 }, /id must be a string/],
     [{ type: MSG.PAGE_BG_SAVE_ENV, input: null }, /input must be a object/],
     [{ type: 'page-bg-format-disk' }, /unknown message type/],
+    [{ type: MSG.CS_BG_PAGE_CUES }, null],
+    [{ type: MSG.CS_BG_PAGE_CUES, accountId: '111122223333', roleName: 'Admin' }, null],
+    [{ type: MSG.CS_BG_PAGE_CUES, accountId: null }, /accountId must be a string/],
     ['string', /must be an object/],
     [null, /must be an object/],
   ];
@@ -52,8 +55,11 @@ test('each sender may send only its own message types', () => {
   assert.equal(isAllowed('console', MSG.PAGE_BG_SAVE_ENV), false, 'a console page cannot write the list');
   assert.equal(isAllowed('console', MSG.CS_BG_TAKE_FILL), false, 'only the switch-role page gets form values');
   assert.equal(isAllowed('signin', MSG.CS_BG_TAKE_FILL), true);
-  assert.equal(isAllowed('console', MSG.CS_BG_GET_BANNER), true);
-  assert.equal(isAllowed(null, MSG.CS_BG_GET_BANNER), false);
+  assert.equal(isAllowed('console', MSG.CS_BG_PAGE_CUES), true);
+  assert.equal(isAllowed('console', MSG.CS_BG_ADD_ACCOUNT), true);
+  assert.equal(isAllowed('console', MSG.PAGE_BG_SAVE_BANNER_SETTINGS), false, 'a console page cannot change settings');
+  assert.equal(isAllowed('signin', MSG.CS_BG_PAGE_CUES), false);
+  assert.equal(isAllowed(null, MSG.CS_BG_PAGE_CUES), false);
 });
 
 test('AWS URLs', () => {

@@ -1,0 +1,100 @@
+// Banner lookup and toolbar badge: the service worker's side of the banner.
+//
+// The core builds the lookup (src/lookup.rs) from the list and the banner
+// settings; this file stores it where console content scripts read it
+// directly, so that a page is labelled before its first paint without waiting
+// for this worker to wake up.
+//
+// Where: chrome.storage.local, not storage.session (which would need
+// setAccessLevel('TRUSTED_AND_UNTRUSTED_CONTEXTS') on every worker start).
+// Measured with `make bench` (banner section): a document_start content
+// script has the lookup from local storage about 10 ms after it starts,
+// before the fixture console's first paint (the script holds the page's
+// paint for that long at most). Local survives a browser restart, so tabs
+// restored at startup are labelled before this worker has run at all, and
+// Firefox supports it in content scripts. storage.session, in memory, might
+// answer a little faster; not measured here. Content scripts can read local
+// storage anyway, so nothing is exposed that was not already.
+import '../shared/lookup.js';
+
+const { LOOKUP_KEY, lookupEntry } = globalThis.RS.lookup;
+
+/** Where the banner settings live (small, so they follow the user through sync). */
+export const SETTINGS_KEY = 'bannerSettings';
+
+const isListKey = (key) => key === 'envs' || key.startsWith('envs.') || key === 'listArea';
+
+export class Cues {
+  constructor(api, core, store) {
+    this.api = api;
+    this.core = core;
+    this.store = store;
+    this.queue = Promise.resolve();
+  }
+
+  /** `{ settings, repairs }`: the stored settings checked by the core. */
+  async settings() {
+    const got = await this.api.storage.sync.get(SETTINGS_KEY);
+    return this.core.checkBannerSettings(got[SETTINGS_KEY] ?? null);
+  }
+
+  /** Checks `input` and stores the result; the lookup follows through storage.onChanged. */
+  async saveSettings(input) {
+    const checked = this.core.checkBannerSettings(input);
+    await this.api.storage.sync.set({ [SETTINGS_KEY]: checked.settings });
+    return checked;
+  }
+
+  /** Whether a storage change touches what the lookup is built from. */
+  static affectsLookup(changes, areaName) {
+    const keys = Object.keys(changes);
+    if (areaName === 'sync') return keys.some((k) => k === SETTINGS_KEY || isListKey(k));
+    if (areaName === 'local') return keys.some(isListKey);
+    return false;
+  }
+
+  /** Rebuilds the lookup; writes it only when it changed (every write wakes every console tab). */
+  rebuild() {
+    const run = this.queue.then(() => this.build());
+    this.queue = run.catch((err) => console.warn('Roleswitch: could not rebuild the banner lookup:', err));
+    return run;
+  }
+
+  async build() {
+    const { environments } = await this.store.load();
+    const { settings } = await this.settings();
+    const lookup = this.core.bannerLookup(environments, settings);
+    const stored = (await this.api.storage.local.get(LOOKUP_KEY))[LOOKUP_KEY];
+    if (JSON.stringify(stored) !== JSON.stringify(lookup)) {
+      await this.api.storage.local.set({ [LOOKUP_KEY]: lookup });
+    }
+    return lookup;
+  }
+
+  /**
+   * Sets (or clears) the toolbar badge of `tabId` for a console page in
+   * `accountId`/`roleName`; the entry comes from the stored lookup, never from
+   * the page, so a page cannot choose what the badge says.
+   */
+  async pageCues(tabId, accountId, roleName) {
+    const lookup = (await this.api.storage.local.get(LOOKUP_KEY))[LOOKUP_KEY];
+    const entry = lookupEntry(lookup, accountId, roleName);
+    const action = this.api.action;
+    if (!entry || !lookup.settings.badgeCue) {
+      await action.setBadgeText({ tabId, text: '' });
+      return { badge: null };
+    }
+    await action.setBadgeText({ tabId, text: entry.badgeText });
+    await action.setBadgeBackgroundColor({ tabId, color: entry.background });
+    await action.setBadgeTextColor?.({ tabId, color: entry.foreground });
+    return { badge: entry.badgeText };
+  }
+
+  /** Opens the options page with the add form filled in for `accountId`. */
+  async addAccount(accountId, roleName) {
+    if (!/^\d{12}$/.test(accountId)) throw new Error('account ID must be 12 digits');
+    const params = new URLSearchParams({ accountId });
+    if (roleName && /^[\w+=,.@-]{1,64}$/.test(roleName)) params.set('roleName', roleName);
+    await this.api.tabs.create({ url: this.api.runtime.getURL(`options/options.html#add?${params}`) });
+  }
+}

@@ -1,0 +1,80 @@
+// The page side of the banner lookup the core precomputes (src/lookup.rs):
+// read a console page's account and role from its earliest signals, and find
+// its entry with two key lookups. The rules are the core's (identify() in
+// src/identity.rs, restricted as lookup.rs's EXTRACTION says); tests/js
+// checks this file against the core on the fixture pages. Loaded as a classic
+// script by the console content script and imported by the service worker.
+(() => {
+  const RS = (globalThis.RS = globalThis.RS || {});
+
+  /** Where the service worker stores the lookup (chrome.storage.local; see background/cues.js). */
+  const LOOKUP_KEY = 'bannerLookup';
+  const LOOKUP_VERSION = 1;
+
+  const HOST_PREFIX = /^(\d{12})-[^.]+(?:\.|$)/;
+  const ARN = /^arn:[^:]*:[^:]*:[^:]*:([^:]*):(.*)$/;
+
+  function twelveDigits(raw) {
+    if (typeof raw !== 'string') return null;
+    const digits = raw.trim().replace(/[- ]/g, '');
+    return /^\d{12}$/.test(digits) ? digits : null;
+  }
+
+  /** `[account, role|null]` from a principal ARN, or null. */
+  function fromArn(arn) {
+    const m = typeof arn === 'string' ? ARN.exec(arn.trim()) : null;
+    const account = m && twelveDigits(m[1]);
+    if (!account) return null;
+    const role = m[2].startsWith('assumed-role/') ? m[2].slice(13).split('/')[0] || null : null;
+    return [account, role];
+  }
+
+  /** Twelve digits in text such as `Admin/alice @ 1111-2222-3333` (grouped 4-4-4 or not). */
+  function accountInText(text) {
+    const m = typeof text === 'string' ? /(?:^|\D)(\d{4})[- ]*(\d{4})[- ]*(\d{4})(?!\d)/.exec(text) : null;
+    return m ? m[1] + m[2] + m[3] : null;
+  }
+
+  /**
+   * `{ accountId, roleName }` (each null when unknown) from raw signals:
+   * `host` (location.hostname), `sessionData` (the awsc-session-data meta's
+   * content), `navAccount` and `navRole` (navigation header texts).
+   */
+  function pageIdentity({ host = null, sessionData = null, navAccount = null, navRole = null } = {}) {
+    let session = null;
+    try {
+      session = sessionData ? JSON.parse(sessionData) : null;
+    } catch {
+      session = null;
+    }
+    if (session === null || typeof session !== 'object') session = {};
+    const arn = fromArn(session.sessionARN);
+    const hostMatch = typeof host === 'string' ? HOST_PREFIX.exec(host) : null;
+    const accountId = hostMatch?.[1]
+      ?? twelveDigits(session.accountId)
+      ?? arn?.[0]
+      ?? accountInText(navAccount);
+    let roleName = arn && arn[0] === accountId ? arn[1] : null;
+    if (!roleName && typeof navRole === 'string') {
+      const slash = navRole.trim().indexOf('/');
+      const role = slash > 0 ? navRole.trim().slice(0, slash) : '';
+      if (role && !/\s/.test(role)) roleName = role;
+    }
+    return { accountId: accountId ?? null, roleName };
+  }
+
+  const own = (obj, key) => (obj && Object.hasOwn(obj, key) ? obj[key] : undefined);
+
+  /** The lookup entry for a page, or null (no such account, or no usable lookup). */
+  function lookupEntry(lookup, accountId, roleName) {
+    if (!lookup || lookup.version !== LOOKUP_VERSION || !accountId) return null;
+    const roles = own(lookup.accounts, accountId);
+    if (!roles) return null;
+    return (roleName && own(roles, roleName.toLowerCase())) || own(roles, '*') || null;
+  }
+
+  /** `1111-2222-3333`, as the core formats account IDs. */
+  const formatAccount = (id) => (/^\d{12}$/.test(id) ? `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}` : id);
+
+  RS.lookup = Object.freeze({ LOOKUP_KEY, LOOKUP_VERSION, pageIdentity, lookupEntry, accountInText, formatAccount });
+})();

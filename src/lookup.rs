@@ -1,0 +1,394 @@
+//! The banner lookup: everything a console page needs to label itself,
+//! precomputed from the list and the banner settings whenever either changes.
+//!
+//! Console pages cannot run the core (their CSP forbids wasm in content
+//! scripts), and they must draw the banner before their first paint, without
+//! waiting for the service worker. So the service worker stores this lookup
+//! where content scripts read it directly, and the matching rules of
+//! [`crate::match_environment`] are encoded in its keys: a content script only
+//! extracts the page's account ID and role name (see [`EXTRACTION`]) and does
+//! two key lookups:
+//!
+//! ```text
+//! entries = lookup.accounts[accountId]               // no entry: not in the list
+//! entry   = entries[roleName.toLowerCase()] ?? entries["*"]
+//! ```
+//!
+//! `"*"` is the first environment of the account, shown when the page's role
+//! is unknown or has no entry of its own (its `roleMatches` is false).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::banner::{banner_for_environment, BannerModel};
+use crate::identity::MatchKind;
+use crate::model::Environment;
+
+/// Version of the lookup's layout; a content script that finds another version ignores it.
+pub const LOOKUP_VERSION: u32 = 1;
+
+/// How a content script reads the page's identity, in order (the same rules as
+/// [`crate::identify`], restricted to the signals available before first paint
+/// plus the navigation header as a late fallback).
+pub const EXTRACTION: &str = "1. host: first label `<12 digits>-<suffix>` (multi-session console); \
+2. <meta name=\"awsc-session-data\"> JSON: `accountId` (hyphens and spaces removed), else the account in `sessionARN`; \
+3. the navigation header's account text (twelve digits, possibly grouped 4-4-4). \
+Role: the assumed role in `sessionARN` when its account is the page's, else the navigation's `Role/session` text.";
+
+/// Where the banner sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum BannerPosition {
+    /// Above the page, pushing it down.
+    #[default]
+    Top,
+    /// Docked to the bottom of the window; the page gets as much padding.
+    Bottom,
+}
+
+/// The user's banner settings, always valid (see [`check_banner_settings`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BannerSettings {
+    pub position: BannerPosition,
+    /// A thinner banner with smaller text.
+    pub compact: bool,
+    /// Prefix the tab title (see `title_prefix_*`).
+    pub title_cue: bool,
+    /// Replace the tab's favicon by one in the environment's color.
+    pub favicon_cue: bool,
+    /// A badge in the environment's color on the toolbar icon, for that tab.
+    pub badge_cue: bool,
+    /// A neutral strip on console pages of accounts not in the list.
+    pub unknown_account_strip: bool,
+    /// A reminder over "Delete"/"Terminate" buttons on production pages.
+    pub destructive_reminder: bool,
+    /// Title prefix for production environments; `{name}` is the display name.
+    pub title_prefix_production: String,
+    /// Title prefix for other environments; `{name}` is the display name.
+    pub title_prefix_normal: String,
+}
+
+/// Longest title prefix template, in characters.
+pub const MAX_TITLE_PREFIX: usize = 40;
+
+impl Default for BannerSettings {
+    fn default() -> Self {
+        BannerSettings {
+            position: BannerPosition::Top,
+            compact: false,
+            title_cue: true,
+            favicon_cue: true,
+            badge_cue: true,
+            unknown_account_strip: true,
+            destructive_reminder: false,
+            title_prefix_production: "[PROD] ".into(),
+            title_prefix_normal: "[{name}] ".into(),
+        }
+    }
+}
+
+/// Reads stored or submitted settings: every missing or invalid field gets its
+/// default, and each repair of a field that was present is reported.
+pub fn check_banner_settings(raw: &Value) -> (BannerSettings, Vec<String>) {
+    let mut s = BannerSettings::default();
+    let mut repairs = Vec::new();
+    let Some(obj) = raw.as_object() else {
+        if !raw.is_null() {
+            repairs.push("banner settings were not an object; using the defaults.".to_string());
+        }
+        return (s, repairs);
+    };
+    let mut flag = |key: &str, slot: &mut bool| match obj.get(key) {
+        None => {}
+        Some(Value::Bool(b)) => *slot = *b,
+        Some(other) => repairs.push(format!(
+            "banner setting {key} was {other}, not true or false; using {slot}."
+        )),
+    };
+    flag("compact", &mut s.compact);
+    flag("titleCue", &mut s.title_cue);
+    flag("faviconCue", &mut s.favicon_cue);
+    flag("badgeCue", &mut s.badge_cue);
+    flag("unknownAccountStrip", &mut s.unknown_account_strip);
+    flag("destructiveReminder", &mut s.destructive_reminder);
+    match obj.get("position") {
+        None => {}
+        Some(Value::String(p)) if p == "top" => s.position = BannerPosition::Top,
+        Some(Value::String(p)) if p == "bottom" => s.position = BannerPosition::Bottom,
+        Some(other) => repairs.push(format!(
+            "banner setting position was {other}; use \"top\" or \"bottom\". Using \"top\"."
+        )),
+    }
+    let mut prefix = |key: &str, slot: &mut String| match obj.get(key) {
+        None => {}
+        Some(Value::String(p))
+            if p.chars().count() <= MAX_TITLE_PREFIX && !p.chars().any(char::is_control) =>
+        {
+            *slot = p.clone()
+        }
+        Some(other) => repairs.push(format!(
+            "banner setting {key} was {other}; it must be text of at most {MAX_TITLE_PREFIX} \
+             characters without control characters. Using {slot:?}."
+        )),
+    };
+    prefix("titlePrefixProduction", &mut s.title_prefix_production);
+    prefix("titlePrefixNormal", &mut s.title_prefix_normal);
+    (s, repairs)
+}
+
+/// One banner in the lookup: the banner model plus the tab cues.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LookupEntry {
+    #[serde(flatten)]
+    pub banner: BannerModel,
+    /// Put before the page's title (empty: none).
+    pub title_prefix: String,
+    /// At most four characters for the toolbar badge.
+    pub badge_text: String,
+}
+
+/// What the service worker stores for content scripts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BannerLookup {
+    pub version: u32,
+    pub settings: BannerSettings,
+    /// Account ID → (lower-case role base name, or `"*"`) → entry.
+    pub accounts: BTreeMap<String, BTreeMap<String, LookupEntry>>,
+}
+
+/// The badge: `PROD` for production, else the display name's first four
+/// letters or digits, upper case (or `ENV` when it has none).
+pub fn badge_text(env: &Environment) -> String {
+    if env.production {
+        return "PROD".into();
+    }
+    let short: String = env
+        .display_name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .take(4)
+        .collect();
+    if short.is_empty() {
+        "ENV".into()
+    } else {
+        short
+    }
+}
+
+/// The title prefix for `env` under `settings` (empty when the cue is off).
+pub fn title_prefix(env: &Environment, settings: &BannerSettings) -> String {
+    if !settings.title_cue {
+        return String::new();
+    }
+    let template = if env.production {
+        &settings.title_prefix_production
+    } else {
+        &settings.title_prefix_normal
+    };
+    let name: String = env.display_name.chars().take(24).collect();
+    template.replace("{name}", &name)
+}
+
+fn entry(env: &Environment, kind: MatchKind, settings: &BannerSettings) -> LookupEntry {
+    let mut banner = match kind {
+        MatchKind::AccountAndRole => banner_for_environment(env, Some(env.role_base_name()), kind),
+        MatchKind::Account => banner_for_environment(env, None, kind),
+    };
+    if kind == MatchKind::Account {
+        // The page's role is not known here; do not claim one in the summary.
+        banner.summary = if env.production {
+            format!("PRODUCTION: {} ({})", banner.display_name, banner.account)
+        } else {
+            format!("{} ({})", banner.display_name, banner.account)
+        };
+    }
+    LookupEntry {
+        title_prefix: title_prefix(env, settings),
+        badge_text: badge_text(env),
+        banner,
+    }
+}
+
+impl BannerLookup {
+    /// The lookup for `envs` (in list order) under `settings`.
+    pub fn build(envs: &[Environment], settings: &BannerSettings) -> BannerLookup {
+        let mut accounts: BTreeMap<String, BTreeMap<String, LookupEntry>> = BTreeMap::new();
+        for env in envs {
+            let roles = accounts.entry(env.account_id.clone()).or_default();
+            // First entry wins, as in `match_environment`.
+            roles
+                .entry("*".into())
+                .or_insert_with(|| entry(env, MatchKind::Account, settings));
+            roles
+                .entry(env.role_base_name().to_ascii_lowercase())
+                .or_insert_with(|| entry(env, MatchKind::AccountAndRole, settings));
+        }
+        BannerLookup {
+            version: LOOKUP_VERSION,
+            settings: settings.clone(),
+            accounts,
+        }
+    }
+
+    /// The entry for a page, by the same two key lookups a content script does.
+    pub fn get(&self, account_id: &str, role_name: Option<&str>) -> Option<&LookupEntry> {
+        let roles = self.accounts.get(account_id)?;
+        role_name
+            .and_then(|r| roles.get(&r.to_ascii_lowercase()))
+            .or_else(|| roles.get("*"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::banner::BannerLevel;
+    use crate::identity::{identify, match_environment, ConsoleSignals};
+    use crate::model::example_environments;
+    use serde_json::json;
+
+    fn list() -> Vec<Environment> {
+        let mut envs = example_environments();
+        let mut admin = envs[0].clone();
+        admin.id = "admin".into();
+        admin.role_name = "team/Admin".into();
+        admin.display_name = "test admin".into();
+        envs.push(admin);
+        let mut dup = envs[1].clone();
+        dup.id = "dup".into();
+        dup.display_name = "shadowed".into();
+        envs.push(dup);
+        envs
+    }
+
+    #[test]
+    fn defaults_and_repairs() {
+        let (s, r) = check_banner_settings(&Value::Null);
+        assert_eq!((s, r.len()), (BannerSettings::default(), 0));
+        let d = BannerSettings::default();
+        assert!(d.unknown_account_strip && d.title_cue && d.favicon_cue && d.badge_cue);
+        assert!(!d.destructive_reminder && !d.compact);
+
+        let (s, r) = check_banner_settings(&json!({
+            "position": "bottom", "compact": true, "badgeCue": false,
+            "titlePrefixProduction": "!! {name} !! "
+        }));
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(s.position, BannerPosition::Bottom);
+        assert!(s.compact && !s.badge_cue);
+        assert_eq!(s.title_prefix_production, "!! {name} !! ");
+
+        let (s, r) = check_banner_settings(&json!({
+            "position": "left", "compact": "yes", "titlePrefixNormal": "x".repeat(41),
+            "titlePrefixProduction": "a\nb", "unknownSetting": 1
+        }));
+        assert_eq!(s, BannerSettings::default());
+        assert_eq!(r.len(), 4, "{r:?}");
+        assert!(r[0].contains("compact was \"yes\""), "{r:?}");
+        assert!(r[1].contains("position was \"left\""), "{r:?}");
+
+        let (_, r) = check_banner_settings(&json!([1]));
+        assert_eq!(
+            r,
+            ["banner settings were not an object; using the defaults."]
+        );
+    }
+
+    #[test]
+    fn settings_round_trip_as_camel_case_json() {
+        let json = serde_json::to_value(BannerSettings::default()).unwrap();
+        assert_eq!(json["position"], "top");
+        assert_eq!(json["unknownAccountStrip"], true);
+        let (back, repairs) = check_banner_settings(&json);
+        assert_eq!((back, repairs.len()), (BannerSettings::default(), 0));
+    }
+
+    #[test]
+    fn lookup_agrees_with_match_environment() {
+        let envs = list();
+        let lookup = BannerLookup::build(&envs, &BannerSettings::default());
+        let cases: &[(&str, Option<&str>)] = &[
+            ("111122223333", Some("OrganizationAccountAccessRole")),
+            ("111122223333", Some("organizationaccountaccessrole")),
+            ("111122223333", Some("Admin")),
+            ("111122223333", Some("Other")),
+            ("111122223333", None),
+            ("444455556666", Some("OrganizationAccountAccessRole")),
+            ("444455556666", None),
+            ("000000000000", Some("Admin")),
+        ];
+        for (account, role) in cases {
+            let arn = role.map(|r| format!("arn:aws:sts::{account}:assumed-role/{r}/me"));
+            let signals = ConsoleSignals {
+                session_data: Some(
+                    json!({"accountId": account, "sessionARN": arn.unwrap_or_default()})
+                        .to_string(),
+                ),
+                ..Default::default()
+            };
+            let id = identify(&signals);
+            let want = match_environment(&envs, &id);
+            let got = lookup.get(account, role.as_deref());
+            assert_eq!(
+                got.map(|e| (e.banner.env_id.as_str(), e.banner.role_matches)),
+                want.map(|(e, k)| (e.id.as_str(), k == MatchKind::AccountAndRole)),
+                "{account} {role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn entries_carry_cues() {
+        let lookup = BannerLookup::build(&list(), &BannerSettings::default());
+        let prod = lookup.get("444455556666", None).unwrap();
+        assert_eq!(prod.banner.level, BannerLevel::Production);
+        assert_eq!(prod.title_prefix, "[PROD] ");
+        assert_eq!(prod.badge_text, "PROD");
+        assert_eq!(prod.banner.summary, "PRODUCTION: prod (4444-5555-6666)");
+        let admin = lookup.get("111122223333", Some("ADMIN")).unwrap();
+        assert_eq!(admin.title_prefix, "[test admin] ");
+        assert_eq!(admin.badge_text, "TEST");
+        assert_eq!(admin.banner.role_name, "Admin");
+        assert_eq!(admin.banner.summary, "test admin (1111-2222-3333, Admin)");
+        let off = BannerSettings {
+            title_cue: false,
+            ..Default::default()
+        };
+        let lookup = BannerLookup::build(&list(), &off);
+        assert_eq!(lookup.get("444455556666", None).unwrap().title_prefix, "");
+    }
+
+    #[test]
+    fn badge_texts() {
+        let mut env = example_environments().remove(0);
+        for (name, want) in [
+            ("test", "TEST"),
+            ("dev-eu 2", "DEVE"),
+            ("ü-x", "ÜX"),
+            ("--", "ENV"),
+        ] {
+            env.display_name = name.into();
+            assert_eq!(badge_text(&env), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn lookup_json_is_compact_and_keyed() {
+        let lookup = BannerLookup::build(&list(), &BannerSettings::default());
+        let json = serde_json::to_value(&lookup).unwrap();
+        let roles = json["accounts"]["111122223333"].as_object().unwrap();
+        let keys: Vec<&str> = roles.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["*", "admin", "organizationaccountaccessrole"]);
+        assert_eq!(roles["*"]["envId"], "example-test");
+        assert_eq!(roles["*"]["roleMatches"], false);
+        assert_eq!(roles["admin"]["background"], "#b7ca9d");
+        assert_eq!(json["version"], 1);
+        assert!(serde_json::to_string(&lookup).unwrap().len() < 4000);
+    }
+}

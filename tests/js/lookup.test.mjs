@@ -1,0 +1,138 @@
+// The page-side extraction (extension/shared/lookup.js) against the core's
+// identify() on the fixture console pages, and the lookup's two key lookups
+// against the core's matching.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import '../../extension/shared/lookup.js';
+import { CONSOLE_VARIANTS, renderConsole } from '../fixtures/aws/fixtures.mjs';
+import { loadCore } from './helpers.mjs';
+
+const { pageIdentity, lookupEntry, accountInText } = globalThis.RS.lookup;
+let core;
+before(async () => {
+  core = await loadCore();
+});
+
+const unescape = (s) => s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<')
+  .replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+const pick = (html, re) => { const m = re.exec(html); return m ? unescape(m[1]).trim() : null; };
+
+/** The raw signals a content script reads from a rendered fixture page. */
+function signalsOf(html, host) {
+  return {
+    host,
+    sessionData: pick(html, /<meta name="awsc-session-data" content="([^"]*)"/),
+    navAccount: pick(html, /data-testid="awsc-copy-accountid">([^<]*)</)
+      ?? pick(html, /id="awsc-role-display-name-account">([^<]*)</),
+    navRole: pick(html, /id="awsc-role-display-name-user">([^<]*)</)
+      ?? pick(html, /data-testid="awsc-copy-username">([^<]*)</),
+  };
+}
+
+const IDENTITIES = [
+  { accountId: '111122223333', roleName: 'OrganizationAccountAccessRole', sessionName: 'alice', alias: 'acme' },
+  { accountId: '444455556666', roleName: 'AWSReservedSSO_Admin_0123abcd', sessionName: 'bob@example.com' },
+  { accountId: '999988887777', roleName: 'team-Dev', sessionName: 'c' },
+];
+const HOSTS = [
+  'us-east-1.console.aws.amazon.com',
+  'console.aws.amazon.com',
+  '123412341234-abcd1234.eu-west-1.console.aws.amazon.com',
+  'us-gov-west-1.console.amazonaws-us-gov.com',
+];
+
+test('the page extraction agrees with the core on every fixture console page', () => {
+  let n = 0;
+  for (const variant of CONSOLE_VARIANTS) {
+    for (const identity of IDENTITIES) {
+      for (const host of HOSTS) {
+        const { html } = renderConsole(variant, identity, { host, csrf: 'x' });
+        const signals = signalsOf(html, host);
+        const want = core.identify(signals);
+        const got = pageIdentity(signals);
+        assert.deepEqual(got, { accountId: want.accountId ?? null, roleName: want.roleName ?? null },
+          `${variant} on ${host}`);
+        // Before <head> is parsed only the host is known; the core agrees there too.
+        const early = pageIdentity({ host });
+        assert.equal(early.accountId, core.identify({ host }).accountId ?? null, host);
+        n += 1;
+      }
+    }
+  }
+  assert.ok(n >= 80, `${n} pages`);
+});
+
+test('the page extraction agrees with the core on odd and hostile signals', () => {
+  const cases = [
+    {},
+    { sessionData: '{not json' },
+    { sessionData: '[1,2]' },
+    { sessionData: '{"accountId":"1111-2222-3333"}' },
+    { sessionData: '{"accountId":"1111 2222 3333 "}' },
+    { sessionData: '{"accountId":12}' },
+    { sessionData: '{"sessionARN":"arn:aws:sts::111122223333:assumed-role/R/s"}' },
+    { sessionData: '{"sessionARN":"arn:aws:sts::1111-2222-3333:assumed-role/R/s"}' },
+    { sessionData: '{"sessionARN":"arn:aws:iam::111122223333:user/alice"}' },
+    { sessionData: '{"sessionARN":"arn:aws:sts::111122223333:assumed-role//s"}' },
+    { sessionData: '{"accountId":"111122223333","sessionARN":"arn:aws:sts::444455556666:assumed-role/R/s"}' },
+    { host: '111122223333-.us-east-1.console.aws.amazon.com' },
+    { host: '11112222333-abc.console.aws.amazon.com' },
+    { host: '111122223333-abc' },
+    { navAccount: 'Admin/alice @ 1111-2222-3333', navRole: 'Admin/alice' },
+    { navAccount: '1111--2222 3333' },
+    { navAccount: '1111222233334' },
+    { navAccount: 'x 12 1111-2222-3333' },
+    { navAccount: '1111-2222-333' },
+    { navRole: ' Admin/alice ' , navAccount: '111122223333' },
+    { navRole: 'Some User/x', navAccount: '111122223333' },
+    { navRole: '/x', navAccount: '111122223333' },
+  ];
+  for (const signals of cases) {
+    const want = core.identify(signals);
+    assert.deepEqual(pageIdentity(signals), { accountId: want.accountId ?? null, roleName: want.roleName ?? null },
+      JSON.stringify(signals));
+  }
+  assert.equal(accountInText('1111-2222-3333'), '111122223333');
+});
+
+test('two key lookups give the core’s banner', () => {
+  const list = [
+    ...core.exampleEnvironments(),
+    core.validateEnvironment({ accountId: '111122223333', roleName: 'team/Admin', displayName: 'admin' }, 'admin').environment,
+  ];
+  const lookup = core.bannerLookup(list, null);
+  const cases = [
+    ['111122223333', 'OrganizationAccountAccessRole', 'example-test', true],
+    ['111122223333', 'ADMIN', 'admin', true],
+    ['111122223333', 'Other', 'example-test', false],
+    ['111122223333', null, 'example-test', false],
+    ['444455556666', null, 'example-prod', false],
+    ['000011112222', 'Admin', null, null],
+    ['111122223333', '__proto__', 'example-test', false],
+    ['111122223333', 'constructor', 'example-test', false],
+    ['__proto__', null, null, null],
+    [null, null, null, null],
+  ];
+  for (const [accountId, roleName, envId, roleMatches] of cases) {
+    const entry = lookupEntry(lookup, accountId, roleName);
+    assert.equal(entry?.envId ?? null, envId, `${accountId} ${roleName}`);
+    if (entry) assert.equal(entry.roleMatches, roleMatches, `${accountId} ${roleName}`);
+    if (accountId && roleName && entry) {
+      const sessionData = JSON.stringify({ accountId, sessionARN: `arn:aws:sts::${accountId}:assumed-role/${roleName}/me` });
+      const banner = core.bannerForPage(list, { sessionData });
+      assert.equal(banner.envId, entry.envId);
+    }
+  }
+  assert.equal(lookupEntry({ ...lookup, version: 99 }, '111122223333', null), null, 'another layout is ignored');
+  assert.equal(lookupEntry(undefined, '111122223333', null), null);
+});
+
+test('settings are checked by the core, with repairs reported', () => {
+  const { settings, repairs } = core.checkBannerSettings({ position: 'bottom', badgeCue: 'no' });
+  assert.equal(settings.position, 'bottom');
+  assert.equal(settings.badgeCue, true);
+  assert.equal(settings.destructiveReminder, false, 'off by default');
+  assert.equal(settings.unknownAccountStrip, true, 'on by default');
+  assert.match(repairs[0], /badgeCue/);
+  assert.equal(core.bannerLookup([], { position: 'bottom' }).settings.position, 'bottom');
+});

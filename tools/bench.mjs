@@ -1,0 +1,126 @@
+// `make bench`: prints benchmark figures, one section each. Not a test: the
+// numbers are for people to read (and compare between commits).
+//
+//   node tools/bench.mjs            every section
+//   node tools/bench.mjs banner     one section
+//
+// Sections need `make` first (they load dist/chrome into headless Chromium).
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { launch } from '../tests/e2e/harness.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (!sorted.length) return NaN;
+  const i = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+  return sorted[Math.max(0, i)];
+}
+const ms = (v) => `${v.toFixed(1)} ms`;
+const row = (label, values) => console.log(
+  `  ${label.padEnd(44)} median ${ms(quantile(values, 0.5)).padStart(9)}   p95 ${ms(quantile(values, 0.95)).padStart(9)}`,
+);
+
+// Runs in the page's main world before any of its scripts: when the banner
+// element first appears, and the first contentful paint.
+const PROBE = () => {
+  const probe = (window.__rsProbe = { inserted: null, fcp: null });
+  const seen = () => {
+    if (probe.inserted === null && document.querySelector('roleswitch-banner')) {
+      probe.inserted = performance.now();
+      observer.disconnect();
+    }
+  };
+  const observer = new MutationObserver(seen);
+  observer.observe(document, { childList: true, subtree: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') probe.fcp = e.startTime;
+  }).observe({ type: 'paint', buffered: true });
+};
+
+/** The banner: time to insertion and to first contentful paint over many loads of a console page. */
+async function banner({ loads = 60 } = {}) {
+  console.log(`banner (${loads} loads of the fixture console page, production account, headless Chromium)`);
+  const h = await launch({ extensionDir: `${root}/dist/chrome` });
+  try {
+    const options = await h.context.newPage();
+    await options.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+    await options.evaluate(() => globalThis.RS.protocol.send(globalThis.RS.protocol.MSG.PAGE_BG_LOAD_EXAMPLE));
+    const worker = await h.worker();
+    for (let i = 0; i < 100; i++) {
+      const has = await worker.evaluate(async () => Boolean((await chrome.storage.local.get('bannerLookup')).bannerLookup?.accounts?.['444455556666']));
+      if (has) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await options.close();
+    await h.context.addInitScript(PROBE);
+    h.aws.identity = { ...h.aws.identity, accountId: '444455556666', roleName: 'OrganizationAccountAccessRole' };
+    h.aws.consoleVariant = 'header2021';
+
+    const page = await h.context.newPage();
+    const cdp = await h.context.newCDPSession(page);
+    let isolated = null;
+    cdp.on('Runtime.executionContextCreated', ({ context }) => {
+      if (context.origin === `chrome-extension://${h.extensionId}` || context.name === 'Roleswitch for AWS') isolated = context.id;
+    });
+    await cdp.send('Runtime.enable');
+
+    const url = 'https://us-east-1.console.aws.amazon.com/console/home?region=us-east-1';
+    const inserted = [];
+    const fcp = [];
+    const lookupAt = [];
+    const started = [];
+    const busy = [];
+    let present = 0;
+    let counted = 0;
+    for (let i = 0; i < loads + 3; i++) {
+      isolated = null;
+      await page.goto(`${url}&n=${i}`, { waitUntil: 'load' });
+      await page.waitForFunction(() => window.__rsProbe.fcp !== null && window.__rsProbe.inserted !== null, null, { timeout: 5000 });
+      await page.waitForTimeout(50);
+      const probe = await page.evaluate(() => window.__rsProbe);
+      let stats = null;
+      if (isolated !== null) {
+        const { result } = await cdp.send('Runtime.evaluate', {
+          expression: 'JSON.stringify(globalThis.RS?.bannerStats ?? null)', contextId: isolated, returnByValue: true,
+        });
+        stats = JSON.parse(result.value);
+      }
+      if (i < 3) continue; // warm-up: the first loads compile the scripts
+      counted += 1;
+      inserted.push(probe.inserted);
+      fcp.push(probe.fcp);
+      if (probe.inserted <= probe.fcp) present += 1;
+      if (stats) {
+        busy.push(stats.busyMs);
+        started.push(stats.started);
+        if (stats.lookupAt !== null) lookupAt.push(stats.lookupAt);
+      }
+    }
+    row('navigation start → banner inserted', inserted);
+    row('navigation start → first contentful paint', fcp);
+    if (started.length) row('navigation start → content script start', started);
+    if (lookupAt.length) row('navigation start → lookup read from storage', lookupAt);
+    console.log(`  banner present at first contentful paint      ${present}/${counted} loads (${(100 * present / counted).toFixed(0)}%)`);
+    if (busy.length) row('content script main-thread time per load', busy);
+    else console.log('  content script main-thread time per load     (could not reach the content script world)');
+  } finally {
+    await h.close();
+  }
+  const wasm = readFileSync(`${root}/dist/chrome/pkg/roleswitch_bg.wasm`);
+  console.log(`  shipped wasm: ${(wasm.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
+}
+
+const SECTIONS = { banner };
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!SECTIONS[name]) throw new Error(`unknown bench section "${name}"; sections: ${Object.keys(SECTIONS).join(', ')}`);
+}
+for (const [name, run] of Object.entries(SECTIONS)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  await run();
+  console.log();
+}
