@@ -58,7 +58,17 @@ pub struct Meta {
     pub version: u32,
     pub chunks: usize,
     pub revision: u64,
+    /// How the chunks' text is encoded: absent for plain JSON, or [`DEFLATE_BASE64`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// FNV-1a of the list's JSON text, so that chunks mixed from two writes
+    /// (one browser's sync still arriving) are recognised, never misread.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub checksum: String,
 }
+
+/// Chunks hold the list's JSON compressed with DEFLATE, in base64.
+pub const DEFLATE_BASE64: &str = "deflate-base64";
 
 /// Items to write to one area, and chunk keys left over from a longer list to remove.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,54 +79,106 @@ pub struct WritePlan {
     pub remove: Vec<String>,
     /// Bytes the items take, as the quota counts them.
     pub bytes: usize,
+    /// Whether the list had to be compressed to fit.
+    pub compressed: bool,
 }
 
 fn item_bytes(key: &str, value: &Value) -> usize {
     key.len() + value.to_string().len()
 }
 
+/// Bytes `c` takes inside a JSON string as serde_json writes it.
+fn json_escaped_len(c: char) -> usize {
+    match c {
+        '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+        c if (c as u32) < 0x20 => 6,
+        c => c.len_utf8(),
+    }
+}
+
 /// Splits `text` into pieces whose JSON-string encoding plus key fits `limit`.
 fn chunk(text: &str, limit: usize) -> Vec<String> {
     let mut chunks = Vec::new();
-    let mut current = String::new();
-    let mut current_bytes = 2; // the quotes
-    for c in text.chars() {
+    let mut start = 0;
+    let mut bytes = 2; // the quotes
+    for (i, c) in text.char_indices() {
         let key_len = CHUNK_PREFIX.len() + (chunks.len() + 1).to_string().len();
-        let encoded = Value::String(c.to_string()).to_string().len() - 2;
-        if key_len + current_bytes + encoded > limit && !current.is_empty() {
-            chunks.push(std::mem::take(&mut current));
-            current_bytes = 2;
+        let encoded = json_escaped_len(c);
+        if key_len + bytes + encoded > limit && i > start {
+            chunks.push(text[start..i].to_string());
+            start = i;
+            bytes = 2;
         }
-        current.push(c);
-        current_bytes += encoded;
+        bytes += encoded;
     }
-    if !current.is_empty() {
-        chunks.push(current);
+    if start < text.len() {
+        chunks.push(text[start..].to_string());
     }
     chunks
 }
 
-/// Plans writing `envs` as revision `revision`, given the keys the area holds now.
-///
-/// Returns a sync plan when everything fits `quota`, otherwise a local plan.
-pub fn plan_write(
-    envs: &[Environment],
-    revision: u64,
+/// FNV-1a, 64 bits, as 16 hex digits: cheap, and enough to tell two writes apart.
+fn checksum(text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for group in bytes.chunks(3) {
+        let n = group
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= group.len() {
+                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut n, mut bits) = (0u32, 0);
+    for c in text.bytes() {
+        let v = BASE64.iter().position(|&b| b == c)? as u32;
+        n = n << 6 | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((n >> bits) as u8);
+            n &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// The largest list text inflated from storage (a guard against damaged data).
+const MAX_INFLATED: usize = 64 * 1024 * 1024;
+
+fn layout(
+    text: &str,
+    meta: Meta,
+    area: Area,
     quota: &Quota,
     existing_keys: &[String],
-) -> WritePlan {
-    let doc = Document {
-        version: DOCUMENT_VERSION,
-        environments: envs.to_vec(),
-    };
-    let text = serde_json::to_string(&doc).unwrap_or_default();
-    // Leave room for the meta item within the per-item limit.
-    let pieces = chunk(&text, quota.quota_bytes_per_item.max(64));
+) -> (WritePlan, bool) {
+    // Chunks must fit the per-item limit; the meta item is small.
+    let pieces = chunk(text, quota.quota_bytes_per_item.clamp(64, 1 << 30));
     let meta = Meta {
-        version: DOCUMENT_VERSION,
         chunks: pieces.len(),
-        revision,
+        ..meta
     };
+    let compressed = meta.encoding.is_some();
     let mut set = BTreeMap::new();
     set.insert(
         META_KEY.to_string(),
@@ -132,13 +194,63 @@ pub fn plan_write(
         .filter(|k| k.starts_with(CHUNK_PREFIX) && !set.contains_key(*k))
         .cloned()
         .collect();
-    WritePlan {
-        area: if fits { Area::Sync } else { Area::Local },
-        set,
-        remove,
-        bytes,
-    }
+    (
+        WritePlan {
+            area,
+            set,
+            remove,
+            bytes,
+            compressed,
+        },
+        fits,
+    )
 }
+
+/// Plans writing `envs` as revision `revision` to a sync area with `quota`,
+/// given the keys the area holds now: plain JSON when it fits, compressed when
+/// only that fits, and otherwise a plan for local storage (`area: Local`).
+pub fn plan_write(
+    envs: &[Environment],
+    revision: u64,
+    quota: &Quota,
+    existing_keys: &[String],
+) -> WritePlan {
+    let doc = Document {
+        version: DOCUMENT_VERSION,
+        environments: envs.to_vec(),
+    };
+    let text = serde_json::to_string(&doc).unwrap_or_default();
+    let meta = Meta {
+        version: DOCUMENT_VERSION,
+        chunks: 0,
+        revision,
+        encoding: None,
+        checksum: checksum(&text),
+    };
+    let (plain, fits) = layout(&text, meta.clone(), Area::Sync, quota, existing_keys);
+    if fits {
+        return plain;
+    }
+    let packed = base64_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9));
+    let encoded = Meta {
+        encoding: Some(DEFLATE_BASE64.into()),
+        ..meta
+    };
+    let (compressed, fits) = layout(&packed, encoded.clone(), Area::Sync, quota, existing_keys);
+    if fits {
+        return compressed;
+    }
+    // Local storage: no per-item limit worth chunking for; compressed, as it is smaller.
+    let local = Quota {
+        quota_bytes: usize::MAX,
+        quota_bytes_per_item: usize::MAX,
+        max_items: usize::MAX,
+    };
+    layout(&packed, encoded, Area::Local, &local, existing_keys).0
+}
+
+const INCOMPLETE: &str =
+    "The stored list is only partly there: another browser's change is still syncing. Nothing was changed; try again in a moment.";
 
 /// An entry that could not be read back, kept so that nothing is lost.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -192,6 +304,30 @@ pub fn read(items: &BTreeMap<String, Value>) -> Result<ReadResult, String> {
                 ))
             }
         }
+    }
+    if meta.encoding.as_deref() == Some(DEFLATE_BASE64) {
+        let inflated = base64_decode(&text)
+            .and_then(|bytes| {
+                miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_INFLATED).ok()
+            })
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        match inflated {
+            Some(t) => text = t,
+            None if !meta.checksum.is_empty() => return Err(INCOMPLETE.into()),
+            None => {
+                return Err(
+                    "The stored list is damaged (it does not decompress); nothing was changed."
+                        .into(),
+                )
+            }
+        }
+    } else if let Some(other) = &meta.encoding {
+        return Err(format!(
+            "The stored list uses an encoding this version does not know ({other}); update the extension."
+        ));
+    }
+    if !meta.checksum.is_empty() && checksum(&text) != meta.checksum {
+        return Err(INCOMPLETE.into());
     }
     let doc: Value = serde_json::from_str(&text)
         .map_err(|e| format!("The stored list is damaged ({e}); nothing was changed."))?;
@@ -351,29 +487,93 @@ mod tests {
         assert_eq!(read(&store.items()).unwrap().environments, many(2));
     }
 
+    /// Rewrites a stored plain list, as an older version with laxer rules might have written it.
+    fn rewrite(store: &mut MemoryStore, edit: impl Fn(String) -> String) {
+        let text = edit(store.items["envs.0"].as_str().unwrap().to_string());
+        let mut meta: Meta = serde_json::from_value(store.items[META_KEY].clone()).unwrap();
+        meta.checksum = checksum(&text);
+        store
+            .items
+            .insert(META_KEY.into(), serde_json::to_value(meta).unwrap());
+        store.items.insert("envs.0".into(), Value::String(text));
+    }
+
+    #[test]
+    fn base64_round_trips() {
+        for len in 0..40 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            assert_eq!(
+                base64_decode(&base64_encode(&bytes)).unwrap(),
+                bytes,
+                "{len}"
+            );
+        }
+        assert_eq!(base64_encode(b"Man"), "TWFu");
+        assert_eq!(base64_encode(b"Ma"), "TWE=");
+        assert_eq!(base64_decode("not*base64"), None);
+    }
+
+    #[test]
+    fn chunks_count_json_escapes() {
+        let text = "\"\\\u{1}é".repeat(500);
+        for (i, piece) in chunk(&text, 100).into_iter().enumerate() {
+            assert!(item_bytes(&format!("{CHUNK_PREFIX}{i}"), &Value::String(piece)) <= 100);
+        }
+        assert_eq!(chunk(&text, 100).concat(), text);
+    }
+
+    #[test]
+    fn lists_too_big_for_plain_sync_are_compressed() {
+        let envs = many(1500);
+        let mut store = MemoryStore::new(Quota::SYNC);
+        let plan = write(&mut store, &envs, 3);
+        assert_eq!((plan.area, plan.compressed), (Area::Sync, true));
+        assert!(plan.bytes <= Quota::SYNC.quota_bytes);
+        assert_eq!(read(&store.items()).unwrap().environments, envs);
+        // Small lists stay plain JSON, readable in the browser's storage inspector.
+        assert!(!plan_write(&many(5), 1, &Quota::SYNC, &[]).compressed);
+    }
+
+    #[test]
+    fn chunks_mixed_from_two_writes_are_refused_not_misread() {
+        let mut a = MemoryStore::new(Quota::SYNC);
+        write(&mut a, &many(120), 1);
+        let mut b = MemoryStore::new(Quota::SYNC);
+        let mut other = many(120);
+        other[0].display_name = "changed elsewhere".into();
+        write(&mut b, &other, 2);
+        let mut mixed = a.items();
+        mixed.insert("envs.0".into(), b.items["envs.0"].clone());
+        assert!(read(&mixed).unwrap_err().contains("still syncing"));
+    }
+
     #[test]
     fn too_big_for_sync_goes_local() {
-        let plan = plan_write(&many(2000), 1, &Quota::SYNC, &[]);
+        let plan = plan_write(&many(20_000), 1, &Quota::SYNC, &[]);
         assert_eq!(plan.area, Area::Local);
+        assert_eq!(
+            plan.set.len(),
+            2,
+            "one chunk: local storage has no per-item limit"
+        );
         let mut local = MemoryStore::new(Quota {
             quota_bytes: 10_000_000,
             quota_bytes_per_item: usize::MAX,
             max_items: usize::MAX,
         });
         local.apply(&plan).unwrap();
-        assert_eq!(read(&local.items()).unwrap().environments.len(), 2000);
+        assert_eq!(read(&local.items()).unwrap().environments.len(), 20_000);
     }
 
     #[test]
     fn damaged_entries_are_set_aside_not_dropped() {
         let mut store = MemoryStore::new(Quota::SYNC);
         write(&mut store, &many(3), 1);
-        let text = store.items["envs.0"].as_str().unwrap().to_string();
         // Damage the second entry's account ID and un-normalise the third's color.
-        let damaged = text
-            .replacen("100000000001", "1000", 1)
-            .replacen("#b7ca9d", "GREEN", 1);
-        store.items.insert("envs.0".into(), Value::String(damaged));
+        rewrite(&mut store, |text| {
+            text.replacen("100000000001", "1000", 1)
+                .replacen("#b7ca9d", "GREEN", 1)
+        });
         let back = read(&store.items()).unwrap();
         assert_eq!(back.environments.len(), 2);
         assert_eq!(back.unreadable.len(), 1);

@@ -109,11 +109,65 @@ async function banner({ loads = 60 } = {}) {
   } finally {
     await h.close();
   }
-  const wasm = readFileSync(`${root}/dist/chrome/pkg/roleswitch_bg.wasm`);
-  console.log(`  shipped wasm: ${(wasm.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
 }
 
-const SECTIONS = { banner };
+/** A realistic AWS Extend Switch Roles file: one base account and `n` targets in three styles. */
+export function aesrFile(n) {
+  const out = ['; generated for the benchmark', '[org-management]', 'aws_account_id = 999988887777', ''];
+  for (let i = 0; i < n; i++) {
+    const account = String(100000000000 + i * 7919).padStart(12, '0');
+    if (i % 3 === 0) {
+      out.push(`[profile team-${i}-prod]`, `aws_account_id = ${account}`, 'role_name = Admin', 'color = f2b0a9', 'region = eu-west-1', '');
+    } else if (i % 3 === 1) {
+      out.push(`[team-${i}-dev]`, `role_arn = arn:aws:iam::${account}:role/path/Developer`, 'source_profile = org-management', 'color = b7ca9d', '');
+    } else {
+      out.push(`[profile team-${i}-test]`, `aws_account_id = ${account}`, 'role_name = ReadOnly', 'source_profile = org-management', '; a comment', '');
+    }
+  }
+  return out.join('\n');
+}
+
+function timeRuns(fn, runs) {
+  for (let i = 0; i < 3; i++) fn(); // warm up both engines' code paths
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+// Parse + validate a 5,000-profile AESR file: the core (wasm, result converted
+// into JS values) against aesr-config, the parser the AESR extension uses, in one Node process.
+async function parse({ profiles = 5000, runs = 30 } = {}) {
+  console.log(`parse: ${profiles}-profile AWS Extend Switch Roles file, ${runs} runs each, same Node process`);
+  const core = await import(`${root}/build/pkg/roleswitch.js`);
+  await core.default({ module_or_path: readFileSync(`${root}/build/pkg/roleswitch_bg.wasm`) });
+  const { ConfigParser } = await import('aesr-config');
+  const text = aesrFile(profiles);
+  const check = core.parseImport(text, 'aesrIni', null);
+  if (!check.ok || check.environments.length !== profiles) throw new Error(`the benchmark file did not parse: ${JSON.stringify(check.errors.slice(0, 3))}`);
+  const theirCount = ConfigParser.parseIni(text).singles.length + ConfigParser.parseIni(text).complexes.reduce((n, c) => n + c.targets.length, 0);
+  const ours = timeRuns(() => core.parseImport(text, 'aesrIni', null), runs);
+  const theirs = timeRuns(() => ConfigParser.parseIni(text), runs);
+  console.log(`  file: ${(text.length / 1024).toFixed(0)} KiB; environments: ours ${check.environments.length}, aesr-config ${theirCount}`);
+  row('roleswitch core (wasm): parse + validate + to JS', ours);
+  row('aesr-config 0.6.0: parse', theirs);
+  const ratio = quantile(theirs, 0.5) / quantile(ours, 0.5);
+  console.log(`  median ratio aesr-config / ours: ${ratio.toFixed(2)}× (goal: 5×)`);
+}
+
+function size() {
+  const wasm = readFileSync(`${root}/dist/chrome/pkg/roleswitch_bg.wasm`);
+  const glue = readFileSync(`${root}/dist/chrome/pkg/roleswitch.js`);
+  const kib = (b) => `${(b.length / 1024).toFixed(1)} KiB`;
+  console.log('size: shipped files (after wasm-opt -Oz)');
+  console.log(`  wasm: ${kib(wasm)} raw, ${kib(gzipSync(wasm, { level: 9 }))} gzipped`);
+  console.log(`  wasm-bindgen JS glue: ${kib(glue)} raw, ${kib(gzipSync(glue, { level: 9 }))} gzipped`);
+}
+
+const SECTIONS = { size, parse, banner };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {

@@ -24,15 +24,24 @@ test('a list that fits is written to sync in chunks under the item quota and rea
   assert.equal(back.revision, 1);
 });
 
-test('a list too large for sync is kept locally, and the page is told', async () => {
+test('a list too large for plain sync is compressed and still synced', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  const list = environments(core, 1500);
+  assert.equal(await store.save(list), 'sync');
+  assert.equal(api.storage.sync.items.envs.encoding, 'deflate-base64');
+  assert.deepEqual((await store.load()).environments, list);
+});
+
+test('a list too large for sync even compressed is kept locally, and the page is told', async () => {
   const api = fakeApi();
   const store = new ListStore(api, core);
   await store.save(environments(core, 3));
-  const big = environments(core, 1500, 'big');
+  const big = environments(core, 12000, 'big');
   assert.equal(await store.save(big), 'local');
   const back = await store.load();
   assert.equal(back.area, 'local');
-  assert.equal(back.environments.length, 1500);
+  assert.equal(back.environments.length, 12000);
   // Shrinking again moves it back to sync and clears the local copy.
   assert.equal(await store.save(big.slice(0, 5)), 'sync');
   assert.deepEqual(Object.keys(api.storage.local.items), ['listArea']);
@@ -61,16 +70,32 @@ test('concurrent saves are written one after the other', async () => {
   assert.equal(back.revision, 2);
 });
 
-test('a damaged stored entry is reported and kept aside, the rest still loads', async () => {
+// FNV-1a 64 over UTF-8, as the core checksums the stored text.
+function fnv1a(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of new TextEncoder().encode(text)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, '0');
+}
+
+test('an entry stored under older, laxer rules is reported and kept aside; the rest still loads', async () => {
   const api = fakeApi();
   const store = new ListStore(api, core);
   await store.save(environments(core, 2));
-  const chunk = api.storage.sync.items['envs.0'];
-  api.storage.sync.items['envs.0'] = chunk.replace('100000000001', '10000');
+  const text = api.storage.sync.items['envs.0'].replace('100000000001', '10000');
+  api.storage.sync.items['envs.0'] = text;
+  api.storage.sync.items.envs.checksum = fnv1a(text);
   const back = await store.load();
   assert.equal(back.environments.length, 1);
   assert.equal(back.unreadable.length, 1);
   assert.match(back.unreadable[0].reason, /must be 12 digits/);
+});
+
+test('a list whose chunks do not belong together (sync still arriving) is refused, not misread', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  await store.save(environments(core, 2));
+  api.storage.sync.items['envs.0'] = api.storage.sync.items['envs.0'].replace('env-1', 'env-X');
+  await assert.rejects(store.load(), /still syncing/);
 });
 
 test('a missing chunk is an error with a clear message, not an empty list', async () => {
