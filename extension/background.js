@@ -35,6 +35,13 @@ async function handle(msg, sender) {
       return store.load();
     case MSG.PAGE_BG_SAVE_ENV:
       return store.update(({ environments }) => {
+        // An edit started from an older version of this entry: ask instead of overwriting.
+        if (msg.expected) {
+          const current = environments.find((e) => e.id === msg.expected.id);
+          if (JSON.stringify(current ?? null) !== JSON.stringify(msg.expected)) {
+            return { ok: false, conflict: current ? 'changed' : 'deleted', current: current ?? null, errors: [] };
+          }
+        }
         const checked = core.saveEnvironment(environments, msg.input, crypto.randomUUID());
         // Invalid: the field messages go back to the form and nothing is written.
         return checked.ok ? checked : { ok: false, errors: checked.errors };

@@ -14,6 +14,7 @@ const FIELDS = ['accountId', 'roleName', 'displayName', 'color', 'region', 'grou
 const wasm = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
 let environments = [];
 let editingId = null; // id of the entry being edited, null when adding
+let editingFrom = null; // that entry as it was when the form opened, to notice edits made elsewhere
 const touched = new Set();
 
 function el(tag, props = {}, ...children) {
@@ -110,6 +111,7 @@ async function validateLive() {
 
 function openEditor(env = null) {
   editingId = env?.id ?? null;
+  editingFrom = env?.id ? env : null;
   touched.clear();
   $('editor-title').textContent = env ? `Edit ${env.displayName}` : 'Add environment';
   for (const f of FIELDS) $(f).value = env?.[f] ?? '';
@@ -123,6 +125,7 @@ function openEditor(env = null) {
 function closeEditor() {
   $('editor').hidden = true;
   editingId = null;
+  editingFrom = null;
   if (location.hash) history.replaceState(null, '', location.pathname);
 }
 
@@ -137,7 +140,11 @@ async function save(event) {
     return;
   }
   try {
-    const result = await protocol.send(MSG.PAGE_BG_SAVE_ENV, { input: formInput() });
+    const result = await protocol.send(MSG.PAGE_BG_SAVE_ENV, { input: formInput(), expected: editingFrom ?? undefined });
+    if (result.conflict) {
+      showConflict(result);
+      return;
+    }
     if (!result.ok) {
       showErrors(result.errors);
       return;
@@ -147,6 +154,32 @@ async function save(event) {
     await load();
   } catch (err) {
     $('error-form').textContent = `Not saved: ${err.message}`;
+  }
+}
+
+// The entry was changed or deleted in another window while this form was open: ask.
+function showConflict({ conflict, current }) {
+  const box = $('error-form');
+  const keep = el('button', { type: 'button', id: 'conflict-keep' });
+  const other = el('button', { type: 'button', id: 'conflict-other' });
+  if (conflict === 'changed') {
+    box.replaceChildren(`“${current.displayName}” was changed in another window since you opened it. `, keep, ' ', other);
+    keep.textContent = 'Save mine anyway';
+    other.textContent = 'Show the other version';
+    keep.addEventListener('click', () => {
+      editingFrom = current;
+      $('editor').requestSubmit();
+    });
+    other.addEventListener('click', () => openEditor(current));
+  } else {
+    box.replaceChildren('This environment was deleted in another window since you opened it. ', keep, ' ', other);
+    keep.textContent = 'Save it again';
+    other.textContent = 'Discard my changes';
+    keep.addEventListener('click', () => {
+      editingFrom = null;
+      $('editor').requestSubmit();
+    });
+    other.addEventListener('click', closeEditor);
   }
 }
 

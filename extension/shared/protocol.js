@@ -22,7 +22,7 @@
   // Payload fields and their `typeof` (a trailing ? means optional).
   const SHAPES = Object.freeze({
     [MSG.PAGE_BG_GET_LIST]: {},
-    [MSG.PAGE_BG_SAVE_ENV]: { input: 'object' },
+    [MSG.PAGE_BG_SAVE_ENV]: { input: 'object', expected: 'object?' },
     [MSG.PAGE_BG_DELETE_ENV]: { id: 'string' },
     [MSG.PAGE_BG_LOAD_EXAMPLE]: {},
     [MSG.PAGE_BG_APPLY_IMPORT]: { environments: 'object', mode: 'string', revision: 'number' },
