@@ -13,6 +13,10 @@ const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
 
 const ready = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
+ready.then(
+  () => console.info(`Roleswitch ${core.version()}: core ready`),
+  (err) => console.error('Roleswitch: the core (wasm) failed to load:', err),
+);
 const store = new ListStore(api, core);
 const switcher = new Switcher(api, core);
 const cues = new Cues(api, core, store);

@@ -43,9 +43,13 @@ if [ ! -f node_modules/.stamp ] || [ package-lock.json -nt node_modules/.stamp ]
 fi
 
 if [ "$want" = test ]; then
-  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
-    say "installing Debian's chromium and chromium-driver"
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian's ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   fi
 fi

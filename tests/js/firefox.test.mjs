@@ -14,3 +14,35 @@ test('web-ext lint finds no errors or warnings in dist/firefox', () => {
   const problems = [...report.errors, ...report.warnings].map((m) => `${m.code}: ${m.message} (${m.file ?? ''}) ${m.description ?? ''}`);
   assert.deepEqual(problems, []);
 });
+
+test('Firefox ESR installs dist/firefox and its background starts the wasm core', { timeout: 90_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(`${root}/node_modules/.bin/web-ext`, [
+    'run', '--source-dir', `${root}/dist/firefox`, '--firefox', '/usr/bin/firefox-esr',
+    '--arg=-headless', '--no-input', '--no-reload', '--verbose',
+    // Extension console messages go to Firefox's stdout, which --verbose shows.
+    '--pref', 'devtools.console.stdout.chrome=true', '--pref', 'devtools.console.stdout.content=true',
+  ], { detached: true, env: { ...process.env, WEB_EXT_TELEMETRY: 'false' } });
+  let output = '';
+  try {
+    const verdict = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve('timed out'), 75_000);
+      const read = (chunk) => {
+        output += chunk;
+        if (/Roleswitch [\d.]+: core ready/.test(output)) resolve('ready');
+        else if (/Roleswitch: the core \(wasm\) failed to load/.test(output)) resolve('failed');
+        else return;
+        clearTimeout(timer);
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.on('exit', () => resolve('exited'));
+    });
+    assert.match(output, /Installed .* as a temporary add-on/);
+    assert.equal(verdict, 'ready', output.split('\n').filter((l) => /Roleswitch|rror/.test(l)).slice(-20).join('\n'));
+  } finally {
+    try {
+      process.kill(-child.pid, 'SIGKILL'); // web-ext and the Firefox it started
+    } catch {}
+  }
+});
