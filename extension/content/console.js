@@ -137,6 +137,8 @@
     };
   }
 
+  globalThis.RS.readSignals = readSignals; // for fastpath.js
+
   let lastSignals = '';
   let asked = 0;
   async function refresh(force = false) {

@@ -10,9 +10,16 @@
     PAGE_BG_SAVE_ENV: 'page-bg-save-env',
     PAGE_BG_DELETE_ENV: 'page-bg-delete-env',
     PAGE_BG_LOAD_EXAMPLE: 'page-bg-load-example',
+    PAGE_BG_GET_SETTINGS: 'page-bg-get-settings',
+    PAGE_BG_SAVE_SETTINGS: 'page-bg-save-settings',
+    POPUP_BG_GET_VIEW: 'popup-bg-get-view',
     POPUP_BG_SWITCH: 'popup-bg-switch',
     CS_BG_GET_BANNER: 'cs-bg-get-banner',
     CS_BG_TAKE_FILL: 'cs-bg-take-fill',
+    // From the background to a console page's content script (fastpath.js).
+    BG_CS_PAGE_CONTEXT: 'bg-cs-page-context',
+    BG_CS_POST_FORM: 'bg-cs-post-form',
+    BG_CS_SESSION_SWITCH: 'bg-cs-session-switch',
   });
 
   // Payload fields and their `typeof` (a trailing ? means optional).
@@ -21,20 +28,33 @@
     [MSG.PAGE_BG_SAVE_ENV]: { input: 'object' },
     [MSG.PAGE_BG_DELETE_ENV]: { id: 'string' },
     [MSG.PAGE_BG_LOAD_EXAMPLE]: {},
-    [MSG.POPUP_BG_SWITCH]: { id: 'string' },
+    [MSG.PAGE_BG_GET_SETTINGS]: {},
+    [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },
+    [MSG.POPUP_BG_GET_VIEW]: {},
+    [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?' },
     [MSG.CS_BG_GET_BANNER]: { signals: 'object' },
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
+    [MSG.BG_CS_PAGE_CONTEXT]: {},
+    [MSG.BG_CS_POST_FORM]: { plan: 'object' },
+    [MSG.BG_CS_SESSION_SWITCH]: { plan: 'object' },
   });
 
-  // Who may send each type: extension pages, console pages, switch-role pages.
+  // Who may send each type: extension pages, console pages, switch-role pages,
+  // the background (checked by the receiving content script: no tab, our id).
   const SENDERS = Object.freeze({
     [MSG.PAGE_BG_GET_LIST]: ['page'],
     [MSG.PAGE_BG_SAVE_ENV]: ['page'],
     [MSG.PAGE_BG_DELETE_ENV]: ['page'],
     [MSG.PAGE_BG_LOAD_EXAMPLE]: ['page'],
+    [MSG.PAGE_BG_GET_SETTINGS]: ['page'],
+    [MSG.PAGE_BG_SAVE_SETTINGS]: ['page'],
+    [MSG.POPUP_BG_GET_VIEW]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.CS_BG_GET_BANNER]: ['console'],
     [MSG.CS_BG_TAKE_FILL]: ['signin'],
+    [MSG.BG_CS_PAGE_CONTEXT]: ['background'],
+    [MSG.BG_CS_POST_FORM]: ['background'],
+    [MSG.BG_CS_SESSION_SWITCH]: ['background'],
   });
 
   /** Why `msg` is not a well-formed message, or null when it is. */
