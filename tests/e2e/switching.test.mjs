@@ -46,6 +46,10 @@ after(async () => {
   rmSync(userDataDir, { recursive: true, force: true });
 });
 
+/** Closes `popup` if it is still open (one that closed itself may never report it). */
+const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
+/** Closes a tab; with an action popup open over it, page.close() may not return, so it is not awaited for long. */
+const closeTab = (tab) => Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
 const names = (popup) => popup.evaluate(() => [...document.querySelectorAll('#list .name')].map((n) => n.textContent));
 const statusText = (popup) => popup.evaluate(() => document.getElementById('status').textContent);
 const posts = () => h.aws.requests.filter((r) => r.method === 'POST');
@@ -64,7 +68,7 @@ async function switchFrom(consoleOptions, query, identity = MGMT) {
 }
 
 test('header2021 console: one POST of the hidden form to the sign-in host, region substituted', async () => {
-  const { tab } = await switchFrom({ variant: 'header2021' }, 'test');
+  const { tab, popup } = await switchFrom({ variant: 'header2021' }, 'test');
   const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
   assert.equal(post.host, 'signin.aws.amazon.com');
   assert.deepEqual(post.form, {
@@ -81,11 +85,12 @@ test('header2021 console: one POST of the hidden form to the sign-in host, regio
   assert.equal(post.headers.origin, 'https://us-east-1.console.aws.amazon.com', 'posted by the console page itself');
   assert.equal(h.aws.requests.filter((r) => r.method === 'GET').length, 0, 'no switch-role page in between');
   await tab.waitForURL('https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1');
-  await tab.close();
+  await closePopup(popup); // it may still be open, showing a message
+  await closeTab(tab);
 });
 
 test('classic console: the same fields; without a region the current page is the redirect', async () => {
-  const { tab } = await switchFrom({ variant: 'classic', region: 'ap-south-1' }, 'other');
+  const { tab, popup } = await switchFrom({ variant: 'classic', region: 'ap-south-1' }, 'other');
   const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
   assert.equal(post.host, 'signin.aws.amazon.com');
   assert.deepEqual(post.form, {
@@ -93,7 +98,8 @@ test('classic console: the same fields; without a region the current page is the
     account: '555566667777', displayName: 'other', color: '83d4e8',
     redirect_uri: 'https://ap-south-1.console.aws.amazon.com/console/home?region=ap-south-1', csrf: TOKEN,
   });
-  await tab.close();
+  await closePopup(popup); // it may still be open, showing a message
+  await closeTab(tab);
 });
 
 test('no CSRF token: the switch-role page instead, and the popup says so', async () => {
@@ -106,11 +112,12 @@ test('no CSRF token: the switch-role page instead, and the popup says so', async
   assert.equal(post.form.account, '111122223333');
   assert.equal(post.form.csrf, TOKEN, 'the switch-role page’s own token');
   assert.equal(posts().length, 1, 'nothing was posted with an empty token');
-  await tab.close();
+  await closePopup(popup); // it may still be open, showing a message
+  await closeTab(tab);
 });
 
 test('multi-session console: the session switch with the exact body and header; destination opens', async () => {
-  const { tab } = await switchFrom({ variant: 'multisession' }, 'test');
+  const { tab, popup } = await switchFrom({ variant: 'multisession' }, 'test');
   const post = await h.aws.waitForRequest((r) => r.method === 'POST');
   assert.equal(post.url, 'https://signin.aws.amazon.com/sessions/abcd1234/v1/switchrole');
   assert.equal(post.headers['x-csrf-protection'], '1');
@@ -134,7 +141,8 @@ test('multi-session console: the session switch with the exact body and header; 
   const name = await page.evaluate(() => document.querySelector('roleswitch-banner').shadowRoot.querySelector('.name').textContent);
   assert.equal(name, 'test');
   await page.close();
-  await tab.close();
+  await closePopup(popup); // it may still be open, showing a message
+  await closeTab(tab);
 });
 
 test('multi-session console: an empty destination is a clear message in the popup', async () => {
@@ -153,11 +161,11 @@ test('multi-session console: an empty destination is a clear message in the popu
   assert.equal(await statusText(popup), 'This session may not assume OrganizationAccountAccessRole in 1111-2222-3333 (test).');
   assert.equal(h.context.pages().length, tabsBefore + 1, 'nothing opened but the console tab');
   await popup.close();
-  await tab.close();
+  await closeTab(tab);
 });
 
 test('GovCloud console: a GovCloud environment switches through the GovCloud sign-in host', async () => {
-  const { tab } = await switchFrom({ variant: 'govcloud' }, 'gov', { ...MGMT, region: 'us-gov-west-1' });
+  const { tab, popup } = await switchFrom({ variant: 'govcloud' }, 'gov', { ...MGMT, region: 'us-gov-west-1' });
   const post = await h.aws.waitForRequest((r) => r.method === 'POST');
   assert.equal(post.host, 'signin.amazonaws-us-gov.com');
   assert.deepEqual(post.form, {
@@ -165,7 +173,8 @@ test('GovCloud console: a GovCloud environment switches through the GovCloud sig
     account: '222233334444', displayName: 'gov', color: '83d4e8',
     redirect_uri: 'https://us-gov-east-1.console.amazonaws-us-gov.com/console/home?region=us-gov-east-1', csrf: TOKEN,
   });
-  await tab.close();
+  await closePopup(popup); // it may still be open, showing a message
+  await closeTab(tab);
 });
 
 test('GovCloud console: a commercial environment is never sent to the GovCloud host', async () => {
@@ -175,7 +184,8 @@ test('GovCloud console: a commercial environment is never sent to the GovCloud h
   await h.aws.waitForRequest((r) => r.method === 'POST');
   assert.equal(h.aws.requests.filter((r) => r.host === 'signin.amazonaws-us-gov.com').length, 0);
   assert.ok(h.aws.requests.every((r) => r.host === 'signin.aws.amazon.com'));
-  await tab.close();
+  await closePopup(popup); // it may still be open, showing a message
+  await closeTab(tab);
 });
 
 test('production: Enter asks, Esc cancels, Enter Enter switches', async () => {
@@ -196,7 +206,8 @@ test('production: Enter asks, Esc cancels, Enter Enter switches', async () => {
   const post = await h.aws.waitForRequest((r) => r.method === 'POST');
   assert.equal(post.form.account, '444455556666');
   assert.equal(post.form.displayName, 'prod');
-  await tab.close();
+  await closePopup(popup); // it may still be open, showing a message
+  await closeTab(tab);
 });
 
 test('base accounts: reachable first, reachable only (a setting), and back to the base', async () => {
@@ -222,7 +233,7 @@ test('base accounts: reachable first, reachable only (a setting), and back to th
   await settings.setChecked('#setting-reachableOnly', false);
   await settings.locator('#settings-status', { hasText: 'Saved.' }).waitFor();
   await settings.close();
-  await tab.close();
+  await closeTab(tab);
 
   // In prod through OrganizationAccountAccessRole: back to acme-mgmt's Admin role.
   h.aws.identity = { ...MGMT, accountId: '444455556666', roleName: 'OrganizationAccountAccessRole', alias: undefined };
@@ -236,14 +247,16 @@ test('base accounts: reachable first, reachable only (a setting), and back to th
   assert.equal(post.form.roleName, 'Admin');
   assert.equal(post.form.displayName, 'acme-mgmt');
   assert.equal(post.form.action, 'switchFromBasis');
-  await tab.close();
+  await closePopup(popup); // it may still be open, showing a message
+  await closeTab(tab);
 });
 
 test('recents: last used first, and the order survives a browser restart', async () => {
   for (const name of ['gov', 'other', 'test']) {
-    const { tab } = await switchFrom({ variant: 'header2021' }, name);
+    const { tab, popup } = await switchFrom({ variant: 'header2021' }, name);
     await h.aws.waitForRequest((r) => r.method === 'POST');
-    await tab.close();
+    await closePopup(popup);
+    await closeTab(tab);
   }
   const firstThree = async () => {
     const blank = await h.context.newPage();
