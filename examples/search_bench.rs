@@ -81,6 +81,7 @@ fn environments(n: usize) -> Vec<Environment> {
                 display_name: format!("{team}-{service}-{stage}-{short}"),
                 color: "#b7ca9d".into(),
                 region: Some(region.into()),
+                partition: None,
                 production: stage == "prod",
                 group: Some(rng.pick(&GROUPS).to_string()),
                 base: None,

@@ -17,6 +17,8 @@ ready.then(
   () => console.info(`Roleswitch ${core.version()}: core ready`),
   (err) => console.error('Roleswitch: the core (wasm) failed to load:', err),
 );
+const SETTINGS_KEY = 'settings'; // storage.sync
+const RECENTS_KEY = 'recents'; // storage.local
 const store = new ListStore(api, core);
 const switcher = new Switcher(api, core);
 const cues = new Cues(api, core, store);
@@ -24,6 +26,38 @@ const cues = new Cues(api, core, store);
 async function activeTab() {
   const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
   return tab;
+}
+
+/** `{ settings, repairs }`: the stored settings, validated by the core with defaults. */
+async function loadSettings() {
+  const got = await api.storage.sync.get(SETTINGS_KEY);
+  return core.readSettings(got[SETTINGS_KEY] ?? null);
+}
+
+async function loadRecents() {
+  return (await api.storage.local.get(RECENTS_KEY))[RECENTS_KEY] ?? [];
+}
+
+let recentsQueue = Promise.resolve();
+function recordRecent(id) {
+  recentsQueue = recentsQueue
+    .then(async () => api.storage.local.set({ [RECENTS_KEY]: core.touchRecent(await loadRecents(), id) }))
+    .catch((err) => console.warn('Roleswitch: could not remember the recent switch:', err));
+  return recentsQueue;
+}
+
+async function popupView() {
+  const state = await store.load();
+  const tab = await activeTab();
+  let signals = null;
+  try {
+    signals = (await switcher.pageContext(tab))?.signals ?? null;
+  } catch {
+    signals = null; // a console page without our content script: no identity
+  }
+  const { settings } = await loadSettings();
+  const view = core.popupView(state.environments, signals, await loadRecents(), settings);
+  return { environments: state.environments, unreadable: state.unreadable, view, settings };
 }
 
 async function handle(msg, sender) {
@@ -71,9 +105,29 @@ async function handle(msg, sender) {
         const plan = core.planImport(current.environments, checked.environments, msg.mode);
         return { plan, environments: plan.result };
       });
+    case MSG.PAGE_BG_GET_SETTINGS:
+      return loadSettings();
+    case MSG.PAGE_BG_SAVE_SETTINGS: {
+      const checked = core.readSettings(msg.settings);
+      if (checked.repairs.length) throw new Error(checked.repairs.join(' '));
+      await api.storage.sync.set({ [SETTINGS_KEY]: checked.settings });
+      return checked;
+    }
+    case MSG.POPUP_BG_GET_VIEW:
+      return popupView();
     case MSG.POPUP_BG_SWITCH: {
       const { environments } = await store.load();
-      return switcher.start(environments, msg.id, await activeTab());
+      let list = environments;
+      let id = msg.id;
+      if (msg.back) {
+        const base = core.backEnvironment(environments, msg.id);
+        if (!base) throw new Error('This environment has no base role to switch back into.');
+        list = environments.some((e) => e.id === base.id) ? environments : [base];
+        id = base.id;
+      }
+      const result = await switcher.fromPopup(list, id, await activeTab());
+      if (result.outcome !== 'refused' && environments.some((e) => e.id === id)) await recordRecent(id);
+      return result;
     }
     case MSG.PAGE_BG_GET_BANNER_SETTINGS:
       return cues.settings();

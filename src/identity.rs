@@ -35,6 +35,8 @@ pub struct ConsoleIdentity {
     pub signin_endpoint: Option<String>,
     /// Multi-session console (`prismModeEnabled`).
     pub multi_session: bool,
+    /// The multi-session console's session differentiator.
+    pub session_differentiator: Option<String>,
     /// Which signal gave the account ID.
     pub source: Option<&'static str>,
 }
@@ -150,6 +152,7 @@ pub fn identify(signals: &ConsoleSignals) -> ConsoleIdentity {
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
         id.signin_endpoint = json_str(s, "signInEndpoint");
+        id.session_differentiator = json_str(s, "sessionDifferentiator");
         id.account_alias = json_str(s, "accountAlias");
     }
     let session_arn = session

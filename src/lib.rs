@@ -23,6 +23,7 @@ mod formats;
 mod identity;
 mod lookup;
 mod model;
+mod reach;
 mod search;
 mod storage;
 mod switch;
@@ -52,12 +53,18 @@ pub use model::{
     example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,
     EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
+pub use reach::{
+    back_environment, base_label, base_matches, is_reachable, popup_view, read_settings,
+    touch_recent, BackOffer, PopupView, Settings, SettingsRead, MAX_RECENTS,
+};
 pub use search::{Highlights, SearchIndex, TextRange};
 pub use storage::{
     plan_write, read, Area, MemoryStore, Meta, Quota, ReadResult, Store, Unreadable, WritePlan,
 };
 pub use switch::{
-    encode_query_value, nearest_form_color, plan_switch, FormFill, Partition, SwitchPlan,
+    check_destination, encode_query_value, nearest_form_color, plan_console_switch, plan_switch,
+    redirect_uri_for, ConsoleFormFields, ConsoleSwitch, FormFill, PageContext, Partition,
+    SessionSwitchBody, SwitchPlan,
 };
 pub use validate::{
     check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,

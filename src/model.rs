@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::switch::Partition;
+
 /// The role most AWS Organizations member accounts are reached through.
 pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
 
@@ -29,6 +31,10 @@ pub struct Environment {
     /// Region the console opens in after a switch, e.g. `eu-west-1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The partition, when declared; otherwise the region's (commercial when
+    /// there is no region). See [`Environment::partition`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Partition>,
     /// Production environments get the warning banner.
     #[serde(default)]
     pub production: bool,
@@ -62,6 +68,13 @@ impl Environment {
         format_account_id(&self.account_id)
     }
 
+    /// The partition this environment's account is in: the declared one, else
+    /// the region's, else commercial.
+    pub fn partition(&self) -> Partition {
+        self.partition
+            .unwrap_or_else(|| Partition::of_region(self.region.as_deref()))
+    }
+
     /// The role's name without its path (what an assumed-role ARN shows).
     pub fn role_base_name(&self) -> &str {
         self.role_name.rsplit('/').next().unwrap_or(&self.role_name)
@@ -90,6 +103,8 @@ pub struct EnvironmentInput {
     pub display_name: Option<String>,
     pub color: Option<String>,
     pub region: Option<String>,
+    /// `aws`, `aws-us-gov` or `aws-cn`.
+    pub partition: Option<String>,
     pub production: Option<bool>,
     pub group: Option<String>,
     pub base: Option<BaseAccountInput>,
@@ -123,6 +138,7 @@ impl From<&Environment> for EnvironmentInput {
             display_name: Some(env.display_name.clone()),
             color: Some(env.color.clone()),
             region: env.region.clone(),
+            partition: env.partition.map(|p| p.arn_name().to_string()),
             production: Some(env.production),
             group: env.group.clone(),
             base: env.base.as_ref().map(BaseAccountInput::from),
@@ -157,6 +173,7 @@ pub fn example_environments() -> Vec<Environment> {
             display_name: "test".into(),
             color: "#b7ca9d".into(),
             region: None,
+            partition: None,
             production: false,
             group: Some("Example".into()),
             base: None,
@@ -168,6 +185,7 @@ pub fn example_environments() -> Vec<Environment> {
             display_name: "prod".into(),
             color: "#f2b0a9".into(),
             region: None,
+            partition: None,
             production: true,
             group: Some("Example".into()),
             base: None,
@@ -209,5 +227,19 @@ mod tests {
         assert!(!json.contains("\"region\""), "{json}");
         let back: Document = serde_json::from_str(&json).unwrap();
         assert_eq!(back, doc);
+    }
+
+    #[test]
+    fn declared_partition_round_trips_and_wins_over_the_region() {
+        let mut env = example_environments().remove(0);
+        assert_eq!(env.partition(), Partition::Aws);
+        env.region = Some("cn-north-1".into());
+        assert_eq!(env.partition(), Partition::AwsCn);
+        env.region = None;
+        env.partition = Some(Partition::AwsUsGov);
+        let json = serde_json::to_string(&env).unwrap();
+        assert!(json.contains("\"partition\":\"aws-us-gov\""), "{json}");
+        let back: Environment = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.partition(), Partition::AwsUsGov);
     }
 }

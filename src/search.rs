@@ -787,6 +787,7 @@ mod tests {
             display_name: name.into(),
             color: "#b7ca9d".into(),
             region: None,
+            partition: None,
             production: false,
             group: None,
             base: None,
@@ -1116,6 +1117,7 @@ mod tests {
                     role_name: role.clone(),
                     production: *production,
                     region: Some(name.to_uppercase()),
+                    partition: None,
                     group: Some(role.to_lowercase()),
                     ..env(name)
                 })

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{
     BaseAccount, BaseAccountInput, Environment, EnvironmentInput, DEFAULT_ROLE_NAME,
 };
+use crate::switch::Partition;
 
 /// Longest display name the console's switch-role form accepts.
 pub const MAX_DISPLAY_NAME: usize = 64;
@@ -49,6 +50,8 @@ pub enum Field {
     Id,
     /// The base account an environment is reached from.
     Base,
+    /// The AWS partition.
+    Partition,
 }
 
 impl Field {
@@ -63,6 +66,7 @@ impl Field {
             Field::Group => "group",
             Field::Id => "id",
             Field::Base => "base account",
+            Field::Partition => "partition",
         }
     }
 }
@@ -375,6 +379,39 @@ pub fn validate_environment(
         },
     };
 
+    let partition = match trimmed(&input.partition) {
+        "" => None,
+        raw => match Partition::from_arn_name(raw) {
+            None => {
+                errors.push(err(
+                    Field::Partition,
+                    format!(
+                        "Partition {} is not an AWS partition; use aws, aws-us-gov or aws-cn, or leave it empty.",
+                        quote(raw)
+                    ),
+                ));
+                None
+            }
+            Some(p) => {
+                let of_region = region.as_deref().map(|r| Partition::of_region(Some(r)));
+                match (of_region, region.as_deref()) {
+                    (Some(q), Some(r)) if q != p => {
+                        errors.push(err(
+                            Field::Partition,
+                            format!(
+                                "Region {r} is in partition {}, not {}; fix the region or the partition.",
+                                q.arn_name(),
+                                p.arn_name()
+                            ),
+                        ));
+                        None
+                    }
+                    _ => Some(p),
+                }
+            }
+        },
+    };
+
     let group = match check_text(Field::Group, trimmed(&input.group), MAX_GROUP) {
         Ok(g) if g.is_empty() => None,
         Ok(g) => Some(g),
@@ -415,6 +452,7 @@ pub fn validate_environment(
                 display_name,
                 color,
                 region,
+                partition,
                 production,
                 group,
                 base,
@@ -843,5 +881,42 @@ mod tests {
         let mut renamed = a.clone();
         renamed.display_name = "renamed".into();
         assert_eq!(upsert(&list, renamed.clone()).unwrap(), vec![renamed]);
+    }
+
+    #[test]
+    fn partitions() {
+        let input = |partition: &str, region: Option<&str>| EnvironmentInput {
+            account_id: Some("111122223333".into()),
+            display_name: Some("x".into()),
+            partition: Some(partition.into()),
+            region: region.map(String::from),
+            ..Default::default()
+        };
+        let cases = [
+            ("", None, Ok(None)),
+            ("aws-us-gov", None, Ok(Some(Partition::AwsUsGov))),
+            ("aws-cn", Some("cn-north-1"), Ok(Some(Partition::AwsCn))),
+            (
+                "aws",
+                Some("us-gov-west-1"),
+                Err("Region us-gov-west-1 is in partition aws-us-gov, not aws"),
+            ),
+            (
+                "gov",
+                None,
+                Err("Partition \"gov\" is not an AWS partition"),
+            ),
+        ];
+        for (partition, region, want) in cases {
+            let got = validate_environment(&input(partition, region), "x");
+            match want {
+                Ok(p) => assert_eq!(got.unwrap().partition, p, "{partition}"),
+                Err(m) => {
+                    let errors = got.unwrap_err();
+                    assert_eq!(errors[0].field, Field::Partition);
+                    assert!(errors[0].message.starts_with(m), "{}", errors[0].message);
+                }
+            }
+        }
     }
 }

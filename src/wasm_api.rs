@@ -10,10 +10,11 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::{
-    banner_for_page, check_list, example_environments, export, identify, parse, plan_import,
-    plan_switch, plan_write, policy, read, upsert, validate_environment, ConsoleSignals,
-    Diagnostic, Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode,
-    ImportOptions, PolicyOptions, Quota,
+    back_environment, banner_for_page, check_destination, check_list, example_environments, export,
+    identify, parse, plan_console_switch, plan_import, plan_switch, plan_write, policy, popup_view,
+    read, read_settings, touch_recent, upsert, validate_environment, ConsoleSignals, Diagnostic,
+    Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode, ImportOptions,
+    PageContext, PolicyOptions, Quota, Settings,
 };
 
 /// Results cross as one JSON text that the engine's `JSON.parse` turns into
@@ -141,6 +142,112 @@ pub fn plan_switch_js(list: JsValue, id: &str) -> Result<JsValue, JsError> {
         .find(|e| e.id == id)
         .ok_or_else(|| JsError::new(&format!("There is no environment with id {id:?}.")))?;
     to_js(&plan_switch(env))
+}
+
+/// Recently used ids as stored: anything; only strings in an array count.
+fn recents_from_js(value: JsValue) -> Vec<String> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or_default();
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn find<'a>(list: &'a [Environment], id: &str) -> Result<&'a Environment, JsError> {
+    list.iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| JsError::new(&format!("There is no environment with id {id:?}.")))
+}
+
+/// The switch into environment `id` from a console page
+/// (`page`: `{ url, signals, csrf }`): `{ kind: "form", host, action, fields }`,
+/// `{ kind: "session", host, url, body }` or `{ kind: "page", url, fallbackReason }`.
+#[wasm_bindgen(js_name = planConsoleSwitch)]
+pub fn plan_console_switch_js(list: JsValue, id: &str, page: JsValue) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    let page: PageContext = from_js(page, "console page")?;
+    to_js(&plan_console_switch(find(&list, id)?, &page))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Destination {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+/// The multi-session switch into `id` answered `destination`:
+/// `{ ok: true, url }` to open, or `{ ok: false, message }` to show.
+#[wasm_bindgen(js_name = checkDestination)]
+pub fn check_destination_js(
+    list: JsValue,
+    id: &str,
+    destination: &str,
+) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    let checked = check_destination(find(&list, id)?, destination);
+    to_js(&match checked {
+        Ok(url) => Destination {
+            ok: true,
+            url: Some(url),
+            message: None,
+        },
+        Err(message) => Destination {
+            ok: false,
+            url: None,
+            message: Some(message),
+        },
+    })
+}
+
+/// The environment "back to the base account" of `id` switches into, or `null`.
+#[wasm_bindgen(js_name = backEnvironment)]
+pub fn back_environment_js(list: JsValue, id: &str) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    to_js(&back_environment(&list, find(&list, id)?))
+}
+
+/// What the popup shows for a page with `signals` (null: not a console page):
+/// `{ preferred, visible, reachable, current, back, signedIn }`.
+#[wasm_bindgen(js_name = popupView)]
+pub fn popup_view_js(
+    list: JsValue,
+    signals: JsValue,
+    recents: JsValue,
+    settings: JsValue,
+) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    let signals: Option<ConsoleSignals> = from_js(signals, "page signals")?;
+    let recents = recents_from_js(recents);
+    let settings: Settings = from_js(settings, "settings")?;
+    let id = signals.as_ref().map(identify);
+    to_js(&popup_view(&list, id.as_ref(), &recents, &settings))
+}
+
+/// Settings as stored (anything): `{ settings, repairs }`, with defaults for
+/// what is missing or wrong.
+#[wasm_bindgen(js_name = readSettings)]
+pub fn read_settings_js(raw: JsValue) -> Result<JsValue, JsError> {
+    let raw: serde_json::Value = if raw.is_undefined() {
+        serde_json::Value::Null
+    } else {
+        from_js(raw, "stored settings")?
+    };
+    to_js(&read_settings(&raw))
+}
+
+/// `recents` (ids, most recent first; anything else stored is dropped) after
+/// switching into `id`.
+#[wasm_bindgen(js_name = touchRecent)]
+pub fn touch_recent_js(recents: JsValue, id: &str) -> Result<JsValue, JsError> {
+    to_js(&touch_recent(&recents_from_js(recents), id))
 }
 
 /// What a console page's signals say about its identity.

@@ -543,6 +543,7 @@ fn valid_list() -> impl Strategy<Value = Vec<Environment>> {
         {
             let input = EnvironmentInput {
                 id: None,
+                partition: None,
                 account_id: Some(format!("{:012}", 100_000_000_000u64 + i as u64)),
                 role_name: Some(role),
                 display_name: Some(format!("{i} {name}")),

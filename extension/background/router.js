@@ -16,6 +16,16 @@ export function isAwsUrl(url) {
   }
 }
 
+/** Whether `url` is an AWS console page (where the in-console switch can run). */
+export function isConsoleUrl(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && CONSOLE_HOST.test(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * 'page' (one of our own pages), 'console' (a content script on a console
  * page), 'signin' (a content script on a switch-role page), or null.

@@ -1,7 +1,12 @@
-// Starting a switch from the popup, and handing the form values to the
-// switch-role page's content script: only for the tab and URL the switch was
-// started for, once, within two minutes.
-import { isAwsUrl } from './router.js';
+// Starting a switch from the popup: from a console tab in one step where the
+// core says the page allows it (the page's own hidden form, or the
+// multi-session switch), otherwise through AWS's switch-role page. Also
+// handing the form values to the switch-role page's content script: only for
+// the tab and URL the switch was started for, once, within two minutes.
+import '../shared/protocol.js';
+import { isAwsUrl, isConsoleUrl } from './router.js';
+
+const { MSG } = globalThis.RS.protocol;
 
 const PENDING_TTL_MS = 2 * 60 * 1000;
 const key = (tabId) => `pendingSwitch:${tabId}`;
@@ -12,6 +17,71 @@ export class Switcher {
     this.core = core;
     // A switch being started; fill requests wait for it so the page can never ask too early.
     this.starting = Promise.resolve();
+  }
+
+  /** Sends `type` to the console tab's content script (top frame); resolves to its result. */
+  async ask(tabId, type, payload = {}) {
+    const reply = await this.api.tabs.sendMessage(tabId, { type, ...payload }, { frameId: 0 });
+    if (!reply) throw new Error('the console page did not answer');
+    if ('error' in reply) throw new Error(reply.error);
+    return reply.result;
+  }
+
+  /**
+   * The console tab's context for the core (`{ url, signals, csrf }`), or null when
+   * `tab` is not a console page. The URL is the tab's, as the browser reports it.
+   * Throws when the page does not answer (e.g. it was open before the extension).
+   */
+  async pageContext(tab) {
+    if (!tab || typeof tab.id !== 'number' || !isConsoleUrl(tab.url ?? '')) return null;
+    const { signals, csrf } = await this.ask(tab.id, MSG.BG_CS_PAGE_CONTEXT);
+    return { url: tab.url, signals, csrf };
+  }
+
+  /**
+   * Switches into environment `id` of `list` from `tab`. Resolves to
+   * `{ outcome, message? }`: 'posted' (the console posted its form), 'opened'
+   * (a multi-session destination opened in a new tab), 'page' (the switch-role
+   * page; `message` says why when the one-step switch was not possible), or
+   * 'refused' (`message` says why; nothing happened).
+   */
+  async fromPopup(list, id, tab) {
+    let page = null;
+    try {
+      page = await this.pageContext(tab);
+    } catch {
+      const started = await this.start(list, id, tab);
+      const message = 'The console page did not answer (reload it to switch in one step): using the switch-role page.';
+      return { outcome: 'page', message, ...started };
+    }
+    if (!page) return { outcome: 'page', ...(await this.start(list, id, tab)) };
+    const plan = this.core.planConsoleSwitch(list, id, page);
+    if (plan.kind === 'form') {
+      try {
+        await this.ask(tab.id, MSG.BG_CS_POST_FORM, { plan: { action: plan.action, fields: plan.fields } });
+        return { outcome: 'posted', host: plan.host };
+      } catch (err) {
+        const started = await this.start(list, id, tab);
+        return { outcome: 'page', message: `The console page could not post the switch (${err.message}): using the switch-role page.`, ...started };
+      }
+    }
+    if (plan.kind === 'session') {
+      let reply;
+      try {
+        reply = await this.ask(tab.id, MSG.BG_CS_SESSION_SWITCH, { plan: { url: plan.url, body: plan.body } });
+      } catch (err) {
+        return { outcome: 'refused', message: `The multi-session switch failed: ${err.message}.` };
+      }
+      if (reply.status !== 200) {
+        return { outcome: 'refused', message: `AWS refused the multi-session switch (HTTP ${reply.status}).` };
+      }
+      const checked = this.core.checkDestination(list, id, reply.destination ?? '');
+      if (!checked.ok) return { outcome: 'refused', message: checked.message };
+      await this.api.tabs.create({ url: checked.url, active: true });
+      return { outcome: 'opened', url: checked.url };
+    }
+    const started = await this.start(list, id, tab);
+    return { outcome: 'page', message: plan.fallbackReason ?? undefined, ...started };
   }
 
   /** Opens the switch-role page for environment `id` in `tab` if it is an AWS tab, else in a new tab. */

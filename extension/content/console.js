@@ -450,6 +450,15 @@
     if (!identity.accountId) pollNav();
   }, { once: true });
 
+  // The page's signals read afresh, for the in-console switch (content/fastpath.js),
+  // which hands them to the core: the cookie is only read here, when a switch asks.
+  globalThis.RS.readSignals = () => {
+    readSessionData();
+    readNav();
+    const cookie = document.cookie.split('; ').find((c) => c.startsWith('aws-userInfo='));
+    return { ...signals, host: location.host, userInfoCookie: cookie ? cookie.slice('aws-userInfo='.length) : null };
+  };
+
   // Consoles that draw the header late: look again for a few seconds, cheaply.
   function pollNav(tries = 20) {
     setTimeout(() => {

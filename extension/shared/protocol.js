@@ -11,12 +11,19 @@
     PAGE_BG_DELETE_ENV: 'page-bg-delete-env',
     PAGE_BG_LOAD_EXAMPLE: 'page-bg-load-example',
     PAGE_BG_APPLY_IMPORT: 'page-bg-apply-import',
+    PAGE_BG_GET_SETTINGS: 'page-bg-get-settings',
+    PAGE_BG_SAVE_SETTINGS: 'page-bg-save-settings',
+    POPUP_BG_GET_VIEW: 'popup-bg-get-view',
     POPUP_BG_SWITCH: 'popup-bg-switch',
     PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
     PAGE_BG_SAVE_BANNER_SETTINGS: 'page-bg-save-banner-settings',
     CS_BG_PAGE_CUES: 'cs-bg-page-cues',
     CS_BG_ADD_ACCOUNT: 'cs-bg-add-account',
     CS_BG_TAKE_FILL: 'cs-bg-take-fill',
+    // From the background to a console page's content script (fastpath.js).
+    BG_CS_PAGE_CONTEXT: 'bg-cs-page-context',
+    BG_CS_POST_FORM: 'bg-cs-post-form',
+    BG_CS_SESSION_SWITCH: 'bg-cs-session-switch',
   });
 
   // Payload fields and their `typeof` (a trailing ? means optional).
@@ -26,28 +33,41 @@
     [MSG.PAGE_BG_DELETE_ENV]: { id: 'string' },
     [MSG.PAGE_BG_LOAD_EXAMPLE]: {},
     [MSG.PAGE_BG_APPLY_IMPORT]: { environments: 'object', mode: 'string', revision: 'number' },
-    [MSG.POPUP_BG_SWITCH]: { id: 'string' },
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: { settings: 'object' },
     // The page's account and role as the content script read them (absent: unknown).
     [MSG.CS_BG_PAGE_CUES]: { accountId: 'string?', roleName: 'string?' },
     [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?' },
+    [MSG.PAGE_BG_GET_SETTINGS]: {},
+    [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },
+    [MSG.POPUP_BG_GET_VIEW]: {},
+    [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?' },
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
+    [MSG.BG_CS_PAGE_CONTEXT]: {},
+    [MSG.BG_CS_POST_FORM]: { plan: 'object' },
+    [MSG.BG_CS_SESSION_SWITCH]: { plan: 'object' },
   });
 
-  // Who may send each type: extension pages, console pages, switch-role pages.
+  // Who may send each type: extension pages, console pages, switch-role pages,
+  // the background (checked by the receiving content script: no tab, our id).
   const SENDERS = Object.freeze({
     [MSG.PAGE_BG_GET_LIST]: ['page'],
     [MSG.PAGE_BG_SAVE_ENV]: ['page'],
     [MSG.PAGE_BG_DELETE_ENV]: ['page'],
     [MSG.PAGE_BG_LOAD_EXAMPLE]: ['page'],
     [MSG.PAGE_BG_APPLY_IMPORT]: ['page'],
+    [MSG.PAGE_BG_GET_SETTINGS]: ['page'],
+    [MSG.PAGE_BG_SAVE_SETTINGS]: ['page'],
+    [MSG.POPUP_BG_GET_VIEW]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],
     [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: ['page'],
     [MSG.CS_BG_PAGE_CUES]: ['console'],
     [MSG.CS_BG_ADD_ACCOUNT]: ['console'],
     [MSG.CS_BG_TAKE_FILL]: ['signin'],
+    [MSG.BG_CS_PAGE_CONTEXT]: ['background'],
+    [MSG.BG_CS_POST_FORM]: ['background'],
+    [MSG.BG_CS_SESSION_SWITCH]: ['background'],
   });
 
   /** Why `msg` is not a well-formed message, or null when it is. */

@@ -11,13 +11,14 @@ use crate::validate::{quote, Field};
 
 use super::{Collected, Diagnostic, Origin};
 
-const ENV_KEYS: [&str; 9] = [
+const ENV_KEYS: [&str; 10] = [
     "id",
     "accountId",
     "roleName",
     "displayName",
     "color",
     "region",
+    "partition",
     "production",
     "group",
     "base",
@@ -207,6 +208,7 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
         display_name: string_field(obj, "displayName", &path, &profile, out),
         color: string_field(obj, "color", &path, &profile, out),
         region: string_field(obj, "region", &path, &profile, out),
+        partition: string_field(obj, "partition", &path, &profile, out),
         group: string_field(obj, "group", &path, &profile, out),
         production: None,
         base: None,
@@ -282,6 +284,7 @@ fn json_key(field: Field) -> Option<&'static str> {
         Field::Group => "group",
         Field::Id => "id",
         Field::Base => "base",
+        Field::Partition => "partition",
         #[allow(unreachable_patterns)]
         _ => return None,
     })

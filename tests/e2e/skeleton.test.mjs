@@ -140,7 +140,7 @@ test('options page: add a production environment, edit one, and an undoable dele
   assert.equal(await options.locator('#envs img').count(), 0, 'no element was made from the name');
 });
 
-test('popup: filter, arrows, Enter fills and submits the legacy switch-role form; banner shows the environment', async () => {
+test('popup: filter, arrows, Enter switches from the console in one step; banner shows the environment', async () => {
   h.aws.identity = { ...MANAGING };
   h.aws.switchRoleVariant = 'legacy';
   h.aws.requests.length = 0;
@@ -194,12 +194,15 @@ test('the 2024 switch-role form is filled too, and production gets the warning b
   h.aws.identity = { ...MANAGING };
   h.aws.switchRoleVariant = '2024';
   h.aws.requests.length = 0;
-  const tab = await h.openConsole({ variant: 'classic' });
+  // No CSRF token on the console: the switch goes through the switch-role page.
+  const tab = await h.openConsole({ variant: 'nocsrf' });
   const popup = await h.openPopup(tab);
   await popup.waitFor(`document.querySelectorAll('#list li').length === 3`);
   await popup.type('prod');
   await popup.waitFor(`document.querySelectorAll('#list li').length === 1`);
   await popup.press('Enter');
+  await popup.waitFor(`!document.getElementById('confirm').hidden`);
+  await popup.press('Enter'); // production asks for a second Enter
   const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
   assert.equal(post.form.accountId, '444455556666');
   assert.equal(post.form.account, undefined, 'the 2024 form has no "account" field');
@@ -222,7 +225,7 @@ test('a switch-role form with a missing field is not submitted, and the page say
   h.aws.identity = { ...MANAGING };
   h.aws.switchRoleVariant = 'broken';
   h.aws.requests.length = 0;
-  const tab = await h.openConsole();
+  const tab = await h.openConsole({ variant: 'nocsrf' });
   const popup = await h.openPopup(tab);
   await popup.waitFor(`document.querySelectorAll('#list li').length === 3`);
   await popup.type('sandbox');

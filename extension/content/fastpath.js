@@ -1,0 +1,94 @@
+// Console pages: the in-console switch. The background (which runs the core)
+// asks this script for the page's context, then tells it what to do: POST the
+// console's own hidden switch-role form, or make the multi-session console's
+// switch request. Both run in the page, so that its cookies and Origin go
+// along. Messages are accepted from this extension's background only.
+(() => {
+  const { api, protocol } = globalThis.RS;
+  if (globalThis.RS.fastPath) return; // injected twice
+  globalThis.RS.fastPath = true;
+  const { MSG } = protocol;
+
+  const SIGNIN = /^https:\/\/signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\//;
+
+  // Asks the main-world script (csrf-main.js) for the token. Events are
+  // dispatched synchronously, so the reply has arrived when dispatch returns.
+  function readCsrf() {
+    let token = null;
+    const onReply = (event) => {
+      if (typeof event.detail === 'string') token = event.detail;
+    };
+    document.addEventListener('roleswitch:csrf-reply', onReply);
+    try {
+      document.dispatchEvent(new CustomEvent('roleswitch:csrf-request'));
+    } finally {
+      document.removeEventListener('roleswitch:csrf-reply', onReply);
+    }
+    return token || null;
+  }
+
+  function postForm({ action, fields }) {
+    if (typeof action !== 'string' || !SIGNIN.test(action)) throw new Error('not a sign-in host');
+    if (!fields || typeof fields.csrf !== 'string' || !fields.csrf) {
+      throw new Error('no CSRF token: nothing was posted');
+    }
+    const form = document.createElement('form');
+    form.method = 'POST';
+    form.action = action;
+    form.hidden = true;
+    for (const [name, value] of Object.entries(fields)) {
+      const input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = name;
+      input.value = String(value);
+      form.append(input);
+    }
+    (document.body ?? document.documentElement).append(form);
+    // After the reply has gone out: submitting unloads this page.
+    setTimeout(() => HTMLFormElement.prototype.submit.call(form), 0);
+  }
+
+  async function sessionSwitch({ url, body }) {
+    if (typeof url !== 'string' || !SIGNIN.test(url)) throw new Error('not a sign-in host');
+    const response = await fetch(url, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-PROTECTION': '1' },
+      body: JSON.stringify(body),
+    });
+    let reply = null;
+    try {
+      reply = await response.json();
+    } catch {
+      reply = null;
+    }
+    const destination = typeof reply?.destination === 'string' ? reply.destination : null;
+    return { status: response.status, destination };
+  }
+
+  api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    if (sender.id !== api.runtime.id || sender.tab || protocol.checkMessage(msg)) return false;
+    let work;
+    switch (msg.type) {
+      case MSG.BG_CS_PAGE_CONTEXT:
+        work = async () => ({ signals: globalThis.RS.readSignals?.() ?? { host: location.host }, csrf: readCsrf() });
+        break;
+      case MSG.BG_CS_POST_FORM:
+        work = async () => {
+          postForm(msg.plan);
+          return { posted: true };
+        };
+        break;
+      case MSG.BG_CS_SESSION_SWITCH:
+        work = () => sessionSwitch(msg.plan);
+        break;
+      default:
+        return false;
+    }
+    work().then(
+      (result) => sendResponse({ result }),
+      (err) => sendResponse({ error: err?.message || String(err) }),
+    );
+    return true;
+  });
+})();

@@ -1,0 +1,532 @@
+//! Which environments the popup offers first: the ones reachable from the
+//! account the user is signed in to (an environment's base account, as
+//! `source_profile` in AWS CLI config), the recently used ones, and the way
+//! back to the base account. Also the user's settings, validated with
+//! defaults.
+
+use serde::{Deserialize, Serialize};
+
+use crate::identity::ConsoleIdentity;
+use crate::model::{format_account_id, BaseAccount, Environment};
+use crate::validate::AWS_COLORS;
+
+/// How many recently used environments are remembered.
+pub const MAX_RECENTS: usize = 20;
+
+/// The user's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Ask before switching into a production environment.
+    pub confirm_production: bool,
+    /// Show only the environments reachable from the signed-in account
+    /// (otherwise they are shown first).
+    pub reachable_only: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            confirm_production: true,
+            reachable_only: false,
+        }
+    }
+}
+
+/// Settings read from storage, and what was repaired on the way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsRead {
+    pub settings: Settings,
+    /// One message per value that was missing, of the wrong type, or unknown.
+    pub repairs: Vec<String>,
+}
+
+/// Reads settings from whatever was stored: missing values get their default,
+/// values of the wrong type are replaced by the default, unknown keys dropped;
+/// each repair (but a missing value) is reported.
+pub fn read_settings(raw: &serde_json::Value) -> SettingsRead {
+    let mut settings = Settings::default();
+    let mut repairs = Vec::new();
+    let Some(obj) = raw.as_object() else {
+        if !raw.is_null() {
+            repairs.push("The stored settings were not an object; the defaults are used.".into());
+        }
+        return SettingsRead { settings, repairs };
+    };
+    for (key, value) in obj {
+        let slot = match key.as_str() {
+            "confirmProduction" => &mut settings.confirm_production,
+            "reachableOnly" => &mut settings.reachable_only,
+            _ => {
+                repairs.push(format!("Unknown setting {key:?} was dropped."));
+                continue;
+            }
+        };
+        match value.as_bool() {
+            Some(b) => *slot = b,
+            None => repairs.push(format!(
+                "Setting {key:?} was {value}, not true or false; its default ({}) is used.",
+                *slot
+            )),
+        }
+    }
+    SettingsRead { settings, repairs }
+}
+
+/// `recents` with `id` moved to the front, without duplicates, at most
+/// [`MAX_RECENTS`] long.
+pub fn touch_recent(recents: &[String], id: &str) -> Vec<String> {
+    std::iter::once(id.to_string())
+        .chain(recents.iter().filter(|r| *r != id).cloned())
+        .take(MAX_RECENTS)
+        .collect()
+}
+
+/// Whether `base` is the account (and, when it names one, the role) of `id`.
+/// The account matches by ID, or by alias when only the alias is known.
+pub fn base_matches(base: &BaseAccount, id: &ConsoleIdentity) -> bool {
+    let by_id = matches!((&base.account_id, &id.account_id), (Some(a), Some(b)) if a == b);
+    let by_alias = matches!(
+        (&base.alias, &id.account_alias),
+        (Some(a), Some(b)) if a.eq_ignore_ascii_case(b)
+    );
+    let account = by_id || ((base.account_id.is_none() || id.account_id.is_none()) && by_alias);
+    let role = match (&base.role_name, &id.role_name) {
+        (None, _) => true,
+        (Some(want), Some(have)) => {
+            let want = want.rsplit('/').next().unwrap_or(want);
+            want.eq_ignore_ascii_case(have)
+        }
+        (Some(_), None) => false,
+    };
+    account && role
+}
+
+/// Whether `env` can be switched into from `id`: it has no base (from
+/// anywhere), or its base is `id`'s account (and role).
+pub fn is_reachable(env: &Environment, id: &ConsoleIdentity) -> bool {
+    env.base.as_ref().is_none_or(|b| base_matches(b, id))
+}
+
+/// The way back to the base account of the environment the page is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackOffer {
+    /// The environment the page is in (whose base this is).
+    pub env_id: String,
+    /// `acme-mgmt (1111-2222-3333) · Admin`.
+    pub label: String,
+    /// True when the base names a role, so that going back is a switch into
+    /// it. A base without a role is the signed-in IAM user: going back is the
+    /// console's own "Switch back", which the popup can only point to.
+    pub switchable: bool,
+}
+
+/// What the popup shows, in which order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PopupView {
+    /// Indices into the list: the order for an empty query and for ties
+    /// (reachable before unreachable; recently used first within each).
+    pub preferred: Vec<u32>,
+    /// Indices of the entries to show at all (all of them unless the
+    /// reachable-only setting hides some).
+    pub visible: Vec<u32>,
+    /// Indices of the entries reachable from the signed-in account; all of
+    /// them when the page's identity is unknown.
+    pub reachable: Vec<u32>,
+    /// Index of the entry the page is in, if any.
+    pub current: Option<u32>,
+    pub back: Option<BackOffer>,
+    /// Who the page says is signed in, for the popup's header (`1111-2222-3333 · Admin`).
+    pub signed_in: Option<String>,
+}
+
+fn idx(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// How to name a base account: `acme-mgmt (1111-2222-3333) · Admin`.
+pub fn base_label(base: &BaseAccount) -> String {
+    let account = match (&base.alias, &base.account_id) {
+        (Some(alias), Some(id)) => format!("{alias} ({})", format_account_id(id)),
+        (Some(alias), None) => alias.clone(),
+        (None, Some(id)) => format_account_id(id),
+        (None, None) => "the base account".into(),
+    };
+    match &base.role_name {
+        Some(role) => format!("{account} · {role}"),
+        None => account,
+    }
+}
+
+/// The popup's view of `envs` for a page with identity `id` (`None`: not a
+/// console page, or it could not be read), recently used `recents` (ids,
+/// most recent first) and `settings`.
+pub fn popup_view(
+    envs: &[Environment],
+    id: Option<&ConsoleIdentity>,
+    recents: &[String],
+    settings: &Settings,
+) -> PopupView {
+    let known = id.filter(|i| i.account_id.is_some() || i.account_alias.is_some());
+    let reachable: Vec<bool> = envs
+        .iter()
+        .map(|e| known.is_none_or(|i| is_reachable(e, i)))
+        .collect();
+    let recent_rank = |i: usize| {
+        recents
+            .iter()
+            .position(|r| *r == envs[i].id)
+            .unwrap_or(usize::MAX)
+    };
+    let mut preferred: Vec<usize> = (0..envs.len()).collect();
+    // Stable: list order among equals.
+    preferred.sort_by_key(|&i| (!reachable[i], recent_rank(i)));
+    let visible: Vec<u32> = (0..envs.len())
+        .filter(|&i| !settings.reachable_only || reachable[i])
+        .map(idx)
+        .collect();
+
+    let current = known.and_then(|i| crate::identity::match_environment(envs, i));
+    let back = known.zip(current).and_then(|(i, (env, _))| {
+        let base = env.base.as_ref()?;
+        (i.role_name.is_some() && !base_matches(base, i)).then(|| BackOffer {
+            env_id: env.id.clone(),
+            label: base_label(base),
+            switchable: base.role_name.is_some(),
+        })
+    });
+    let signed_in = known.map(|i| {
+        let account = match (&i.account_alias, &i.account_id) {
+            (Some(alias), Some(a)) => format!("{alias} ({})", format_account_id(a)),
+            (Some(alias), None) => alias.clone(),
+            (None, Some(a)) => format_account_id(a),
+            (None, None) => String::new(),
+        };
+        match &i.role_name {
+            Some(role) => format!("{account} · {role}"),
+            None => account,
+        }
+    });
+    PopupView {
+        preferred: preferred.into_iter().map(idx).collect(),
+        visible,
+        reachable: (0..envs.len()).filter(|&i| reachable[i]).map(idx).collect(),
+        current: current.and_then(|(e, _)| envs.iter().position(|x| x.id == e.id).map(idx)),
+        back,
+        signed_in,
+    }
+}
+
+/// The environment that "back to the base account" of `env` switches into:
+/// the list's own entry for the base account and role when there is one,
+/// otherwise one made from the base (named after it, in AWS's blue).
+/// `None` when `env` has no base or its base names no role (see [`BackOffer`]).
+pub fn back_environment(envs: &[Environment], env: &Environment) -> Option<Environment> {
+    let base = env.base.as_ref()?;
+    let role = base.role_name.as_ref()?;
+    let account = base.account_id.clone().or_else(|| base.alias.clone())?;
+    let role_base = role.rsplit('/').next().unwrap_or(role);
+    if let Some(listed) = envs.iter().find(|e| {
+        base.account_id.as_deref() == Some(e.account_id.as_str())
+            && e.role_base_name().eq_ignore_ascii_case(role_base)
+    }) {
+        return Some(listed.clone());
+    }
+    Some(Environment {
+        id: format!("{}#base", env.id),
+        account_id: account,
+        role_name: role.clone(),
+        display_name: base
+            .alias
+            .clone()
+            .unwrap_or_else(|| format_account_id(base.account_id.as_deref().unwrap_or(""))),
+        color: AWS_COLORS[4].1.to_string(),
+        region: env.region.clone(),
+        partition: env.partition,
+        production: false,
+        group: None,
+        base: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::{identify, ConsoleSignals};
+    use crate::model::example_environments;
+
+    fn with_base(
+        id: &str,
+        account: &str,
+        base: Option<(Option<&str>, Option<&str>, Option<&str>)>,
+    ) -> Environment {
+        let mut e = example_environments().remove(0);
+        e.id = id.into();
+        e.display_name = id.into();
+        e.account_id = account.into();
+        e.base = base.map(|(account_id, alias, role)| BaseAccount {
+            account_id: account_id.map(String::from),
+            alias: alias.map(String::from),
+            role_name: role.map(String::from),
+        });
+        e
+    }
+
+    fn session(account: &str, arn: &str, alias: Option<&str>) -> Option<String> {
+        Some(
+            serde_json::json!({ "accountId": account, "sessionARN": arn, "accountAlias": alias })
+                .to_string(),
+        )
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)] // table rows
+    fn base_matches_the_forms_the_console_shows() {
+        let mgmt = BaseAccount {
+            account_id: Some("999988887777".into()),
+            alias: None,
+            role_name: Some("Admin".into()),
+        };
+        let mgmt_any_role = BaseAccount {
+            role_name: None,
+            ..mgmt.clone()
+        };
+        let by_alias = BaseAccount {
+            account_id: None,
+            alias: Some("acme-mgmt".into()),
+            role_name: None,
+        };
+        let cases: Vec<(&str, ConsoleSignals, [bool; 3])> = vec![
+            (
+                "session ARN, assumed role",
+                ConsoleSignals {
+                    session_data: session(
+                        "999988887777",
+                        "arn:aws:sts::999988887777:assumed-role/Admin/alice",
+                        Some("acme-mgmt"),
+                    ),
+                    ..Default::default()
+                },
+                [true, true, true],
+            ),
+            (
+                "cookie ARN, other role",
+                ConsoleSignals {
+                    user_info_cookie: Some(
+                        "%7B%22arn%22%3A%22arn%3Aaws%3Asts%3A%3A999988887777%3Aassumed-role%2FReadOnly%2Fbob%22%2C%22alias%22%3A%22ACME-mgmt%22%7D"
+                            .into(),
+                    ),
+                    ..Default::default()
+                },
+                [false, true, true],
+            ),
+            (
+                "IAM user ARN in GovCloud",
+                ConsoleSignals {
+                    session_data: session(
+                        "999988887777",
+                        "arn:aws-us-gov:iam::999988887777:user/alice",
+                        None,
+                    ),
+                    ..Default::default()
+                },
+                [false, true, false],
+            ),
+            (
+                "hyphenated ID in the navigation, role path in the name",
+                ConsoleSignals {
+                    nav_account: Some("9999-8888-7777".into()),
+                    nav_role: Some("admin/alice".into()),
+                    ..Default::default()
+                },
+                [true, true, false],
+            ),
+            (
+                "another account with the same alias text elsewhere",
+                ConsoleSignals {
+                    session_data: session(
+                        "111122223333",
+                        "arn:aws:sts::111122223333:assumed-role/Admin/alice",
+                        Some("acme-dev"),
+                    ),
+                    ..Default::default()
+                },
+                [false, false, false],
+            ),
+            ("nothing known", ConsoleSignals::default(), [false, false, false]),
+        ];
+        for (what, signals, [role, any, alias]) in cases {
+            let id = identify(&signals);
+            assert_eq!(base_matches(&mgmt, &id), role, "{what}: base with role");
+            assert_eq!(
+                base_matches(&mgmt_any_role, &id),
+                any,
+                "{what}: base without role"
+            );
+            assert_eq!(base_matches(&by_alias, &id), alias, "{what}: base by alias");
+        }
+    }
+
+    fn ident(account: &str, role: Option<&str>) -> ConsoleIdentity {
+        ConsoleIdentity {
+            account_id: Some(account.into()),
+            role_name: role.map(String::from),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn reachable_first_then_recent_and_reachable_only_hides_the_rest() {
+        let envs = vec![
+            with_base(
+                "a",
+                "111111111111",
+                Some((Some("999988887777"), None, Some("Admin"))),
+            ),
+            with_base(
+                "b",
+                "222222222222",
+                Some((Some("555555555555"), None, None)),
+            ),
+            with_base("c", "333333333333", None),
+            with_base(
+                "d",
+                "444444444444",
+                Some((Some("999988887777"), None, None)),
+            ),
+        ];
+        let recents = vec!["b".to_string(), "d".into(), "gone".into()];
+        let id = ident("999988887777", Some("Admin"));
+        let v = popup_view(&envs, Some(&id), &recents, &Settings::default());
+        assert_eq!(v.preferred, vec![3, 0, 2, 1]);
+        assert_eq!(v.reachable, vec![0, 2, 3]);
+        assert_eq!(v.visible, vec![0, 1, 2, 3]);
+        let only = Settings {
+            reachable_only: true,
+            ..Settings::default()
+        };
+        let v = popup_view(&envs, Some(&id), &recents, &only);
+        assert_eq!(v.visible, vec![0, 2, 3]);
+        // Unknown identity: everything reachable, recents first.
+        let v = popup_view(&envs, None, &recents, &only);
+        assert_eq!(v.preferred, vec![1, 3, 0, 2]);
+        assert_eq!(v.visible, vec![0, 1, 2, 3]);
+        assert_eq!(v.back, None);
+    }
+
+    #[test]
+    fn back_to_the_base_when_in_a_switched_role() {
+        let mut envs = vec![
+            with_base(
+                "prod",
+                "444455556666",
+                Some((Some("999988887777"), Some("acme-mgmt"), Some("Admin"))),
+            ),
+            with_base(
+                "dev",
+                "111122223333",
+                Some((Some("999988887777"), None, None)),
+            ),
+        ];
+        let v = popup_view(
+            &envs,
+            Some(&ident(
+                "444455556666",
+                Some("OrganizationAccountAccessRole"),
+            )),
+            &[],
+            &Settings::default(),
+        );
+        assert_eq!(v.current, Some(0));
+        let back = v.back.unwrap();
+        assert_eq!(back.label, "acme-mgmt (9999-8888-7777) · Admin");
+        assert!(back.switchable);
+        let target = back_environment(&envs, &envs[0]).unwrap();
+        assert_eq!(
+            (target.account_id.as_str(), target.role_name.as_str()),
+            ("999988887777", "Admin")
+        );
+        assert_eq!(target.display_name, "acme-mgmt");
+
+        // An IAM-user base: offered, but not as a switch.
+        let v = popup_view(
+            &envs,
+            Some(&ident(
+                "111122223333",
+                Some("OrganizationAccountAccessRole"),
+            )),
+            &[],
+            &Settings::default(),
+        );
+        assert_eq!(
+            v.back.as_ref().map(|b| (b.label.as_str(), b.switchable)),
+            Some(("9999-8888-7777", false))
+        );
+        assert_eq!(back_environment(&envs, &envs[1]), None);
+
+        // In the base itself, or not in a role: no way back.
+        let v = popup_view(
+            &envs,
+            Some(&ident("999988887777", Some("Admin"))),
+            &[],
+            &Settings::default(),
+        );
+        assert_eq!(v.back, None);
+        let v = popup_view(
+            &envs,
+            Some(&ident("444455556666", None)),
+            &[],
+            &Settings::default(),
+        );
+        assert_eq!(v.back, None);
+
+        // A listed entry for the base is used as it is.
+        envs.push(with_base("mgmt", "999988887777", None));
+        envs[2].role_name = "Admin".into();
+        assert_eq!(back_environment(&envs, &envs[0]).unwrap().id, "mgmt");
+    }
+
+    #[test]
+    fn recents_are_most_recent_first_and_bounded() {
+        let mut r: Vec<String> = Vec::new();
+        for id in ["a", "b", "a", "c"] {
+            r = touch_recent(&r, id);
+        }
+        assert_eq!(r, vec!["c", "a", "b"]);
+        for i in 0..50 {
+            r = touch_recent(&r, &i.to_string());
+        }
+        assert_eq!(r.len(), MAX_RECENTS);
+        assert_eq!(r[0], "49");
+    }
+
+    #[test]
+    fn settings_are_repaired_with_defaults() {
+        let cases: Vec<(serde_json::Value, Settings, usize)> = vec![
+            (serde_json::Value::Null, Settings::default(), 0),
+            (serde_json::json!({}), Settings::default(), 0),
+            (
+                serde_json::json!({ "confirmProduction": false, "reachableOnly": true }),
+                Settings {
+                    confirm_production: false,
+                    reachable_only: true,
+                },
+                0,
+            ),
+            (
+                serde_json::json!({ "confirmProduction": "no", "colour": 1 }),
+                Settings::default(),
+                2,
+            ),
+            (serde_json::json!([true]), Settings::default(), 1),
+        ];
+        for (raw, want, repairs) in cases {
+            let got = read_settings(&raw);
+            assert_eq!(got.settings, want, "{raw}");
+            assert_eq!(got.repairs.len(), repairs, "{raw}: {:?}", got.repairs);
+        }
+    }
+}
