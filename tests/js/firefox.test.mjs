@@ -18,7 +18,7 @@ test('web-ext lint finds no errors or warnings in dist/firefox', () => {
 test('Firefox ESR installs dist/firefox and its background starts the wasm core', { timeout: 90_000 }, async () => {
   const { spawn } = await import('node:child_process');
   const child = spawn(`${root}/node_modules/.bin/web-ext`, [
-    'run', '--source-dir', `${root}/dist/firefox`, '--firefox', '/usr/bin/firefox-esr',
+    'run', '--no-config-discovery', '--source-dir', `${root}/dist/firefox`, '--firefox', '/usr/bin/firefox-esr',
     '--arg=-headless', '--no-input', '--no-reload', '--verbose',
     // Extension console messages go to Firefox's stdout, which --verbose shows.
     '--pref', 'devtools.console.stdout.chrome=true', '--pref', 'devtools.console.stdout.content=true',
@@ -29,7 +29,8 @@ test('Firefox ESR installs dist/firefox and its background starts the wasm core'
       const timer = setTimeout(() => resolve('timed out'), 75_000);
       const read = (chunk) => {
         output += chunk;
-        if (/Roleswitch [\d.]+: core ready/.test(output)) resolve('ready');
+        // Both lines, in either order: Firefox's stdout and web-ext's own log interleave.
+        if (/Roleswitch [\d.]+: core ready/.test(output) && /Installed .* as a temporary add-on/.test(output)) resolve('ready');
         else if (/Roleswitch: the core \(wasm\) failed to load/.test(output)) resolve('failed');
         else return;
         clearTimeout(timer);
