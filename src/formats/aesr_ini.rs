@@ -266,23 +266,6 @@ fn read_target(name: &str, s: &Section, base: Option<&Base>, out: &mut Collected
     out.validate(&input, origin, locate);
 }
 
-/// The section name of a base account: its alias or ID, and its role.
-fn base_name(env: &Environment) -> String {
-    let Some(b) = &env.base else {
-        return String::new();
-    };
-    let mut name = b
-        .alias
-        .clone()
-        .or_else(|| b.account_id.clone())
-        .unwrap_or_default();
-    if let Some(role) = &b.role_name {
-        name.push('-');
-        name.push_str(&role.replace('/', "-"));
-    }
-    name
-}
-
 /// The value that all items share, when there are at least two of them.
 fn shared<'a, T: PartialEq>(mut items: impl Iterator<Item = &'a T>) -> Option<&'a T> {
     let first = items.next()?;
@@ -315,7 +298,7 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
     for env in envs {
         if let Some(b) = &env.base {
             if !bases.iter().any(|(known, _)| *known == b) {
-                let name = ini::unique_name(&base_name(env), &mut used);
+                let name = ini::unique_name(&ini::base_section_name(b), &mut used);
                 bases.push((b, name));
             }
         }

@@ -275,15 +275,7 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
     for env in envs {
         if let Some(b) = &env.base {
             if !bases.iter().any(|(k, _)| *k == b) {
-                let mut wanted = b
-                    .alias
-                    .clone()
-                    .or_else(|| b.account_id.clone())
-                    .unwrap_or_default();
-                if let Some(role) = &b.role_name {
-                    wanted = format!("{wanted}-{}", role.replace('/', "-"));
-                }
-                let name = ini::unique_name(&wanted, &mut used);
+                let name = ini::unique_name(&ini::base_section_name(b), &mut used);
                 bases.push((b, name));
             }
         }

@@ -313,6 +313,20 @@ pub(crate) fn warn_ignored(
     ));
 }
 
+/// The section name of a base account on export: its alias or ID, and its role.
+pub(crate) fn base_section_name(b: &crate::model::BaseAccount) -> String {
+    let mut name = b
+        .alias
+        .clone()
+        .or_else(|| b.account_id.clone())
+        .unwrap_or_default();
+    if let Some(role) = &b.role_name {
+        name.push('-');
+        name.push_str(&role.replace('/', "-"));
+    }
+    name
+}
+
 /// Section names for export: each display name once, later repeats get ` (2)`, ` (3)`….
 pub(crate) fn unique_name(wanted: &str, used: &mut std::collections::HashSet<String>) -> String {
     let mut name = wanted.to_string();
