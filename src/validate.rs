@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -115,6 +116,9 @@ fn trimmed(value: &Option<String>) -> &str {
 /// to 12 digits.
 pub fn parse_account_id(raw: &str) -> Result<String, String> {
     let raw = raw.trim();
+    if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(raw.to_string()); // the usual case, without the copy below
+    }
     if raw.is_empty() {
         return Err("Enter the 12-digit account ID, e.g. 1111-2222-3333.".into());
     }
@@ -535,12 +539,58 @@ impl fmt::Display for EntryError {
     }
 }
 
+/// FNV-1a: a fast hasher for the short keys of [`check_list`] (no untrusted
+/// keys reach it that could make collisions matter: the list is the user's own).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// An account and a role name compared as IAM compares role names: ignoring ASCII case.
+struct AccountRole<'a>(&'a str, &'a str);
+
+impl Hash for AccountRole<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+        for b in self.1.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+    }
+}
+
+impl PartialEq for AccountRole<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 && self.1.eq_ignore_ascii_case(other.1)
+    }
+}
+
+impl Eq for AccountRole<'_> {}
+
 /// Checks rules between entries: unique ids, and one entry per account and role.
 /// Linear in the list's length.
 pub fn check_list(envs: &[Environment]) -> Vec<EntryError> {
     let mut errors = Vec::new();
-    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(envs.len());
-    let mut pairs: HashMap<(&str, String), usize> = HashMap::with_capacity(envs.len());
+    let mut ids: FnvMap<&str, usize> = FnvMap::default();
+    let mut pairs: FnvMap<AccountRole<'_>, usize> = FnvMap::default();
+    ids.reserve(envs.len());
+    pairs.reserve(envs.len());
     for (i, env) in envs.iter().enumerate() {
         if let Some(&first) = ids.get(env.id.as_str()) {
             errors.push(EntryError {
@@ -556,7 +606,7 @@ pub fn check_list(envs: &[Environment]) -> Vec<EntryError> {
         } else {
             ids.insert(&env.id, i);
         }
-        let key = (env.account_id.as_str(), env.role_name.to_ascii_lowercase());
+        let key = AccountRole(&env.account_id, &env.role_name);
         if let Some(&first) = pairs.get(&key) {
             errors.push(EntryError {
                 index: i,
