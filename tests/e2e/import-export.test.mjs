@@ -59,6 +59,23 @@ test('an AESR file: preview, confirm, and the list shows it', async () => {
   assert.match(await page.textContent('#import-warnings'), /Imported: 4 added, 0 changed, 0 removed/);
 });
 
+test('dropping a file on the import area reads it the same way', async () => {
+  const text = readFileSync(fixture('aws-config'), 'utf8');
+  const transfer = await page.evaluateHandle((content) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([content], 'config', { type: 'text/plain' }));
+    return dt;
+  }, text);
+  await page.dispatchEvent('#drop', 'dragover', { dataTransfer: transfer });
+  assert.equal(await page.evaluate(() => document.getElementById('drop').classList.contains('dragging')), true);
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
+  await page.locator('#import-plan').waitFor();
+  assert.equal(await page.inputValue('#import-text'), text);
+  assert.match(await page.textContent('#plan-summary'), /added/);
+  await page.click('#import-cancel');
+  assert.equal(await page.isVisible('#import-plan'), false);
+});
+
 test('an Organizations list merges in, with production guesses confirmed in the preview', async () => {
   await page.fill('#import-text', readFileSync(fixture('organizations.json'), 'utf8'));
   await page.click('#import-preview');
