@@ -105,6 +105,9 @@ async function handle(msg, sender) {
         const plan = core.planImport(current.environments, checked.environments, msg.mode);
         return { plan, environments: plan.result };
       });
+    case MSG.PAGE_BG_DISCARD_UNREADABLE:
+      // Rewrites the list without them, and forgets those kept aside.
+      return store.update(({ environments }) => ({ environments, dropUnreadable: true }));
     case MSG.PAGE_BG_GET_SETTINGS:
       return loadSettings();
     case MSG.PAGE_BG_SAVE_SETTINGS: {

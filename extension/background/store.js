@@ -4,6 +4,9 @@
 // a time.
 
 const AREA_KEY = 'listArea';
+// Entries that could not be read back are kept here (local storage) once the
+// list is rewritten without them, until the user discards them: never lost silently.
+const SET_ASIDE_KEY = 'setAside';
 
 function isListKey(key) {
   return key === 'envs' || key.startsWith('envs.');
@@ -39,8 +42,13 @@ export class ListStore {
   async load() {
     const area = await this.area();
     const items = pick(await this.api.storage[area].get(null));
-    return { ...this.core.readStored(items), area };
+    const read = this.core.readStored(items);
+    const kept = (await this.api.storage.local.get(SET_ASIDE_KEY))[SET_ASIDE_KEY] ?? [];
+    const seen = new Set(read.unreadable.map((u) => JSON.stringify(u.raw)));
+    const unreadable = [...read.unreadable, ...kept.filter((u) => !seen.has(JSON.stringify(u.raw)))];
+    return { ...read, unreadable, area };
   }
+
 
   /** Writes `environments` as the new list; resolves to the area it went to. */
   async save(environments) {
@@ -50,13 +58,17 @@ export class ListStore {
   /**
    * Read-modify-write, one at a time: `change(current)` returns `{ environments, ...extra }`
    * to write, or an object without `environments` (or throws) to write nothing; resolves to
-   * `{ environments, area, ...extra }`.
+   * `{ environments, area, ...extra }`. Entries that could not be read are kept aside across
+   * the rewrite, unless the change says `dropUnreadable: true` (the user discarded them).
    */
   update(change) {
     const run = this.queue.then(async () => {
       const current = await this.load();
-      const { environments, ...extra } = await change(current);
+      const { environments, dropUnreadable = false, ...extra } = await change(current);
       if (environments === undefined) return extra;
+      // The rewritten list no longer holds the unreadable entries: keep them aside first.
+      if (dropUnreadable) await this.api.storage.local.remove(SET_ASIDE_KEY);
+      else if (current.unreadable.length) await this.api.storage.local.set({ [SET_ASIDE_KEY]: current.unreadable });
       const area = await this.write(environments, current);
       return { ...extra, environments, area };
     });

@@ -38,9 +38,20 @@ function notices(state) {
   }
   if (state.unreadable?.length) {
     box.append(el('div', { className: 'notice error', id: 'notice-unreadable' },
-      `${state.unreadable.length} stored entries could not be read and are set aside (not deleted):`,
-      el('ul', {}, ...state.unreadable.map((u) => el('li', { textContent: `${u.reason} — ${JSON.stringify(u.raw)}` })))));
+      `${state.unreadable.length} stored entries could not be read and are set aside (not deleted). `,
+      'Re-create them from the details below if you need them, then discard them.',
+      el('ul', {}, ...state.unreadable.map((u) => el('li', { textContent: `${u.reason} — ${JSON.stringify(u.raw)}` }))),
+      discardButton()));
   }
+}
+
+function discardButton() {
+  const button = el('button', { type: 'button', id: 'discard-unreadable', textContent: 'Discard these entries' });
+  button.addEventListener('click', async () => {
+    await protocol.send(MSG.PAGE_BG_DISCARD_UNREADABLE);
+    await load();
+  });
+  return button;
 }
 
 function renderList() {

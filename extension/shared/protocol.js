@@ -11,6 +11,7 @@
     PAGE_BG_DELETE_ENV: 'page-bg-delete-env',
     PAGE_BG_LOAD_EXAMPLE: 'page-bg-load-example',
     PAGE_BG_APPLY_IMPORT: 'page-bg-apply-import',
+    PAGE_BG_DISCARD_UNREADABLE: 'page-bg-discard-unreadable',
     PAGE_BG_GET_SETTINGS: 'page-bg-get-settings',
     PAGE_BG_SAVE_SETTINGS: 'page-bg-save-settings',
     POPUP_BG_GET_VIEW: 'popup-bg-get-view',
@@ -33,6 +34,7 @@
     [MSG.PAGE_BG_DELETE_ENV]: { id: 'string' },
     [MSG.PAGE_BG_LOAD_EXAMPLE]: {},
     [MSG.PAGE_BG_APPLY_IMPORT]: { environments: 'object', mode: 'string', revision: 'number' },
+    [MSG.PAGE_BG_DISCARD_UNREADABLE]: {},
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: { settings: 'object' },
     // The page's account and role as the content script read them (absent: unknown).
@@ -56,6 +58,7 @@
     [MSG.PAGE_BG_DELETE_ENV]: ['page'],
     [MSG.PAGE_BG_LOAD_EXAMPLE]: ['page'],
     [MSG.PAGE_BG_APPLY_IMPORT]: ['page'],
+    [MSG.PAGE_BG_DISCARD_UNREADABLE]: ['page'],
     [MSG.PAGE_BG_GET_SETTINGS]: ['page'],
     [MSG.PAGE_BG_SAVE_SETTINGS]: ['page'],
     [MSG.POPUP_BG_GET_VIEW]: ['page'],

@@ -129,3 +129,28 @@ test('an update that returns no list, or throws, writes nothing', async () => {
   assert.equal(api.storage.sync.writes, writes);
   assert.equal((await store.load()).revision, 1);
 });
+
+test('entries that could not be read survive the next save, until discarded', async () => {
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  const [a, b] = environments(core, 2);
+  await store.save([a, b]);
+  const text = api.storage.sync.items['envs.0'].replace(b.accountId, '12345');
+  api.storage.sync.items['envs.0'] = text;
+  api.storage.sync.items.envs.checksum = fnv1a(text);
+  assert.equal((await store.load()).unreadable.length, 1);
+
+  // An ordinary edit rewrites the list: the damaged entry is no longer in it, but it is not lost.
+  const c = core.validateEnvironment({ accountId: '777777777777', displayName: 'c' }, 'c').environment;
+  await store.update(({ environments: list }) => ({ environments: [...list, c] }));
+  const after = await store.load();
+  assert.deepEqual(after.environments, [a, c]);
+  assert.equal(after.unreadable.length, 1);
+  assert.equal(after.unreadable[0].raw.accountId, '12345');
+  assert.match(after.unreadable[0].reason, /must be 12 digits/);
+
+  // Discarding them is the user's explicit choice.
+  await store.update(({ environments: list }) => ({ environments: list, dropUnreadable: true }));
+  assert.equal((await store.load()).unreadable.length, 0);
+  assert.deepEqual((await store.load()).environments, [a, c]);
+});
