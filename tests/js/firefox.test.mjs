@@ -29,7 +29,9 @@ test('Firefox ESR installs dist/firefox and its background starts the wasm core'
       const timer = setTimeout(() => resolve('timed out'), 75_000);
       const read = (chunk) => {
         output += chunk;
-        if (/Roleswitch [\d.]+: core ready/.test(output)) resolve('ready');
+        // web-ext may report the install after the background has already logged.
+        const installed = /Installed .* as a temporary add-on/.test(output);
+        if (installed && /Roleswitch [\d.]+: core ready/.test(output)) resolve('ready');
         else if (/Roleswitch: the core \(wasm\) failed to load/.test(output)) resolve('failed');
         else return;
         clearTimeout(timer);
