@@ -419,7 +419,11 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("roleswitch_title_prefix = \"\"\n"), "{out}");
-        assert_eq!(out.matches("roleswitch_title_prefix = ").count(), 2, "{out}");
+        assert_eq!(
+            out.matches("roleswitch_title_prefix = ").count(),
+            2,
+            "{out}"
+        );
     }
 
     #[test]
