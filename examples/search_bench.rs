@@ -85,6 +85,7 @@ fn environments(n: usize) -> Vec<Environment> {
                 production: stage == "prod",
                 group: Some(rng.pick(&GROUPS).to_string()),
                 base: None,
+                title_prefix: None,
             }
         })
         .collect()

@@ -181,10 +181,17 @@ pub fn badge_text(env: &Environment) -> String {
     }
 }
 
-/// The title prefix for `env` under `settings` (empty when the cue is off).
+/// The title prefix for `env` under `settings`: the environment's own prefix
+/// when it has one (followed by a space; empty for none), else the settings'
+/// template. Empty when the title cue is off.
 pub fn title_prefix(env: &Environment, settings: &BannerSettings) -> String {
     if !settings.title_cue {
         return String::new();
+    }
+    match env.title_prefix.as_deref() {
+        Some("") => return String::new(),
+        Some(own) => return format!("{own} "),
+        None => {}
     }
     let template = if env.production {
         &settings.title_prefix_production
@@ -362,6 +369,29 @@ mod tests {
         };
         let lookup = BannerLookup::build(&list(), &off);
         assert_eq!(lookup.get("444455556666", None).unwrap().title_prefix, "");
+    }
+
+    #[test]
+    fn an_environments_own_title_prefix_wins_over_the_template() {
+        let mut envs = list();
+        envs[0].title_prefix = Some("DEV".into()); // test, role OrganizationAccountAccessRole
+        envs[1].title_prefix = Some(String::new()); // prod: no prefix at all
+        let lookup = BannerLookup::build(&envs, &BannerSettings::default());
+        let cases = [
+            ("111122223333", None, "DEV "),
+            ("111122223333", Some("Admin"), "[test admin] "),
+            ("444455556666", None, ""),
+        ];
+        for (account, role, want) in cases {
+            let got = &lookup.get(account, role).unwrap().title_prefix;
+            assert_eq!(got, want, "{account} {role:?}");
+        }
+        let off = BannerSettings {
+            title_cue: false,
+            ..Default::default()
+        };
+        let lookup = BannerLookup::build(&envs, &off);
+        assert_eq!(lookup.get("111122223333", None).unwrap().title_prefix, "");
     }
 
     #[test]

@@ -45,6 +45,12 @@ pub struct Environment {
     /// in AWS CLI config. `None`: from wherever the user is signed in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<BaseAccount>,
+    /// The tab title prefix for this environment, instead of the banner
+    /// settings' template: `None` uses the template, `Some("")` means no
+    /// prefix at all. At most [`crate::validate::MAX_ENV_TITLE_PREFIX`]
+    /// characters, trimmed; a space is put between it and the page's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_prefix: Option<String>,
 }
 
 /// The account (and optionally role) a user is signed in to before switching.
@@ -108,6 +114,8 @@ pub struct EnvironmentInput {
     pub production: Option<bool>,
     pub group: Option<String>,
     pub base: Option<BaseAccountInput>,
+    /// Absent: the settings' template; empty (or blank): no prefix.
+    pub title_prefix: Option<String>,
 }
 
 /// A base account before validation.
@@ -142,6 +150,7 @@ impl From<&Environment> for EnvironmentInput {
             production: Some(env.production),
             group: env.group.clone(),
             base: env.base.as_ref().map(BaseAccountInput::from),
+            title_prefix: env.title_prefix.clone(),
         }
     }
 }
@@ -177,6 +186,7 @@ pub fn example_environments() -> Vec<Environment> {
             production: false,
             group: Some("Example".into()),
             base: None,
+            title_prefix: None,
         },
         Environment {
             id: "example-prod".into(),
@@ -189,6 +199,7 @@ pub fn example_environments() -> Vec<Environment> {
             production: true,
             group: Some("Example".into()),
             base: None,
+            title_prefix: None,
         },
     ]
 }

@@ -249,6 +249,7 @@ pub fn back_environment(envs: &[Environment], env: &Environment) -> Option<Envir
         production: false,
         group: None,
         base: None,
+        title_prefix: None,
     })
 }
 

@@ -791,6 +791,7 @@ mod tests {
             production: false,
             group: None,
             base: None,
+            title_prefix: None,
         }
     }
 

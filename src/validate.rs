@@ -20,6 +20,8 @@ pub const MAX_DISPLAY_NAME: usize = 64;
 pub const MAX_ROLE_PATH_AND_NAME: usize = 64;
 /// Longest group name.
 pub const MAX_GROUP: usize = 64;
+/// Longest tab title prefix of one environment, in characters.
+pub const MAX_ENV_TITLE_PREFIX: usize = 16;
 
 /// The colors AWS offers in its own switch-role form.
 pub const AWS_COLORS: [(&str, &str); 5] = [
@@ -53,6 +55,8 @@ pub enum Field {
     Base,
     /// The AWS partition.
     Partition,
+    /// The environment's own tab title prefix.
+    TitlePrefix,
 }
 
 impl Field {
@@ -68,6 +72,7 @@ impl Field {
             Field::Id => "id",
             Field::Base => "base account",
             Field::Partition => "partition",
+            Field::TitlePrefix => "tab title prefix",
         }
     }
 }
@@ -425,6 +430,18 @@ pub fn validate_environment(
         }
     };
 
+    // Absent: the settings' template; given, even empty: this environment's own.
+    let title_prefix = match &input.title_prefix {
+        None => None,
+        Some(raw) => match check_text(Field::TitlePrefix, raw, MAX_ENV_TITLE_PREFIX) {
+            Ok(p) => Some(p),
+            Err(m) => {
+                errors.push(err(Field::TitlePrefix, m));
+                None
+            }
+        },
+    };
+
     let base = match &input.base {
         None => None,
         Some(b) => match validate_base(b) {
@@ -460,6 +477,7 @@ pub fn validate_environment(
                 production,
                 group,
                 base,
+                title_prefix,
             })
         }
         _ => Err(errors),
@@ -903,6 +921,44 @@ mod tests {
             let errs = field_errors(&i);
             assert_eq!(errs[0].0, Field::Base);
             assert!(errs[0].1.contains(want), "{}", errs[0].1);
+        }
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)] // table rows
+    fn title_prefixes() {
+        let sixteen = "é".repeat(MAX_ENV_TITLE_PREFIX);
+        let seventeen = "é".repeat(MAX_ENV_TITLE_PREFIX + 1);
+        let cases: &[(Option<&str>, Result<Option<&str>, &str>)] = &[
+            (None, Ok(None)),
+            (Some(""), Ok(Some(""))),
+            (Some("   "), Ok(Some(""))),
+            (Some(" [DEV] "), Ok(Some("[DEV]"))),
+            (Some("<b>x</b>"), Ok(Some("<b>x</b>"))),
+            (Some(&sixteen), Ok(Some(&sixteen))),
+            (
+                Some(&seventeen),
+                Err("is 17 characters long; keep it to 16"),
+            ),
+            (Some("a\tb"), Err("contains a control character (\\u{9})")),
+        ];
+        for (raw, want) in cases {
+            let mut i = input("111122223333", "", "dev", "");
+            i.title_prefix = raw.map(String::from);
+            match (validate_environment(&i, "x"), want) {
+                (Ok(env), Ok(w)) => assert_eq!(env.title_prefix.as_deref(), *w, "{raw:?}"),
+                (Err(errs), Err(w)) => {
+                    assert_eq!(errs.len(), 1, "{errs:?}");
+                    assert_eq!(errs[0].field, Field::TitlePrefix);
+                    assert!(errs[0].message.contains(w), "{raw:?}: {}", errs[0].message);
+                    assert!(
+                        errs[0].message.starts_with("The tab title prefix"),
+                        "{}",
+                        errs[0].message
+                    );
+                }
+                (got, w) => panic!("{raw:?}: got {got:?}, want {w:?}"),
+            }
         }
     }
 

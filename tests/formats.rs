@@ -452,6 +452,18 @@ fn the_schema_rejects_what_the_reader_rejects() {
             true,
         ),
         (
+            "long title prefix",
+            |d| d["environments"][0]["titlePrefix"] = "x".repeat(17).into(),
+            "length 17 breaks maxLength 16",
+            true,
+        ),
+        (
+            "title prefix with a control character",
+            |d| d["environments"][0]["titlePrefix"] = "a\u{7}b".into(),
+            "environments[0].titlePrefix",
+            true,
+        ),
+        (
             "production as text",
             |d| d["environments"][0]["production"] = "yes".into(),
             "not of type",
@@ -536,10 +548,12 @@ fn valid_list() -> impl Strategy<Value = Vec<Environment>> {
         any::<bool>(),
         proptest::option::of("[^\\p{Cc}]{1,12}"),
         base,
+        proptest::option::of("[^\\p{Cc}]{0,16}"),
     );
     proptest::collection::vec(env, 0..6).prop_map(|raw| {
         let mut list = Vec::new();
-        for (i, (role, name, color, region, production, group, base)) in raw.into_iter().enumerate()
+        for (i, (role, name, color, region, production, group, base, title_prefix)) in
+            raw.into_iter().enumerate()
         {
             let input = EnvironmentInput {
                 id: None,
@@ -558,6 +572,7 @@ fn valid_list() -> impl Strategy<Value = Vec<Environment>> {
                         role_name,
                     })
                 }),
+                title_prefix,
             };
             // Inputs the core rejects (e.g. a group of spaces) are skipped.
             if let Ok(env) = validate_environment(&input, &format!("id-{i}")) {

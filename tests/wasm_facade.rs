@@ -222,3 +222,286 @@ fn banner_lookup_and_settings_are_plain_json() {
     let err = api::banner_lookup_js(json(r#"[{"id":1}]"#), JsValue::NULL).expect_err("bad list");
     assert!(error_message(err).starts_with("environment list"));
 }
+
+/// A list of two: `dev` (base: account 999988887777, role Admin) and `gov`
+/// (GovCloud by its region).
+fn switching_list() -> JsValue {
+    let dev = json(
+        r#"{"accountId":"111122223333","roleName":"Dev","displayName":"dev",
+            "base":{"accountId":"9999-8888-7777","roleName":"Admin"}}"#,
+    );
+    let saved = api::save_environment(json("[]"), dev, "dev").expect("dev saved");
+    let gov = json(r#"{"accountId":"444455556666","displayName":"gov","region":"us-gov-west-1"}"#);
+    let saved = api::save_environment(get(&saved, "environments"), gov, "gov").expect("gov saved");
+    get(&saved, "environments")
+}
+
+/// A console page's context as the background hands it to `planConsoleSwitch`.
+fn console_page(url: &str, prism: bool, csrf: Option<&str>) -> JsValue {
+    let session = serde_json::json!({
+        "accountId": "999988887777",
+        "sessionARN": "arn:aws:sts::999988887777:assumed-role/Admin/alice",
+        "signInEndpoint": "https://signin.aws.amazon.com",
+        "prismModeEnabled": prism,
+        "sessionDifferentiator": "abcd1234",
+    });
+    let page = serde_json::json!({
+        "url": url,
+        "signals": { "sessionData": session.to_string() },
+        "csrf": csrf,
+    });
+    json(&page.to_string())
+}
+
+/// Settings as `readSettings` returns them (what the popup passes on).
+fn default_settings() -> JsValue {
+    get(
+        &api::read_settings_js(JsValue::NULL).expect("defaults"),
+        "settings",
+    )
+}
+
+const CLASSIC: &str = "https://us-east-1.console.aws.amazon.com/console/home?region=us-east-1";
+
+#[wasm_bindgen_test]
+fn console_switch_plans_are_plain_json_of_each_kind() {
+    let list = switching_list();
+
+    let form = api::plan_console_switch_js(
+        list.clone(),
+        "dev",
+        console_page(CLASSIC, false, Some("tok")),
+    )
+    .expect("form plan");
+    assert!(is_plain_json(&form), "{}", stringify(&form));
+    assert_eq!(get(&form, "kind"), "form");
+    assert_eq!(
+        get(&form, "action"),
+        "https://signin.aws.amazon.com/switchrole"
+    );
+    let fields = get(&form, "fields");
+    assert_eq!(get(&fields, "csrf"), "tok");
+    assert_eq!(get(&fields, "account"), "111122223333");
+    assert_eq!(get(&fields, "roleName"), "Dev");
+    assert_eq!(get(&fields, "action"), "switchFromBasis");
+
+    let session = api::plan_console_switch_js(
+        list.clone(),
+        "dev",
+        console_page(
+            "https://999988887777-abcd1234.us-east-1.console.aws.amazon.com/console/home",
+            true,
+            None,
+        ),
+    )
+    .expect("session plan");
+    assert!(is_plain_json(&session), "{}", stringify(&session));
+    assert_eq!(get(&session, "kind"), "session");
+    assert_eq!(
+        get(&session, "url"),
+        "https://signin.aws.amazon.com/sessions/abcd1234/v1/switchrole"
+    );
+    assert_eq!(get(&get(&session, "body"), "roleName"), "Dev");
+
+    // No token: the switch-role page, with the reason; never a form with an empty token.
+    for csrf in [None, Some(""), Some("  ")] {
+        let page =
+            api::plan_console_switch_js(list.clone(), "dev", console_page(CLASSIC, false, csrf))
+                .expect("page plan");
+        assert!(is_plain_json(&page), "{}", stringify(&page));
+        assert_eq!(get(&page, "kind"), "page", "{csrf:?}");
+        let reason = get(&page, "fallbackReason").as_string().unwrap_or_default();
+        assert!(reason.contains("CSRF token"), "{reason}");
+        assert!(get(&page, "fields").is_undefined());
+    }
+
+    // Another partition: the environment's own switch-role page.
+    let gov = api::plan_console_switch_js(
+        list.clone(),
+        "gov",
+        console_page(CLASSIC, false, Some("tok")),
+    )
+    .expect("page plan");
+    assert_eq!(get(&gov, "kind"), "page");
+    let url = get(&gov, "url").as_string().unwrap_or_default();
+    assert!(
+        url.starts_with("https://signin.amazonaws-us-gov.com/switchrole?"),
+        "{url}"
+    );
+
+    let err = api::plan_console_switch_js(list.clone(), "nope", console_page(CLASSIC, false, None))
+        .expect_err("no such environment");
+    assert_eq!(
+        error_message(err),
+        r#"There is no environment with id "nope"."#
+    );
+    let err = api::plan_console_switch_js(list, "dev", json(r#"{"url": 5}"#))
+        .expect_err("a number is not a URL");
+    assert!(error_message(err).starts_with("console page:"));
+}
+
+#[wasm_bindgen_test]
+fn destinations_are_checked_and_refusals_are_data() {
+    let list = switching_list();
+    let ok = api::check_destination_js(
+        list.clone(),
+        "dev",
+        "https://111122223333-x.us-east-1.console.aws.amazon.com/console/home",
+    )
+    .expect("checked");
+    assert!(is_plain_json(&ok), "{}", stringify(&ok));
+    assert_eq!(get(&ok, "ok"), JsValue::TRUE);
+    assert!(get(&ok, "message").is_undefined());
+
+    let empty = api::check_destination_js(list.clone(), "dev", "").expect("checked");
+    assert!(is_plain_json(&empty), "{}", stringify(&empty));
+    assert_eq!(get(&empty, "ok"), JsValue::FALSE);
+    assert!(get(&empty, "url").is_undefined());
+    let message = get(&empty, "message").as_string().unwrap_or_default();
+    assert_eq!(
+        message,
+        "This session may not assume Dev in 1111-2222-3333 (dev)."
+    );
+
+    let foreign =
+        api::check_destination_js(list.clone(), "dev", "https://evil.example/").expect("checked");
+    assert_eq!(get(&foreign, "ok"), JsValue::FALSE);
+    assert!(stringify(&foreign).contains("unexpected destination"));
+
+    let err = api::check_destination_js(list, "nope", "").expect_err("no such environment");
+    assert_eq!(
+        error_message(err),
+        r#"There is no environment with id "nope"."#
+    );
+}
+
+#[wasm_bindgen_test]
+fn back_environment_and_popup_view() {
+    let list = switching_list();
+    let back = api::back_environment_js(list.clone(), "dev").expect("back");
+    assert!(is_plain_json(&back), "{}", stringify(&back));
+    assert_eq!(get(&back, "accountId"), "999988887777");
+    assert_eq!(get(&back, "roleName"), "Admin");
+    assert_eq!(get(&back, "id"), "dev#base");
+    assert!(api::back_environment_js(list.clone(), "gov")
+        .expect("no base")
+        .is_null());
+    let err = api::back_environment_js(list.clone(), "nope").expect_err("no such environment");
+    assert_eq!(
+        error_message(err),
+        r#"There is no environment with id "nope"."#
+    );
+
+    // Signed in to the base account and role: dev is reachable; gov (no base) too.
+    let in_base = json(
+        r#"{"sessionData":"{\"accountId\":\"999988887777\",\"sessionARN\":\"arn:aws:sts::999988887777:assumed-role/Admin/alice\"}"}"#,
+    );
+    let view = api::popup_view_js(
+        list.clone(),
+        in_base,
+        json(r#"["gov"]"#),
+        default_settings(),
+    )
+    .expect("view");
+    assert!(is_plain_json(&view), "{}", stringify(&view));
+    assert_eq!(stringify(&get(&view, "preferred")), "[1,0]", "recent first");
+    assert_eq!(stringify(&get(&view, "reachable")), "[0,1]");
+    assert!(get(&view, "current").is_null());
+    assert_eq!(get(&view, "signedIn"), "9999-8888-7777 · Admin");
+
+    // In dev's role: dev is current and back goes to its base.
+    let in_dev = json(
+        r#"{"sessionData":"{\"accountId\":\"111122223333\",\"sessionARN\":\"arn:aws:sts::111122223333:assumed-role/Dev/alice\"}"}"#,
+    );
+    let view = api::popup_view_js(
+        list.clone(),
+        in_dev,
+        JsValue::NULL,
+        json(r#"{"confirmProduction":true,"reachableOnly":true}"#),
+    )
+    .expect("view");
+    assert!(is_plain_json(&view), "{}", stringify(&view));
+    assert_eq!(get(&view, "current"), JsValue::from_f64(0.0));
+    assert_eq!(
+        stringify(&get(&view, "visible")),
+        "[1]",
+        "dev is not reachable from dev"
+    );
+    let back = get(&view, "back");
+    assert_eq!(get(&back, "envId"), "dev");
+    assert_eq!(get(&back, "switchable"), JsValue::TRUE);
+
+    // Not a console page: everything reachable, nobody signed in.
+    let view = api::popup_view_js(
+        list.clone(),
+        JsValue::NULL,
+        json("[1, null, \"dev\"]"),
+        default_settings(),
+    )
+    .expect("view");
+    assert!(is_plain_json(&view), "{}", stringify(&view));
+    assert_eq!(stringify(&get(&view, "preferred")), "[0,1]");
+    assert!(get(&view, "signedIn").is_null());
+
+    let err = api::popup_view_js(
+        list,
+        JsValue::NULL,
+        JsValue::NULL,
+        json(r#"{"reachableOnly":"yes"}"#),
+    )
+    .expect_err("settings are checked before they reach popupView");
+    assert!(error_message(err).starts_with("settings:"));
+}
+
+#[wasm_bindgen_test]
+fn settings_and_recents_are_repaired_not_thrown() {
+    for raw in [JsValue::UNDEFINED, JsValue::NULL] {
+        let read = api::read_settings_js(raw).expect("defaults");
+        assert!(is_plain_json(&read), "{}", stringify(&read));
+        assert_eq!(
+            stringify(&read),
+            r#"{"settings":{"confirmProduction":true,"reachableOnly":false},"repairs":[]}"#
+        );
+    }
+    let read = api::read_settings_js(json(
+        r#"{"confirmProduction":"no","reachableOnly":true,"x":1}"#,
+    ))
+    .expect("repaired");
+    assert!(is_plain_json(&read), "{}", stringify(&read));
+    let settings = get(&read, "settings");
+    assert_eq!(get(&settings, "confirmProduction"), JsValue::TRUE);
+    assert_eq!(get(&settings, "reachableOnly"), JsValue::TRUE);
+    let repairs = stringify(&get(&read, "repairs"));
+    assert!(
+        repairs.contains(r#"Setting \"confirmProduction\" was \"no\""#),
+        "{repairs}"
+    );
+    assert!(
+        repairs.contains(r#"Unknown setting \"x\" was dropped."#),
+        "{repairs}"
+    );
+    let read = api::read_settings_js(json("[1]")).expect("repaired");
+    assert!(stringify(&read).contains("were not an object"));
+
+    let recents = api::touch_recent_js(json(r#"["a","b","c"]"#), "b").expect("recents");
+    assert!(is_plain_json(&recents));
+    assert_eq!(stringify(&recents), r#"["b","a","c"]"#);
+    // Whatever was stored: only strings in an array count.
+    for stored in [
+        JsValue::UNDEFINED,
+        json(r#"{"a":1}"#),
+        json(r#"[1,"a",null]"#),
+    ] {
+        let recents = api::touch_recent_js(stored, "z").expect("recents");
+        assert!(is_plain_json(&recents));
+        assert!(
+            stringify(&recents).starts_with(r#"["z""#),
+            "{}",
+            stringify(&recents)
+        );
+    }
+    let many: Vec<String> = (0..30).map(|i| format!("\"e{i}\"")).collect();
+    let recents =
+        api::touch_recent_js(json(&format!("[{}]", many.join(","))), "new").expect("recents");
+    assert_eq!(Array::from(&recents).length(), 20, "at most MAX_RECENTS");
+}

@@ -10,6 +10,15 @@ const { MSG } = protocol;
 const $ = (id) => document.getElementById(id);
 
 const FIELDS = ['accountId', 'roleName', 'displayName', 'color', 'region', 'group'];
+// The "Advanced" section: the inputs each of the core's fields is typed in.
+const ADVANCED = {
+  partition: ['partition'],
+  base: ['baseAccountId', 'baseAlias', 'baseRole'],
+  titlePrefix: ['titlePrefix'],
+};
+// Every field with a message of its own (`error-<field>`), and its inputs.
+const INPUTS = { ...Object.fromEntries(FIELDS.map((f) => [f, [f]])), ...ADVANCED };
+const ALL_INPUTS = Object.values(INPUTS).flat();
 
 const wasm = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
 let environments = [];
@@ -96,19 +105,29 @@ async function load() {
 function formInput() {
   const input = { production: $('production').checked };
   for (const f of FIELDS) input[f] = $(f).value;
+  input.partition = $('partition').value;
+  // All three empty: no base account.
+  input.base = { accountId: $('baseAccountId').value, alias: $('baseAlias').value, roleName: $('baseRole').value };
+  // Left out: the banner settings' prefix; empty: no prefix at all.
+  if ($('noTitlePrefix').checked) input.titlePrefix = '';
+  else if ($('titlePrefix').value.trim() !== '') input.titlePrefix = $('titlePrefix').value;
   if (editingId) input.id = editingId;
   return input;
 }
 
 function showErrors(errors, only = null) {
   const byField = new Map(errors.map((e) => [e.field, e.message]));
-  for (const f of FIELDS) {
-    if (only && !only.has(f)) continue;
-    const message = byField.get(f) ?? '';
-    $(`error-${f}`).textContent = message;
-    $(f).setAttribute('aria-invalid', String(Boolean(message)));
+  for (const [field, inputs] of Object.entries(INPUTS)) {
+    if (only && !inputs.some((i) => only.has(i))) continue;
+    const message = byField.get(field) ?? '';
+    $(`error-${field}`).textContent = message;
+    for (const i of inputs) $(i).setAttribute('aria-invalid', String(Boolean(message)));
   }
-  const other = errors.filter((e) => !FIELDS.includes(e.field)).map((e) => e.message);
+  // A message in the closed "Advanced" section would go unseen.
+  if (errors.some((e) => e.field in ADVANCED && (!only || INPUTS[e.field].some((i) => only.has(i))))) {
+    $('advanced').open = true;
+  }
+  const other = errors.filter((e) => !(e.field in INPUTS)).map((e) => e.message);
   $('error-form').textContent = other.join(' ');
 }
 
@@ -127,6 +146,14 @@ function openEditor(env = null) {
   $('editor-title').textContent = env ? `Edit ${env.displayName}` : 'Add environment';
   for (const f of FIELDS) $(f).value = env?.[f] ?? '';
   $('production').checked = env?.production ?? false;
+  $('partition').value = env?.partition ?? '';
+  $('baseAccountId').value = env?.base?.accountId ?? '';
+  $('baseAlias').value = env?.base?.alias ?? '';
+  $('baseRole').value = env?.base?.roleName ?? '';
+  $('titlePrefix').value = env?.titlePrefix ?? '';
+  $('noTitlePrefix').checked = env?.titlePrefix === '';
+  $('titlePrefix').disabled = env?.titlePrefix === '';
+  $('advanced').open = Boolean(env?.partition || env?.base || env?.titlePrefix !== undefined);
   showErrors([]);
   $('editor').hidden = false;
   $('accountId').focus();
@@ -142,12 +169,13 @@ function closeEditor() {
 
 async function save(event) {
   event.preventDefault();
-  for (const f of FIELDS) touched.add(f);
+  for (const i of ALL_INPUTS) touched.add(i);
   await wasm;
   const checked = validateEnvironment(formInput(), 'draft');
   if (!checked.ok) {
     showErrors(checked.errors);
-    $(checked.errors[0].field)?.focus();
+    const first = INPUTS[checked.errors[0].field]?.[0];
+    if (first) $(first).focus();
     return;
   }
   try {
@@ -244,7 +272,7 @@ function route() {
   if (location.hash === '#import') $('import-section').scrollIntoView();
 }
 
-for (const f of FIELDS) {
+for (const f of ALL_INPUTS) {
   $(f).addEventListener('blur', () => {
     if ($(f).value.trim() !== '') touched.add(f);
     validateLive();
@@ -253,6 +281,15 @@ for (const f of FIELDS) {
     if (touched.has(f)) validateLive();
   });
 }
+$('partition').addEventListener('change', () => {
+  touched.add('partition');
+  validateLive();
+});
+$('noTitlePrefix').addEventListener('change', () => {
+  $('titlePrefix').disabled = $('noTitlePrefix').checked;
+  touched.add('titlePrefix');
+  validateLive();
+});
 $('production').addEventListener('change', validateLive);
 $('editor').addEventListener('submit', save);
 $('cancel').addEventListener('click', closeEditor);

@@ -16,8 +16,9 @@
 //! ```
 //!
 //! A section that another one names in `source_profile` is a base account and
-//! not an environment. Roleswitch also reads and writes `roleswitch_group` and
-//! `roleswitch_production`, which AESR ignores; `image` is read and ignored.
+//! not an environment. Roleswitch also reads and writes `roleswitch_group`,
+//! `roleswitch_production` and `roleswitch_title_prefix` (`""`: no tab title
+//! prefix), which AESR ignores; `image` is read and ignored.
 
 use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
 use crate::validate::{quote, validate_environment, Field};
@@ -25,7 +26,7 @@ use crate::validate::{quote, validate_environment, Field};
 use super::ini::{self, Entry, Section};
 use super::{Collected, Diagnostic, ExportOptions, Origin};
 
-const TARGET_KEYS: [&str; 8] = [
+const TARGET_KEYS: [&str; 9] = [
     "role_arn",
     "aws_account_id",
     "role_name",
@@ -34,6 +35,7 @@ const TARGET_KEYS: [&str; 8] = [
     "region",
     "roleswitch_group",
     "roleswitch_production",
+    "roleswitch_title_prefix",
 ];
 const BASE_KEYS: [&str; 6] = [
     "aws_account_id",
@@ -194,6 +196,7 @@ fn read_target(name: &str, s: &Section, base: Option<&Base>, out: &mut Collected
             .or_else(|| base_value("target_region"))
             .map(str::to_string),
         group: s.value("roleswitch_group").map(str::to_string),
+        title_prefix: s.value("roleswitch_title_prefix").map(str::to_string),
         base: base.and_then(|b| b.input.clone()),
         ..Default::default()
     };
@@ -249,6 +252,7 @@ fn read_target(name: &str, s: &Section, base: Option<&Base>, out: &mut Collected
             Field::Color => line_of("color"),
             Field::Region => line_of("region").or(base_line("target_region")),
             Field::Group => line_of("roleswitch_group"),
+            Field::TitlePrefix => line_of("roleswitch_title_prefix"),
             Field::Base => line_of("source_profile"),
             _ => None,
         };
@@ -284,7 +288,8 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
     if options.header_comment {
         out.push_str(
             "; AWS Extend Switch Roles configuration, exported by Roleswitch.\n\
-             ; roleswitch_group and roleswitch_production are read back by Roleswitch; AESR ignores them.\n\
+             ; roleswitch_group, roleswitch_production and roleswitch_title_prefix are read back by Roleswitch;\n\
+             ; AESR ignores them.\n\
              ; Not kept: Roleswitch ids (made again from account and role on import).\n\n",
         );
     }
@@ -362,6 +367,12 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         if env.production {
             out.push_str("roleswitch_production = true\n");
         }
+        if let Some(prefix) = &env.title_prefix {
+            out.push_str(&format!(
+                "roleswitch_title_prefix = {}\n",
+                ini::write_value(prefix)
+            ));
+        }
         out.push('\n');
     }
     out
@@ -375,6 +386,27 @@ mod tests {
     fn read(text: &str) -> Result<crate::formats::Parsed, Vec<String>> {
         parse(text, Format::AesrIni, &ImportOptions::default())
             .map_err(|e| e.errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn title_prefixes_are_kept_and_an_empty_one_means_none() {
+        let text = "[profile a]\naws_account_id = 111122223333\nrole_name = R\nroleswitch_title_prefix = \"[A] ; x\"\n\n\
+                    [profile b]\naws_account_id = 444455556666\nrole_name = R\nroleswitch_title_prefix = \"\"\n\n\
+                    [profile c]\naws_account_id = 777788889999\nrole_name = R\n";
+        let envs = read(text).unwrap().environments;
+        let prefixes: Vec<Option<&str>> = envs.iter().map(|e| e.title_prefix.as_deref()).collect();
+        assert_eq!(prefixes, [Some("[A] ; x"), Some(""), None]);
+        let out = export(&envs, Format::AesrIni, &ExportOptions::default()).unwrap();
+        assert!(
+            out.contains("roleswitch_title_prefix = \"[A] ; x\"\n"),
+            "{out}"
+        );
+        assert!(out.contains("roleswitch_title_prefix = \"\"\n"), "{out}");
+        assert_eq!(
+            out.matches("roleswitch_title_prefix = ").count(),
+            2,
+            "{out}"
+        );
     }
 
     #[test]
@@ -481,6 +513,10 @@ image = \"https://example.com/x.png\"
             (
                 "[a]\naws_account_id = 444455556666\nrole_arn = arn:aws:iam::111122223333:role/R\n",
                 &["line 3, profile \"a\": Role ARN is in account 111122223333, but the account ID is 444455556666"],
+            ),
+            (
+                "[a]\nrole_arn = arn:aws:iam::111122223333:role/R\nroleswitch_title_prefix = [a long, long prefix]\n",
+                &["line 3, profile \"a\": The tab title prefix \"[a long, long prefix]\" is 21 characters long; keep it to 16."],
             ),
             (
                 "[a]\naws_secret_access_key = SECRETVALUE\n",

@@ -7,7 +7,8 @@
 //! keys that Roleswitch writes. Keys that do not concern the console (`output`,
 //! `sso_*`, `mfa_serial`, `duration_seconds`, …) are reported as ignored.
 //! Roleswitch also reads `color` (as AWS Extend Switch Roles does),
-//! `roleswitch_group` and `roleswitch_production`, which the CLI ignores.
+//! `roleswitch_group`, `roleswitch_production` and `roleswitch_title_prefix`
+//! (`""`: no tab title prefix), which the CLI ignores.
 //!
 //! Credentials are never read: a file with `aws_secret_access_key` or
 //! `aws_session_token` is refused as a whole.
@@ -18,13 +19,14 @@ use crate::validate::{parse_role, quote, validate_environment, Field};
 use super::ini::{self, Entry, Section};
 use super::{role_arn, Collected, Diagnostic, ExportOptions, Origin};
 
-const TARGET_KEYS: [&str; 6] = [
+const TARGET_KEYS: [&str; 7] = [
     "role_arn",
     "source_profile",
     "region",
     "color",
     "roleswitch_group",
     "roleswitch_production",
+    "roleswitch_title_prefix",
 ];
 
 /// The base account a source profile stands for, if it says.
@@ -200,6 +202,7 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
         color: s.value("color").map(str::to_string),
         region: s.value("region").map(str::to_string),
         group: s.value("roleswitch_group").map(str::to_string),
+        title_prefix: s.value("roleswitch_title_prefix").map(str::to_string),
         base,
         ..Default::default()
     };
@@ -238,6 +241,7 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
             Field::Color => line_of("color"),
             Field::Region => line_of("region"),
             Field::Group => line_of("roleswitch_group"),
+            Field::TitlePrefix => line_of("roleswitch_title_prefix"),
             Field::Base => line_of("source_profile"),
             _ => None,
         };
@@ -262,8 +266,8 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
             "# AWS CLI profiles, exported by Roleswitch. No credentials are written:\n\
              # sign in to each source_profile with SSO or keys in ~/.aws/credentials, and give\n\
              # profiles without source_profile a source_profile or credential_source of your own.\n\
-             # color, roleswitch_group and roleswitch_production are read back by Roleswitch;\n\
-             # the AWS CLI ignores them.\n\n",
+             # color, roleswitch_group, roleswitch_production and roleswitch_title_prefix are read\n\
+             # back by Roleswitch; the AWS CLI ignores them.\n\n",
         );
     }
     let mut used = std::collections::HashSet::new();
@@ -315,6 +319,12 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         }
         if env.production {
             out.push_str("roleswitch_production = true\n");
+        }
+        if let Some(prefix) = &env.title_prefix {
+            out.push_str(&format!(
+                "roleswitch_title_prefix = {}\n",
+                ini::write_value(prefix)
+            ));
         }
         out.push('\n');
     }

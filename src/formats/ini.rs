@@ -169,9 +169,10 @@ fn unquote(value: &str) -> String {
     }
 }
 
-/// Whether a value must be quoted to be read back exactly by [`lex`].
+/// Whether a value must be quoted to be read back exactly by [`lex`]
+/// (an empty one is quoted so that it is visibly empty).
 pub(crate) fn needs_quotes(value: &str) -> bool {
-    value.starts_with('"') || value.contains(';') || value.contains('#')
+    value.is_empty() || value.starts_with('"') || value.contains(';') || value.contains('#')
 }
 
 /// A value as written by the exporters: quoted when needed.

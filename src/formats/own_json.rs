@@ -11,7 +11,7 @@ use crate::validate::{quote, Field};
 
 use super::{Collected, Diagnostic, Origin};
 
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: [&str; 11] = [
     "id",
     "accountId",
     "roleName",
@@ -22,6 +22,7 @@ const ENV_KEYS: [&str; 10] = [
     "production",
     "group",
     "base",
+    "titlePrefix",
 ];
 const BASE_KEYS: [&str; 3] = ["accountId", "alias", "roleName"];
 
@@ -210,6 +211,7 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
         region: string_field(obj, "region", &path, &profile, out),
         partition: string_field(obj, "partition", &path, &profile, out),
         group: string_field(obj, "group", &path, &profile, out),
+        title_prefix: string_field(obj, "titlePrefix", &path, &profile, out),
         production: None,
         base: None,
     };
@@ -285,6 +287,7 @@ fn json_key(field: Field) -> Option<&'static str> {
         Field::Id => "id",
         Field::Base => "base",
         Field::Partition => "partition",
+        Field::TitlePrefix => "titlePrefix",
         #[allow(unreachable_patterns)]
         _ => return None,
     })
@@ -323,7 +326,11 @@ mod tests {
             alias: Some("acme-mgmt".into()),
             role_name: Some("team/Ops".into()),
         });
+        envs[0].title_prefix = Some("[DEV]".into());
+        envs[1].title_prefix = Some(String::new());
         let text = export(&envs);
+        assert!(text.contains(r#""titlePrefix": "[DEV]""#), "{text}");
+        assert!(text.contains(r#""titlePrefix": """#), "{text}");
         let back = parse_any(&text, Format::OwnJson, &ImportOptions::default()).unwrap();
         assert_eq!(back.environments, envs);
         assert!(back.warnings.is_empty());
@@ -374,6 +381,14 @@ mod tests {
             (
                 r#"{"version":1,"environments":[{"accountId":"111122223333","displayName":"a","base":{"alias":"No Way"}}]}"#,
                 &["environments[0].base (\"a\"): Base account alias"],
+            ),
+            (
+                r#"{"version":1,"environments":[{"accountId":"111122223333","displayName":"a","titlePrefix":"[a very long prefix]"}]}"#,
+                &["environments[0].titlePrefix (\"a\"): The tab title prefix \"[a very long prefix]\" is 20 characters long; keep it to 16."],
+            ),
+            (
+                r#"{"version":1,"environments":[{"accountId":"111122223333","displayName":"a","titlePrefix":false}]}"#,
+                &["environments[0].titlePrefix (\"a\"): titlePrefix is"],
             ),
             (
                 r#"{"version":1,"environments":[{"accountId":"111122223333","displayName":"a","base":7}]}"#,

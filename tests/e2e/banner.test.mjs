@@ -283,3 +283,43 @@ test('optional reminder over destructive buttons on production pages (off by def
   await saveSettings({ destructiveReminder: false });
   await page.close();
 });
+
+test('an environment’s own tab title prefix replaces the template, an empty one means none, and the title cue still rules', async () => {
+  const { environments } = await send('page-bg-get-list', {});
+  const original = environments.find((e) => e.accountId === '111122223333');
+  /** Saves `test` with `titlePrefix` (undefined: none of its own) and waits for the lookup to carry `want`. */
+  async function setPrefix(titlePrefix, want) {
+    const input = { ...original };
+    if (titlePrefix !== undefined) input.titlePrefix = titlePrefix;
+    const saved = await send('page-bg-save-env', { input });
+    assert.equal(saved.ok, true, JSON.stringify(saved.errors));
+    await lookupMatches((l) => l.accounts['111122223333']['*'].titlePrefix === want);
+  }
+  const TITLE = 'Console Home | Console Home | us-east-1';
+  h.aws.identity = { ...TEST };
+  const open = await h.openConsole({ variant: 'header2021' });
+  await bannerOf(open);
+  await open.waitForFunction((t) => document.title === `[test] ${t}`, TITLE);
+
+  await setPrefix('DEV·EU', 'DEV·EU ');
+  await open.waitForFunction((t) => document.title === `DEV·EU ${t}`, TITLE);
+  const page = await h.openConsole({ variant: 'header2021' });
+  const b = await bannerOf(page);
+  assert.equal(b.name, 'test', 'the banner is unchanged');
+  await page.waitForFunction((t) => document.title === `DEV·EU ${t}`, TITLE);
+  await page.close();
+
+  await setPrefix('', '');
+  await open.waitForFunction((t) => document.title === t, TITLE);
+  assert.equal((await bannerOf(open)).name, 'test', 'no prefix, but still the banner');
+
+  await setPrefix('DEV·EU', 'DEV·EU ');
+  await open.waitForFunction((t) => document.title === `DEV·EU ${t}`, TITLE);
+  await saveSettings({ titleCue: false });
+  await open.waitForFunction((t) => document.title === t, TITLE);
+
+  await saveSettings({ titleCue: true });
+  await setPrefix(undefined, '[test] ');
+  await open.waitForFunction((t) => document.title === `[test] ${t}`, TITLE);
+  await open.close();
+});

@@ -44,7 +44,7 @@ export class FakeArea {
   }
 }
 
-/** A minimal `chrome` with storage areas (sync quotas as Chrome documents them) and tabs. */
+/** A minimal `chrome` with storage areas (sync quotas as Chrome documents them) and tabs (messages to content scripts included). */
 export function fakeApi() {
   const api = {
     storage: {
@@ -63,6 +63,17 @@ export function fakeApi() {
       async update(id, props) {
         this.updated.push({ id, ...props });
         return { id, ...props };
+      },
+      // Content scripts by tab id: `pages[tabId](message)` returns the reply
+      // (or throws). Without one, sending fails as Chrome's does when no
+      // content script listens.
+      pages: {},
+      sent: [],
+      async sendMessage(tabId, message, options) {
+        this.sent.push({ tabId, message: structuredClone(message), options });
+        const page = this.pages[tabId];
+        if (!page) throw new Error('Could not establish connection. Receiving end does not exist.');
+        return structuredClone(await page(message));
       },
     },
   };
