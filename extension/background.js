@@ -63,7 +63,22 @@ function recordRecent(id) {
   return recentsQueue;
 }
 
-async function popupView(state) {
+// The list as the popup gets it: its JSON text, made once per change of the
+// list (the popup parses it natively and indexes it from the text).
+let popupList = null; // { state, text }
+async function popupListState() {
+  if (!popupList) {
+    const state = await store.load();
+    popupList = { state, text: JSON.stringify(state.environments) };
+  }
+  return popupList;
+}
+api.storage.onChanged.addListener((changes) => {
+  if (Object.keys(changes).some((k) => k === 'listArea' || k === 'envs' || k.startsWith('envs.'))) popupList = null;
+});
+
+async function popupView(listed) {
+  const { state, text } = listed;
   const tab = await activeTab();
   let signals = null;
   try {
@@ -73,8 +88,8 @@ async function popupView(state) {
   }
   const { settings } = await loadSettings();
   const [recents, favorites] = await Promise.all([loadRecents(), loadFavorites()]);
-  const view = core.popupView(state.environments, signals, recents, favorites, settings);
-  return { environments: state.environments, unreadable: state.unreadable, view, settings };
+  const view = core.popupView(text, signals, recents, favorites, settings);
+  return { environmentsJson: text, unreadable: state.unreadable, view, settings };
 }
 
 async function handle(msg, sender) {
@@ -85,6 +100,8 @@ async function handle(msg, sender) {
     throw new Error(`${msg.type} is not accepted from ${kind ?? 'this sender'}`);
   }
   await ready;
+  // Anything but the popup's own messages may write the list: read it afresh next time.
+  if (![MSG.POPUP_BG_GET_VIEW, MSG.POPUP_BG_TOGGLE_FAVORITE, MSG.POPUP_BG_SWITCH].includes(msg.type)) popupList = null;
   switch (msg.type) {
     case MSG.PAGE_BG_GET_LIST:
       return store.load();
@@ -131,15 +148,15 @@ async function handle(msg, sender) {
       return checked;
     }
     case MSG.POPUP_BG_GET_VIEW:
-      return popupView(await store.load());
+      return popupView(await popupListState());
     case MSG.POPUP_BG_TOGGLE_FAVORITE: {
-      const state = await store.load();
-      if (!state.environments.some((e) => e.id === msg.id)) {
+      const listed = await popupListState();
+      if (!listed.state.environments.some((e) => e.id === msg.id)) {
         throw new Error('This environment is no longer in the list; reopen the popup.');
       }
       await toggleFavorite(msg.id);
       // The new order and sections; the list itself has not changed.
-      const { view } = await popupView(state);
+      const { view } = await popupView(listed);
       return { view };
     }
     case MSG.POPUP_BG_SWITCH: {

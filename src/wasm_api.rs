@@ -32,8 +32,15 @@ fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
+/// A list as an array of objects, or as its JSON text (parsed by serde_json in
+/// one pass: for thousands of entries several times faster than walking the
+/// JS objects field by field).
 fn list_from_js(value: JsValue) -> Result<Vec<Environment>, JsError> {
-    from_js(value, "environment list")
+    match value.as_string() {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| JsError::new(&format!("environment list: {e}"))),
+        None => from_js(value, "environment list"),
+    }
 }
 
 #[derive(Serialize)]
@@ -323,7 +330,7 @@ pub struct Searcher(crate::SearchIndex);
 
 #[wasm_bindgen]
 impl Searcher {
-    /// Indexes `list`.
+    /// Indexes `list` (an array, or its JSON text).
     #[wasm_bindgen(constructor)]
     pub fn new(list: JsValue) -> Result<Searcher, JsError> {
         Ok(Searcher(crate::SearchIndex::new(&list_from_js(list)?)))
