@@ -19,6 +19,7 @@ ready.then(
 );
 const SETTINGS_KEY = 'settings'; // storage.sync
 const RECENTS_KEY = 'recents'; // storage.local
+const FAVORITES_KEY = 'favorites'; // storage.sync: starred ids, in star order
 const store = new ListStore(api, core);
 const switcher = new Switcher(api, core);
 const cues = new Cues(api, core, store);
@@ -38,6 +39,22 @@ async function loadRecents() {
   return (await api.storage.local.get(RECENTS_KEY))[RECENTS_KEY] ?? [];
 }
 
+async function loadFavorites() {
+  return (await api.storage.sync.get(FAVORITES_KEY))[FAVORITES_KEY] ?? [];
+}
+
+let favoritesQueue = Promise.resolve();
+/** Stars or unstars `id` (one write at a time); resolves to the new favorites. */
+function toggleFavorite(id) {
+  const run = favoritesQueue.then(async () => {
+    const next = core.toggleFavorite(await loadFavorites(), id);
+    await api.storage.sync.set({ [FAVORITES_KEY]: next });
+    return next;
+  });
+  favoritesQueue = run.catch(() => {});
+  return run;
+}
+
 let recentsQueue = Promise.resolve();
 function recordRecent(id) {
   recentsQueue = recentsQueue
@@ -46,8 +63,22 @@ function recordRecent(id) {
   return recentsQueue;
 }
 
-async function popupView() {
-  const state = await store.load();
+// The list as the popup gets it: its JSON text, made once per change of the
+// list (the popup parses it natively and indexes it from the text).
+let popupList = null; // { state, text }
+async function popupListState() {
+  if (!popupList) {
+    const state = await store.load();
+    popupList = { state, text: JSON.stringify(state.environments) };
+  }
+  return popupList;
+}
+api.storage.onChanged.addListener((changes) => {
+  if (Object.keys(changes).some((k) => k === 'listArea' || k === 'envs' || k.startsWith('envs.'))) popupList = null;
+});
+
+async function popupView(listed) {
+  const { state, text } = listed;
   const tab = await activeTab();
   let signals = null;
   try {
@@ -56,8 +87,9 @@ async function popupView() {
     signals = null; // a console page without our content script: no identity
   }
   const { settings } = await loadSettings();
-  const view = core.popupView(state.environments, signals, await loadRecents(), settings);
-  return { environments: state.environments, unreadable: state.unreadable, view, settings };
+  const [recents, favorites] = await Promise.all([loadRecents(), loadFavorites()]);
+  const view = core.popupView(text, signals, recents, favorites, settings);
+  return { environmentsJson: text, unreadable: state.unreadable, view, settings };
 }
 
 async function handle(msg, sender) {
@@ -68,6 +100,8 @@ async function handle(msg, sender) {
     throw new Error(`${msg.type} is not accepted from ${kind ?? 'this sender'}`);
   }
   await ready;
+  // Anything but the popup's own messages may write the list: read it afresh next time.
+  if (![MSG.POPUP_BG_GET_VIEW, MSG.POPUP_BG_TOGGLE_FAVORITE, MSG.POPUP_BG_SWITCH].includes(msg.type)) popupList = null;
   switch (msg.type) {
     case MSG.PAGE_BG_GET_LIST:
       return store.load();
@@ -117,7 +151,17 @@ async function handle(msg, sender) {
       return checked;
     }
     case MSG.POPUP_BG_GET_VIEW:
-      return popupView();
+      return popupView(await popupListState());
+    case MSG.POPUP_BG_TOGGLE_FAVORITE: {
+      const listed = await popupListState();
+      if (!listed.state.environments.some((e) => e.id === msg.id)) {
+        throw new Error('This environment is no longer in the list; reopen the popup.');
+      }
+      await toggleFavorite(msg.id);
+      // The new order and sections; the list itself has not changed.
+      const { view } = await popupView(listed);
+      return { view };
+    }
     case MSG.POPUP_BG_SWITCH: {
       const { environments } = await store.load();
       let list = environments;

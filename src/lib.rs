@@ -54,8 +54,9 @@ pub use model::{
     EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
 pub use reach::{
-    back_environment, base_label, base_matches, is_reachable, popup_view, read_settings,
-    touch_recent, BackOffer, PopupView, Settings, SettingsRead, MAX_RECENTS,
+    back_environment, base_label, base_matches, is_reachable, popup_view, read_favorites,
+    read_settings, toggle_favorite, touch_recent, BackOffer, PopupView, Section, Settings,
+    SettingsRead, MAX_FAVORITES, MAX_RECENTS,
 };
 pub use search::{Highlights, SearchIndex, TextRange};
 pub use storage::{

@@ -1,8 +1,11 @@
 //! Which environments the popup offers first: the ones reachable from the
 //! account the user is signed in to (an environment's base account, as
 //! `source_profile` in AWS CLI config), the recently used ones, and the way
-//! back to the base account. Also the user's settings, validated with
-//! defaults.
+//! back to the base account, the user's favorites pinned on top, and the
+//! sections (favorites, then one per group) shown for an empty filter. Also
+//! the user's settings, validated with defaults.
+
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +86,43 @@ pub fn touch_recent(recents: &[String], id: &str) -> Vec<String> {
         .collect()
 }
 
+/// How many favorites are kept (they live in `storage.sync`, whose items
+/// hold 8 KiB: 100 ids of 36 characters fit with room to spare).
+pub const MAX_FAVORITES: usize = 100;
+
+/// Favorites as stored: anything; only strings in an array count, each once.
+pub fn read_favorites(raw: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in raw
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+    {
+        if !out.iter().any(|f| f == id) && out.len() < MAX_FAVORITES {
+            out.push(id.to_string());
+        }
+    }
+    out
+}
+
+/// `favorites` with `id` starred (appended: favorites keep the order they
+/// were starred in) or, when it is starred already, unstarred. Errors when
+/// starring one more than [`MAX_FAVORITES`].
+pub fn toggle_favorite(favorites: &[String], id: &str) -> Result<Vec<String>, String> {
+    if favorites.iter().any(|f| f == id) {
+        return Ok(favorites.iter().filter(|f| *f != id).cloned().collect());
+    }
+    if favorites.len() >= MAX_FAVORITES {
+        return Err(format!(
+            "You have {MAX_FAVORITES} favorites, the most that sync between browsers; unstar one first."
+        ));
+    }
+    let mut next = favorites.to_vec();
+    next.push(id.to_string());
+    Ok(next)
+}
+
 /// Whether `base` is the account (and, when it names one, the role) of `id`.
 /// The account matches by ID, or by alias when only the alias is known.
 pub fn base_matches(base: &BaseAccount, id: &ConsoleIdentity) -> bool {
@@ -123,13 +163,34 @@ pub struct BackOffer {
     pub switchable: bool,
 }
 
+/// One titled part of the popup's list for an empty filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Section {
+    /// Stable name for the popup's collapsed state: `*favorites`, `*none`
+    /// (no group), or `group:<name>`.
+    pub key: String,
+    /// `Favorites`, the group's name, or `No group`.
+    pub label: String,
+    /// Indices of the visible entries in it, in the preferred order.
+    pub members: Vec<u32>,
+}
+
 /// What the popup shows, in which order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PopupView {
     /// Indices into the list: the order for an empty query and for ties
-    /// (reachable before unreachable; recently used first within each).
+    /// (favorites first, in the order they were starred; then reachable
+    /// before unreachable; recently used first within each).
     pub preferred: Vec<u32>,
+    /// Indices of the visible favorites, in the order they were starred
+    /// (Alt+1 switches to the first).
+    pub favorites: Vec<u32>,
+    /// For an empty filter: the favorites, then one section per group (by
+    /// name, case-insensitively; entries without a group last). A favorite
+    /// is listed under Favorites only. Sections without members are left out.
+    pub sections: Vec<Section>,
     /// Indices of the entries to show at all (all of them unless the
     /// reachable-only setting hides some).
     pub visible: Vec<u32>,
@@ -145,6 +206,15 @@ pub struct PopupView {
 
 fn idx(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// Each id's first position in `ids`.
+fn rank_map(ids: &[String]) -> HashMap<&str, usize> {
+    let mut map = HashMap::with_capacity(ids.len());
+    for (rank, id) in ids.iter().enumerate() {
+        map.entry(id.as_str()).or_insert(rank);
+    }
+    map
 }
 
 /// How to name a base account: `acme-mgmt (1111-2222-3333) · Admin`.
@@ -163,11 +233,12 @@ pub fn base_label(base: &BaseAccount) -> String {
 
 /// The popup's view of `envs` for a page with identity `id` (`None`: not a
 /// console page, or it could not be read), recently used `recents` (ids,
-/// most recent first) and `settings`.
+/// most recent first), starred `favorites` (ids, in star order) and `settings`.
 pub fn popup_view(
     envs: &[Environment],
     id: Option<&ConsoleIdentity>,
     recents: &[String],
+    favorites: &[String],
     settings: &Settings,
 ) -> PopupView {
     let known = id.filter(|i| i.account_id.is_some() || i.account_alias.is_some());
@@ -175,19 +246,78 @@ pub fn popup_view(
         .iter()
         .map(|e| known.is_none_or(|i| is_reachable(e, i)))
         .collect();
-    let recent_rank = |i: usize| {
-        recents
-            .iter()
-            .position(|r| *r == envs[i].id)
-            .unwrap_or(usize::MAX)
+    let recent = rank_map(recents);
+    let favorite = rank_map(favorites);
+    let rank = |map: &HashMap<&str, usize>, i: usize| {
+        map.get(envs[i].id.as_str()).copied().unwrap_or(usize::MAX)
     };
     let mut preferred: Vec<usize> = (0..envs.len()).collect();
     // Stable: list order among equals.
-    preferred.sort_by_key(|&i| (!reachable[i], recent_rank(i)));
-    let visible: Vec<u32> = (0..envs.len())
-        .filter(|&i| !settings.reachable_only || reachable[i])
+    preferred.sort_by_key(|&i| (rank(&favorite, i), !reachable[i], rank(&recent, i)));
+    let shown = |i: usize| !settings.reachable_only || reachable[i];
+    let visible: Vec<u32> = (0..envs.len()).filter(|&i| shown(i)).map(idx).collect();
+
+    let is_favorite = |i: usize| rank(&favorite, i) != usize::MAX;
+    let favorites: Vec<u32> = preferred
+        .iter()
+        .copied()
+        .take_while(|&i| is_favorite(i))
+        .filter(|&i| shown(i))
         .map(idx)
         .collect();
+    // Groups by name, case-insensitively, under the spelling of the first
+    // entry in the list that has it.
+    let group_of = |i: usize| {
+        envs[i]
+            .group
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+    };
+    let mut groups: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
+    for g in (0..envs.len()).filter_map(group_of) {
+        groups
+            .entry(g.to_lowercase())
+            .or_insert_with(|| (g.to_string(), Vec::new()));
+    }
+    let mut ungrouped = Vec::new();
+    for &i in preferred.iter().filter(|&&i| shown(i) && !is_favorite(i)) {
+        match group_of(i) {
+            Some(g) => {
+                if let Some((_, members)) = groups.get_mut(&g.to_lowercase()) {
+                    members.push(idx(i));
+                }
+            }
+            None => ungrouped.push(idx(i)),
+        }
+    }
+    groups.retain(|_, (_, members)| !members.is_empty());
+    let mut sections = Vec::with_capacity(groups.len() + 2);
+    if !favorites.is_empty() {
+        sections.push(Section {
+            key: "*favorites".into(),
+            label: "Favorites".into(),
+            members: favorites.clone(),
+        });
+    }
+    let any_group = !groups.is_empty();
+    sections.extend(groups.into_iter().map(|(key, (label, members))| Section {
+        key: format!("group:{key}"),
+        label,
+        members,
+    }));
+    if !ungrouped.is_empty() {
+        sections.push(Section {
+            key: "*none".into(),
+            label: if any_group {
+                "No group"
+            } else {
+                "Other environments"
+            }
+            .into(),
+            members: ungrouped,
+        });
+    }
 
     let current = known.and_then(|i| crate::identity::match_environment(envs, i));
     let back = known.zip(current).and_then(|(i, (env, _))| {
@@ -212,6 +342,8 @@ pub fn popup_view(
     });
     PopupView {
         preferred: preferred.into_iter().map(idx).collect(),
+        favorites,
+        sections,
         visible,
         reachable: (0..envs.len()).filter(|&i| reachable[i]).map(idx).collect(),
         current: current.and_then(|(e, _)| envs.iter().position(|x| x.id == e.id).map(idx)),
@@ -401,7 +533,7 @@ mod tests {
         ];
         let recents = vec!["b".to_string(), "d".into(), "gone".into()];
         let id = ident("999988887777", Some("Admin"));
-        let v = popup_view(&envs, Some(&id), &recents, &Settings::default());
+        let v = popup_view(&envs, Some(&id), &recents, &[], &Settings::default());
         assert_eq!(v.preferred, vec![3, 0, 2, 1]);
         assert_eq!(v.reachable, vec![0, 2, 3]);
         assert_eq!(v.visible, vec![0, 1, 2, 3]);
@@ -409,10 +541,10 @@ mod tests {
             reachable_only: true,
             ..Settings::default()
         };
-        let v = popup_view(&envs, Some(&id), &recents, &only);
+        let v = popup_view(&envs, Some(&id), &recents, &[], &only);
         assert_eq!(v.visible, vec![0, 2, 3]);
         // Unknown identity: everything reachable, recents first.
-        let v = popup_view(&envs, None, &recents, &only);
+        let v = popup_view(&envs, None, &recents, &[], &only);
         assert_eq!(v.preferred, vec![1, 3, 0, 2]);
         assert_eq!(v.visible, vec![0, 1, 2, 3]);
         assert_eq!(v.back, None);
@@ -439,6 +571,7 @@ mod tests {
                 Some("OrganizationAccountAccessRole"),
             )),
             &[],
+            &[],
             &Settings::default(),
         );
         assert_eq!(v.current, Some(0));
@@ -460,6 +593,7 @@ mod tests {
                 Some("OrganizationAccountAccessRole"),
             )),
             &[],
+            &[],
             &Settings::default(),
         );
         assert_eq!(
@@ -473,12 +607,14 @@ mod tests {
             &envs,
             Some(&ident("999988887777", Some("Admin"))),
             &[],
+            &[],
             &Settings::default(),
         );
         assert_eq!(v.back, None);
         let v = popup_view(
             &envs,
             Some(&ident("444455556666", None)),
+            &[],
             &[],
             &Settings::default(),
         );
@@ -488,6 +624,73 @@ mod tests {
         envs.push(with_base("mgmt", "999988887777", None));
         envs[2].role_name = "Admin".into();
         assert_eq!(back_environment(&envs, &envs[0]).unwrap().id, "mgmt");
+    }
+
+    fn grouped(id: &str, group: Option<&str>) -> Environment {
+        let mut e = with_base(id, "111111111111", None);
+        e.group = group.map(String::from);
+        e
+    }
+
+    #[test]
+    fn favorites_pinned_in_star_order_then_groups_with_no_group_last() {
+        let envs = vec![
+            grouped("a", Some("Prod OU")),
+            grouped("b", None),
+            grouped("c", Some("dev ou")),
+            grouped("d", Some("prod ou")),
+            grouped("e", Some("Dev OU")),
+        ];
+        let favorites = vec!["e".to_string(), "gone".into(), "b".into()];
+        let recents = vec!["d".to_string()];
+        let v = popup_view(&envs, None, &recents, &favorites, &Settings::default());
+        assert_eq!(v.preferred, vec![4, 1, 3, 0, 2]);
+        assert_eq!(v.favorites, vec![4, 1]);
+        let sections: Vec<(&str, &str, Vec<u32>)> = v
+            .sections
+            .iter()
+            .map(|s| (s.key.as_str(), s.label.as_str(), s.members.clone()))
+            .collect();
+        assert_eq!(
+            sections,
+            vec![
+                ("*favorites", "Favorites", vec![4, 1]),
+                ("group:dev ou", "dev ou", vec![2]),
+                ("group:prod ou", "Prod OU", vec![3, 0]),
+            ]
+        );
+        // No groups at all: one section besides the favorites.
+        let flat = vec![grouped("a", None), grouped("b", None)];
+        let v = popup_view(&flat, None, &[], &["b".into()], &Settings::default());
+        let labels: Vec<&str> = v.sections.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, vec!["Favorites", "Other environments"]);
+        let v = popup_view(&flat, None, &[], &[], &Settings::default());
+        assert_eq!(v.sections.len(), 1);
+        // Ungrouped entries beside groups: "No group", last.
+        let mixed = vec![grouped("a", None), grouped("b", Some("x"))];
+        let v = popup_view(&mixed, None, &[], &[], &Settings::default());
+        let labels: Vec<&str> = v.sections.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, vec!["x", "No group"]);
+    }
+
+    #[test]
+    fn favorites_toggle_in_star_order_and_are_bounded() {
+        let mut f: Vec<String> = Vec::new();
+        for id in ["a", "b", "c", "a"] {
+            f = toggle_favorite(&f, id).unwrap();
+        }
+        assert_eq!(f, vec!["b", "c"]);
+        let full: Vec<String> = (0..MAX_FAVORITES).map(|i| i.to_string()).collect();
+        assert!(toggle_favorite(&full, "x")
+            .unwrap_err()
+            .contains("unstar one"));
+        assert_eq!(
+            toggle_favorite(&full, "0").unwrap().len(),
+            MAX_FAVORITES - 1
+        );
+        let stored = serde_json::json!(["a", 3, "b", "a", null]);
+        assert_eq!(read_favorites(&stored), vec!["a", "b"]);
+        assert!(read_favorites(&serde_json::json!({"a": 1})).is_empty());
     }
 
     #[test]

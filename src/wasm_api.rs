@@ -12,9 +12,9 @@ use wasm_bindgen::prelude::*;
 use crate::{
     back_environment, banner_for_page, check_destination, check_list, example_environments, export,
     identify, parse, plan_console_switch, plan_import, plan_switch, plan_write, policy, popup_view,
-    read, read_settings, touch_recent, upsert, validate_environment, ConsoleSignals, Diagnostic,
-    Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode, ImportOptions,
-    PageContext, PolicyOptions, Quota, Settings,
+    read, read_favorites, read_settings, toggle_favorite, touch_recent, upsert,
+    validate_environment, ConsoleSignals, Diagnostic, Environment, EnvironmentInput, ExportOptions,
+    FieldError, Format, ImportMode, ImportOptions, PageContext, PolicyOptions, Quota, Settings,
 };
 
 /// Results cross as one JSON text that the engine's `JSON.parse` turns into
@@ -32,8 +32,15 @@ fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
+/// A list as an array of objects, or as its JSON text (parsed by serde_json in
+/// one pass: for thousands of entries several times faster than walking the
+/// JS objects field by field).
 fn list_from_js(value: JsValue) -> Result<Vec<Environment>, JsError> {
-    from_js(value, "environment list")
+    match value.as_string() {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| JsError::new(&format!("environment list: {e}"))),
+        None => from_js(value, "environment list"),
+    }
 }
 
 #[derive(Serialize)]
@@ -214,21 +221,43 @@ pub fn back_environment_js(list: JsValue, id: &str) -> Result<JsValue, JsError> 
     to_js(&back_environment(&list, find(&list, id)?))
 }
 
+/// Favorites as stored (anything): ids in star order.
+fn favorites_from_js(value: JsValue) -> Vec<String> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or_default();
+    read_favorites(&value)
+}
+
 /// What the popup shows for a page with `signals` (null: not a console page):
-/// `{ preferred, visible, reachable, current, back, signedIn }`.
+/// `{ preferred, favorites, sections, visible, reachable, current, back, signedIn }`.
 #[wasm_bindgen(js_name = popupView)]
 pub fn popup_view_js(
     list: JsValue,
     signals: JsValue,
     recents: JsValue,
+    favorites: JsValue,
     settings: JsValue,
 ) -> Result<JsValue, JsError> {
     let list = list_from_js(list)?;
     let signals: Option<ConsoleSignals> = from_js(signals, "page signals")?;
     let recents = recents_from_js(recents);
+    let favorites = favorites_from_js(favorites);
     let settings: Settings = from_js(settings, "settings")?;
     let id = signals.as_ref().map(identify);
-    to_js(&popup_view(&list, id.as_ref(), &recents, &settings))
+    to_js(&popup_view(
+        &list,
+        id.as_ref(),
+        &recents,
+        &favorites,
+        &settings,
+    ))
+}
+
+/// `favorites` (ids in star order, as stored; anything else is dropped) with
+/// `id` starred or unstarred. Throws when one more would be too many.
+#[wasm_bindgen(js_name = toggleFavorite)]
+pub fn toggle_favorite_js(favorites: JsValue, id: &str) -> Result<JsValue, JsError> {
+    let next = toggle_favorite(&favorites_from_js(favorites), id).map_err(|e| JsError::new(&e))?;
+    to_js(&next)
 }
 
 /// Settings as stored (anything): `{ settings, repairs }`, with defaults for
@@ -301,7 +330,7 @@ pub struct Searcher(crate::SearchIndex);
 
 #[wasm_bindgen]
 impl Searcher {
-    /// Indexes `list`.
+    /// Indexes `list` (an array, or its JSON text).
     #[wasm_bindgen(constructor)]
     pub fn new(list: JsValue) -> Result<Searcher, JsError> {
         Ok(Searcher(crate::SearchIndex::new(&list_from_js(list)?)))

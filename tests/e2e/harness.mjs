@@ -106,6 +106,25 @@ class Harness {
   }
 
   /**
+   * Replaces the list with `inputs` (environment form values) through the background, as a
+   * confirmed import from the options page would.
+   */
+  async seedList(inputs) {
+    const page = await this.context.newPage();
+    try {
+      await page.goto(`chrome-extension://${this.extensionId}/options/options.html`);
+      return await page.evaluate(async (environments) => {
+        const { protocol } = globalThis.RS;
+        const { revision } = await protocol.send(protocol.MSG.PAGE_BG_GET_LIST);
+        const { plan } = await protocol.send(protocol.MSG.PAGE_BG_APPLY_IMPORT, { environments, mode: 'replace', revision });
+        return plan.result.length;
+      }, inputs);
+    } finally {
+      await page.close();
+    }
+  }
+
+  /**
    * Opens a console page in a new tab and waits for it to load.
    * @param {string | {url?: string, variant?: string, region?: string}} urlOrOptions
    *   A URL, or options: `variant` sets `aws.consoleVariant`; without `url` the URL is built
@@ -551,6 +570,8 @@ const KEYS = {
   ArrowLeft: { code: 'ArrowLeft', keyCode: 37 },
   ArrowRight: { code: 'ArrowRight', keyCode: 39 },
   Home: { code: 'Home', keyCode: 36 },
+  PageUp: { code: 'PageUp', keyCode: 33 },
+  PageDown: { code: 'PageDown', keyCode: 34 },
   End: { code: 'End', keyCode: 35 },
 };
 const PUNCTUATION = {
@@ -558,8 +579,38 @@ const PUNCTUATION = {
   ',': ['Comma', 188], '@': ['Digit2', 50], '=': ['Equal', 187], ':': ['Semicolon', 186],
 };
 
-/** Input.dispatchKeyEvent fields for a key name (`Enter`, `ArrowDown`, ...) or one character. */
+const WORDS = ['payments', 'search', 'billing', 'identity', 'analytics', 'ledger', 'mail'];
+
+/**
+ * `n` environment inputs for large-list tests and benchmarks: `billing-4242` and the like,
+ * in 12 groups (`OU-0`…`OU-11`) with every 13th entry ungrouped, every 10th production.
+ */
+export function generatedEnvironments(n) {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `gen-${i}`,
+    displayName: `${WORDS[i % WORDS.length]}-${i}`,
+    accountId: String(100000000000 + i * 7919).padStart(12, '0'),
+    roleName: i % 3 === 0 ? 'Admin' : 'ReadOnly',
+    production: i % 10 === 9,
+    ...(i % 13 === 12 ? {} : { group: `OU-${i % 12}` }),
+  }));
+}
+
+const MODIFIERS = { Alt: 1, Control: 2, Meta: 4, Shift: 8 };
+
+/**
+ * Input.dispatchKeyEvent fields for a key name (`Enter`, `ArrowDown`, ...) or one character,
+ * optionally with modifiers (`Alt+1`, `Control+d`): a chord with Alt, Control or Meta types
+ * no text.
+ */
 export function keyDefinition(key) {
+  const chord = key.match(/^((?:(?:Alt|Control|Meta|Shift)\+)+)(.+)$/);
+  if (chord) {
+    const mods = chord[1].slice(0, -1).split('+').reduce((m, name) => m | MODIFIERS[name], 0);
+    const { text, modifiers = 0, ...rest } = keyDefinition(chord[2]);
+    const typing = !(mods & (MODIFIERS.Alt | MODIFIERS.Control | MODIFIERS.Meta));
+    return { ...rest, modifiers: modifiers | mods, ...(typing && text ? { text } : {}) };
+  }
   if (KEYS[key]) return { key, ...KEYS[key] };
   if ([...key].length !== 1) {
     throw new Error(`press(): unknown key "${key}"; use one character or one of ${Object.keys(KEYS).join(', ')}`);

@@ -16,6 +16,8 @@ test('messages are checked against their shape', () => {
     [{ type: MSG.POPUP_BG_SWITCH }, /id must be a string/],
     [{ type: MSG.POPUP_BG_SWITCH, id: 7 }, /id must be a string/],
     [{ type: MSG.PAGE_BG_SAVE_ENV, input: null }, /input must be a object/],
+    [{ type: MSG.POPUP_BG_TOGGLE_FAVORITE, id: 'x' }, null],
+    [{ type: MSG.POPUP_BG_TOGGLE_FAVORITE }, /id must be a string/],
     [{ type: 'page-bg-format-disk' }, /unknown message type/],
     [{ type: MSG.CS_BG_PAGE_CUES }, null],
     [{ type: MSG.CS_BG_PAGE_CUES, accountId: '111122223333', roleName: 'Admin' }, null],
@@ -53,6 +55,8 @@ test('senders are classified by extension id, origin, tab and URL', () => {
 test('each sender may send only its own message types', () => {
   assert.equal(isAllowed('page', MSG.PAGE_BG_SAVE_ENV), true);
   assert.equal(isAllowed('console', MSG.PAGE_BG_SAVE_ENV), false, 'a console page cannot write the list');
+  assert.equal(isAllowed('page', MSG.POPUP_BG_TOGGLE_FAVORITE), true);
+  assert.equal(isAllowed('console', MSG.POPUP_BG_TOGGLE_FAVORITE), false, 'a console page cannot star');
   assert.equal(isAllowed('console', MSG.CS_BG_TAKE_FILL), false, 'only the switch-role page gets form values');
   assert.equal(isAllowed('signin', MSG.CS_BG_TAKE_FILL), true);
   assert.equal(isAllowed('console', MSG.CS_BG_PAGE_CUES), true);

@@ -1,0 +1,175 @@
+// The popup at 5,000 environments (issue #6): virtualised list, ranked search with the best
+// match preselected and highlighted, keyboard to the last row, favorites (star, pinned on top,
+// kept across reopen, Alt+1), collapsible group headers, and the keyboard command to open it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launch, generatedEnvironments } from './harness.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const N = 5000;
+const ENVS = generatedEnvironments(N);
+
+let h;
+let blank;
+
+before(async () => {
+  h = await launch({ extensionDir: `${root}/dist/chrome` });
+  assert.equal(await h.seedList(ENVS), N);
+  blank = await h.context.newPage();
+});
+
+after(async () => {
+  await h?.close();
+});
+
+const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
+
+async function open(tab = blank) {
+  const popup = await h.openPopup(tab);
+  await popup.waitFor('window.__rsInteractive !== undefined');
+  return popup;
+}
+
+/** What a user sees of the list: every drawn row, in order, with its position. */
+const rows = (popup) => popup.evaluate(() => [...document.querySelectorAll('#list li')].map((li) => ({
+  id: li.id,
+  name: li.querySelector('.name')?.textContent ?? null,
+  section: li.classList.contains('section') ? li.querySelector('.section-label').textContent : null,
+  expanded: li.getAttribute('aria-expanded'),
+  selected: li.getAttribute('aria-selected') === 'true',
+  marked: [...li.querySelectorAll('.name mark')].map((m) => m.textContent).join(''),
+  pos: Number(li.getAttribute('aria-posinset')),
+  size: Number(li.getAttribute('aria-setsize')),
+  starred: li.querySelector('.star')?.getAttribute('aria-pressed') === 'true',
+})));
+const selectedRow = async (popup) => (await rows(popup)).find((r) => r.selected);
+
+test('5,000 environments: few rows in the DOM, groups shown, the filter focused', async () => {
+  const popup = await open();
+  const drawn = await rows(popup);
+  assert.ok(drawn.length > 5 && drawn.length < 60, `${drawn.length} rows in the DOM`);
+  assert.equal(await popup.evaluate(() => document.activeElement.id), 'filter');
+  assert.equal(drawn[0].section, 'OU-0', 'groups by name: OU-0 first');
+  assert.equal(drawn[0].size, N + 13, 'every environment and 13 headers (12 groups, "No group") in the list');
+  assert.equal(await popup.evaluate(() => document.getElementById('list').offsetHeight), (N + 13) * 46,
+    'the list is as tall as all its rows');
+  assert.equal((await selectedRow(popup)).pos, 2, 'the first environment, not its header, is selected');
+  assert.equal(await popup.evaluate(() => document.getElementById('filter').getAttribute('aria-activedescendant')),
+    (await selectedRow(popup)).id);
+  await closePopup(popup);
+});
+
+test('typing filters and ranks: the best match is preselected and highlighted; arrows reach the last row', async () => {
+  const popup = await open();
+  await popup.type('billing-4244');
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'billing-4244'`);
+  let best = await selectedRow(popup);
+  assert.equal(best.pos, 1, 'first in the ranked list');
+  assert.equal(best.marked, 'billing-4244', 'the matched characters are marked');
+  assert.equal((await rows(popup)).some((r) => r.section), false, 'no group headers while filtering');
+
+  for (let i = 0; i < 3; i++) await popup.press('Backspace'); // "billing-4"
+  await popup.waitFor(`Number(document.querySelector('#list li')?.getAttribute('aria-setsize')) > 100`);
+  const total = (await rows(popup))[0].size;
+  assert.ok(total > 100, `${total} matches for billing-4`);
+  assert.ok((await rows(popup)).length < 60);
+  await popup.press('ArrowUp'); // wraps to the last match
+  best = await selectedRow(popup);
+  assert.equal(best.pos, total, 'ArrowUp from the first row reaches the last');
+  const inView = await popup.evaluate(() => {
+    const scroller = document.getElementById('scroller').getBoundingClientRect();
+    const row = document.querySelector('#list li[aria-selected="true"]').getBoundingClientRect();
+    return row.top >= scroller.top - 1 && row.bottom <= scroller.bottom + 1;
+  });
+  assert.equal(inView, true, 'the last row is scrolled into view');
+  await popup.press('ArrowDown');
+  assert.equal((await selectedRow(popup)).pos, 1, 'and ArrowDown wraps back to the first');
+  await popup.press('PageDown');
+  assert.equal((await selectedRow(popup)).pos, 9);
+  await popup.press('Control+End');
+  assert.equal((await selectedRow(popup)).pos, total);
+  await popup.press('Control+Home');
+  assert.equal((await selectedRow(popup)).pos, 1);
+  assert.ok((await rows(popup)).length < 60, 'still virtualised after scrolling');
+  await closePopup(popup);
+});
+
+test('a star pins to the top, survives reopening, and Alt+1 switches to the first favorite', async () => {
+  let popup = await open();
+  await popup.type('ledger-1405');
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'ledger-1405'`);
+  await popup.evaluate(() => document.querySelector('#list li[aria-selected="true"] .star').click());
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .star')?.getAttribute('aria-pressed') === 'true'`);
+  for (let i = 0; i < 'ledger-1405'.length; i++) await popup.press('Backspace');
+  await popup.waitFor(`document.querySelector('#list li.section .section-label')?.textContent === 'Favorites'`);
+  let drawn = await rows(popup);
+  assert.deepEqual(drawn.slice(0, 2).map((r) => r.section ?? r.name), ['Favorites', 'ledger-1405']);
+  await closePopup(popup);
+
+  popup = await open();
+  drawn = await rows(popup);
+  assert.deepEqual(drawn.slice(0, 3).map((r) => r.section ?? r.name), ['Favorites', 'ledger-1405', 'OU-0'],
+    'kept across reopening, above the groups');
+  assert.equal(drawn[1].starred, true);
+  // Ctrl+D stars the selected row: the second favorite, after the first.
+  await popup.press('ArrowDown');
+  await popup.press('ArrowDown');
+  const second = (await selectedRow(popup)).name;
+  await popup.press('Control+d');
+  await popup.waitFor(`document.querySelectorAll('#list li[data-id] .star[aria-pressed="true"]').length === 2`);
+  drawn = await rows(popup);
+  assert.deepEqual(drawn.slice(0, 3).map((r) => r.section ?? r.name), ['Favorites', 'ledger-1405', second]);
+  await closePopup(popup);
+
+  h.aws.reset();
+  const tab = await h.openConsole({ variant: 'header2021' });
+  popup = await open(tab);
+  await popup.press('Alt+1');
+  const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
+  assert.equal(post.form.account, ENVS[1405].accountId);
+  assert.equal(post.form.displayName, 'ledger-1405');
+  await closePopup(popup);
+  await Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
+});
+
+test('group headers collapse and expand (click, ←/→, Enter) and stay as left', async () => {
+  let popup = await open();
+  const header = async (label) => (await rows(popup)).find((r) => r.section === label);
+  const ou0 = await header('OU-0');
+  assert.equal(ou0.expanded, 'true');
+  await popup.evaluate((id) => document.getElementById(id).click(), ou0.id);
+  await popup.waitFor(`document.getElementById(${JSON.stringify(ou0.id)}).getAttribute('aria-expanded') === 'false'`);
+  let drawn = await rows(popup);
+  const at = drawn.findIndex((r) => r.section === 'OU-0');
+  assert.equal(drawn[at + 1].section, 'OU-1', 'OU-0 collapsed: the next row is the next header');
+  const size = drawn[0].size;
+
+  // Keyboard: ArrowRight on a collapsed header opens it, ArrowLeft on a member folds it.
+  await popup.evaluate((id) => document.getElementById(id).dispatchEvent(new MouseEvent('mousemove')), ou0.id);
+  await popup.press('ArrowRight');
+  await popup.waitFor(`document.getElementById(${JSON.stringify(ou0.id)}).getAttribute('aria-expanded') === 'true'`);
+  assert.ok((await rows(popup))[0].size > size);
+  await popup.press('ArrowDown');
+  await popup.press('ArrowLeft');
+  await popup.waitFor(`document.querySelector('#list li[aria-expanded="false"] .section-label')?.textContent === 'OU-0'`);
+  assert.equal((await selectedRow(popup)).section, 'OU-0', 'folding from a member selects its header');
+  await closePopup(popup);
+
+  popup = await open();
+  assert.equal((await header('OU-0')).expanded, 'false', 'the collapsed state is remembered');
+  const id = (await header('OU-0')).id;
+  await popup.evaluate((i) => document.getElementById(i).dispatchEvent(new MouseEvent('mousemove')), id);
+  await popup.press('Enter');
+  await popup.waitFor(`document.getElementById(${JSON.stringify(id)})?.getAttribute('aria-expanded') === 'true'`);
+  await closePopup(popup);
+});
+
+test('a keyboard command opens the popup', () => {
+  const manifest = JSON.parse(readFileSync(`${root}/dist/chrome/manifest.json`, 'utf8'));
+  assert.deepEqual(manifest.commands?._execute_action, {
+    suggested_key: { default: 'Alt+Shift+A' },
+    description: 'Open the environment list',
+  });
+});
