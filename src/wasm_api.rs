@@ -37,8 +37,9 @@ fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError
 /// JS objects field by field).
 fn list_from_js(value: JsValue) -> Result<Vec<Environment>, JsError> {
     match value.as_string() {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| JsError::new(&format!("environment list: {e}"))),
+        Some(text) => {
+            serde_json::from_str(&text).map_err(|e| JsError::new(&format!("environment list: {e}")))
+        }
         None => from_js(value, "environment list"),
     }
 }
