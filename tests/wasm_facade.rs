@@ -400,6 +400,7 @@ fn back_environment_and_popup_view() {
         list.clone(),
         in_base,
         json(r#"["gov"]"#),
+        json("[]"),
         default_settings(),
     )
     .expect("view");
@@ -417,6 +418,7 @@ fn back_environment_and_popup_view() {
         list.clone(),
         in_dev,
         JsValue::NULL,
+        json("[]"),
         json(r#"{"confirmProduction":true,"reachableOnly":true}"#),
     )
     .expect("view");
@@ -436,6 +438,7 @@ fn back_environment_and_popup_view() {
         list.clone(),
         JsValue::NULL,
         json("[1, null, \"dev\"]"),
+        json("[]"),
         default_settings(),
     )
     .expect("view");
@@ -447,6 +450,7 @@ fn back_environment_and_popup_view() {
         list,
         JsValue::NULL,
         JsValue::NULL,
+        json("[]"),
         json(r#"{"reachableOnly":"yes"}"#),
     )
     .expect_err("settings are checked before they reach popupView");
