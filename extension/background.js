@@ -77,18 +77,19 @@ api.storage.onChanged.addListener((changes) => {
   if (Object.keys(changes).some((k) => k === 'listArea' || k === 'envs' || k.startsWith('envs.'))) popupList = null;
 });
 
+/** The popup's data; `listed` may be a promise: everything here is read concurrently. */
 async function popupView(listed) {
-  const { state, text } = listed;
-  const tab = await activeTab();
-  let signals = null;
-  try {
-    signals = (await switcher.pageContext(tab))?.signals ?? null;
-  } catch {
-    signals = null; // a console page without our content script: no identity
-  }
-  const { settings } = await loadSettings();
-  const [recents, favorites] = await Promise.all([loadRecents(), loadFavorites()]);
-  const view = core.popupView(text, signals, recents, favorites, settings);
+  const signals = activeTab()
+    .then((tab) => switcher.pageContext(tab))
+    .then((page) => page?.signals ?? null, () => null); // no content script answering: no identity
+  const [{ state, text }, pageSignals, { settings }, recents, favorites] = await Promise.all([
+    listed,
+    signals,
+    loadSettings(),
+    loadRecents(),
+    loadFavorites(),
+  ]);
+  const view = core.popupView(text, pageSignals, recents, favorites, settings);
   return { environmentsJson: text, unreadable: state.unreadable, view, settings };
 }
 
@@ -151,7 +152,7 @@ async function handle(msg, sender) {
       return checked;
     }
     case MSG.POPUP_BG_GET_VIEW:
-      return popupView(await popupListState());
+      return popupView(popupListState());
     case MSG.POPUP_BG_TOGGLE_FAVORITE: {
       const listed = await popupListState();
       if (!listed.state.environments.some((e) => e.id === msg.id)) {
