@@ -314,18 +314,7 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
             out.push_str(&format!("region = {region}\n"));
         }
         out.push_str(&format!("color = {}\n", env.color.trim_start_matches('#')));
-        if let Some(group) = &env.group {
-            out.push_str(&format!("roleswitch_group = {}\n", ini::write_value(group)));
-        }
-        if env.production {
-            out.push_str("roleswitch_production = true\n");
-        }
-        if let Some(prefix) = &env.title_prefix {
-            out.push_str(&format!(
-                "roleswitch_title_prefix = {}\n",
-                ini::write_value(prefix)
-            ));
-        }
+        ini::write_roleswitch_keys(&mut out, env);
         out.push('\n');
     }
     out

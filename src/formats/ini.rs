@@ -314,6 +314,23 @@ pub(crate) fn warn_ignored(
     ));
 }
 
+/// Writes the keys only Roleswitch reads (the other tools ignore them): group,
+/// production flag and tab title prefix.
+pub(crate) fn write_roleswitch_keys(out: &mut String, env: &crate::model::Environment) {
+    if let Some(group) = &env.group {
+        out.push_str(&format!("roleswitch_group = {}\n", write_value(group)));
+    }
+    if env.production {
+        out.push_str("roleswitch_production = true\n");
+    }
+    if let Some(prefix) = &env.title_prefix {
+        out.push_str(&format!(
+            "roleswitch_title_prefix = {}\n",
+            write_value(prefix)
+        ));
+    }
+}
+
 /// The section name of a base account on export: its alias or ID, and its role.
 pub(crate) fn base_section_name(b: &crate::model::BaseAccount) -> String {
     let mut name = b
