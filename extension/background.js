@@ -208,3 +208,17 @@ api.storage.onChanged.addListener((changes, areaName) => {
   if (Cues.affectsLookup(changes, areaName)) ready.then(() => cues.rebuild());
 });
 ready.then(() => cues.rebuild());
+
+// A list written to sync by another browser (or this one: reconcile tells them
+// apart): replay this browser's last change on it if it was made without it.
+api.storage.onChanged.addListener((changes, areaName) => {
+  const meta = changes.envs?.newValue;
+  if (areaName !== 'sync' || !meta) return;
+  ready
+    .then(() => store.reconcile(meta))
+    .then(({ outcome, notes }) => {
+      if (outcome === 'merged') console.info('Roleswitch: merged a change made at the same time on another browser.', notes);
+    })
+    // Its chunks may still be arriving: the next change event tries again.
+    .catch((err) => console.debug('Roleswitch: sync reconcile later:', err.message));
+});

@@ -27,6 +27,7 @@ mod reach;
 mod search;
 mod storage;
 mod switch;
+mod sync;
 mod validate;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
@@ -67,6 +68,7 @@ pub use switch::{
     redirect_uri_for, ConsoleFormFields, ConsoleSwitch, FormFill, PageContext, Partition,
     SessionSwitchBody, SwitchPlan,
 };
+pub use sync::{rebase, Rebased};
 pub use validate::{
     check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,
     validate_environment, EntryError, Field, FieldError, RoleRef, AWS_COLORS, MAX_DISPLAY_NAME,

@@ -65,6 +65,10 @@ pub struct Meta {
     /// (one browser's sync still arriving) are recognised, never misread.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub checksum: String,
+    /// The checksum of the list this one was made from: another browser's write
+    /// whose parent is not the list this browser last wrote was made concurrently.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub parent: String,
 }
 
 /// Chunks hold the list's JSON compressed with DEFLATE, in base64.
@@ -81,6 +85,8 @@ pub struct WritePlan {
     pub bytes: usize,
     /// Whether the list had to be compressed to fit.
     pub compressed: bool,
+    /// The checksum of the list written.
+    pub checksum: String,
 }
 
 fn item_bytes(key: &str, value: &Value) -> usize {
@@ -196,6 +202,7 @@ fn layout(
         .collect();
     (
         WritePlan {
+            checksum: meta.checksum.clone(),
             area,
             set,
             remove,
@@ -212,6 +219,7 @@ fn layout(
 pub fn plan_write(
     envs: &[Environment],
     revision: u64,
+    parent: &str,
     quota: &Quota,
     existing_keys: &[String],
 ) -> WritePlan {
@@ -226,6 +234,7 @@ pub fn plan_write(
         revision,
         encoding: None,
         checksum: checksum(&text),
+        parent: parent.to_string(),
     };
     let (plain, fits) = layout(&text, meta.clone(), Area::Sync, quota, existing_keys);
     if fits {
@@ -268,6 +277,8 @@ pub struct Unreadable {
 pub struct ReadResult {
     pub environments: Vec<Environment>,
     pub revision: u64,
+    /// The stored list's checksum ("" for an empty area): the parent of the next write.
+    pub checksum: String,
     /// Entries that could not be read, for the options page to show.
     pub unreadable: Vec<Unreadable>,
     /// What was repaired, in words.
@@ -280,6 +291,7 @@ pub fn read(items: &BTreeMap<String, Value>) -> Result<ReadResult, String> {
         return Ok(ReadResult {
             environments: vec![],
             revision: 0,
+            checksum: String::new(),
             unreadable: vec![],
             repairs: vec![],
         });
@@ -339,6 +351,11 @@ pub fn read(items: &BTreeMap<String, Value>) -> Result<ReadResult, String> {
     let mut result = ReadResult {
         environments: vec![],
         revision: meta.revision,
+        checksum: if meta.checksum.is_empty() {
+            checksum(&text)
+        } else {
+            meta.checksum.clone()
+        },
         unreadable: vec![],
         repairs: vec![],
     };
@@ -452,7 +469,7 @@ mod tests {
 
     fn write(store: &mut MemoryStore, envs: &[Environment], rev: u64) -> WritePlan {
         let keys: Vec<String> = store.items.keys().cloned().collect();
-        let plan = plan_write(envs, rev, &store.quota, &keys);
+        let plan = plan_write(envs, rev, "", &store.quota, &keys);
         if plan.area == Area::Sync {
             store.apply(&plan).unwrap();
         }
@@ -499,6 +516,21 @@ mod tests {
     }
 
     #[test]
+    fn writes_name_their_parent_and_reads_report_their_checksum() {
+        let mut store = MemoryStore::new(Quota::SYNC);
+        write(&mut store, &many(2), 1);
+        let first = read(&store.items()).unwrap();
+        assert_eq!(first.checksum.len(), 16);
+        let keys: Vec<String> = store.items.keys().cloned().collect();
+        let plan = plan_write(&many(3), 2, &first.checksum, &Quota::SYNC, &keys);
+        assert_eq!(plan.set[META_KEY]["parent"], first.checksum.as_str());
+        store.apply(&plan).unwrap();
+        let second = read(&store.items()).unwrap();
+        assert_eq!(second.checksum, plan.checksum);
+        assert_ne!(second.checksum, first.checksum);
+    }
+
+    #[test]
     fn base64_round_trips() {
         for len in 0..40 {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
@@ -531,7 +563,7 @@ mod tests {
         assert!(plan.bytes <= Quota::SYNC.quota_bytes);
         assert_eq!(read(&store.items()).unwrap().environments, envs);
         // Small lists stay plain JSON, readable in the browser's storage inspector.
-        assert!(!plan_write(&many(5), 1, &Quota::SYNC, &[]).compressed);
+        assert!(!plan_write(&many(5), 1, "", &Quota::SYNC, &[]).compressed);
     }
 
     #[test]
@@ -549,7 +581,7 @@ mod tests {
 
     #[test]
     fn too_big_for_sync_goes_local() {
-        let plan = plan_write(&many(20_000), 1, &Quota::SYNC, &[]);
+        let plan = plan_write(&many(20_000), 1, "", &Quota::SYNC, &[]);
         assert_eq!(plan.area, Area::Local);
         assert_eq!(
             plan.set.len(),

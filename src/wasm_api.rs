@@ -356,6 +356,7 @@ impl Searcher {
 pub fn plan_write_js(
     list: JsValue,
     revision: f64,
+    parent: &str,
     quota: JsValue,
     existing_keys: JsValue,
 ) -> Result<JsValue, JsError> {
@@ -365,9 +366,22 @@ pub fn plan_write_js(
     to_js(&plan_write(
         &list,
         revision as u64,
+        parent,
         &quota.unwrap_or(Quota::SYNC),
         &keys,
     ))
+}
+
+/// Replays this browser's last change (`base` → `ours`) onto a list another
+/// browser wrote at the same time: `{ environments, changed, notes }`.
+#[wasm_bindgen(js_name = rebase)]
+pub fn rebase_js(base: JsValue, ours: JsValue, theirs: JsValue) -> Result<JsValue, JsError> {
+    let (base, ours, theirs) = (
+        list_from_js(base)?,
+        list_from_js(ours)?,
+        list_from_js(theirs)?,
+    );
+    to_js(&crate::rebase(&base, &ours, &theirs))
 }
 
 /// Reads the list from a storage area's items: `{ environments, revision, unreadable, repairs }`.

@@ -125,7 +125,7 @@ fn save_plan_switch_banner_and_storage_round_trip() {
     assert!(none.is_null());
 
     let plan =
-        api::plan_write_js(list.clone(), 3.0, JsValue::NULL, json("[]")).expect("write plan");
+        api::plan_write_js(list.clone(), 3.0, "", JsValue::NULL, json("[]")).expect("write plan");
     assert_eq!(get(&plan, "area"), "sync");
     let read = api::read_stored(get(&plan, "set")).expect("read back");
     assert_eq!(stringify(&get(&read, "environments")), stringify(&list));
@@ -508,4 +508,25 @@ fn settings_and_recents_are_repaired_not_thrown() {
     let recents =
         api::touch_recent_js(json(&format!("[{}]", many.join(","))), "new").expect("recents");
     assert_eq!(Array::from(&recents).length(), 20, "at most MAX_RECENTS");
+}
+
+#[wasm_bindgen_test]
+fn rebase_replays_a_concurrent_change_as_plain_json() {
+    let base = json(
+        r##"[{"id":"a","accountId":"111111111111","roleName":"R","displayName":"a","color":"#b7ca9d"}]"##,
+    );
+    let ours = json(
+        r##"[{"id":"a","accountId":"111111111111","roleName":"R","displayName":"a","color":"#b7ca9d"},
+            {"id":"x","accountId":"222222222222","roleName":"R","displayName":"x","color":"#b7ca9d"}]"##,
+    );
+    let theirs = json(
+        r##"[{"id":"a","accountId":"111111111111","roleName":"R","displayName":"a","color":"#b7ca9d"},
+            {"id":"y","accountId":"333333333333","roleName":"R","displayName":"y","color":"#b7ca9d"}]"##,
+    );
+    let merged = api::rebase_js(base, ours, theirs).expect("rebased");
+    assert!(is_plain_json(&merged), "{}", stringify(&merged));
+    assert_eq!(get(&merged, "changed"), JsValue::TRUE);
+    assert_eq!(Array::from(&get(&merged, "environments")).length(), 3);
+    let err = api::rebase_js(json("[]"), json(r#"[{"id":1}]"#), json("[]")).expect_err("bad list");
+    assert!(error_message(err).starts_with("environment list"));
 }

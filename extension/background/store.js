@@ -7,6 +7,12 @@ const AREA_KEY = 'listArea';
 // Entries that could not be read back are kept here (local storage) once the
 // list is rewritten without them, until the user discards them: never lost silently.
 const SET_ASIDE_KEY = 'setAside';
+// This browser's last write to sync (its checksum, and the list before and after), so
+// that a write another browser made at the same time can have it replayed on top.
+const LAST_WRITE_KEY = 'lastSyncWrite';
+// What such a replay could not do as it was, shown on the options page for a day.
+const SYNC_NOTES_KEY = 'syncNotes';
+const NOTES_SHOWN_MS = 24 * 60 * 60 * 1000;
 
 function isListKey(key) {
   return key === 'envs' || key.startsWith('envs.');
@@ -46,7 +52,9 @@ export class ListStore {
     const kept = (await this.api.storage.local.get(SET_ASIDE_KEY))[SET_ASIDE_KEY] ?? [];
     const seen = new Set(read.unreadable.map((u) => JSON.stringify(u.raw)));
     const unreadable = [...read.unreadable, ...kept.filter((u) => !seen.has(JSON.stringify(u.raw)))];
-    return { ...read, unreadable, area };
+    const notes = (await this.api.storage.local.get(SYNC_NOTES_KEY))[SYNC_NOTES_KEY] ?? [];
+    const syncNotes = notes.filter((n) => n.at > Date.now() - NOTES_SHOWN_MS).map((n) => n.text);
+    return { ...read, unreadable, syncNotes, area };
   }
 
 
@@ -79,13 +87,16 @@ export class ListStore {
   async write(environments, current) {
     const revision = current.revision + 1;
     const syncKeys = Object.keys(pick(await this.api.storage.sync.get(null)));
-    const plan = this.core.planWrite(environments, revision, this.syncQuota(), syncKeys);
+    const plan = this.core.planWrite(environments, revision, current.checksum, this.syncQuota(), syncKeys);
     if (plan.area === 'sync') {
       try {
         await this.api.storage.sync.set(plan.set);
         if (plan.remove.length) await this.api.storage.sync.remove(plan.remove);
         if (current.area === 'local') await this.clear('local');
-        await this.api.storage.local.set({ [AREA_KEY]: 'sync' });
+        await this.api.storage.local.set({
+          [AREA_KEY]: 'sync',
+          [LAST_WRITE_KEY]: { checksum: plan.checksum, base: current.environments, ours: environments },
+        });
         return 'sync';
       } catch (err) {
         // Quota counted differently than planned, or sync is unavailable: keep the data locally.
@@ -93,11 +104,42 @@ export class ListStore {
       }
     }
     const localKeys = Object.keys(pick(await this.api.storage.local.get(null)));
-    const localPlan = this.core.planWrite(environments, revision, null, localKeys);
+    const localPlan = this.core.planWrite(environments, revision, current.checksum, null, localKeys);
     await this.api.storage.local.set(localPlan.set);
     if (localPlan.remove.length) await this.api.storage.local.remove(localPlan.remove);
     await this.api.storage.local.set({ [AREA_KEY]: 'local' });
+    await this.api.storage.local.remove(LAST_WRITE_KEY);
     return 'local';
+  }
+
+  /**
+   * Another browser's write reached sync (`meta`: its new meta item). When it was made
+   * without this browser's last write, that write is replayed on top of it (see the
+   * core's `rebase`), so an entry added or changed on either browser is never lost.
+   * Resolves to what was done: 'own', 'after-ours', 'nothing-to-do', 'merged', or 'none'.
+   */
+  reconcile(meta) {
+    return this.update(async (current) => {
+      const last = (await this.api.storage.local.get(LAST_WRITE_KEY))[LAST_WRITE_KEY];
+      if (!last || !meta || current.area !== 'sync') return { outcome: 'none' };
+      if (meta.checksum === last.checksum) return { outcome: 'own' };
+      if (meta.parent === last.checksum) {
+        await this.api.storage.local.remove(LAST_WRITE_KEY);
+        return { outcome: 'after-ours' };
+      }
+      const rebased = this.core.rebase(last.base, last.ours, current.environments);
+      if (rebased.notes.length) {
+        const notes = (await this.api.storage.local.get(SYNC_NOTES_KEY))[SYNC_NOTES_KEY] ?? [];
+        const at = Date.now();
+        const fresh = notes.filter((n) => n.at > at - NOTES_SHOWN_MS);
+        await this.api.storage.local.set({ [SYNC_NOTES_KEY]: [...fresh, ...rebased.notes.map((text) => ({ at, text }))] });
+      }
+      if (!rebased.changed) {
+        await this.api.storage.local.remove(LAST_WRITE_KEY);
+        return { outcome: 'nothing-to-do', notes: rebased.notes };
+      }
+      return { outcome: 'merged', notes: rebased.notes, environments: rebased.environments };
+    });
   }
 
   async clear(area) {

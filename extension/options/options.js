@@ -41,6 +41,11 @@ function notices(state) {
       'Your list is too large for browser sync, so it is kept on this computer only. ',
       'Other browsers you sign in to will not see changes made here.'));
   }
+  if (state.syncNotes?.length) {
+    box.append(el('div', { className: 'notice', id: 'notice-sync' },
+      'Changes were made on this browser and another at the same time; they were merged:',
+      el('ul', {}, ...state.syncNotes.map((n) => el('li', { textContent: n })))));
+  }
   if (state.repairs?.length) {
     box.append(el('div', { className: 'notice' }, 'Some stored entries were normalised when read:',
       el('ul', {}, ...state.repairs.map((r) => el('li', { textContent: r })))));

@@ -44,7 +44,8 @@ test('a list too large for sync even compressed is kept locally, and the page is
   assert.equal(back.environments.length, 12000);
   // Shrinking again moves it back to sync and clears the local copy.
   assert.equal(await store.save(big.slice(0, 5)), 'sync');
-  assert.deepEqual(Object.keys(api.storage.local.items), ['listArea']);
+  const listKeys = Object.keys(api.storage.local.items).filter((k) => k === 'envs' || k.startsWith('envs.'));
+  assert.deepEqual(listKeys, [], 'no copy of the list is left in local storage');
   assert.equal((await store.load()).environments.length, 5);
 });
 
@@ -153,4 +154,57 @@ test('entries that could not be read survive the next save, until discarded', as
   await store.update(({ environments: list }) => ({ environments: list, dropUnreadable: true }));
   assert.equal((await store.load()).unreadable.length, 0);
   assert.deepEqual((await store.load()).environments, [a, c]);
+});
+
+// Two browsers signed in to the same sync account: each has its own copy of the sync
+// area, and `deliver` is sync propagating one browser's list to the other (last write wins).
+function deliver(from, to) {
+  const isList = (k) => k === 'envs' || k.startsWith('envs.');
+  for (const k of Object.keys(to.storage.sync.items)) if (isList(k)) delete to.storage.sync.items[k];
+  for (const [k, v] of Object.entries(from.storage.sync.items)) if (isList(k)) to.storage.sync.items[k] = structuredClone(v);
+  return to.storage.sync.items.envs;
+}
+
+const make = (id, accountId) => core.validateEnvironment({ accountId, displayName: id }, id).environment;
+
+test('two browsers adding at the same time: after sync both keep both entries', async () => {
+  const a = fakeApi();
+  const b = fakeApi();
+  const storeA = new ListStore(a, core);
+  const storeB = new ListStore(b, core);
+  await storeA.save([make('base', '111111111111')]);
+  assert.equal((await storeB.reconcile(deliver(a, b))).outcome, 'none', 'B has written nothing yet');
+  assert.equal((await storeA.reconcile(a.storage.sync.items.envs)).outcome, 'own', 'its own write echoed back');
+
+  // Both add an entry before either has seen the other's change.
+  await storeA.update(({ environments: list }) => ({ environments: [...list, make('from-a', '222222222222')] }));
+  await storeB.update(({ environments: list }) => ({ environments: [...list, make('from-b', '333333333333')] }));
+
+  // B's write reaches A last and replaces A's list there; A replays its own change on top.
+  const merged = await storeA.reconcile(deliver(b, a));
+  assert.equal(merged.outcome, 'merged');
+  assert.deepEqual(merged.notes, []);
+  // A's merged list reaches B, which sees it was made after its own write.
+  assert.equal((await storeB.reconcile(deliver(a, b))).outcome, 'after-ours');
+  for (const store of [storeA, storeB]) {
+    const ids = (await store.load()).environments.map((e) => e.id);
+    assert.deepEqual(ids, ['base', 'from-b', 'from-a']);
+  }
+});
+
+test('two browsers editing the same entry at the same time: one version is kept, and the options page says so', async () => {
+  const a = fakeApi();
+  const b = fakeApi();
+  const storeA = new ListStore(a, core);
+  const storeB = new ListStore(b, core);
+  await storeA.save([make('shared', '111111111111')]);
+  deliver(a, b);
+  const rename = (name) => ({ environments: list }) => ({ environments: list.map((e) => ({ ...e, displayName: name })) });
+  await storeA.update(rename('named-on-a'));
+  await storeB.update(rename('named-on-b'));
+  const result = await storeA.reconcile(deliver(b, a));
+  assert.equal(result.outcome, 'nothing-to-do');
+  const state = await storeA.load();
+  assert.deepEqual(state.environments.map((e) => e.displayName), ['named-on-b']);
+  assert.match(state.syncNotes[0], /changed on this browser and on another at the same time/);
 });
