@@ -63,8 +63,8 @@ function recordRecent(id) {
   return recentsQueue;
 }
 
-// The list as the popup gets it: its JSON text, made once per change of the
-// list (the popup parses it natively and indexes it from the text).
+// The list read for the popup, once per change of the list: the popup gets the
+// entries as objects (one structured copy), the core here its JSON text for the view.
 let popupList = null; // { state, text }
 async function popupListState() {
   if (!popupList) {
@@ -90,7 +90,7 @@ async function popupView(listed) {
     loadFavorites(),
   ]);
   const view = core.popupView(text, pageSignals, recents, favorites, settings);
-  return { environmentsJson: text, unreadable: state.unreadable, view, settings };
+  return { environments: state.environments, unreadable: state.unreadable, view, settings };
 }
 
 async function handle(msg, sender) {

@@ -479,7 +479,7 @@ async function load() {
     view = { preferred: [], favorites: [], sections: [], visible: [], reachable: [], current: null, back: null, signedIn: null };
     status(state.message, true);
   } else {
-    environments = JSON.parse(state.environmentsJson);
+    environments = state.environments;
     view = state.view;
     settings = state.settings;
     if (state.unreadable.length) {
@@ -487,7 +487,6 @@ async function load() {
     }
   }
   setFlags();
-  listJson = state instanceof Error ? '[]' : state.environmentsJson;
   loaded = true;
   filter();
   $('filter').focus();
@@ -497,13 +496,12 @@ async function load() {
   requestAnimationFrame(() => setTimeout(searchIndex));
 }
 
-// Once per open: each keystroke then only sends the query. Indexed from the JSON text
-// (fast in wasm); built after the first rows are drawn, or at the first keystroke if sooner.
-let listJson = '[]';
+// Once per open: each keystroke then only sends the query. Built after the first rows are
+// drawn (they need no index: the core ordered them), or at the first keystroke if sooner.
 function searchIndex() {
   if (searcher) return searcher;
   const indexing = performance.now();
-  searcher = new Searcher(listJson);
+  searcher = new Searcher(environments);
   (window.__rsPhases ??= {}).indexMs ??= performance.now() - indexing;
   return searcher;
 }
