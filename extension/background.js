@@ -64,12 +64,12 @@ function recordRecent(id) {
 }
 
 // The list read for the popup, once per change of the list: the popup gets the
-// entries as objects (one structured copy), the core here its JSON text for the view.
-let popupList = null; // { state, text }
+// entries as objects, and the core keeps its own parsed copy for the view.
+let popupList = null; // { state, parsed }: parsed is a core PopupList, freed by the GC once dropped
 async function popupListState() {
   if (!popupList) {
     const state = await store.load();
-    popupList = { state, text: JSON.stringify(state.environments) };
+    popupList = { state, parsed: new core.PopupList(JSON.stringify(state.environments)) };
   }
   return popupList;
 }
@@ -82,15 +82,41 @@ async function popupView(listed) {
   const signals = activeTab()
     .then((tab) => switcher.pageContext(tab))
     .then((page) => page?.signals ?? null, () => null); // no content script answering: no identity
-  const [{ state, text }, pageSignals, { settings }, recents, favorites] = await Promise.all([
+  const [{ state, parsed }, pageSignals, { settings }, recents, favorites] = await Promise.all([
     listed,
     signals,
     loadSettings(),
     loadRecents(),
     loadFavorites(),
   ]);
-  const view = core.popupView(text, pageSignals, recents, favorites, settings);
-  return { environments: state.environments, unreadable: state.unreadable, view, settings };
+  const view = parsed.view(pageSignals, recents, favorites, settings);
+  const first = firstScreen(state.environments, view);
+  return { total: state.environments.length, first, unreadable: state.unreadable, view, settings };
+}
+
+// How many rows of each part of the popup its first screen can show (it shows about 9).
+const FIRST_SCREEN = 24;
+
+/**
+ * The entries the popup's first screen can show whatever is folded, as [index, entry]
+ * pairs: favorites, the first visible ones in order, and the first of each section. The
+ * whole list follows in a second message, so a long list does not delay the first rows.
+ */
+function firstScreen(environments, view) {
+  const visible = new Set(view.visible);
+  const wanted = new Set(view.favorites);
+  const take = (indices) => {
+    let taken = 0;
+    for (const i of indices) {
+      if (taken === FIRST_SCREEN) break;
+      if (!visible.has(i)) continue;
+      wanted.add(i);
+      taken += 1;
+    }
+  };
+  take(view.preferred);
+  for (const section of view.sections) take(section.members);
+  return [...wanted].map((i) => [i, environments[i]]);
 }
 
 async function handle(msg, sender) {
@@ -102,7 +128,8 @@ async function handle(msg, sender) {
   }
   await ready;
   // Anything but the popup's own messages may write the list: read it afresh next time.
-  if (![MSG.POPUP_BG_GET_VIEW, MSG.POPUP_BG_TOGGLE_FAVORITE, MSG.POPUP_BG_SWITCH].includes(msg.type)) popupList = null;
+  const popupReads = [MSG.POPUP_BG_GET_VIEW, MSG.POPUP_BG_GET_ENVIRONMENTS, MSG.POPUP_BG_TOGGLE_FAVORITE, MSG.POPUP_BG_SWITCH];
+  if (!popupReads.includes(msg.type)) popupList = null;
   switch (msg.type) {
     case MSG.PAGE_BG_GET_LIST:
       return store.load();
@@ -153,6 +180,8 @@ async function handle(msg, sender) {
     }
     case MSG.POPUP_BG_GET_VIEW:
       return popupView(popupListState());
+    case MSG.POPUP_BG_GET_ENVIRONMENTS:
+      return { environments: (await popupListState()).state.environments };
     case MSG.POPUP_BG_TOGGLE_FAVORITE: {
       const listed = await popupListState();
       if (!listed.state.environments.some((e) => e.id === msg.id)) {

@@ -238,19 +238,54 @@ pub fn popup_view_js(
     favorites: JsValue,
     settings: JsValue,
 ) -> Result<JsValue, JsError> {
-    let list = list_from_js(list)?;
+    view_of(&list_from_js(list)?, signals, recents, favorites, settings)
+}
+
+fn view_of(
+    list: &[Environment],
+    signals: JsValue,
+    recents: JsValue,
+    favorites: JsValue,
+    settings: JsValue,
+) -> Result<JsValue, JsError> {
     let signals: Option<ConsoleSignals> = from_js(signals, "page signals")?;
     let recents = recents_from_js(recents);
     let favorites = favorites_from_js(favorites);
     let settings: Settings = from_js(settings, "settings")?;
     let id = signals.as_ref().map(identify);
     to_js(&popup_view(
-        &list,
+        list,
         id.as_ref(),
         &recents,
         &favorites,
         &settings,
     ))
+}
+
+/// A list parsed once and kept in wasm memory, so that the popup's view on each
+/// open does not parse thousands of entries again (the worker keeps one per
+/// version of the list; the garbage collector frees it).
+#[wasm_bindgen]
+pub struct PopupList(Vec<Environment>);
+
+#[wasm_bindgen]
+impl PopupList {
+    /// Parses `list` (an array, or its JSON text).
+    #[wasm_bindgen(constructor)]
+    pub fn new(list: JsValue) -> Result<PopupList, JsError> {
+        Ok(PopupList(list_from_js(list)?))
+    }
+
+    /// `popupView` for this list.
+    pub fn view(
+        &self,
+        signals: JsValue,
+        recents: JsValue,
+        favorites: JsValue,
+        settings: JsValue,
+    ) -> Result<JsValue, JsError> {
+        view_of(&self.0, signals, recents, favorites, settings)
+    }
 }
 
 /// `favorites` (ids in star order, as stored; anything else is dropped) with

@@ -530,3 +530,31 @@ fn rebase_replays_a_concurrent_change_as_plain_json() {
     let err = api::rebase_js(json("[]"), json(r#"[{"id":1}]"#), json("[]")).expect_err("bad list");
     assert!(error_message(err).starts_with("environment list"));
 }
+
+#[wasm_bindgen_test]
+fn popup_list_gives_the_same_view_as_popup_view() {
+    let list = api::example_environments_js().expect("examples");
+    let kept = api::PopupList::new(list.clone()).expect("parsed");
+    let once = api::popup_view_js(
+        list,
+        JsValue::NULL,
+        json(r#"["example-prod"]"#),
+        json("[]"),
+        default_settings(),
+    )
+    .expect("view");
+    let again = kept
+        .view(
+            JsValue::NULL,
+            json(r#"["example-prod"]"#),
+            json("[]"),
+            default_settings(),
+        )
+        .expect("view");
+    assert!(is_plain_json(&again));
+    assert_eq!(stringify(&again), stringify(&once));
+    let err = api::PopupList::new(json(r#"[{"id":1}]"#))
+        .err()
+        .expect("bad list");
+    assert!(error_message(err).starts_with("environment list"));
+}

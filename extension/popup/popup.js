@@ -132,6 +132,7 @@ function headerRow(position, section) {
 function envRow(position, index) {
   const env = environments[index];
   const li = optionRow(position);
+  if (!env) return li; // beyond the first screen, until the whole list is here
   li.dataset.id = env.id;
   let ranges = null;
   if (query) {
@@ -208,7 +209,7 @@ function render() {
   $('empty').hidden = environments.length > 0;
   $('filter').parentElement.hidden = environments.length === 0;
   $('help').hidden = environments.length === 0;
-  $('no-match').hidden = !(environments.length && !items.length);
+  $('no-match').hidden = !(environments.length && !items.length && (complete || !query));
   $('no-match-query').textContent = query;
   selected = Math.min(selected, Math.max(items.length - 1, 0));
   scrollToSelected();
@@ -268,6 +269,7 @@ function buildItems() {
     });
     return;
   }
+  if (!complete) return; // drawn again once the whole list is here (a few ms)
   for (const i of searchIndex().search(query, view.preferred)) if (shownFlag[i]) items.push(i);
 }
 
@@ -369,6 +371,7 @@ async function switchTo(index) {
     return;
   }
   const env = environments[index];
+  if (!env) return; // not here yet: a few ms after opening
   if (env.production && settings.confirmProduction && confirming !== env.id) {
     confirming = env.id;
     $('confirm').textContent =
@@ -465,9 +468,15 @@ $('example').addEventListener('click', async () => {
   }
 });
 
+// The whole list: the first screen's entries come with the view, the rest right after.
+let whole = Promise.resolve();
+let complete = false;
+
 async function load() {
   (window.__rsPhases ??= {}).sentAt = performance.now(); // for `make bench`
   const state = await protocol.send(MSG.POPUP_BG_GET_VIEW).catch((err) => err);
+  // Asked only now: a large answer must not travel ahead of the first screen's.
+  const list = state instanceof Error ? null : protocol.send(MSG.POPUP_BG_GET_ENVIRONMENTS);
   const phases = (window.__rsPhases ??= {}); // for `make bench`
   phases.viewAt ??= performance.now();
   await wasm;
@@ -479,7 +488,15 @@ async function load() {
     view = { preferred: [], favorites: [], sections: [], visible: [], reachable: [], current: null, back: null, signedIn: null };
     status(state.message, true);
   } else {
-    environments = state.environments;
+    environments = new Array(state.total);
+    for (const [i, env] of state.first) environments[i] = env;
+    whole = list.then(
+      (answer) => {
+        environments = answer.environments;
+        complete = true;
+      },
+      (err) => status(err.message, true),
+    );
     view = state.view;
     settings = state.settings;
     if (state.unreadable.length) {
@@ -492,14 +509,19 @@ async function load() {
   $('filter').focus();
   window.__rsInteractive ??= performance.now();
   requestAnimationFrame(() => setTimeout(() => { window.__rsPainted ??= performance.now(); }));
-  // The first rows need no index (the core already ordered them): build it once they are painted.
-  requestAnimationFrame(() => setTimeout(searchIndex));
+  // The first rows need no index (the core already ordered them): build it once they are
+  // painted and the whole list is here, then draw whatever was typed or scrolled meanwhile.
+  whole.then(() => requestAnimationFrame(() => setTimeout(() => {
+    searchIndex();
+    if (query) filter();
+    else render();
+  })));
 }
 
 // Once per open: each keystroke then only sends the query. Built after the first rows are
 // drawn (they need no index: the core ordered them), or at the first keystroke if sooner.
 function searchIndex() {
-  if (searcher) return searcher;
+  if (searcher || !complete) return searcher;
   const indexing = performance.now();
   searcher = new Searcher(environments);
   (window.__rsPhases ??= {}).indexMs ??= performance.now() - indexing;

@@ -15,6 +15,7 @@
     PAGE_BG_GET_SETTINGS: 'page-bg-get-settings',
     PAGE_BG_SAVE_SETTINGS: 'page-bg-save-settings',
     POPUP_BG_GET_VIEW: 'popup-bg-get-view',
+    POPUP_BG_GET_ENVIRONMENTS: 'popup-bg-get-environments',
     POPUP_BG_SWITCH: 'popup-bg-switch',
     POPUP_BG_TOGGLE_FAVORITE: 'popup-bg-toggle-favorite',
     PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
@@ -44,6 +45,7 @@
     [MSG.PAGE_BG_GET_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },
     [MSG.POPUP_BG_GET_VIEW]: {},
+    [MSG.POPUP_BG_GET_ENVIRONMENTS]: {},
     [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?' },
     // Stars the environment, or unstars it; the reply is the popup's new `{ view }`.
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: { id: 'string' },
@@ -65,6 +67,7 @@
     [MSG.PAGE_BG_GET_SETTINGS]: ['page'],
     [MSG.PAGE_BG_SAVE_SETTINGS]: ['page'],
     [MSG.POPUP_BG_GET_VIEW]: ['page'],
+    [MSG.POPUP_BG_GET_ENVIRONMENTS]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: ['page'],
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],
