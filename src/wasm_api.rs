@@ -55,6 +55,16 @@ struct Checked<'a> {
     errors: &'a [FieldError],
 }
 
+/// `{ ok: false, errors }`: what the user can fix, as data.
+fn invalid(errors: &[FieldError]) -> Result<JsValue, JsError> {
+    to_js(&Checked {
+        ok: false,
+        environment: None,
+        environments: None,
+        errors,
+    })
+}
+
 /// The crate version (also the extension's version).
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -88,12 +98,7 @@ pub fn validate_environment_js(input: JsValue, id: &str) -> Result<JsValue, JsEr
             environments: None,
             errors: &[],
         }),
-        Err(errors) => to_js(&Checked {
-            ok: false,
-            environment: None,
-            environments: None,
-            errors: &errors,
-        }),
+        Err(errors) => invalid(&errors),
     }
 }
 
@@ -112,12 +117,7 @@ pub fn save_environment(list: JsValue, input: JsValue, new_id: &str) -> Result<J
             environments: Some(&next),
             errors: &[],
         }),
-        Err(errors) => to_js(&Checked {
-            ok: false,
-            environment: None,
-            environments: None,
-            errors: &errors,
-        }),
+        Err(errors) => invalid(&errors),
     }
 }
 
@@ -228,19 +228,6 @@ fn favorites_from_js(value: JsValue) -> Vec<String> {
     read_favorites(&value)
 }
 
-/// What the popup shows for a page with `signals` (null: not a console page):
-/// `{ preferred, favorites, sections, visible, reachable, current, back, signedIn }`.
-#[wasm_bindgen(js_name = popupView)]
-pub fn popup_view_js(
-    list: JsValue,
-    signals: JsValue,
-    recents: JsValue,
-    favorites: JsValue,
-    settings: JsValue,
-) -> Result<JsValue, JsError> {
-    view_of(&list_from_js(list)?, signals, recents, favorites, settings)
-}
-
 fn view_of(
     list: &[Environment],
     signals: JsValue,
@@ -276,7 +263,8 @@ impl PopupList {
         Ok(PopupList(list_from_js(list)?))
     }
 
-    /// `popupView` for this list.
+    /// What the popup shows for this list on a page with `signals` (null: not a
+    /// console page): `{ preferred, favorites, sections, visible, reachable, current, back, signedIn }`.
     pub fn view(
         &self,
         signals: JsValue,

@@ -396,14 +396,10 @@ fn back_environment_and_popup_view() {
     let in_base = json(
         r#"{"sessionData":"{\"accountId\":\"999988887777\",\"sessionARN\":\"arn:aws:sts::999988887777:assumed-role/Admin/alice\"}"}"#,
     );
-    let view = api::popup_view_js(
-        list.clone(),
-        in_base,
-        json(r#"["gov"]"#),
-        json("[]"),
-        default_settings(),
-    )
-    .expect("view");
+    let view = api::PopupList::new(list.clone())
+        .expect("list")
+        .view(in_base, json(r#"["gov"]"#), json("[]"), default_settings())
+        .expect("view");
     assert!(is_plain_json(&view), "{}", stringify(&view));
     assert_eq!(stringify(&get(&view, "preferred")), "[1,0]", "recent first");
     assert_eq!(stringify(&get(&view, "reachable")), "[0,1]");
@@ -414,14 +410,15 @@ fn back_environment_and_popup_view() {
     let in_dev = json(
         r#"{"sessionData":"{\"accountId\":\"111122223333\",\"sessionARN\":\"arn:aws:sts::111122223333:assumed-role/Dev/alice\"}"}"#,
     );
-    let view = api::popup_view_js(
-        list.clone(),
-        in_dev,
-        JsValue::NULL,
-        json("[]"),
-        json(r#"{"confirmProduction":true,"reachableOnly":true}"#),
-    )
-    .expect("view");
+    let view = api::PopupList::new(list.clone())
+        .expect("list")
+        .view(
+            in_dev,
+            JsValue::NULL,
+            json("[]"),
+            json(r#"{"confirmProduction":true,"reachableOnly":true}"#),
+        )
+        .expect("view");
     assert!(is_plain_json(&view), "{}", stringify(&view));
     assert_eq!(get(&view, "current"), JsValue::from_f64(0.0));
     assert_eq!(
@@ -434,27 +431,33 @@ fn back_environment_and_popup_view() {
     assert_eq!(get(&back, "switchable"), JsValue::TRUE);
 
     // Not a console page: everything reachable, nobody signed in.
-    let view = api::popup_view_js(
-        list.clone(),
-        JsValue::NULL,
-        json("[1, null, \"dev\"]"),
-        json("[]"),
-        default_settings(),
-    )
-    .expect("view");
+    let view = api::PopupList::new(list.clone())
+        .expect("list")
+        .view(
+            JsValue::NULL,
+            json("[1, null, \"dev\"]"),
+            json("[]"),
+            default_settings(),
+        )
+        .expect("view");
     assert!(is_plain_json(&view), "{}", stringify(&view));
     assert_eq!(stringify(&get(&view, "preferred")), "[0,1]");
     assert!(get(&view, "signedIn").is_null());
 
-    let err = api::popup_view_js(
-        list,
-        JsValue::NULL,
-        JsValue::NULL,
-        json("[]"),
-        json(r#"{"reachableOnly":"yes"}"#),
-    )
-    .expect_err("settings are checked before they reach popupView");
+    let err = api::PopupList::new(list)
+        .expect("list")
+        .view(
+            JsValue::NULL,
+            JsValue::NULL,
+            json("[]"),
+            json(r#"{"reachableOnly":"yes"}"#),
+        )
+        .expect_err("settings are checked before they reach the view");
     assert!(error_message(err).starts_with("settings:"));
+    let err = api::PopupList::new(json(r#"[{"id":1}]"#))
+        .err()
+        .expect("a malformed list");
+    assert!(error_message(err).starts_with("environment list"));
 }
 
 #[wasm_bindgen_test]
@@ -528,33 +531,5 @@ fn rebase_replays_a_concurrent_change_as_plain_json() {
     assert_eq!(get(&merged, "changed"), JsValue::TRUE);
     assert_eq!(Array::from(&get(&merged, "environments")).length(), 3);
     let err = api::rebase_js(json("[]"), json(r#"[{"id":1}]"#), json("[]")).expect_err("bad list");
-    assert!(error_message(err).starts_with("environment list"));
-}
-
-#[wasm_bindgen_test]
-fn popup_list_gives_the_same_view_as_popup_view() {
-    let list = api::example_environments_js().expect("examples");
-    let kept = api::PopupList::new(list.clone()).expect("parsed");
-    let once = api::popup_view_js(
-        list,
-        JsValue::NULL,
-        json(r#"["example-prod"]"#),
-        json("[]"),
-        default_settings(),
-    )
-    .expect("view");
-    let again = kept
-        .view(
-            JsValue::NULL,
-            json(r#"["example-prod"]"#),
-            json("[]"),
-            default_settings(),
-        )
-        .expect("view");
-    assert!(is_plain_json(&again));
-    assert_eq!(stringify(&again), stringify(&once));
-    let err = api::PopupList::new(json(r#"[{"id":1}]"#))
-        .err()
-        .expect("bad list");
     assert!(error_message(err).starts_with("environment list"));
 }

@@ -245,18 +245,9 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
             Field::Base => line_of("source_profile"),
             _ => None,
         };
-        Origin {
-            line: Some(line.unwrap_or(header)),
-            path: None,
-            profile: Some(name.to_string()),
-        }
+        Origin::at_line(line.unwrap_or(header), name)
     };
-    let origin = Origin {
-        line: Some(header),
-        path: None,
-        profile: Some(name.to_string()),
-    };
-    out.validate(&input, origin, locate);
+    out.validate(&input, Origin::at_line(header, name), locate);
 }
 
 pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {

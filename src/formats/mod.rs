@@ -394,6 +394,15 @@ pub(crate) struct Origin {
 }
 
 impl Origin {
+    /// A line of an INI profile.
+    pub(crate) fn at_line(line: usize, profile: &str) -> Origin {
+        Origin {
+            line: Some(line),
+            path: None,
+            profile: Some(profile.to_string()),
+        }
+    }
+
     fn diagnostic(&self, message: String) -> Diagnostic {
         Diagnostic {
             line: self.line,

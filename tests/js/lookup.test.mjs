@@ -136,3 +136,10 @@ test('settings are checked by the core, with repairs reported', () => {
   assert.match(repairs[0], /badgeCue/);
   assert.equal(core.bannerLookup([], { position: 'bottom' }).settings.position, 'bottom');
 });
+
+test('the page formats account IDs exactly as the core does (unknown-account strip)', () => {
+  const { formatAccount } = globalThis.RS.lookup;
+  for (const id of ['111122223333', '000000000000', '12345', '1111222233334', '1111-2222-3333', '', 'abcdabcdabcd']) {
+    assert.equal(formatAccount(id), core.formatAccountId(id), JSON.stringify(id));
+  }
+});
