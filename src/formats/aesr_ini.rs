@@ -48,7 +48,7 @@ const BASE_KEYS: [&str; 6] = [
 
 /// A base section, validated once.
 struct Base<'a> {
-    section: &'a Section,
+    section: &'a Section<'a>,
     /// `None` when the base itself is invalid (already reported).
     input: Option<BaseAccountInput>,
 }
@@ -116,7 +116,7 @@ fn read_base(name: &str, s: &Section, out: &mut Collected) -> Option<BaseAccount
     let ignored: Vec<&Entry> = s
         .entries
         .iter()
-        .filter(|e| e.nested || !(BASE_KEYS.contains(&e.key.as_str()) || e.key == "source_profile"))
+        .filter(|e| e.nested || !(BASE_KEYS.contains(&&*e.key) || e.key == "source_profile"))
         .collect();
     ini::warn_ignored(s, &ignored, "not used in a base account", &mut out.warnings);
     Some(input)
@@ -152,7 +152,7 @@ pub(crate) fn parse(text: &str) -> Collected {
         let Some(src) = s.get("source_profile") else {
             continue;
         };
-        match names.get(src.value.as_str()) {
+        match names.get(src.value) {
             Some(_) => {}
             None => out.errors.push(Diagnostic::at_line(
                 src.line,
@@ -203,15 +203,15 @@ fn read_target(name: &str, s: &Section, base: Option<&Base>, out: &mut Collected
     let mut ignored: Vec<&Entry> = s
         .entries
         .iter()
-        .filter(|e| e.nested || !TARGET_KEYS.contains(&e.key.as_str()))
+        .filter(|e| e.nested || !TARGET_KEYS.contains(&&*e.key))
         .collect();
     input.role_name = match (s.get("role_arn"), s.get("role_name")) {
         (Some(arn), Some(role)) => {
             ignored.push(role);
-            Some(arn.value.clone())
+            Some(arn.value.to_string())
         }
-        (Some(arn), None) => Some(arn.value.clone()),
-        (None, Some(role)) => Some(role.value.clone()),
+        (Some(arn), None) => Some(arn.value.to_string()),
+        (None, Some(role)) => Some(role.value.to_string()),
         (None, None) => match base_value("target_role_name") {
             Some(role) => Some(role.to_string()),
             None => {

@@ -176,7 +176,7 @@ pub(crate) fn parse(text: &str) -> Collected {
         };
         let mut base = None;
         if let Some(src) = s.get("source_profile") {
-            match sources_by_name.get(src.value.as_str()).map(|i| &sources[*i]) {
+            match sources_by_name.get(src.value).map(|i| &sources[*i]) {
                 Some((_, SourceBase::Known(b))) => base = Some(b.clone()),
                 Some(_) => {}
                 None => out.warnings.push(Diagnostic::at_line(
@@ -226,7 +226,7 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
     let ignored: Vec<&Entry> = s
         .entries
         .iter()
-        .filter(|e| e.nested || !TARGET_KEYS.contains(&e.key.as_str()))
+        .filter(|e| e.nested || !TARGET_KEYS.contains(&&*e.key))
         .collect();
     ini::warn_ignored(
         s,

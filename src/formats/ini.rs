@@ -10,16 +10,18 @@
 //!
 //! Problems are returned with their line, all at once.
 
+use std::borrow::Cow;
+
 use crate::validate::quote;
 
 use super::Diagnostic;
 
-/// One `key = value` line.
+/// One `key = value` line, borrowed from the text it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Entry {
-    /// Lower-cased key.
-    pub key: String,
-    pub value: String,
+pub(crate) struct Entry<'a> {
+    /// Lower-cased key (borrowed when it already was).
+    pub key: Cow<'a, str>,
+    pub value: &'a str,
     /// 1-based line number.
     pub line: usize,
     /// Whether this entry was indented under a key with an empty value.
@@ -28,29 +30,38 @@ pub(crate) struct Entry {
 
 /// One `[name]` section with its entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Section {
+pub(crate) struct Section<'a> {
     /// What is between the brackets, trimmed (e.g. `profile prod`).
-    pub header: String,
+    pub header: &'a str,
     /// 1-based line number of the header.
     pub line: usize,
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Entry<'a>>,
 }
 
-impl Section {
+impl<'a> Section<'a> {
     /// The first top-level entry with this key.
-    pub fn get(&self, key: &str) -> Option<&Entry> {
+    pub fn get(&self, key: &str) -> Option<&Entry<'a>> {
         self.entries.iter().find(|e| !e.nested && e.key == key)
     }
 
     /// The value of a key, or `None` when absent.
-    pub fn value(&self, key: &str) -> Option<&str> {
-        self.get(key).map(|e| e.value.as_str())
+    pub fn value(&self, key: &str) -> Option<&'a str> {
+        self.get(key).map(|e| e.value)
+    }
+}
+
+/// `str::trim`, with a quick path for the ASCII whitespace INI files have.
+pub(crate) fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&a), Some(&z)) if a >= 0x80 || z >= 0x80 => t.trim(),
+        _ => t,
     }
 }
 
 /// Splits `text` into sections. Lines before the first section that are not
 /// comments are errors, as are lines that are neither a header, a key, nor a comment.
-pub(crate) fn lex(text: &str) -> (Vec<Section>, Vec<Diagnostic>) {
+pub(crate) fn lex(text: &str) -> (Vec<Section<'_>>, Vec<Diagnostic>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut sections: Vec<Section> = Vec::new();
     let mut errors = Vec::new();
@@ -59,11 +70,14 @@ pub(crate) fn lex(text: &str) -> (Vec<Section>, Vec<Diagnostic>) {
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let indented = raw.starts_with([' ', '\t']);
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with([';', '#']) {
+        let trimmed = trim(raw);
+        let Some(&first) = trimmed.as_bytes().first() else {
+            continue;
+        };
+        if first == b';' || first == b'#' {
             continue;
         }
-        if trimmed.starts_with('[') {
+        if first == b'[' {
             open_parent = false;
             match header(trimmed) {
                 Some(name) => sections.push(Section {
@@ -85,7 +99,7 @@ pub(crate) fn lex(text: &str) -> (Vec<Section>, Vec<Diagnostic>) {
         let Some((key, value)) = trimmed.split_once('=') else {
             errors.push(Diagnostic::at_line(
                 line,
-                sections.last().map(|s| s.header.clone()),
+                sections.last().map(|s| s.header.to_string()),
                 format!(
                     "Cannot read {}; expected [profile name], key = value, or a comment starting with ; or #.",
                     quote(trimmed)
@@ -93,8 +107,8 @@ pub(crate) fn lex(text: &str) -> (Vec<Section>, Vec<Diagnostic>) {
             ));
             continue;
         };
-        let key = key.trim().to_ascii_lowercase();
-        let value = unquote(value.trim());
+        let key = lower(trim(key));
+        let value = unquote(trim(value));
         let Some(section) = sections.last_mut() else {
             errors.push(Diagnostic::at_line(
                 line,
@@ -109,7 +123,7 @@ pub(crate) fn lex(text: &str) -> (Vec<Section>, Vec<Diagnostic>) {
         if key.is_empty() {
             errors.push(Diagnostic::at_line(
                 line,
-                Some(section.header.clone()),
+                Some(section.header.to_string()),
                 "This line has no key before the =; write key = value.".into(),
             ));
             continue;
@@ -128,8 +142,17 @@ pub(crate) fn lex(text: &str) -> (Vec<Section>, Vec<Diagnostic>) {
     (sections, errors)
 }
 
+/// A key in lower case, copied only when it was not already.
+fn lower(key: &str) -> Cow<'_, str> {
+    if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(key.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(key)
+    }
+}
+
 /// The name inside `[...]`, allowing `]` inside the name and a comment after it.
-fn header(line: &str) -> Option<String> {
+fn header(line: &str) -> Option<&str> {
     let inner = line.strip_prefix('[')?;
     if let Some(name) = inner.strip_suffix(']') {
         return non_empty(name);
@@ -144,18 +167,22 @@ fn header(line: &str) -> Option<String> {
     }
 }
 
-fn non_empty(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_string())
+fn non_empty(s: &str) -> Option<&str> {
+    let s = trim(s);
+    (!s.is_empty()).then_some(s)
 }
 
 /// Removes surrounding double quotes, or else an inline comment.
-fn unquote(value: &str) -> String {
+fn unquote(value: &str) -> &str {
+    let bytes = value.as_bytes();
+    if bytes.first() != Some(&b'"') && !bytes.iter().any(|&b| b == b';' || b == b'#') {
+        return value; // the usual case
+    }
     if value.len() >= 2 && value.starts_with('"') {
         if let Some(end) = value.rfind('"').filter(|&e| e > 0) {
             let rest = value[end + 1..].trim_start();
             if rest.is_empty() || rest.starts_with([';', '#']) {
-                return value[1..end].to_string();
+                return &value[1..end];
             }
         }
     }
@@ -164,8 +191,8 @@ fn unquote(value: &str) -> String {
         .find(|&(i, c)| (c == ';' || c == '#') && value[..i].ends_with(char::is_whitespace))
         .map(|(i, _)| i);
     match cut {
-        Some(i) => value[..i].trim_end().to_string(),
-        None => value.to_string(),
+        Some(i) => value[..i].trim_end(),
+        None => value,
     }
 }
 
@@ -203,7 +230,7 @@ pub(crate) fn refuse_credentials(sections: &[Section]) -> Vec<Diagnostic> {
         for e in s
             .entries
             .iter()
-            .filter(|e| SECRET_KEYS.contains(&e.key.as_str()))
+            .filter(|e| SECRET_KEYS.contains(&&*e.key))
         {
             errors.push(Diagnostic::at_line(
                 e.line,
@@ -223,9 +250,9 @@ pub(crate) fn refuse_credentials(sections: &[Section]) -> Vec<Diagnostic> {
 /// Reports sections whose profile name repeats an earlier one; returns the
 /// index of the first section of each name, in order.
 pub(crate) fn unique_profiles<'a>(
-    sections: &'a [Section],
+    sections: &'a [Section<'a>],
     errors: &mut Vec<Diagnostic>,
-) -> Vec<(&'a str, &'a Section)> {
+) -> Vec<(&'a str, &'a Section<'a>)> {
     let mut seen: Vec<(&str, &Section)> = Vec::new();
     let mut first_of: std::collections::HashMap<&str, &Section> = std::collections::HashMap::new();
     for s in sections {
@@ -305,7 +332,7 @@ pub(crate) fn warn_ignored(
     if ignored.is_empty() {
         return;
     }
-    let mut keys: Vec<&str> = ignored.iter().map(|e| e.key.as_str()).collect();
+    let mut keys: Vec<&str> = ignored.iter().map(|e| &*e.key).collect();
     keys.dedup();
     warnings.push(Diagnostic::at_line(
         ignored[0].line,
@@ -368,7 +395,7 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(sections.len(), 2);
         assert_eq!(
-            (sections[0].header.as_str(), sections[0].line),
+            (sections[0].header, sections[0].line),
             ("profile a", 2)
         );
         assert_eq!(sections[0].entries[0].key, "role_arn");

@@ -127,7 +127,7 @@ impl Format {
         let keys = || {
             sections
                 .iter()
-                .flat_map(|s| s.entries.iter().map(|e| e.key.as_str()))
+                .flat_map(|s| s.entries.iter().map(|e| &*e.key))
         };
         let has_key = |names: &[&str]| keys().any(|k| names.contains(&k));
         if has_key(&["aws_secret_access_key", "aws_session_token"]) {
