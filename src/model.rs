@@ -99,32 +99,71 @@ pub fn format_account_id(id: &str) -> String {
 /// An environment as typed into a form or read from a file, before validation.
 ///
 /// Every field is optional so that a missing field becomes a readable
-/// validation message instead of a deserialisation error.
+/// validation message instead of a deserialisation error. The file readers
+/// fill an `EnvironmentInput<&str>` that borrows from the text they read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct EnvironmentInput {
-    pub id: Option<String>,
-    pub account_id: Option<String>,
-    pub role_name: Option<String>,
-    pub display_name: Option<String>,
-    pub color: Option<String>,
-    pub region: Option<String>,
+#[serde(
+    rename_all = "camelCase",
+    default,
+    bound(deserialize = "S: Deserialize<'de> + Default")
+)]
+pub struct EnvironmentInput<S = String> {
+    pub id: Option<S>,
+    pub account_id: Option<S>,
+    pub role_name: Option<S>,
+    pub display_name: Option<S>,
+    pub color: Option<S>,
+    pub region: Option<S>,
     /// `aws`, `aws-us-gov` or `aws-cn`.
-    pub partition: Option<String>,
+    pub partition: Option<S>,
     pub production: Option<bool>,
-    pub group: Option<String>,
-    pub base: Option<BaseAccountInput>,
+    pub group: Option<S>,
+    pub base: Option<BaseAccountInput<S>>,
     /// Absent: the settings' template; empty (or blank): no prefix.
-    pub title_prefix: Option<String>,
+    pub title_prefix: Option<S>,
 }
 
 /// A base account before validation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct BaseAccountInput {
-    pub account_id: Option<String>,
-    pub alias: Option<String>,
-    pub role_name: Option<String>,
+#[serde(
+    rename_all = "camelCase",
+    default,
+    bound(deserialize = "S: Deserialize<'de> + Default")
+)]
+pub struct BaseAccountInput<S = String> {
+    pub account_id: Option<S>,
+    pub alias: Option<S>,
+    pub role_name: Option<S>,
+}
+
+impl EnvironmentInput {
+    /// The same input, borrowed.
+    pub fn as_view(&self) -> EnvironmentInput<&str> {
+        EnvironmentInput {
+            id: self.id.as_deref(),
+            account_id: self.account_id.as_deref(),
+            role_name: self.role_name.as_deref(),
+            display_name: self.display_name.as_deref(),
+            color: self.color.as_deref(),
+            region: self.region.as_deref(),
+            partition: self.partition.as_deref(),
+            production: self.production,
+            group: self.group.as_deref(),
+            base: self.base.as_ref().map(BaseAccountInput::as_view),
+            title_prefix: self.title_prefix.as_deref(),
+        }
+    }
+}
+
+impl BaseAccountInput {
+    /// The same input, borrowed.
+    pub fn as_view(&self) -> BaseAccountInput<&str> {
+        BaseAccountInput {
+            account_id: self.account_id.as_deref(),
+            alias: self.alias.as_deref(),
+            role_name: self.role_name.as_deref(),
+        }
+    }
 }
 
 impl From<&BaseAccount> for BaseAccountInput {

@@ -423,7 +423,7 @@ impl SearchIndex {
             }
             if let Some(hit) = self.match_field(field, term, scratch, None) {
                 let score = hit.score(field.kind);
-                if best.map_or(true, |(s, _)| score > s) {
+                if best.is_none_or(|(s, _)| score > s) {
                     best = Some((score, f));
                 }
             }
@@ -715,7 +715,7 @@ fn match_contiguous(
         } else {
             Hit::new(Tier::Substring, start)
         };
-        if best.map_or(true, |(b, _)| hit.beats(b)) {
+        if best.is_none_or(|(b, _)| hit.beats(b)) {
             best = Some((hit, start));
         }
     }

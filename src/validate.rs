@@ -113,14 +113,33 @@ pub fn quote(value: &str) -> String {
     out
 }
 
-fn trimmed(value: &Option<String>) -> &str {
-    value.as_deref().map(str::trim).unwrap_or("")
+fn trimmed<'a>(value: &Option<&'a str>) -> &'a str {
+    value.map(trim).unwrap_or("")
+}
+
+/// `str::trim`, with a quick path for the ASCII whitespace that is nearly all
+/// there is around pasted and imported values.
+pub(crate) fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&a), Some(&z)) if a >= 0x80 || z >= 0x80 => t.trim(),
+        _ => t,
+    }
+}
+
+/// The first control character of a text and its length in characters.
+fn control_and_count(value: &str) -> (Option<char>, usize) {
+    if value.is_ascii() {
+        let control = value.bytes().find(|b| b.is_ascii_control()).map(char::from);
+        return (control, value.len());
+    }
+    (value.chars().find(|c| c.is_control()), value.chars().count())
 }
 
 /// Normalises an account ID as users paste it (`1111-2222-3333`, `1111 2222 3333`)
 /// to 12 digits.
 pub fn parse_account_id(raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
+    let raw = trim(raw);
     if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(raw.to_string()); // the usual case, without the copy below
     }
@@ -159,15 +178,21 @@ pub struct RoleRef {
 
 /// Parses a role name, `path/name`, or `arn:<partition>:iam::<account>:role/<path/name>`.
 pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
-    let raw = raw.trim();
+    let raw = trim(raw);
     if raw.is_empty() {
         return Err(format!(
             "Enter the role to switch into, e.g. {DEFAULT_ROLE_NAME}."
         ));
     }
     let (account_id, path_and_name) = if raw.starts_with("arn:") {
-        let parts: Vec<&str> = raw.splitn(6, ':').collect();
-        let ok = parts.len() == 6 && parts[2] == "iam" && parts[5].starts_with("role/");
+        let mut split = raw.splitn(6, ':');
+        let mut parts = [""; 6];
+        let mut count = 0;
+        for (slot, part) in parts.iter_mut().zip(&mut split) {
+            *slot = part;
+            count += 1;
+        }
+        let ok = count == 6 && parts[2] == "iam" && parts[5].starts_with("role/");
         if !ok {
             return Err(format!(
                 "Role ARN {} should look like arn:aws:iam::111122223333:role/RoleName.",
@@ -188,7 +213,12 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
     if name.is_empty() {
         return Err(format!("Role {} has no name after its path.", quote(raw)));
     }
-    if let Some(bad) = name.chars().find(|c| !is_role_name_char(*c)) {
+    if let Some(bad) = name
+        .bytes()
+        .any(|b| !is_role_name_char(char::from(b)))
+        .then(|| name.chars().find(|c| !is_role_name_char(*c)))
+        .flatten()
+    {
         return Err(format!(
             "Role name {} contains {}; IAM role names use only letters, digits and + = , . @ _ -.",
             quote(name),
@@ -201,7 +231,12 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
             quote(raw)
         ));
     }
-    if let Some(bad) = path.chars().find(|c| !('\u{21}'..='\u{7e}').contains(c)) {
+    if let Some(bad) = path
+        .bytes()
+        .any(|b| !(0x21..=0x7e).contains(&b))
+        .then(|| path.chars().find(|c| !('\u{21}'..='\u{7e}').contains(c)))
+        .flatten()
+    {
         return Err(format!(
             "Role path in {} contains {}; paths use printable ASCII without spaces.",
             quote(raw),
@@ -229,14 +264,19 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
 /// Parses a color: `#rrggbb`, `rrggbb`, or one of AWS's names (red, orange,
 /// yellow, green, blue). Returns lower-case `#rrggbb`.
 pub fn parse_color(raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
-    let lower = raw.to_ascii_lowercase();
-    if let Some((_, hex)) = AWS_COLORS.iter().find(|(name, _)| *name == lower) {
-        return Ok((*hex).to_string());
-    }
-    let hex = lower.strip_prefix('#').unwrap_or(&lower);
+    let raw = trim(raw);
+    let hex = raw.strip_prefix('#').unwrap_or(raw);
     if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(format!("#{hex}"));
+        let mut color = String::with_capacity(7);
+        color.push('#');
+        color.extend(hex.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return Ok(color);
+    }
+    if let Some((_, hex)) = AWS_COLORS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(raw))
+    {
+        return Ok((*hex).to_string());
     }
     Err(format!(
         "Color {} is not a color: use #rrggbb (e.g. #f2b0a9) or one of red, orange, yellow, green, blue.",
@@ -246,17 +286,20 @@ pub fn parse_color(raw: &str) -> Result<String, String> {
 
 /// Parses an AWS region code such as `eu-west-1` or `us-gov-west-1`.
 pub fn parse_region(raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
-    let parts: Vec<&str> = raw.split('-').collect();
-    let ok = parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+    let raw = trim(raw);
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    // country-area[-more]-number: eu-west-1, us-gov-west-1, ap-southeast-5.
+    let ok = match (raw.split_once('-'), raw.rsplit_once('-')) {
+        (Some((country, _)), Some((head, number))) => {
+            country.len() == 2
+                && lower(country)
+                && head.len() > 3
+                && head[3..].split('-').all(lower)
+                && (1..=2).contains(&number.len())
+                && number.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    };
     if ok {
         Ok(raw.to_string())
     } else {
@@ -268,8 +311,9 @@ pub fn parse_region(raw: &str) -> Result<String, String> {
 }
 
 fn check_text(field: Field, raw: &str, max: usize) -> Result<String, String> {
-    let value = raw.trim();
-    if let Some(c) = value.chars().find(|c| c.is_control()) {
+    let value = trim(raw);
+    let (control, count) = control_and_count(value);
+    if let Some(c) = control {
         return Err(format!(
             "The {} {} contains a control character ({}); remove it.",
             field.label(),
@@ -277,7 +321,6 @@ fn check_text(field: Field, raw: &str, max: usize) -> Result<String, String> {
             c.escape_unicode()
         ));
     }
-    let count = value.chars().count();
     if count > max {
         return Err(format!(
             "The {} {} is {count} characters long; keep it to {max}.",
@@ -295,15 +338,20 @@ pub fn validate_environment(
     input: &EnvironmentInput,
     id: &str,
 ) -> Result<Environment, Vec<FieldError>> {
+    validate_input(&input.as_view(), id)
+}
+
+/// [`validate_environment`] for an input that borrows its text.
+pub(crate) fn validate_input(
+    input: &EnvironmentInput<&str>,
+    id: &str,
+) -> Result<Environment, Vec<FieldError>> {
     let mut errors = Vec::new();
 
     let account = match parse_account_id(trimmed(&input.account_id)) {
         Ok(a) => Some(a),
         Err(m)
-            if input
-                .account_id
-                .as_deref()
-                .is_none_or(|s| s.trim().is_empty()) =>
+            if input.account_id.is_none_or(|s| s.trim().is_empty()) =>
         {
             // An ARN in the role field can supply the account.
             let _ = m;
@@ -454,10 +502,11 @@ pub fn validate_environment(
     };
 
     let id = match trimmed(&input.id) {
-        "" => id.trim().to_string(),
+        "" => trim(id).to_string(),
         given => given.to_string(),
     };
-    if id.is_empty() || id.chars().count() > 100 || id.chars().any(char::is_control) {
+    let (control, count) = control_and_count(&id);
+    if id.is_empty() || count > 100 || control.is_some() {
         errors.push(err(
             Field::Id,
             format!("Id {} must be 1 to 100 printable characters.", quote(&id)),
@@ -486,7 +535,7 @@ pub fn validate_environment(
 
 /// Validates a base account: an account ID or an alias, and optionally a role.
 /// An input with neither is no base (`Ok(None)`).
-fn validate_base(input: &BaseAccountInput) -> Result<Option<BaseAccount>, String> {
+fn validate_base(input: &BaseAccountInput<&str>) -> Result<Option<BaseAccount>, String> {
     let account_id = match trimmed(&input.account_id) {
         "" => None,
         raw => Some(parse_account_id(raw).map_err(|m| format!("Base account: {m}"))?),
@@ -560,7 +609,7 @@ impl fmt::Display for EntryError {
 /// FNV-1a: a fast hasher for the short keys of [`check_list`] (no untrusted
 /// keys reach it that could make collisions matter: the list is the user's own).
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -579,7 +628,7 @@ impl Hasher for Fnv {
     }
 }
 
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub(crate) type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// An account and a role name compared as IAM compares role names: ignoring ASCII case.
 struct AccountRole<'a>(&'a str, &'a str);

@@ -21,36 +21,163 @@
 //! prefix), which AESR ignores; `image` is read and ignored.
 
 use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
-use crate::validate::{quote, validate_environment, Field};
+use crate::validate::{parse_role, quote, validate_input, Field, FnvMap};
 
 use super::ini::{self, Entry, Section};
 use super::{Collected, Diagnostic, ExportOptions, Origin};
 
-const TARGET_KEYS: [&str; 9] = [
-    "role_arn",
-    "aws_account_id",
-    "role_name",
-    "source_profile",
-    "color",
-    "region",
-    "roleswitch_group",
-    "roleswitch_production",
-    "roleswitch_title_prefix",
-];
-const BASE_KEYS: [&str; 6] = [
-    "aws_account_id",
-    "aws_account_alias",
-    "role_name",
-    "role_arn",
-    "target_role_name",
-    "target_region",
+/// The keys AESR and Roleswitch read. A section's entries are sorted into
+/// these once; each reader then looks its keys up by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    AccountId,
+    AccountAlias,
+    RoleName,
+    RoleArn,
+    SourceProfile,
+    TargetRoleName,
+    TargetRegion,
+    Color,
+    Region,
+    Group,
+    Production,
+    TitlePrefix,
+    Image,
+}
+
+const KEYS: [Key; 13] = [
+    Key::AccountId,
+    Key::AccountAlias,
+    Key::RoleName,
+    Key::RoleArn,
+    Key::SourceProfile,
+    Key::TargetRoleName,
+    Key::TargetRegion,
+    Key::Color,
+    Key::Region,
+    Key::Group,
+    Key::Production,
+    Key::TitlePrefix,
+    Key::Image,
 ];
 
+impl Key {
+    fn of(key: &str) -> Option<Key> {
+        Some(match key {
+            "aws_account_id" => Key::AccountId,
+            "aws_account_alias" => Key::AccountAlias,
+            "role_name" => Key::RoleName,
+            "role_arn" => Key::RoleArn,
+            "source_profile" => Key::SourceProfile,
+            "target_role_name" => Key::TargetRoleName,
+            "target_region" => Key::TargetRegion,
+            "color" => Key::Color,
+            "region" => Key::Region,
+            "roleswitch_group" => Key::Group,
+            "roleswitch_production" => Key::Production,
+            "roleswitch_title_prefix" => Key::TitlePrefix,
+            "image" => Key::Image,
+            _ => return None,
+        })
+    }
+
+    /// Whether a target (an environment) reads this key.
+    fn in_target(self) -> bool {
+        !matches!(
+            self,
+            Key::AccountAlias | Key::TargetRoleName | Key::TargetRegion | Key::Image
+        )
+    }
+
+    /// Whether a base account reads this key (`source_profile` is refused there, apart).
+    fn in_base(self) -> bool {
+        matches!(
+            self,
+            Key::AccountId
+                | Key::AccountAlias
+                | Key::RoleName
+                | Key::RoleArn
+                | Key::TargetRoleName
+                | Key::TargetRegion
+                | Key::SourceProfile
+        )
+    }
+}
+
+/// A profile section, its entries sorted by key.
+struct Profile<'s, 'a> {
+    name: &'a str,
+    section: &'s Section<'a>,
+    known: [Option<&'s Entry<'a>>; KEYS.len()],
+    /// Nested entries and keys neither tool reads, in line order.
+    unknown: Vec<&'s Entry<'a>>,
+}
+
+impl<'s, 'a> Profile<'s, 'a> {
+    /// Sorts a section's entries; a key set twice is reported and the first one counts.
+    fn read(name: &'a str, section: &'s Section<'a>, errors: &mut Vec<Diagnostic>) -> Self {
+        let mut known = [None; KEYS.len()];
+        let mut unknown: Vec<&Entry> = Vec::new();
+        for e in &section.entries {
+            let first = match Key::of(&e.key).filter(|_| !e.nested) {
+                Some(key) => match known[key as usize] {
+                    Some(first) => Some(first),
+                    None => {
+                        known[key as usize] = Some(e);
+                        None
+                    }
+                },
+                None => {
+                    let first = unknown
+                        .iter()
+                        .find(|o| !e.nested && !o.nested && o.key == e.key)
+                        .copied();
+                    unknown.push(e);
+                    first
+                }
+            };
+            if let Some(first) = first {
+                errors.push(ini::repeated_key(name, e, first));
+            }
+        }
+        Profile {
+            name,
+            section,
+            known,
+            unknown,
+        }
+    }
+
+    fn get(&self, key: Key) -> Option<&'s Entry<'a>> {
+        self.known[key as usize]
+    }
+
+    fn value(&self, key: Key) -> Option<&'a str> {
+        self.get(key).map(|e| e.value)
+    }
+
+    fn line(&self, key: Key) -> Option<usize> {
+        self.get(key).map(|e| e.line)
+    }
+
+    /// The entries a kind of section does not read, in line order.
+    fn unused(&self, reads: impl Fn(Key) -> bool) -> Vec<&'s Entry<'a>> {
+        let mut unused = self.unknown.clone();
+        for (key, e) in KEYS.iter().zip(self.known) {
+            if let Some(e) = e.filter(|_| !reads(*key)) {
+                unused.push(e);
+            }
+        }
+        unused.sort_by_key(|e| e.line);
+        unused
+    }
+}
+
 /// A base section, validated once.
-struct Base<'a> {
-    section: &'a Section<'a>,
+struct Base<'p, 's, 'a> {
+    profile: &'p Profile<'s, 'a>,
     /// `None` when the base itself is invalid (already reported).
-    input: Option<BaseAccountInput>,
+    input: Option<BaseAccountInput<&'a str>>,
 }
 
 /// Whether an `aws_account_id` value is an alias rather than an ID.
@@ -60,25 +187,25 @@ fn is_alias(value: &str) -> bool {
 
 /// Reads a base section into a base account input and checks it with the core
 /// validator, reporting its problems once, at the section.
-fn read_base(name: &str, s: &Section, out: &mut Collected) -> Option<BaseAccountInput> {
+fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccountInput<&'a str>> {
+    let name = p.name;
     let mut input = BaseAccountInput::default();
-    match s.value("aws_account_id") {
-        Some(v) if is_alias(v) => input.alias = Some(v.to_string()),
-        v => input.account_id = v.map(str::to_string),
+    match p.value(Key::AccountId) {
+        Some(v) if is_alias(v) => input.alias = Some(v),
+        v => input.account_id = v,
     }
-    if let Some(alias) = s.value("aws_account_alias") {
-        input.alias = Some(alias.to_string());
+    if let Some(alias) = p.value(Key::AccountAlias) {
+        input.alias = Some(alias);
     }
-    input.role_name = s.value("role_name").map(str::to_string);
-    if let Some(arn) = s.value("role_arn") {
-        input.role_name = Some(arn.to_string());
-        if input.account_id.is_none() {
-            if let Ok(role) = crate::validate::parse_role(arn) {
-                input.account_id = role.account_id;
-            }
+    input.role_name = p.value(Key::RoleName);
+    if let Some(arn) = p.value(Key::RoleArn) {
+        input.role_name = Some(arn);
+        if input.account_id.is_none() && parse_role(arn).is_ok() {
+            // The account field of a well-formed ARN, checked again below.
+            input.account_id = arn.split(':').nth(4);
         }
     }
-    if let Some(e) = s.get("source_profile") {
+    if let Some(e) = p.get(Key::SourceProfile) {
         out.errors.push(Diagnostic::at_line(
             e.line,
             Some(name.into()),
@@ -87,7 +214,7 @@ fn read_base(name: &str, s: &Section, out: &mut Collected) -> Option<BaseAccount
     }
     if input.account_id.is_none() && input.alias.is_none() {
         out.errors.push(Diagnostic::at_line(
-            s.line,
+            p.section.line,
             Some(name.into()),
             "This base account (named in source_profile) has no aws_account_id; add aws_account_id = its 12-digit ID or alias.".into(),
         ));
@@ -95,30 +222,26 @@ fn read_base(name: &str, s: &Section, out: &mut Collected) -> Option<BaseAccount
     }
     // The core validates bases as part of an environment: check it on a stand-in.
     let probe = EnvironmentInput {
-        account_id: Some("000000000000".into()),
-        display_name: Some("base".into()),
+        account_id: Some("000000000000"),
+        display_name: Some("base"),
         base: Some(input.clone()),
         ..Default::default()
     };
-    if let Err(errors) = validate_environment(&probe, "base") {
-        let line = s
-            .get("role_name")
-            .or_else(|| s.get("role_arn"))
+    if let Err(errors) = validate_input(&probe, "base") {
+        let line = p
+            .get(Key::RoleName)
+            .or_else(|| p.get(Key::RoleArn))
             .filter(|_| errors.iter().any(|e| e.message.contains("Role")))
-            .or_else(|| s.get("aws_account_id"))
-            .map_or(s.line, |e| e.line);
+            .or_else(|| p.get(Key::AccountId))
+            .map_or(p.section.line, |e| e.line);
         for e in errors {
             out.errors
                 .push(Diagnostic::at_line(line, Some(name.into()), e.message));
         }
         return None;
     }
-    let ignored: Vec<&Entry> = s
-        .entries
-        .iter()
-        .filter(|e| e.nested || !(BASE_KEYS.contains(&&*e.key) || e.key == "source_profile"))
-        .collect();
-    ini::warn_ignored(s, &ignored, "not used in a base account", &mut out.warnings);
+    let ignored = p.unused(Key::in_base);
+    ini::warn_ignored(p.section, &ignored, "not used in a base account", &mut out.warnings);
     Some(input)
 }
 
@@ -131,92 +254,95 @@ pub(crate) fn parse(text: &str) -> Collected {
         return out;
     }
     out.errors = lex_errors;
-    let profiles = ini::unique_profiles(&sections, &mut out.errors);
+    let profiles: Vec<Profile> = ini::unique_profiles(&sections, &mut out.errors)
+        .into_iter()
+        .map(|(name, s)| Profile::read(name, s, &mut out.errors))
+        .collect();
     if profiles.is_empty() && out.errors.is_empty() {
         out.errors.push(Diagnostic::general(
             "There is no [profile name] section in this text; paste the whole AWS Extend Switch Roles configuration.".into(),
         ));
     }
-    for (_, s) in &profiles {
-        ini::repeated_keys(s, &mut out.errors);
-    }
 
     // Which sections are bases: the ones named by a source_profile.
-    let mut bases: std::collections::HashMap<&str, Base> = std::collections::HashMap::new();
-    let names: std::collections::HashSet<&str> = profiles.iter().map(|(n, _)| *n).collect();
-    let referenced: std::collections::HashSet<&str> = profiles
-        .iter()
-        .filter_map(|(_, t)| t.value("source_profile"))
-        .collect();
-    for (name, s) in &profiles {
-        let Some(src) = s.get("source_profile") else {
+    let mut index: FnvMap<&str, usize> = FnvMap::default();
+    index.reserve(profiles.len());
+    for (i, p) in profiles.iter().enumerate() {
+        index.insert(p.name, i);
+    }
+    let mut source_of: Vec<Option<usize>> = vec![None; profiles.len()];
+    let mut is_base = vec![false; profiles.len()];
+    for (i, p) in profiles.iter().enumerate() {
+        let Some(src) = p.get(Key::SourceProfile) else {
             continue;
         };
-        match names.get(src.value) {
-            Some(_) => {}
+        match index.get(src.value) {
+            Some(&b) => {
+                source_of[i] = Some(b);
+                is_base[b] = true;
+            }
             None => out.errors.push(Diagnostic::at_line(
                 src.line,
-                Some((*name).into()),
+                Some(p.name.into()),
                 format!(
                     "source_profile {} names no section of this file; add a [{}] section with its aws_account_id, or fix the name.",
-                    quote(&src.value),
+                    quote(src.value),
                     src.value
                 ),
             )),
         }
     }
-    for (name, s) in &profiles {
-        if referenced.contains(name) {
-            let input = read_base(name, s, &mut out);
-            bases.insert(name, Base { section: s, input });
-        }
-    }
+    let bases: Vec<Option<Base>> = profiles
+        .iter()
+        .zip(&is_base)
+        .map(|(p, &base)| {
+            base.then(|| Base {
+                profile: p,
+                input: read_base(p, &mut out),
+            })
+        })
+        .collect();
 
-    for (name, s) in &profiles {
-        if bases.contains_key(name) {
+    out.envs.reserve(profiles.len());
+    for (i, p) in profiles.iter().enumerate() {
+        if is_base[i] {
             continue;
         }
-        let base = s.value("source_profile").and_then(|src| bases.get(src));
-        read_target(name, s, base, &mut out);
+        let base = source_of[i].and_then(|b| bases[b].as_ref());
+        read_target(p, base, &mut out);
     }
     out
 }
 
-fn read_target(name: &str, s: &Section, base: Option<&Base>, out: &mut Collected) {
-    let line_of = |key: &str| s.get(key).map(|e| e.line);
-    let base_line = |key: &str| base.and_then(|b| b.section.get(key)).map(|e| e.line);
-    let base_value = |key: &str| base.and_then(|b| b.section.value(key));
+fn read_target(p: &Profile, base: Option<&Base>, out: &mut Collected) {
+    let name = p.name;
+    let base_line = |key: Key| base.and_then(|b| b.profile.line(key));
+    let base_value = |key: Key| base.and_then(|b| b.profile.value(key));
 
     let mut input = EnvironmentInput {
-        account_id: s.value("aws_account_id").map(str::to_string),
-        display_name: Some(name.to_string()),
-        color: s.value("color").map(str::to_string),
-        region: s
-            .value("region")
-            .or_else(|| base_value("target_region"))
-            .map(str::to_string),
-        group: s.value("roleswitch_group").map(str::to_string),
-        title_prefix: s.value("roleswitch_title_prefix").map(str::to_string),
+        account_id: p.value(Key::AccountId),
+        display_name: Some(name),
+        color: p.value(Key::Color),
+        region: p.value(Key::Region).or_else(|| base_value(Key::TargetRegion)),
+        group: p.value(Key::Group),
+        title_prefix: p.value(Key::TitlePrefix),
         base: base.and_then(|b| b.input.clone()),
         ..Default::default()
     };
-    let mut ignored: Vec<&Entry> = s
-        .entries
-        .iter()
-        .filter(|e| e.nested || !TARGET_KEYS.contains(&&*e.key))
-        .collect();
-    input.role_name = match (s.get("role_arn"), s.get("role_name")) {
+    let mut ignored = p.unused(Key::in_target);
+    input.role_name = match (p.get(Key::RoleArn), p.get(Key::RoleName)) {
         (Some(arn), Some(role)) => {
             ignored.push(role);
-            Some(arn.value.to_string())
+            ignored.sort_by_key(|e| e.line);
+            Some(arn.value)
         }
-        (Some(arn), None) => Some(arn.value.to_string()),
-        (None, Some(role)) => Some(role.value.to_string()),
-        (None, None) => match base_value("target_role_name") {
-            Some(role) => Some(role.to_string()),
+        (Some(arn), None) => Some(arn.value),
+        (None, Some(role)) => Some(role.value),
+        (None, None) => match base_value(Key::TargetRoleName) {
+            Some(role) => Some(role),
             None => {
                 out.errors.push(Diagnostic::at_line(
-                    s.line,
+                    p.section.line,
                     Some(name.into()),
                     "This profile has no role: add role_name = … (with aws_account_id) or role_arn = arn:aws:iam::…:role/…. If it is a base account, name it in its targets' source_profile.".into(),
                 ));
@@ -224,36 +350,38 @@ fn read_target(name: &str, s: &Section, base: Option<&Base>, out: &mut Collected
             }
         },
     };
-    if let Some(e) = s.get("roleswitch_production") {
+    if let Some(e) = p.get(Key::Production) {
         input.production = ini::read_bool(e, name, &mut out.errors);
     }
-    ignored.sort_by_key(|e| e.line);
-    let (images, unknown): (Vec<&Entry>, Vec<&Entry>) =
-        ignored.into_iter().partition(|e| e.key == "image");
-    ini::warn_ignored(
-        s,
-        &images,
-        "the banner shows the color, not an image",
-        &mut out.warnings,
-    );
-    ini::warn_ignored(
-        s,
-        &unknown,
-        "unknown to AWS Extend Switch Roles and Roleswitch, or overridden by role_arn",
-        &mut out.warnings,
-    );
-    let header = s.line;
+    if !ignored.is_empty() {
+        let (images, unknown): (Vec<&Entry>, Vec<&Entry>) =
+            ignored.into_iter().partition(|e| e.key == "image");
+        ini::warn_ignored(
+            p.section,
+            &images,
+            "the banner shows the color, not an image",
+            &mut out.warnings,
+        );
+        ini::warn_ignored(
+            p.section,
+            &unknown,
+            "unknown to AWS Extend Switch Roles and Roleswitch, or overridden by role_arn",
+            &mut out.warnings,
+        );
+    }
+    let header = p.section.line;
     let locate = |field: Field| {
         let line = match field {
-            Field::AccountId => line_of("aws_account_id").or(line_of("role_arn")),
-            Field::RoleName => line_of("role_arn")
-                .or(line_of("role_name"))
-                .or(base_line("target_role_name")),
-            Field::Color => line_of("color"),
-            Field::Region => line_of("region").or(base_line("target_region")),
-            Field::Group => line_of("roleswitch_group"),
-            Field::TitlePrefix => line_of("roleswitch_title_prefix"),
-            Field::Base => line_of("source_profile"),
+            Field::AccountId => p.line(Key::AccountId).or(p.line(Key::RoleArn)),
+            Field::RoleName => p
+                .line(Key::RoleArn)
+                .or(p.line(Key::RoleName))
+                .or(base_line(Key::TargetRoleName)),
+            Field::Color => p.line(Key::Color),
+            Field::Region => p.line(Key::Region).or(base_line(Key::TargetRegion)),
+            Field::Group => p.line(Key::Group),
+            Field::TitlePrefix => p.line(Key::TitlePrefix),
+            Field::Base => p.line(Key::SourceProfile),
             _ => None,
         };
         Origin::at_line(line.unwrap_or(header), name)

@@ -107,7 +107,7 @@ pub(crate) fn parse(text: &str) -> Collected {
     // Only [profile x] and [default] are profiles for the CLI.
     let mut kept = Vec::new();
     for s in &sections {
-        let (name, prefixed) = ini::profile_name(&s.header);
+        let (name, prefixed) = ini::profile_name(s.header);
         if prefixed || s.header == "default" {
             kept.push(s.clone());
             continue;
@@ -184,7 +184,7 @@ pub(crate) fn parse(text: &str) -> Collected {
                     Some((*name).into()),
                     format!(
                         "source_profile {} is not in this file (it may be in ~/.aws/credentials), so this environment can be switched into from any account.",
-                        quote(&src.value)
+                        quote(src.value)
                     ),
                 )),
             }
@@ -247,7 +247,7 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
         };
         Origin::at_line(line.unwrap_or(header), name)
     };
-    out.validate(&input, Origin::at_line(header, name), locate);
+    out.validate(&input.as_view(), Origin::at_line(header, name), locate);
 }
 
 pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {

@@ -234,7 +234,7 @@ pub(crate) fn refuse_credentials(sections: &[Section]) -> Vec<Diagnostic> {
         {
             errors.push(Diagnostic::at_line(
                 e.line,
-                Some(profile_name(&s.header).0.to_string()),
+                Some(profile_name(s.header).0.to_string()),
                 format!(
                     "This file contains credentials ({}). Roleswitch never reads or stores credentials: \
                      remove every aws_secret_access_key and aws_session_token line (or paste only the \
@@ -256,7 +256,7 @@ pub(crate) fn unique_profiles<'a>(
     let mut seen: Vec<(&str, &Section)> = Vec::new();
     let mut first_of: std::collections::HashMap<&str, &Section> = std::collections::HashMap::new();
     for s in sections {
-        let name = profile_name(&s.header).0;
+        let name = profile_name(s.header).0;
         if let Some(first) = first_of.get(name) {
             errors.push(Diagnostic::at_line(
                 s.line,
@@ -277,7 +277,7 @@ pub(crate) fn unique_profiles<'a>(
 
 /// Reports keys set twice in one section.
 pub(crate) fn repeated_keys(section: &Section, errors: &mut Vec<Diagnostic>) {
-    let name = profile_name(&section.header).0;
+    let name = profile_name(section.header).0;
     for (i, e) in section.entries.iter().enumerate() {
         if e.nested {
             continue;
@@ -286,16 +286,21 @@ pub(crate) fn repeated_keys(section: &Section, errors: &mut Vec<Diagnostic>) {
             .iter()
             .find(|o| !o.nested && o.key == e.key)
         {
-            errors.push(Diagnostic::at_line(
-                e.line,
-                Some(name.to_string()),
-                format!(
-                    "{} is set twice in this profile (first on line {}); keep one.",
-                    e.key, first.line
-                ),
-            ));
+            errors.push(repeated_key(name, e, first));
         }
     }
+}
+
+/// The error for a key set again in a profile.
+pub(crate) fn repeated_key(profile: &str, again: &Entry, first: &Entry) -> Diagnostic {
+    Diagnostic::at_line(
+        again.line,
+        Some(profile.to_string()),
+        format!(
+            "{} is set twice in this profile (first on line {}); keep one.",
+            again.key, first.line
+        ),
+    )
 }
 
 /// Reads `roleswitch_production`.
@@ -314,7 +319,7 @@ pub(crate) fn read_bool(
                 format!(
                     "{} is {}; write true or false.",
                     entry.key,
-                    quote(&entry.value)
+                    quote(entry.value)
                 ),
             ));
             None
@@ -336,7 +341,7 @@ pub(crate) fn warn_ignored(
     keys.dedup();
     warnings.push(Diagnostic::at_line(
         ignored[0].line,
-        Some(profile_name(&section.header).0.to_string()),
+        Some(profile_name(section.header).0.to_string()),
         format!("Ignored {} ({why}).", keys.join(", ")),
     ));
 }
@@ -443,7 +448,7 @@ mod tests {
             ("[a", None),
         ];
         for (raw, want) in cases {
-            assert_eq!(header(raw).as_deref(), want, "{raw}");
+            assert_eq!(header(raw), want, "{raw}");
         }
     }
 

@@ -23,7 +23,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Environment, EnvironmentInput, DEFAULT_ROLE_NAME};
-use crate::validate::{check_list, quote, validate_environment, Field};
+use crate::validate::{check_list, quote, validate_input, Field};
 
 pub use import_plan::{plan_import, Change, ImportMode, ImportPlan};
 pub use policy::{policy, PolicyError, PolicyOptions};
@@ -144,7 +144,7 @@ impl Format {
         }
         let aws_section =
             |h: &str| h == "default" || h.starts_with("sso-session ") || h.starts_with("services ");
-        if sections.iter().any(|s| aws_section(&s.header))
+        if sections.iter().any(|s| aws_section(s.header))
             || keys().any(|k| k.starts_with("sso_"))
             || has_key(&[
                 "credential_process",
@@ -379,10 +379,16 @@ pub fn export(
 /// account and role, so that importing the same file twice gives the same ids,
 /// and unique because a list holds each account and role once.
 pub fn generated_id(account_id: &str, role_name: &str) -> String {
-    format!(
-        "{account_id}-{}",
-        role_name.to_ascii_lowercase().replace('/', "-")
-    )
+    let mut id = String::with_capacity(account_id.len() + 1 + role_name.len());
+    id.push_str(account_id);
+    id.push('-');
+    for c in role_name.chars() {
+        id.push(match c {
+            '/' => '-',
+            c => c.to_ascii_lowercase(),
+        });
+    }
+    id
 }
 
 /// Where an environment came from, to place list-level errors.
@@ -426,13 +432,13 @@ impl Collected {
     /// The id is [`generated_id`] unless the input carries one.
     pub fn validate(
         &mut self,
-        input: &EnvironmentInput,
+        input: &EnvironmentInput<&str>,
         origin: Origin,
         locate: impl Fn(Field) -> Origin,
     ) {
-        match validate_environment(input, "pending") {
+        match validate_input(input, "pending") {
             Ok(mut env) => {
-                if input.id.as_deref().map_or(true, |s| s.trim().is_empty()) {
+                if input.id.is_none_or(|s| s.trim().is_empty()) {
                     env.id = generated_id(&env.account_id, &env.role_name);
                 }
                 self.envs.push((env, origin));
@@ -441,13 +447,9 @@ impl Collected {
                 // A bad role ARN with no account ID field already says what is
                 // wrong with the account; "enter the account ID" would be noise.
                 let arn_failed = field_errors.iter().any(|e| e.field == Field::RoleName)
-                    && input
-                        .account_id
-                        .as_deref()
-                        .map_or(true, |s| s.trim().is_empty())
+                    && input.account_id.is_none_or(|s| s.trim().is_empty())
                     && input
                         .role_name
-                        .as_deref()
                         .is_some_and(|r| r.trim().starts_with("arn:"));
                 for e in field_errors {
                     if arn_failed && e.field == Field::AccountId {
@@ -460,7 +462,7 @@ impl Collected {
     }
 
     fn finish(mut self, format: Format) -> Result<Parsed, ImportErrors> {
-        let envs: Vec<Environment> = self.envs.iter().map(|(e, _)| e.clone()).collect();
+        let (envs, origins): (Vec<Environment>, Vec<Origin>) = self.envs.into_iter().unzip();
         let problems = check_list(&envs);
         for problem in &problems {
             // A generated id repeats exactly when account and role do: say it once.
@@ -474,7 +476,7 @@ impl Collected {
             {
                 continue;
             }
-            let origin = &self.envs[problem.index].1;
+            let origin = &origins[problem.index];
             self.errors.push(origin.diagnostic(problem.message.clone()));
         }
         // INI problems in line order; JSON ones stay in document order.

@@ -144,7 +144,7 @@ fn read_account(i: usize, account: &Value, options: &ImportOptions, out: &mut Co
         path: Some(path.clone()),
         profile: name.clone(),
     };
-    out.validate(&input, origin, |field| Origin {
+    out.validate(&input.as_view(), origin, |field| Origin {
         line: None,
         path: Some(match field {
             Field::AccountId => format!("{path}.Id"),

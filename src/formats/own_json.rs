@@ -252,7 +252,7 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
     // Validate into a scratch list: a field with a type error would otherwise
     // be reported a second time as missing.
     let mut scratch = Collected::default();
-    scratch.validate(&input, origin, |field| Origin {
+    scratch.validate(&input.as_view(), origin, |field| Origin {
         line: None,
         path: Some(match json_key(field) {
             Some(key) => format!("{path}.{key}"),
