@@ -51,7 +51,7 @@ pub use lookup::{
     LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX,
 };
 pub use model::{
-    example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,
+    environments_json, example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,
     EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
 pub use reach::{

@@ -96,6 +96,101 @@ pub fn format_account_id(id: &str) -> String {
     }
 }
 
+/// The JSON text of a list of environments: exactly what `serde_json::to_string`
+/// writes for it, written directly. For the thousands of entries of a big import
+/// this is several times faster than serde's field-by-field path.
+pub fn environments_json(envs: &[Environment]) -> String {
+    let mut out = String::with_capacity(envs.len() * 200 + 2);
+    out.push('[');
+    for (i, env) in envs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_environment(&mut out, env);
+    }
+    out.push(']');
+    out
+}
+
+fn write_environment(out: &mut String, env: &Environment) {
+    field(out, '{', "id", &env.id);
+    field(out, ',', "accountId", &env.account_id);
+    field(out, ',', "roleName", &env.role_name);
+    field(out, ',', "displayName", &env.display_name);
+    field(out, ',', "color", &env.color);
+    if let Some(region) = &env.region {
+        field(out, ',', "region", region);
+    }
+    if let Some(partition) = env.partition {
+        field(out, ',', "partition", partition.arn_name());
+    }
+    out.push_str(if env.production {
+        ",\"production\":true"
+    } else {
+        ",\"production\":false"
+    });
+    if let Some(group) = &env.group {
+        field(out, ',', "group", group);
+    }
+    if let Some(base) = &env.base {
+        out.push_str(",\"base\":");
+        let mut open = '{';
+        for (name, value) in [
+            ("accountId", &base.account_id),
+            ("alias", &base.alias),
+            ("roleName", &base.role_name),
+        ] {
+            if let Some(value) = value {
+                field(out, open, name, value);
+                open = ',';
+            }
+        }
+        if open == '{' {
+            out.push('{');
+        }
+        out.push('}');
+    }
+    if let Some(prefix) = &env.title_prefix {
+        field(out, ',', "titlePrefix", prefix);
+    }
+    out.push('}');
+}
+
+/// `<lead>"name":"value"`, the value escaped as serde_json escapes strings.
+fn field(out: &mut String, lead: char, name: &str, value: &str) {
+    out.push(lead);
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":\"");
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&value[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&value[start..]);
+    out.push('"');
+}
+
 /// An environment as typed into a form or read from a file, before validation.
 ///
 /// Every field is optional so that a missing field becomes a readable

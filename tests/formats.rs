@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use roleswitch::{
-    check_list, export, parse, validate_environment, BaseAccountInput, Document, Environment,
-    EnvironmentInput, ExportOptions, Format, ImportOptions,
+    check_list, environments_json, export, parse, validate_environment, BaseAccount,
+    BaseAccountInput, Document, Environment, EnvironmentInput, ExportOptions, Format,
+    ImportOptions, Partition,
 };
 use serde_json::Value;
 
@@ -583,8 +584,57 @@ fn valid_list() -> impl Strategy<Value = Vec<Environment>> {
     })
 }
 
+/// Any environment, valid or not: every field any string.
+fn any_environment() -> impl Strategy<Value = Environment> {
+    let text = || prop_oneof![".{0,12}", "[\\x00-\\x20\"\\\\\\x7f/a-z]{0,8}"];
+    let base = proptest::option::of((
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+    ));
+    (
+        (text(), text(), text(), text(), text()),
+        proptest::option::of(text()),
+        proptest::option::of(prop_oneof![
+            Just(Partition::Aws),
+            Just(Partition::AwsUsGov),
+            Just(Partition::AwsCn)
+        ]),
+        any::<bool>(),
+        proptest::option::of(text()),
+        base,
+        proptest::option::of(text()),
+    )
+        .prop_map(
+            |((id, account_id, role_name, display_name, color), region, partition, production, group, base, title_prefix)| {
+                Environment {
+                    id,
+                    account_id,
+                    role_name,
+                    display_name,
+                    color,
+                    region,
+                    partition,
+                    production,
+                    group,
+                    base: base.map(|(account_id, alias, role_name)| BaseAccount {
+                        account_id,
+                        alias,
+                        role_name,
+                    }),
+                    title_prefix,
+                }
+            },
+        )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn environments_json_is_what_serde_json_writes(list in proptest::collection::vec(any_environment(), 0..5)) {
+        prop_assert_eq!(environments_json(&list), serde_json::to_string(&list).unwrap());
+    }
 
     #[test]
     fn no_text_makes_a_reader_panic(text in ".{0,200}") {
