@@ -51,8 +51,8 @@ pub use lookup::{
     LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX,
 };
 pub use model::{
-    environments_json, example_environments, format_account_id, BaseAccount, BaseAccountInput, Document, Environment,
-    EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
+    environments_json, example_environments, format_account_id, BaseAccount, BaseAccountInput,
+    Document, Environment, EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
 pub use reach::{
     back_environment, base_label, base_matches, is_reachable, popup_view, read_favorites,

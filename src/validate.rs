@@ -133,7 +133,10 @@ fn control_and_count(value: &str) -> (Option<char>, usize) {
         let control = value.bytes().find(|b| b.is_ascii_control()).map(char::from);
         return (control, value.len());
     }
-    (value.chars().find(|c| c.is_control()), value.chars().count())
+    (
+        value.chars().find(|c| c.is_control()),
+        value.chars().count(),
+    )
 }
 
 /// Normalises an account ID as users paste it (`1111-2222-3333`, `1111 2222 3333`)
@@ -350,9 +353,7 @@ pub(crate) fn validate_input(
 
     let account = match parse_account_id(trimmed(&input.account_id)) {
         Ok(a) => Some(a),
-        Err(m)
-            if input.account_id.is_none_or(|s| s.trim().is_empty()) =>
-        {
+        Err(m) if input.account_id.is_none_or(|s| s.trim().is_empty()) => {
             // An ARN in the role field can supply the account.
             let _ = m;
             None

@@ -10,11 +10,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::{
-    back_environment, banner_for_page, check_destination, check_list, example_environments, export,
-    identify, parse, plan_console_switch, plan_import, plan_switch, plan_write, policy, popup_view,
-    read, read_favorites, read_settings, toggle_favorite, touch_recent, upsert,
-    validate_environment, ConsoleSignals, Diagnostic, Environment, EnvironmentInput, ExportOptions,
-    FieldError, Format, ImportMode, ImportOptions, PageContext, PolicyOptions, Quota, Settings,
+    back_environment, banner_for_page, check_destination, check_list, environments_json,
+    example_environments, export, identify, parse, plan_console_switch, plan_import, plan_switch,
+    plan_write, policy, popup_view, read, read_favorites, read_settings, toggle_favorite,
+    touch_recent, upsert, validate_environment, ConsoleSignals, Diagnostic, Environment,
+    EnvironmentInput, ExportOptions, FieldError, Format, ImportMode, ImportOptions, PageContext,
+    PolicyOptions, Quota, Settings,
 };
 
 /// Results cross as one JSON text that the engine's `JSON.parse` turns into
@@ -22,9 +23,16 @@ use crate::{
 /// building each object field by field across the boundary, and it guarantees
 /// plain JSON (no `Map`, no `undefined`).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| JsError::new(&format!("could not convert the result for JavaScript: {e}")))?;
-    js_sys::JSON::parse(&text)
+    json_to_js(&to_json(value)?)
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, JsError> {
+    serde_json::to_string(value)
+        .map_err(|e| JsError::new(&format!("could not convert the result for JavaScript: {e}")))
+}
+
+fn json_to_js(text: &str) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(text)
         .map_err(|_| JsError::new("could not convert the result for JavaScript"))
 }
 
@@ -487,13 +495,25 @@ pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsV
         });
     };
     match parse(text, format, &options.unwrap_or_default()) {
-        Ok(parsed) => to_js(&ParsedJs {
-            ok: true,
-            format: Some(format),
-            environments: &parsed.environments,
-            warnings: diagnostics(&parsed.warnings),
-            errors: vec![],
-        }),
+        Ok(parsed) => {
+            // `ParsedJs`, with the (long) list written by the core's direct writer.
+            let list = environments_json(&parsed.environments);
+            let warnings = to_json(&diagnostics(&parsed.warnings))?;
+            let format = to_json(&format)?;
+            let mut text = String::with_capacity(list.len() + warnings.len() + 80);
+            for part in [
+                "{\"ok\":true,\"format\":",
+                &format,
+                ",\"environments\":",
+                &list,
+                ",\"warnings\":",
+                &warnings,
+                ",\"errors\":[]}",
+            ] {
+                text.push_str(part);
+            }
+            json_to_js(&text)
+        }
         Err(problems) => to_js(&ParsedJs {
             ok: false,
             format: Some(format),

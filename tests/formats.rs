@@ -606,7 +606,15 @@ fn any_environment() -> impl Strategy<Value = Environment> {
         proptest::option::of(text()),
     )
         .prop_map(
-            |((id, account_id, role_name, display_name, color), region, partition, production, group, base, title_prefix)| {
+            |(
+                (id, account_id, role_name, display_name, color),
+                region,
+                partition,
+                production,
+                group,
+                base,
+                title_prefix,
+            )| {
                 Environment {
                     id,
                     account_id,

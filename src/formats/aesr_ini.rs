@@ -241,7 +241,12 @@ fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccount
         return None;
     }
     let ignored = p.unused(Key::in_base);
-    ini::warn_ignored(p.section, &ignored, "not used in a base account", &mut out.warnings);
+    ini::warn_ignored(
+        p.section,
+        &ignored,
+        "not used in a base account",
+        &mut out.warnings,
+    );
     Some(input)
 }
 
@@ -323,7 +328,9 @@ fn read_target(p: &Profile, base: Option<&Base>, out: &mut Collected) {
         account_id: p.value(Key::AccountId),
         display_name: Some(name),
         color: p.value(Key::Color),
-        region: p.value(Key::Region).or_else(|| base_value(Key::TargetRegion)),
+        region: p
+            .value(Key::Region)
+            .or_else(|| base_value(Key::TargetRegion)),
         group: p.value(Key::Group),
         title_prefix: p.value(Key::TitlePrefix),
         base: base.and_then(|b| b.input.clone()),

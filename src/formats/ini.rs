@@ -227,11 +227,7 @@ pub(crate) const SECRET_KEYS: [&str; 2] = ["aws_secret_access_key", "aws_session
 pub(crate) fn refuse_credentials(sections: &[Section]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for s in sections {
-        for e in s
-            .entries
-            .iter()
-            .filter(|e| SECRET_KEYS.contains(&&*e.key))
-        {
+        for e in s.entries.iter().filter(|e| SECRET_KEYS.contains(&&*e.key)) {
             errors.push(Diagnostic::at_line(
                 e.line,
                 Some(profile_name(s.header).0.to_string()),
@@ -399,10 +395,7 @@ mod tests {
         let (sections, errors) = lex(text);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(sections.len(), 2);
-        assert_eq!(
-            (sections[0].header, sections[0].line),
-            ("profile a", 2)
-        );
+        assert_eq!((sections[0].header, sections[0].line), ("profile a", 2));
         assert_eq!(sections[0].entries[0].key, "role_arn");
         assert_eq!(sections[0].entries[0].value, "arn:x");
         assert_eq!(sections[0].entries[0].line, 3);
