@@ -113,16 +113,16 @@ pub fn environments_json(envs: &[Environment]) -> String {
 }
 
 fn write_environment(out: &mut String, env: &Environment) {
-    field(out, '{', "id", &env.id);
-    field(out, ',', "accountId", &env.account_id);
-    field(out, ',', "roleName", &env.role_name);
-    field(out, ',', "displayName", &env.display_name);
-    field(out, ',', "color", &env.color);
+    field(out, "{\"", "id", &env.id);
+    field(out, ",\"", "accountId", &env.account_id);
+    field(out, ",\"", "roleName", &env.role_name);
+    field(out, ",\"", "displayName", &env.display_name);
+    field(out, ",\"", "color", &env.color);
     if let Some(region) = &env.region {
-        field(out, ',', "region", region);
+        field(out, ",\"", "region", region);
     }
     if let Some(partition) = env.partition {
-        field(out, ',', "partition", partition.arn_name());
+        field(out, ",\"", "partition", partition.arn_name());
     }
     out.push_str(if env.production {
         ",\"production\":true"
@@ -130,11 +130,11 @@ fn write_environment(out: &mut String, env: &Environment) {
         ",\"production\":false"
     });
     if let Some(group) = &env.group {
-        field(out, ',', "group", group);
+        field(out, ",\"", "group", group);
     }
     if let Some(base) = &env.base {
         out.push_str(",\"base\":");
-        let mut open = '{';
+        let mut open = "{\"";
         for (name, value) in [
             ("accountId", &base.account_id),
             ("alias", &base.alias),
@@ -142,24 +142,24 @@ fn write_environment(out: &mut String, env: &Environment) {
         ] {
             if let Some(value) = value {
                 field(out, open, name, value);
-                open = ',';
+                open = ",\"";
             }
         }
-        if open == '{' {
+        if open == "{\"" {
             out.push('{');
         }
         out.push('}');
     }
     if let Some(prefix) = &env.title_prefix {
-        field(out, ',', "titlePrefix", prefix);
+        field(out, ",\"", "titlePrefix", prefix);
     }
     out.push('}');
 }
 
-/// `<lead>"name":"value"`, the value escaped as serde_json escapes strings.
-fn field(out: &mut String, lead: char, name: &str, value: &str) {
-    out.push(lead);
-    out.push('"');
+/// `<lead>name":"value"` (`lead` ends with the name's opening quote), the value
+/// escaped as serde_json escapes strings.
+fn field(out: &mut String, lead: &str, name: &str, value: &str) {
+    out.push_str(lead);
     out.push_str(name);
     out.push_str("\":\"");
     let bytes = value.as_bytes();

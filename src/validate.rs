@@ -637,8 +637,13 @@ struct AccountRole<'a>(&'a str, &'a str);
 impl Hash for AccountRole<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.0.hash(state);
-        for b in self.1.bytes() {
-            state.write_u8(b.to_ascii_lowercase());
+        // The role lower-cased, a few bytes at a time.
+        let mut buf = [0u8; 32];
+        for chunk in self.1.as_bytes().chunks(buf.len()) {
+            let lower = &mut buf[..chunk.len()];
+            lower.copy_from_slice(chunk);
+            lower.make_ascii_lowercase();
+            state.write(lower);
         }
     }
 }

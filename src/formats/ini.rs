@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::validate::quote;
+use crate::validate::{quote, FnvMap};
 
 use super::Diagnostic;
 
@@ -249,8 +249,9 @@ pub(crate) fn unique_profiles<'a>(
     sections: &'a [Section<'a>],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<(&'a str, &'a Section<'a>)> {
-    let mut seen: Vec<(&str, &Section)> = Vec::new();
-    let mut first_of: std::collections::HashMap<&str, &Section> = std::collections::HashMap::new();
+    let mut seen: Vec<(&str, &Section)> = Vec::with_capacity(sections.len());
+    let mut first_of: FnvMap<&str, &Section> = FnvMap::default();
+    first_of.reserve(sections.len());
     for s in sections {
         let name = profile_name(s.header).0;
         if let Some(first) = first_of.get(name) {

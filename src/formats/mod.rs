@@ -381,13 +381,11 @@ pub fn export(
 pub fn generated_id(account_id: &str, role_name: &str) -> String {
     let mut id = String::with_capacity(account_id.len() + 1 + role_name.len());
     id.push_str(account_id);
-    id.push('-');
-    for c in role_name.chars() {
-        id.push(match c {
-            '/' => '-',
-            c => c.to_ascii_lowercase(),
-        });
+    for part in role_name.split('/') {
+        id.push('-');
+        id.push_str(part);
     }
+    id[account_id.len()..].make_ascii_lowercase();
     id
 }
 
