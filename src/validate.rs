@@ -849,8 +849,34 @@ mod tests {
             "-1",
             "us--1",
             "us-east-123",
+            "eu-west--1",
+            "eu--west-1",
+            "e-west-1",
+            "eu-1",
+            "eu-west-1-",
+            "eu-w\u{e9}st-1",
+            "\u{e9}u-west-1",
         ] {
             assert!(parse_region(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for raw in [
+            "",
+            " ",
+            "  a b  ",
+            "\t\r\na\x0c",
+            "\u{a0}a\u{a0}",
+            " \u{3000}a \u{2003}",
+            "\u{85} a",
+            "a\u{e9}",
+            "\u{e9}a ",
+            "\u{feff}a",
+            " \u{1f600} ",
+        ] {
+            assert_eq!(trim(raw), raw.trim(), "{raw:?}");
         }
     }
 

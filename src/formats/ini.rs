@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::validate::{quote, FnvMap};
+use crate::validate::{quote, trim, FnvMap};
 
 use super::Diagnostic;
 
@@ -47,15 +47,6 @@ impl<'a> Section<'a> {
     /// The value of a key, or `None` when absent.
     pub fn value(&self, key: &str) -> Option<&'a str> {
         self.get(key).map(|e| e.value)
-    }
-}
-
-/// `str::trim`, with a quick path for the ASCII whitespace INI files have.
-pub(crate) fn trim(s: &str) -> &str {
-    let t = s.trim_ascii();
-    match (t.as_bytes().first(), t.as_bytes().last()) {
-        (Some(&a), Some(&z)) if a >= 0x80 || z >= 0x80 => t.trim(),
-        _ => t,
     }
 }
 
