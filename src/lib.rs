@@ -38,7 +38,7 @@ pub use banner::{
     BannerModel, MIN_CONTRAST,
 };
 pub use formats::{
-    export, generated_id, parse, plan_import, policy, Change, Diagnostic, ExportError,
+    export, generated_id, parse, parse_any, plan_import, policy, Change, Diagnostic, ExportError,
     ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan, Parsed,
     PolicyError, PolicyOptions,
 };

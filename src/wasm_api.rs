@@ -11,11 +11,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::{
     back_environment, banner_for_page, check_destination, check_list, environments_json,
-    example_environments, export, identify, parse, plan_console_switch, plan_import, plan_switch,
-    plan_write, policy, popup_view, read, read_favorites, read_settings, toggle_favorite,
-    touch_recent, upsert, validate_environment, ConsoleSignals, Diagnostic, Environment,
-    EnvironmentInput, ExportOptions, FieldError, Format, ImportMode, ImportOptions, PageContext,
-    PolicyOptions, Quota, Settings,
+    example_environments, export, identify, parse_any, plan_console_switch, plan_import,
+    plan_switch, plan_write, policy, popup_view, read, read_favorites, read_settings,
+    toggle_favorite, touch_recent, upsert, validate_environment, ConsoleSignals, Diagnostic,
+    Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode, ImportOptions,
+    PageContext, PolicyOptions, Quota, Settings,
 };
 
 /// Results cross as one JSON text that the engine's `JSON.parse` turns into
@@ -475,7 +475,7 @@ pub fn formats() -> Result<JsValue, JsError> {
 pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsValue, JsError> {
     let format: Option<Format> = from_js(format, "format")?;
     let options: Option<ImportOptions> = from_js(options, "import options")?;
-    let Some(format) = format.or_else(|| Format::detect(text)) else {
+    let Some((format, parsed)) = parse_any(text, format, &options.unwrap_or_default()) else {
         let problem = Diagnostic {
             line: None,
             path: None,
@@ -494,7 +494,7 @@ pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsV
             errors: diagnostics(&errors),
         });
     };
-    match parse(text, format, &options.unwrap_or_default()) {
+    match parsed {
         Ok(parsed) => {
             // `ParsedJs`, with the (long) list written by the core's direct writer.
             let list = environments_json(&parsed.environments);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use roleswitch::{
-    check_list, environments_json, export, parse, validate_environment, BaseAccount,
+    check_list, environments_json, export, parse, parse_any, validate_environment, BaseAccount,
     BaseAccountInput, Document, Environment, EnvironmentInput, ExportOptions, Format,
     ImportOptions, Partition,
 };
@@ -649,6 +649,18 @@ proptest! {
         let _ = Format::detect(&text);
         for format in Format::ALL {
             let _ = parse(&text, format, &options());
+        }
+    }
+
+    #[test]
+    fn parse_any_is_detect_then_parse(text in prop_oneof![ini_ish(), json_ish(), ".{0,200}"]) {
+        let want = Format::detect(&text).map(|f| (f, parse(&text, f, &options())));
+        prop_assert_eq!(parse_any(&text, None, &options()), want);
+        for format in Format::ALL {
+            prop_assert_eq!(
+                parse_any(&text, Some(format), &options()),
+                Some((format, parse(&text, format, &options())))
+            );
         }
     }
 

@@ -138,18 +138,19 @@ function timeRuns(fn, runs) {
   return times;
 }
 
-// Parse + validate a 5,000-profile AESR file: the core (wasm, result converted
-// into JS values) against aesr-config, the parser the AESR extension uses, in one Node process.
+// Parse + validate a 5,000-profile AESR file, its format detected as the options page does by
+// default: the core (wasm, result converted into JS values) against aesr-config, the parser the
+// AESR extension uses, in one Node process.
 async function parse({ profiles = 5000, runs = 30 } = {}) {
-  console.log(`parse: ${profiles}-profile AWS Extend Switch Roles file, ${runs} runs each, same Node process`);
+  console.log(`parse: ${profiles}-profile AWS Extend Switch Roles file (format detected), ${runs} runs each, same Node process`);
   const core = await import(`${root}/build/pkg/roleswitch.js`);
   await core.default({ module_or_path: readFileSync(`${root}/build/pkg/roleswitch_bg.wasm`) });
   const { ConfigParser } = await import('aesr-config');
   const text = aesrFile(profiles);
-  const check = core.parseImport(text, 'aesrIni', null);
+  const check = core.parseImport(text, null, null);
   if (!check.ok || check.environments.length !== profiles) throw new Error(`the benchmark file did not parse: ${JSON.stringify(check.errors.slice(0, 3))}`);
   const theirCount = ConfigParser.parseIni(text).singles.length + ConfigParser.parseIni(text).complexes.reduce((n, c) => n + c.targets.length, 0);
-  const ours = timeRuns(() => core.parseImport(text, 'aesrIni', null), runs);
+  const ours = timeRuns(() => core.parseImport(text, null, null), runs);
   const theirs = timeRuns(() => ConfigParser.parseIni(text), runs);
   // What the engine alone spends turning the result's JSON text into objects:
   // a floor under ours that no work in the wasm can lower.

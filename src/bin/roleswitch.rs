@@ -6,7 +6,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use roleswitch::{
-    export, parse, policy, Environment, ExportOptions, Format, ImportOptions, PolicyOptions,
+    export, parse_any, policy, Environment, ExportOptions, Format, ImportOptions, PolicyOptions,
 };
 
 const USAGE: &str = "\
@@ -110,17 +110,17 @@ fn load(file: &str, args: &Args) -> Result<(Format, Vec<Environment>), u8> {
         eprintln!("{name}: {m}");
         USAGE_ERROR
     })?;
-    let Some(format) = args.from.or_else(|| Format::detect(&text)) else {
+    let mut options = ImportOptions::default();
+    if let Some(role) = &args.role {
+        options.organizations_role = role.clone();
+    }
+    let Some((format, parsed)) = parse_any(&text, args.from, &options) else {
         eprintln!(
             "{name}: cannot tell which format this is; pass --from json, aesr, aws-config or organizations."
         );
         return Err(INVALID);
     };
-    let mut options = ImportOptions::default();
-    if let Some(role) = &args.role {
-        options.organizations_role = role.clone();
-    }
-    match parse(&text, format, &options) {
+    match parsed {
         Ok(parsed) => {
             for w in &parsed.warnings {
                 eprintln!("{name}: warning: {w}");

@@ -250,9 +250,8 @@ fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccount
     Some(input)
 }
 
-pub(crate) fn parse(text: &str) -> Collected {
+pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
     let mut out = Collected::default();
-    let (sections, lex_errors) = ini::lex(text);
     let secrets = ini::refuse_credentials(&sections);
     if !secrets.is_empty() {
         out.errors = secrets;

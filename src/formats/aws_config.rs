@@ -94,9 +94,8 @@ fn read_source(name: &str, s: &Section, out: &mut Collected) -> SourceBase {
     }
 }
 
-pub(crate) fn parse(text: &str) -> Collected {
+pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
     let mut out = Collected::default();
-    let (sections, lex_errors) = ini::lex(text);
     let secrets = ini::refuse_credentials(&sections);
     if !secrets.is_empty() {
         out.errors = secrets;

@@ -50,9 +50,12 @@ impl<'a> Section<'a> {
     }
 }
 
+/// A lexed text: its sections, and the lines that could not be read.
+pub(crate) type Lexed<'a> = (Vec<Section<'a>>, Vec<Diagnostic>);
+
 /// Splits `text` into sections. Lines before the first section that are not
 /// comments are errors, as are lines that are neither a header, a key, nor a comment.
-pub(crate) fn lex(text: &str) -> (Vec<Section<'_>>, Vec<Diagnostic>) {
+pub(crate) fn lex(text: &str) -> Lexed<'_> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut sections: Vec<Section> = Vec::new();
     let mut errors = Vec::new();

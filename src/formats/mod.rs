@@ -98,9 +98,14 @@ impl Format {
     ///      `source_profile`, which both read the same way) → AWS config.
     /// 3. Anything else → `None`.
     pub fn detect(text: &str) -> Option<Format> {
+        Format::detect_and_lex(text).0
+    }
+
+    /// [`Format::detect`], keeping the INI lexing for the reader.
+    fn detect_and_lex(text: &str) -> (Option<Format>, Option<ini::Lexed<'_>>) {
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
         if trimmed.starts_with('{') {
-            return match serde_json::from_str::<serde_json::Value>(trimmed) {
+            let format = match serde_json::from_str::<serde_json::Value>(trimmed) {
                 Ok(serde_json::Value::Object(map)) => {
                     if map.contains_key("environments") {
                         Some(Format::OwnJson)
@@ -115,12 +120,19 @@ impl Format {
                 Err(_) if trimmed.contains("\"Accounts\"") => Some(Format::Organizations),
                 Err(_) => None,
             };
+            return (format, None);
         }
         if trimmed.starts_with('[') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok() {
             // A JSON list, not an INI section.
-            return None;
+            return (None, None);
         }
-        let (sections, _) = ini::lex(text);
+        let lexed = ini::lex(text);
+        let format = Format::of_sections(&lexed.0);
+        (format, Some(lexed))
+    }
+
+    /// Which INI format sections are in (see [`Format::detect`]).
+    fn of_sections(sections: &[ini::Section]) -> Option<Format> {
         if sections.is_empty() {
             return None;
         }
@@ -311,13 +323,39 @@ pub struct Parsed {
 
 /// Reads and validates a whole file. Every problem is reported at once.
 pub fn parse(text: &str, format: Format, options: &ImportOptions) -> Result<Parsed, ImportErrors> {
-    let collected = match format {
-        Format::OwnJson => own_json::parse(text),
-        Format::AesrIni => aesr_ini::parse(text),
-        Format::AwsConfig => aws_config::parse(text),
-        Format::Organizations => organizations::parse(text, options),
+    collect(text, format, options, None).finish(format)
+}
+
+/// [`parse`] in `format`, or else in the format [`Format::detect`] finds
+/// (lexing an INI text once for both); `None` when it cannot tell.
+pub fn parse_any(
+    text: &str,
+    format: Option<Format>,
+    options: &ImportOptions,
+) -> Option<(Format, Result<Parsed, ImportErrors>)> {
+    let (format, lexed) = match format {
+        Some(format) => (format, None),
+        None => match Format::detect_and_lex(text) {
+            (Some(format), lexed) => (format, lexed),
+            (None, _) => return None,
+        },
     };
-    collected.finish(format)
+    Some((format, collect(text, format, options, lexed).finish(format)))
+}
+
+fn collect<'a>(
+    text: &'a str,
+    format: Format,
+    options: &ImportOptions,
+    lexed: Option<ini::Lexed<'a>>,
+) -> Collected {
+    let lexed = || lexed.unwrap_or_else(|| ini::lex(text));
+    match format {
+        Format::OwnJson => own_json::parse(text),
+        Format::AesrIni => aesr_ini::parse(lexed()),
+        Format::AwsConfig => aws_config::parse(lexed()),
+        Format::Organizations => organizations::parse(text, options),
+    }
 }
 
 /// Options for [`export`].
