@@ -179,6 +179,23 @@ pub struct RoleRef {
     pub account_id: Option<String>,
 }
 
+/// The account and `path/name` fields of `arn:<partition>:iam::<account>:role/<path/name>`,
+/// unchecked, when `raw` has that shape.
+pub(crate) fn role_arn_parts(raw: &str) -> Option<(&str, &str)> {
+    let mut parts = raw.splitn(6, ':');
+    let (Some("arn"), Some(_partition), Some("iam"), Some(_region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    Some((account, resource.strip_prefix("role/")?))
+}
+
 /// Parses a role name, `path/name`, or `arn:<partition>:iam::<account>:role/<path/name>`.
 pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
     let raw = trim(raw);
@@ -188,23 +205,15 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
         ));
     }
     let (account_id, path_and_name) = if raw.starts_with("arn:") {
-        let mut split = raw.splitn(6, ':');
-        let mut parts = [""; 6];
-        let mut count = 0;
-        for (slot, part) in parts.iter_mut().zip(&mut split) {
-            *slot = part;
-            count += 1;
-        }
-        let ok = count == 6 && parts[2] == "iam" && parts[5].starts_with("role/");
-        if !ok {
+        let Some((account, path_and_name)) = role_arn_parts(raw) else {
             return Err(format!(
                 "Role ARN {} should look like arn:aws:iam::111122223333:role/RoleName.",
                 quote(raw)
             ));
-        }
+        };
         let account =
-            parse_account_id(parts[4]).map_err(|e| format!("In role ARN {}: {e}", quote(raw)))?;
-        (Some(account), &parts[5]["role/".len()..])
+            parse_account_id(account).map_err(|e| format!("In role ARN {}: {e}", quote(raw)))?;
+        (Some(account), path_and_name)
     } else {
         (None, raw.strip_prefix('/').unwrap_or(raw))
     };
@@ -216,12 +225,7 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
     if name.is_empty() {
         return Err(format!("Role {} has no name after its path.", quote(raw)));
     }
-    if let Some(bad) = name
-        .bytes()
-        .any(|b| !is_role_name_char(char::from(b)))
-        .then(|| name.chars().find(|c| !is_role_name_char(*c)))
-        .flatten()
-    {
+    if let Some(bad) = name.chars().find(|c| !is_role_name_char(*c)) {
         return Err(format!(
             "Role name {} contains {}; IAM role names use only letters, digits and + = , . @ _ -.",
             quote(name),
@@ -234,12 +238,7 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
             quote(raw)
         ));
     }
-    if let Some(bad) = path
-        .bytes()
-        .any(|b| !(0x21..=0x7e).contains(&b))
-        .then(|| path.chars().find(|c| !('\u{21}'..='\u{7e}').contains(c)))
-        .flatten()
-    {
+    if let Some(bad) = path.chars().find(|c| !('\u{21}'..='\u{7e}').contains(c)) {
         return Err(format!(
             "Role path in {} contains {}; paths use printable ASCII without spaces.",
             quote(raw),
@@ -637,13 +636,8 @@ struct AccountRole<'a>(&'a str, &'a str);
 impl Hash for AccountRole<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.0.hash(state);
-        // The role lower-cased, a few bytes at a time.
-        let mut buf = [0u8; 32];
-        for chunk in self.1.as_bytes().chunks(buf.len()) {
-            let lower = &mut buf[..chunk.len()];
-            lower.copy_from_slice(chunk);
-            lower.make_ascii_lowercase();
-            state.write(lower);
+        for b in self.1.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
         }
     }
 }

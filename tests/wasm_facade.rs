@@ -173,6 +173,12 @@ fn import_detects_parses_plans_and_reports_errors_as_data() {
     )
     .expect("parsed");
     assert_eq!(get(&good, "ok"), JsValue::TRUE);
+    // The success object is written by hand around the list: the same keys as the failure one.
+    assert!(is_plain_json(&good), "{}", stringify(&good));
+    assert_eq!(get(&good, "format"), "aesrIni");
+    assert!(Array::is_array(&get(&good, "warnings")));
+    assert!(Array::is_array(&get(&good, "errors")));
+    assert_eq!(Array::from(&get(&good, "errors")).length(), 0);
     let incoming = get(&good, "environments");
     let plan = api::plan_import_js(json("[]"), incoming.clone(), JsValue::from_str("merge"))
         .expect("plan");

@@ -21,7 +21,7 @@
 //! prefix), which AESR ignores; `image` is read and ignored.
 
 use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
-use crate::validate::{parse_role, quote, validate_input, Field, FnvMap};
+use crate::validate::{parse_role, quote, role_arn_parts, validate_input, Field, FnvMap};
 
 use super::ini::{self, Entry, Section};
 use super::{Collected, Diagnostic, ExportOptions, Origin};
@@ -114,30 +114,17 @@ struct Profile<'s, 'a> {
 }
 
 impl<'s, 'a> Profile<'s, 'a> {
-    /// Sorts a section's entries; a key set twice is reported and the first one counts.
-    fn read(name: &'a str, section: &'s Section<'a>, errors: &mut Vec<Diagnostic>) -> Self {
+    /// Sorts a section's entries; of a key set twice (reported by
+    /// [`ini::repeated_keys`]) the first one counts.
+    fn read(name: &'a str, section: &'s Section<'a>) -> Self {
         let mut known = [None; KEYS.len()];
         let mut unknown: Vec<&Entry> = Vec::new();
         for e in &section.entries {
-            let first = match Key::of(&e.key).filter(|_| !e.nested) {
-                Some(key) => match known[key as usize] {
-                    Some(first) => Some(first),
-                    None => {
-                        known[key as usize] = Some(e);
-                        None
-                    }
-                },
-                None => {
-                    let first = unknown
-                        .iter()
-                        .find(|o| !e.nested && !o.nested && o.key == e.key)
-                        .copied();
-                    unknown.push(e);
-                    first
+            match Key::of(&e.key).filter(|_| !e.nested) {
+                Some(key) => {
+                    known[key as usize].get_or_insert(e);
                 }
-            };
-            if let Some(first) = first {
-                errors.push(ini::repeated_key(name, e, first));
+                None => unknown.push(e),
             }
         }
         Profile {
@@ -201,8 +188,7 @@ fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccount
     if let Some(arn) = p.value(Key::RoleArn) {
         input.role_name = Some(arn);
         if input.account_id.is_none() && parse_role(arn).is_ok() {
-            // The account field of a well-formed ARN, checked again below.
-            input.account_id = arn.split(':').nth(4);
+            input.account_id = role_arn_parts(arn).map(|(account, _)| account);
         }
     }
     if let Some(e) = p.get(Key::SourceProfile) {
@@ -260,12 +246,15 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
     out.errors = lex_errors;
     let profiles: Vec<Profile> = ini::unique_profiles(&sections, &mut out.errors)
         .into_iter()
-        .map(|(name, s)| Profile::read(name, s, &mut out.errors))
+        .map(|(name, s)| Profile::read(name, s))
         .collect();
     if profiles.is_empty() && out.errors.is_empty() {
         out.errors.push(Diagnostic::general(
             "There is no [profile name] section in this text; paste the whole AWS Extend Switch Roles configuration.".into(),
         ));
+    }
+    for p in &profiles {
+        ini::repeated_keys(p.section, &mut out.errors);
     }
 
     // Which sections are bases: the ones named by a source_profile.
@@ -500,6 +489,24 @@ mod tests {
     fn read(text: &str) -> Result<crate::formats::Parsed, Vec<String>> {
         parse(text, Format::AesrIni, &ImportOptions::default())
             .map_err(|e| e.errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_base_given_by_role_arn_takes_its_account_from_the_arn() {
+        let text = "[org]\nrole_arn = arn:aws:iam::9999-8888-7777:role/ops/Ops\n\n[dev]\naws_account_id = 111122223333\nrole_name = Dev\nsource_profile = org\n";
+        let envs = read(text).expect("valid").environments;
+        assert_eq!(envs.len(), 1);
+        assert_eq!(
+            envs[0].base,
+            Some(BaseAccount {
+                account_id: Some("999988887777".into()),
+                alias: None,
+                role_name: Some("ops/Ops".into()),
+            })
+        );
+        let bad = "[org]\nrole_arn = arn:aws:iam::1234:role/Ops\n\n[dev]\naws_account_id = 111122223333\nrole_name = Dev\nsource_profile = org\n";
+        let errors = read(bad).expect_err("the base has no account");
+        assert!(errors[0].contains("line 1, profile \"org\""), "{errors:?}");
     }
 
     #[test]

@@ -277,21 +277,16 @@ pub(crate) fn repeated_keys(section: &Section, errors: &mut Vec<Diagnostic>) {
             .iter()
             .find(|o| !o.nested && o.key == e.key)
         {
-            errors.push(repeated_key(name, e, first));
+            errors.push(Diagnostic::at_line(
+                e.line,
+                Some(name.to_string()),
+                format!(
+                    "{} is set twice in this profile (first on line {}); keep one.",
+                    e.key, first.line
+                ),
+            ));
         }
     }
-}
-
-/// The error for a key set again in a profile.
-pub(crate) fn repeated_key(profile: &str, again: &Entry, first: &Entry) -> Diagnostic {
-    Diagnostic::at_line(
-        again.line,
-        Some(profile.to_string()),
-        format!(
-            "{} is set twice in this profile (first on line {}); keep one.",
-            again.key, first.line
-        ),
-    )
 }
 
 /// Reads `roleswitch_production`.
