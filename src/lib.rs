@@ -61,14 +61,18 @@ pub use reach::{
 };
 pub use search::{Highlights, SearchIndex, TextRange};
 pub use storage::{
-    plan_write, read, Area, MemoryStore, Meta, Quota, ReadResult, Store, Unreadable, WritePlan,
+    plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError, Store, Stored,
+    WritePlan, MAX_INFLATED, STORED_VERSION,
 };
 pub use switch::{
     check_destination, encode_query_value, nearest_form_color, plan_console_switch, plan_switch,
     redirect_uri_for, ConsoleFormFields, ConsoleSwitch, FormFill, PageContext, Partition,
     SessionSwitchBody, SwitchPlan,
 };
-pub use sync::{rebase, Rebased};
+pub use sync::{
+    ChangeError, ListState, ListView, MergeNote, Unreadable, MAX_ENVIRONMENTS, MAX_REPORTED,
+    MAX_TOMBSTONES, TOMBSTONE_DAYS,
+};
 pub use validate::{
     check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,
     validate_environment, EntryError, Field, FieldError, RoleRef, AWS_COLORS, MAX_DISPLAY_NAME,

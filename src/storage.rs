@@ -14,8 +14,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::{Document, Environment, EnvironmentInput, DOCUMENT_VERSION};
-use crate::validate::{check_list, quote, validate_environment};
+use std::fmt;
+
+use crate::sync::{ListState, MAX_ENVIRONMENTS, MAX_TOMBSTONES};
+
+/// Version of the stored list: 1 held a plain list, 2 the merged state.
+pub const STORED_VERSION: u32 = 2;
 
 /// The meta item's key.
 pub const META_KEY: &str = "envs";
@@ -51,12 +55,14 @@ pub enum Area {
     Local,
 }
 
-/// The meta item: how many chunks, and a revision for stale-write detection.
+/// The meta item: how many chunks, how they are encoded, and a checksum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Meta {
     pub version: u32,
     pub chunks: usize,
+    /// The state's change counter, for a person reading storage.
+    #[serde(default)]
     pub revision: u64,
     /// How the chunks' text is encoded: absent for plain JSON, or [`DEFLATE_BASE64`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,8 +71,7 @@ pub struct Meta {
     /// (one browser's sync still arriving) are recognised, never misread.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub checksum: String,
-    /// The checksum of the list this one was made from: another browser's write
-    /// whose parent is not the list this browser last wrote was made concurrently.
+    /// Written by version 1 (the list this one was made from); no longer used.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub parent: String,
 }
@@ -168,8 +173,15 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The largest list text inflated from storage (a guard against damaged data).
-const MAX_INFLATED: usize = 64 * 1024 * 1024;
+/// Bytes the largest valid entry takes in the stored state: every field at its
+/// longest, in four-byte characters, with the stamps of a few browsers
+/// (pinned by a test).
+pub const MAX_STORED_ENTRY: usize = 3 * 1024;
+
+/// The largest list text inflated from storage: what a list of the most
+/// environments, each as large as it can be, can need (a guard against
+/// damaged or crafted data, which could otherwise inflate a thousandfold).
+pub const MAX_INFLATED: usize = MAX_ENVIRONMENTS * MAX_STORED_ENTRY;
 
 fn layout(
     text: &str,
@@ -213,28 +225,18 @@ fn layout(
     )
 }
 
-/// Plans writing `envs` as revision `revision` to a sync area with `quota`,
-/// given the keys the area holds now: plain JSON when it fits, compressed when
-/// only that fits, and otherwise a plan for local storage (`area: Local`).
-pub fn plan_write(
-    envs: &[Environment],
-    revision: u64,
-    parent: &str,
-    quota: &Quota,
-    existing_keys: &[String],
-) -> WritePlan {
-    let doc = Document {
-        version: DOCUMENT_VERSION,
-        environments: envs.to_vec(),
-    };
-    let text = serde_json::to_string(&doc).unwrap_or_default();
+/// Plans writing `state` to a sync area with `quota`, given the keys the area
+/// holds now: plain JSON when it fits, compressed when only that fits, and
+/// otherwise a plan for local storage (`area: Local`).
+pub fn plan_write(state: &ListState, quota: &Quota, existing_keys: &[String]) -> WritePlan {
+    let text = state_text(state);
     let meta = Meta {
-        version: DOCUMENT_VERSION,
+        version: STORED_VERSION,
         chunks: 0,
-        revision,
+        revision: state.revision(),
         encoding: None,
         checksum: checksum(&text),
-        parent: parent.to_string(),
+        parent: String::new(),
     };
     let (plain, fits) = layout(&text, meta.clone(), Area::Sync, quota, existing_keys);
     if fits {
@@ -258,147 +260,212 @@ pub fn plan_write(
     layout(&packed, encoded, Area::Local, &local, existing_keys).0
 }
 
+/// The stored document's text: `{"version":2,"clock":…,"entries":[…],…}`.
+fn state_text(state: &ListState) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        version: u32,
+        #[serde(flatten)]
+        state: crate::sync::StoredState<'a>,
+    }
+    serde_json::to_string(&Doc {
+        version: STORED_VERSION,
+        state: state.to_stored(),
+    })
+    .unwrap_or_default()
+}
+
+/// The checksum of the state as it would be stored: two states with the same
+/// checksum need no write from one to the other.
+pub fn state_checksum(state: &ListState) -> String {
+    checksum(&state_text(state))
+}
+
+/// Why the stored list could not be read. Nothing is changed when this happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// Chunks from two writes, or missing ones: another browser's write is still arriving.
+    Incomplete,
+    /// A chunk is missing: part `part` of `of`.
+    MissingPart { part: usize, of: usize },
+    /// Written by a newer version of the extension.
+    Newer { version: u32 },
+    /// An encoding this version does not know.
+    UnknownEncoding { encoding: String },
+    /// Larger, once decompressed, than any list the extension can write.
+    TooLarge,
+    /// The header or the document is damaged.
+    Damaged { detail: String },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Incomplete => f.write_str(INCOMPLETE),
+            ReadError::MissingPart { part, of } => write!(
+                f,
+                "Part {part} of {of} of the stored list is missing; it may still be syncing. Nothing was changed."
+            ),
+            ReadError::Newer { version } => write!(
+                f,
+                "The stored list was written by a newer version of the extension (format {version}); update the extension."
+            ),
+            ReadError::UnknownEncoding { encoding } => write!(
+                f,
+                "The stored list uses an encoding this version does not know ({encoding}); update the extension."
+            ),
+            ReadError::TooLarge => write!(
+                f,
+                "The stored list is damaged: decompressed, it would be larger than {} MiB, more than any list of {MAX_ENVIRONMENTS} environments can need. Nothing was changed.",
+                MAX_INFLATED >> 20
+            ),
+            ReadError::Damaged { detail } => {
+                write!(f, "The stored list is damaged ({detail}); nothing was changed.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
 const INCOMPLETE: &str =
     "The stored list is only partly there: another browser's change is still syncing. Nothing was changed; try again in a moment.";
 
-/// An entry that could not be read back, kept so that nothing is lost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Unreadable {
-    /// The entry as stored.
-    pub raw: Value,
-    /// Why it was set aside.
-    pub reason: String,
-}
-
-/// The list read back from storage.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReadResult {
-    pub environments: Vec<Environment>,
-    pub revision: u64,
-    /// The stored list's checksum ("" for an empty area): the parent of the next write.
+/// The list read back from storage: its state, and the checksum it was stored with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub state: ListState,
+    /// The stored text's checksum ("" for an empty area).
     pub checksum: String,
-    /// Entries that could not be read, for the options page to show.
-    pub unreadable: Vec<Unreadable>,
-    /// What was repaired, in words.
-    pub repairs: Vec<String>,
 }
 
-/// Reads the list from an area's items. An empty area is an empty list.
-pub fn read(items: &BTreeMap<String, Value>) -> Result<ReadResult, String> {
+/// Reads the list from an area's items. An empty area is an empty list; a list
+/// written before merging existed (version 1) is taken over.
+pub fn read(items: &BTreeMap<String, Value>) -> Result<Stored, ReadError> {
     let Some(meta) = items.get(META_KEY) else {
-        return Ok(ReadResult {
-            environments: vec![],
-            revision: 0,
+        return Ok(Stored {
+            state: ListState::new(),
             checksum: String::new(),
-            unreadable: vec![],
-            repairs: vec![],
         });
     };
-    let meta: Meta = serde_json::from_value(meta.clone())
-        .map_err(|e| format!("The stored list's header is damaged ({e}); nothing was changed."))?;
-    if meta.version > DOCUMENT_VERSION {
-        return Err(format!(
-            "The stored list was written by a newer version of the extension (format {}); update the extension.",
-            meta.version
-        ));
+    let meta: Meta = serde_json::from_value(meta.clone()).map_err(|e| ReadError::Damaged {
+        detail: format!("its header: {e}"),
+    })?;
+    if meta.version > STORED_VERSION {
+        return Err(ReadError::Newer {
+            version: meta.version,
+        });
     }
+    // Each chunk is at most one item; a damaged header cannot make this allocate more.
     let mut text = String::new();
     for i in 0..meta.chunks {
         match items.get(&format!("{CHUNK_PREFIX}{i}")) {
             Some(Value::String(s)) => text.push_str(s),
             _ => {
-                return Err(format!(
-                    "Part {} of {} of the stored list is missing; it may still be syncing. Nothing was changed.",
-                    i + 1,
-                    meta.chunks
-                ))
-            }
-        }
-    }
-    if meta.encoding.as_deref() == Some(DEFLATE_BASE64) {
-        let inflated = base64_decode(&text)
-            .and_then(|bytes| {
-                miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_INFLATED).ok()
-            })
-            .and_then(|bytes| String::from_utf8(bytes).ok());
-        match inflated {
-            Some(t) => text = t,
-            None if !meta.checksum.is_empty() => return Err(INCOMPLETE.into()),
-            None => {
-                return Err(
-                    "The stored list is damaged (it does not decompress); nothing was changed."
-                        .into(),
-                )
-            }
-        }
-    } else if let Some(other) = &meta.encoding {
-        return Err(format!(
-            "The stored list uses an encoding this version does not know ({other}); update the extension."
-        ));
-    }
-    if !meta.checksum.is_empty() && checksum(&text) != meta.checksum {
-        return Err(INCOMPLETE.into());
-    }
-    let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("The stored list is damaged ({e}); nothing was changed."))?;
-    let raw_envs = doc
-        .get("environments")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let mut result = ReadResult {
-        environments: vec![],
-        revision: meta.revision,
-        checksum: if meta.checksum.is_empty() {
-            checksum(&text)
-        } else {
-            meta.checksum.clone()
-        },
-        unreadable: vec![],
-        repairs: vec![],
-    };
-    for (i, raw) in raw_envs.into_iter().enumerate() {
-        let input: Result<EnvironmentInput, _> = serde_json::from_value(raw.clone());
-        let checked = input.map_err(|e| e.to_string()).and_then(|inp| {
-            validate_environment(&inp, &format!("restored-{i}"))
-                .map(|env| (inp, env))
-                .map_err(|errs| {
-                    errs.iter()
-                        .map(|e| e.message.clone())
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                return Err(ReadError::MissingPart {
+                    part: i + 1,
+                    of: meta.chunks,
                 })
-        });
-        match checked {
-            Ok((_, env)) => {
-                if serde_json::to_value(&env).ok().as_ref() != Some(&raw) {
-                    result.repairs.push(format!(
-                        "Entry {} ({}) was normalised.",
-                        i + 1,
-                        quote(&env.display_name)
-                    ));
-                }
-                result.environments.push(env);
             }
-            Err(reason) => result.unreadable.push(Unreadable { raw, reason }),
         }
     }
-    // Entries that clash with an earlier one are set aside, not dropped.
-    let clashes = check_list(&result.environments);
-    let mut set_aside: BTreeMap<usize, String> = BTreeMap::new();
-    for problem in clashes {
-        set_aside.entry(problem.index).or_insert(problem.message);
+    match meta.encoding.as_deref() {
+        None => {}
+        Some(DEFLATE_BASE64) => {
+            let bytes = base64_decode(&text).ok_or_else(|| damaged_or_incomplete(&meta))?;
+            let inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_INFLATED)
+                .map_err(|e| match e.status {
+                    miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ReadError::TooLarge,
+                    _ => damaged_or_incomplete(&meta),
+                })?;
+            text = String::from_utf8(inflated).map_err(|_| damaged_or_incomplete(&meta))?;
+        }
+        Some(other) => {
+            return Err(ReadError::UnknownEncoding {
+                encoding: other.into(),
+            })
+        }
     }
-    for (index, reason) in set_aside.into_iter().rev() {
-        let env = result.environments.remove(index);
-        result.unreadable.push(Unreadable {
-            raw: serde_json::to_value(&env).unwrap_or(Value::Null),
-            reason,
-        });
+    let sum = checksum(&text);
+    if !meta.checksum.is_empty() && sum != meta.checksum {
+        return Err(ReadError::Incomplete);
     }
-    Ok(result)
+    let damaged = |e: serde_json::Error| ReadError::Damaged {
+        detail: e.to_string(),
+    };
+    let state = if meta.version < STORED_VERSION {
+        #[derive(Deserialize)]
+        struct V1 {
+            #[serde(default)]
+            environments: Bounded<Value>,
+        }
+        let doc: V1 = serde_json::from_str(&text).map_err(damaged)?;
+        ListState::from_v1(doc.environments.0)
+    } else {
+        #[derive(Deserialize)]
+        struct V2 {
+            clock: u64,
+            #[serde(default)]
+            entries: Bounded<Value>,
+            #[serde(default)]
+            deleted: Bounded<Value>,
+            #[serde(default)]
+            damaged: Bounded<Value>,
+        }
+        let doc: V2 = serde_json::from_str(&text).map_err(damaged)?;
+        ListState::from_parts(doc.clock, doc.entries.0, doc.deleted.0, doc.damaged.0)
+    };
+    Ok(Stored {
+        state,
+        checksum: sum,
+    })
+}
+
+/// The most items a stored list's arrays may hold: two browsers' full lists
+/// (and deletions) before they were merged. Reading stops at once beyond.
+pub const MAX_STORED_ITEMS: usize = 2 * (MAX_ENVIRONMENTS + MAX_TOMBSTONES);
+
+/// A JSON array read item by item that refuses to hold more than [`MAX_STORED_ITEMS`].
+#[derive(Default)]
+struct Bounded<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Bounded<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Items<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Items<T> {
+            type Value = Bounded<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a list of at most {MAX_STORED_ITEMS} items")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    if items.len() == MAX_STORED_ITEMS {
+                        return Err(serde::de::Error::custom(format!(
+                            "it holds more than {MAX_STORED_ITEMS} items, more than any list can"
+                        )));
+                    }
+                    items.push(item);
+                }
+                Ok(Bounded(items))
+            }
+        }
+        d.deserialize_seq(Items(std::marker::PhantomData))
+    }
+}
+
+fn damaged_or_incomplete(meta: &Meta) -> ReadError {
+    if meta.checksum.is_empty() {
+        ReadError::Damaged {
+            detail: "it does not decompress".into(),
+        }
+    } else {
+        ReadError::Incomplete
+    }
 }
 
 /// A storage area, as the extension's glue implements it over `chrome.storage`.
@@ -453,7 +520,7 @@ impl Store for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::example_environments;
+    use crate::model::{example_environments, Environment};
 
     fn many(n: usize) -> Vec<Environment> {
         (0..n)
@@ -467,9 +534,19 @@ mod tests {
             .collect()
     }
 
-    fn write(store: &mut MemoryStore, envs: &[Environment], rev: u64) -> WritePlan {
+    fn state(envs: &[Environment]) -> ListState {
+        let mut state = ListState::new();
+        state.apply(&[], envs, "a", 0).unwrap();
+        state
+    }
+
+    fn list(items: &BTreeMap<String, Value>) -> Vec<Environment> {
+        read(items).unwrap().state.view().environments
+    }
+
+    fn write(store: &mut MemoryStore, envs: &[Environment]) -> WritePlan {
         let keys: Vec<String> = store.items.keys().cloned().collect();
-        let plan = plan_write(envs, rev, "", &store.quota, &keys);
+        let plan = plan_write(&state(envs), &store.quota, &keys);
         if plan.area == Area::Sync {
             store.apply(&plan).unwrap();
         }
@@ -481,27 +558,29 @@ mod tests {
         for n in [0, 1, 2, 30, 120] {
             let envs = many(n);
             let mut store = MemoryStore::new(Quota::SYNC);
-            let plan = write(&mut store, &envs, 7);
+            let plan = write(&mut store, &envs);
             assert_eq!(plan.area, Area::Sync, "{n} entries should fit sync");
             for (k, v) in &plan.set {
                 assert!(item_bytes(k, v) <= Quota::SYNC.quota_bytes_per_item, "{k}");
             }
             let back = read(&store.items()).unwrap();
-            assert_eq!(back.environments, envs);
-            assert_eq!(back.revision, 7);
-            assert!(back.unreadable.is_empty() && back.repairs.is_empty());
+            assert_eq!(back.state, state(&envs));
+            let view = back.state.view();
+            assert_eq!(view.environments, envs);
+            assert!(view.unreadable.is_empty() && view.repairs.is_empty());
+            assert_eq!(back.checksum, plan.checksum);
         }
     }
 
     #[test]
     fn shrinking_removes_stale_chunks() {
         let mut store = MemoryStore::new(Quota::SYNC);
-        write(&mut store, &many(120), 1);
+        write(&mut store, &many(120));
         let before = store.items.len();
-        let plan = write(&mut store, &many(2), 2);
+        let plan = write(&mut store, &many(2));
         assert!(!plan.remove.is_empty());
         assert!(store.items.len() < before);
-        assert_eq!(read(&store.items()).unwrap().environments, many(2));
+        assert_eq!(list(&store.items()), many(2));
     }
 
     /// Rewrites a stored plain list, as an older version with laxer rules might have written it.
@@ -516,18 +595,22 @@ mod tests {
     }
 
     #[test]
-    fn writes_name_their_parent_and_reads_report_their_checksum() {
-        let mut store = MemoryStore::new(Quota::SYNC);
-        write(&mut store, &many(2), 1);
-        let first = read(&store.items()).unwrap();
-        assert_eq!(first.checksum.len(), 16);
-        let keys: Vec<String> = store.items.keys().cloned().collect();
-        let plan = plan_write(&many(3), 2, &first.checksum, &Quota::SYNC, &keys);
-        assert_eq!(plan.set[META_KEY]["parent"], first.checksum.as_str());
-        store.apply(&plan).unwrap();
-        let second = read(&store.items()).unwrap();
-        assert_eq!(second.checksum, plan.checksum);
-        assert_ne!(second.checksum, first.checksum);
+    fn a_list_written_before_merging_is_taken_over() {
+        let envs = many(3);
+        let text = serde_json::json!({"version": 1, "environments": envs}).to_string();
+        let mut items = BTreeMap::new();
+        items.insert(
+            META_KEY.to_string(),
+            serde_json::json!({"version": 1, "chunks": 1, "revision": 4, "checksum": checksum(&text)}),
+        );
+        items.insert("envs.0".to_string(), Value::String(text));
+        let back = read(&items).unwrap();
+        assert_eq!(back.state.view().environments, envs);
+        assert_eq!(
+            back.state,
+            read(&items).unwrap().state,
+            "the same on every browser"
+        );
     }
 
     #[test]
@@ -558,30 +641,31 @@ mod tests {
     fn lists_too_big_for_plain_sync_are_compressed() {
         let envs = many(1500);
         let mut store = MemoryStore::new(Quota::SYNC);
-        let plan = write(&mut store, &envs, 3);
+        let plan = write(&mut store, &envs);
         assert_eq!((plan.area, plan.compressed), (Area::Sync, true));
         assert!(plan.bytes <= Quota::SYNC.quota_bytes);
-        assert_eq!(read(&store.items()).unwrap().environments, envs);
+        assert_eq!(list(&store.items()), envs);
         // Small lists stay plain JSON, readable in the browser's storage inspector.
-        assert!(!plan_write(&many(5), 1, "", &Quota::SYNC, &[]).compressed);
+        assert!(!plan_write(&state(&many(5)), &Quota::SYNC, &[]).compressed);
     }
 
     #[test]
     fn chunks_mixed_from_two_writes_are_refused_not_misread() {
         let mut a = MemoryStore::new(Quota::SYNC);
-        write(&mut a, &many(120), 1);
+        write(&mut a, &many(120));
         let mut b = MemoryStore::new(Quota::SYNC);
         let mut other = many(120);
         other[0].display_name = "changed elsewhere".into();
-        write(&mut b, &other, 2);
+        write(&mut b, &other);
         let mut mixed = a.items();
         mixed.insert("envs.0".into(), b.items["envs.0"].clone());
-        assert!(read(&mixed).unwrap_err().contains("still syncing"));
+        assert_eq!(read(&mixed).unwrap_err(), ReadError::Incomplete);
+        assert!(ReadError::Incomplete.to_string().contains("still syncing"));
     }
 
     #[test]
     fn too_big_for_sync_goes_local() {
-        let plan = plan_write(&many(20_000), 1, "", &Quota::SYNC, &[]);
+        let plan = plan_write(&state(&many(20_000)), &Quota::SYNC, &[]);
         assert_eq!(plan.area, Area::Local);
         assert_eq!(
             plan.set.len(),
@@ -594,19 +678,19 @@ mod tests {
             max_items: usize::MAX,
         });
         local.apply(&plan).unwrap();
-        assert_eq!(read(&local.items()).unwrap().environments.len(), 20_000);
+        assert_eq!(list(&local.items()).len(), 20_000);
     }
 
     #[test]
     fn damaged_entries_are_set_aside_not_dropped() {
         let mut store = MemoryStore::new(Quota::SYNC);
-        write(&mut store, &many(3), 1);
+        write(&mut store, &many(3));
         // Damage the second entry's account ID and un-normalise the third's color.
         rewrite(&mut store, |text| {
             text.replacen("100000000001", "1000", 1)
                 .replacen("#b7ca9d", "GREEN", 1)
         });
-        let back = read(&store.items()).unwrap();
+        let back = read(&store.items()).unwrap().state.view();
         assert_eq!(back.environments.len(), 2);
         assert_eq!(back.unreadable.len(), 1);
         assert!(
@@ -618,12 +702,14 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_entries_are_set_aside() {
+    fn entries_for_the_same_account_and_role_are_set_aside() {
         let mut envs = many(2);
-        envs.push(envs[0].clone()); // same id and same account+role
+        let mut again = envs[0].clone();
+        again.id = "again".into();
+        envs.push(again);
         let mut store = MemoryStore::new(Quota::SYNC);
-        write(&mut store, &envs, 1);
-        let back = read(&store.items()).unwrap();
+        write(&mut store, &envs);
+        let back = read(&store.items()).unwrap().state.view();
         assert_eq!(back.environments, many(2));
         assert_eq!(back.unreadable.len(), 1);
     }
@@ -631,21 +717,99 @@ mod tests {
     #[test]
     fn missing_chunk_or_newer_format_is_an_error() {
         let mut store = MemoryStore::new(Quota::SYNC);
-        write(&mut store, &many(120), 1);
+        write(&mut store, &many(120));
         let mut items = store.items();
         items.remove("envs.1");
-        assert!(read(&items).unwrap_err().contains("Part 2 of"));
+        let err = read(&items).unwrap_err();
+        assert!(err.to_string().contains("Part 2 of"), "{err}");
         let mut items = store.items();
         items.insert(
             META_KEY.into(),
             serde_json::json!({"version": 9, "chunks": 1, "revision": 1}),
         );
-        assert!(read(&items).unwrap_err().contains("newer version"));
+        assert!(read(&items)
+            .unwrap_err()
+            .to_string()
+            .contains("newer version"));
     }
 
     #[test]
     fn empty_area_is_empty_list() {
         let back = read(&BTreeMap::new()).unwrap();
-        assert!(back.environments.is_empty());
+        assert!(back.state.view().environments.is_empty());
+    }
+
+    /// Chunks that inflate far beyond anything the extension writes (a few KB
+    /// that would become hundreds of MB) are refused without inflating them all.
+    #[test]
+    fn a_decompression_bomb_is_refused() {
+        let bomb = vec![b' '; MAX_INFLATED + 1];
+        let packed = base64_encode(&miniz_oxide::deflate::compress_to_vec(&bomb, 9));
+        assert!(packed.len() < 200_000, "{}", packed.len());
+        let mut items = BTreeMap::new();
+        items.insert(
+            META_KEY.to_string(),
+            serde_json::json!({"version": 2, "chunks": 1, "encoding": DEFLATE_BASE64, "checksum": "0"}),
+        );
+        items.insert("envs.0".to_string(), Value::String(packed));
+        assert_eq!(read(&items).unwrap_err(), ReadError::TooLarge);
+    }
+
+    /// A few KB that inflate to megabytes of tiny entries stop being read at
+    /// the most items a list can hold, instead of building millions of them.
+    #[test]
+    fn a_list_of_millions_of_entries_is_refused() {
+        let text = format!(
+            "{{\"version\":1,\"environments\":[{}{{}}]}}",
+            "{},".repeat(3_000_000)
+        );
+        let packed = base64_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9));
+        assert!(packed.len() < 100_000, "{}", packed.len());
+        let mut items = BTreeMap::new();
+        items.insert(
+            META_KEY.to_string(),
+            serde_json::json!({"version": 1, "chunks": 1, "encoding": DEFLATE_BASE64, "checksum": checksum(&text)}),
+        );
+        items.insert("envs.0".to_string(), Value::String(packed));
+        let err = read(&items).unwrap_err();
+        assert!(err.to_string().contains("more than any list can"), "{err}");
+    }
+
+    /// A valid entry with every field as long as it can be, in four-byte
+    /// characters, edited on several browsers, fits [`MAX_STORED_ENTRY`].
+    #[test]
+    fn the_largest_entry_fits_the_inflate_bound() {
+        use crate::validate::{MAX_DISPLAY_NAME, MAX_ENV_TITLE_PREFIX, MAX_GROUP};
+        let wide = |n: usize| "𝔸".repeat(n);
+        let mut e = example_environments().remove(0);
+        e.id = "x".repeat(64);
+        e.display_name = wide(MAX_DISPLAY_NAME);
+        e.group = Some(wide(MAX_GROUP));
+        e.title_prefix = Some(wide(MAX_ENV_TITLE_PREFIX));
+        e.role_name = format!("{}/{}", "p".repeat(30), "r".repeat(32));
+        e.region = Some("ap-southeast-4".into());
+        e.base = Some(crate::model::BaseAccount {
+            account_id: Some("123456789012".into()),
+            alias: Some("a".repeat(63)),
+            role_name: Some("r".repeat(64)),
+        });
+        let mut state = ListState::new();
+        state
+            .apply(&[], std::slice::from_ref(&e), "browser-1", 0)
+            .unwrap();
+        assert!(
+            state.view().unreadable.is_empty(),
+            "{:?}",
+            state.view().unreadable
+        );
+        for replica in ["browser-2", "browser-3", "browser-4"] {
+            let before = state.view().environments;
+            let mut after = before.clone();
+            after[0].color = "#ff0000".into();
+            after[0].production = !after[0].production;
+            state.apply(&before, &after, replica, 0).unwrap();
+        }
+        let text = state_text(&state);
+        assert!(text.len() <= MAX_STORED_ENTRY, "{} bytes", text.len());
     }
 }

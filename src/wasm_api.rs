@@ -13,9 +13,9 @@ use crate::{
     back_environment, banner_for_page, check_destination, check_list, environments_json,
     example_environments, export, identify, parse_any, plan_console_switch, plan_import,
     plan_switch, plan_write, policy, popup_view, read, read_favorites, read_settings,
-    toggle_favorite, touch_recent, upsert, validate_environment, ConsoleSignals, Diagnostic,
-    Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode, ImportOptions,
-    PageContext, PolicyOptions, Quota, Settings,
+    state_checksum, toggle_favorite, touch_recent, upsert, validate_environment, ConsoleSignals,
+    Diagnostic, Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode,
+    ImportOptions, ListState, PageContext, PolicyOptions, Quota, Settings,
 };
 
 /// Results cross as one JSON text that the engine's `JSON.parse` turns into
@@ -381,46 +381,84 @@ impl Searcher {
     }
 }
 
-/// How to write `list` as `revision` to storage with `quota` (null: Chrome's sync
-/// limits), given the keys the area holds: `{ area, set, remove, bytes }`.
-#[wasm_bindgen(js_name = planWrite)]
-pub fn plan_write_js(
-    list: JsValue,
-    revision: f64,
-    parent: &str,
-    quota: JsValue,
-    existing_keys: JsValue,
-) -> Result<JsValue, JsError> {
-    let list = list_from_js(list)?;
-    let quota: Option<Quota> = from_js(quota, "storage quota")?;
-    let keys: Vec<String> = from_js(existing_keys, "storage keys")?;
-    to_js(&plan_write(
-        &list,
-        revision as u64,
-        parent,
-        &quota.unwrap_or(Quota::SYNC),
-        &keys,
-    ))
+/// The list as stored: a replicated state kept in wasm memory, which the
+/// worker merges with what other browsers wrote and changes as the user does
+/// (see the core's `ListState` for the rules).
+#[wasm_bindgen]
+pub struct StoredList {
+    state: ListState,
+    checksum: String,
 }
 
-/// Replays this browser's last change (`base` → `ours`) onto a list another
-/// browser wrote at the same time: `{ environments, changed, notes }`.
-#[wasm_bindgen(js_name = rebase)]
-pub fn rebase_js(base: JsValue, ours: JsValue, theirs: JsValue) -> Result<JsValue, JsError> {
-    let (base, ours, theirs) = (
-        list_from_js(base)?,
-        list_from_js(ours)?,
-        list_from_js(theirs)?,
-    );
-    to_js(&crate::rebase(&base, &ours, &theirs))
-}
+#[wasm_bindgen]
+impl StoredList {
+    /// Reads the list from a storage area's items (an empty area: an empty
+    /// list). Throws, changing nothing, when the stored list cannot be read.
+    pub fn read(items: JsValue) -> Result<StoredList, JsError> {
+        let items = from_js(items, "stored items")?;
+        let stored = read(&items).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(StoredList {
+            state: stored.state,
+            checksum: stored.checksum,
+        })
+    }
 
-/// Reads the list from a storage area's items: `{ environments, revision, unreadable, repairs }`.
-#[wasm_bindgen(js_name = readStored)]
-pub fn read_stored(items: JsValue) -> Result<JsValue, JsError> {
-    let items = from_js(items, "stored items")?;
-    let result = read(&items).map_err(|e| JsError::new(&e))?;
-    to_js(&result)
+    /// The checksum the list was stored with ("" when the area was empty).
+    #[wasm_bindgen(getter, js_name = storedChecksum)]
+    pub fn stored_checksum(&self) -> String {
+        self.checksum.clone()
+    }
+
+    /// The checksum of the list as it is now, as it would be stored.
+    pub fn checksum(&self) -> String {
+        state_checksum(&self.state)
+    }
+
+    /// `{ environments, revision, unreadable, moreUnreadable, repairs }`.
+    pub fn view(&self) -> Result<JsValue, JsError> {
+        to_js(&self.state.view())
+    }
+
+    /// Merges `other` into this list: `[{ id, text }]`, what the user should be told.
+    pub fn merge(&mut self, other: &StoredList) -> Result<JsValue, JsError> {
+        to_js(&self.state.merge(&other.state))
+    }
+
+    /// Applies the user's change from `before` (the list as viewed) to `after`,
+    /// made on browser `replica` at `now` (ms since the epoch).
+    pub fn apply(
+        &mut self,
+        before: JsValue,
+        after: JsValue,
+        replica: &str,
+        now: f64,
+    ) -> Result<(), JsError> {
+        let (before, after) = (list_from_js(before)?, list_from_js(after)?);
+        self.state
+            .apply(&before, &after, replica, now as u64)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Deletes the entries the view lists as unreadable: the user discarded them.
+    #[wasm_bindgen(js_name = discardUnreadable)]
+    pub fn discard_unreadable(&mut self, replica: &str, now: f64) {
+        self.state.discard_unreadable(replica, now as u64);
+    }
+
+    /// Forgets old deletions at `now`, then plans writing the list to an area
+    /// with `quota` (null: no limits, as for local storage) holding `keys`:
+    /// `{ area, set, remove, bytes, compressed, checksum }`.
+    pub fn plan(&mut self, quota: JsValue, keys: JsValue, now: f64) -> Result<JsValue, JsError> {
+        let quota: Option<Quota> = from_js(quota, "storage quota")?;
+        let keys: Vec<String> = from_js(keys, "storage keys")?;
+        self.state.compact(now as u64);
+        let unlimited = Quota {
+            quota_bytes: usize::MAX,
+            quota_bytes_per_item: usize::MAX,
+            max_items: usize::MAX,
+        };
+        to_js(&plan_write(&self.state, &quota.unwrap_or(unlimited), &keys))
+    }
 }
 
 /// A diagnostic with its one-line text (`line 3, profile "x": …`).

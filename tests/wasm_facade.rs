@@ -94,8 +94,9 @@ fn wrong_shapes_are_js_errors_with_the_rust_message() {
         r#"There is no environment with id "missing"."#
     );
 
-    let err = api::read_stored(json(r#"{"envs":{"version":99,"chunks":0,"revision":1}}"#))
-        .expect_err("newer format");
+    let err = api::StoredList::read(json(r#"{"envs":{"version":99,"chunks":0,"revision":1}}"#))
+        .err()
+        .expect("newer format");
     assert!(error_message(err).contains("newer version of the extension"));
 }
 
@@ -124,12 +125,19 @@ fn save_plan_switch_banner_and_storage_round_trip() {
     .expect("ok");
     assert!(none.is_null());
 
-    let plan =
-        api::plan_write_js(list.clone(), 3.0, "", JsValue::NULL, json("[]")).expect("write plan");
+    let mut stored = api::StoredList::read(json("{}")).expect("empty area");
+    stored
+        .apply(json("[]"), list.clone(), "browser-a", 1.0)
+        .expect("applied");
+    let quota = json(r#"{"quotaBytes":102400,"quotaBytesPerItem":8192,"maxItems":512}"#);
+    let plan = stored.plan(quota, json("[]"), 1.0).expect("write plan");
+    assert!(is_plain_json(&plan));
     assert_eq!(get(&plan, "area"), "sync");
-    let read = api::read_stored(get(&plan, "set")).expect("read back");
-    assert_eq!(stringify(&get(&read, "environments")), stringify(&list));
-    assert_eq!(get(&read, "revision"), JsValue::from_f64(3.0));
+    let read = api::StoredList::read(get(&plan, "set")).expect("read back");
+    let view = read.view().expect("view");
+    assert!(is_plain_json(&view));
+    assert_eq!(stringify(&get(&view, "environments")), stringify(&list));
+    assert_eq!(read.stored_checksum(), stored.checksum());
 }
 
 #[wasm_bindgen_test]
@@ -520,22 +528,35 @@ fn settings_and_recents_are_repaired_not_thrown() {
 }
 
 #[wasm_bindgen_test]
-fn rebase_replays_a_concurrent_change_as_plain_json() {
-    let base = json(
-        r##"[{"id":"a","accountId":"111111111111","roleName":"R","displayName":"a","color":"#b7ca9d"}]"##,
-    );
-    let ours = json(
-        r##"[{"id":"a","accountId":"111111111111","roleName":"R","displayName":"a","color":"#b7ca9d"},
-            {"id":"x","accountId":"222222222222","roleName":"R","displayName":"x","color":"#b7ca9d"}]"##,
-    );
-    let theirs = json(
-        r##"[{"id":"a","accountId":"111111111111","roleName":"R","displayName":"a","color":"#b7ca9d"},
-            {"id":"y","accountId":"333333333333","roleName":"R","displayName":"y","color":"#b7ca9d"}]"##,
-    );
-    let merged = api::rebase_js(base, ours, theirs).expect("rebased");
-    assert!(is_plain_json(&merged), "{}", stringify(&merged));
-    assert_eq!(get(&merged, "changed"), JsValue::TRUE);
-    assert_eq!(Array::from(&get(&merged, "environments")).length(), 3);
-    let err = api::rebase_js(json("[]"), json(r#"[{"id":1}]"#), json("[]")).expect_err("bad list");
+fn stored_lists_merge_as_plain_json() {
+    let entry = |id: &str, account: &str| {
+        format!(
+            r##"{{"id":"{id}","accountId":"{account}","roleName":"R","displayName":"{id}","color":"#b7ca9d"}}"##
+        )
+    };
+    let mut a = api::StoredList::read(json("{}")).expect("empty");
+    let mut b = api::StoredList::read(json("{}")).expect("empty");
+    a.apply(
+        json("[]"),
+        json(&format!("[{}]", entry("x", "222222222222"))),
+        "a",
+        1.0,
+    )
+    .expect("added on a");
+    b.apply(
+        json("[]"),
+        json(&format!("[{}]", entry("y", "333333333333"))),
+        "b",
+        1.0,
+    )
+    .expect("added on b");
+    let notes = a.merge(&b).expect("merged");
+    assert!(is_plain_json(&notes));
+    assert_eq!(Array::from(&notes).length(), 0);
+    let view = a.view().expect("view");
+    assert_eq!(Array::from(&get(&view, "environments")).length(), 2);
+    let err = a
+        .apply(json("[]"), json(r#"[{"id":1}]"#), "a", 2.0)
+        .expect_err("bad list");
     assert!(error_message(err).starts_with("environment list"));
 }
