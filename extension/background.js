@@ -20,7 +20,12 @@ ready.then(
 const SETTINGS_KEY = 'settings'; // storage.sync
 const RECENTS_KEY = 'recents'; // storage.local
 const FAVORITES_KEY = 'favorites'; // storage.sync: starred ids, in star order
-const store = new ListStore(api, core);
+// A sync write refused for now (too many writes, sync unavailable) is retried by an
+// alarm, which wakes this worker even after it went idle.
+const SYNC_RETRY_ALARM = 'sync-retry';
+const store = new ListStore(api, core, {
+  retry: (delayMs) => api.alarms.create(SYNC_RETRY_ALARM, { when: Date.now() + delayMs }),
+});
 const switcher = new Switcher(api, core);
 const cues = new Cues(api, core, store);
 
@@ -238,16 +243,20 @@ api.storage.onChanged.addListener((changes, areaName) => {
 });
 ready.then(() => cues.rebuild());
 
-// A list written to sync by another browser (or this one: reconcile tells them
-// apart): replay this browser's last change on it if it was made without it.
-api.storage.onChanged.addListener((changes, areaName) => {
-  const meta = changes.envs?.newValue;
-  if (areaName !== 'sync' || !meta) return;
-  ready
-    .then(() => store.reconcile(meta))
+// A list written to sync by another browser (or this one), a retry that is due, or
+// this worker starting: merge what sync holds and share what it lacks.
+function reconcile(why) {
+  return ready
+    .then(() => store.reconcile())
     .then(({ outcome, notes }) => {
-      if (outcome === 'merged') console.info('Roleswitch: merged a change made at the same time on another browser.', notes);
+      if (outcome !== 'nothing-to-do') console.info(`Roleswitch: list ${outcome} (${why}).`, notes);
     })
-    // Its chunks may still be arriving: the next change event tries again.
-    .catch((err) => console.debug('Roleswitch: sync reconcile later:', err.message));
+    .catch((err) => console.warn('Roleswitch: could not bring the list and sync together:', err.message));
+}
+api.storage.onChanged.addListener((changes, areaName) => {
+  if (areaName === 'sync' && Object.keys(changes).some((k) => k === 'envs' || k.startsWith('envs.'))) reconcile('sync changed');
 });
+api.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === SYNC_RETRY_ALARM) reconcile('retry');
+});
+reconcile('start');

@@ -36,11 +36,19 @@ function el(tag, props = {}, ...children) {
 function notices(state) {
   const box = $('notices');
   box.replaceChildren();
-  if (state.area === 'local') {
+  const sync = state.sync ?? { mode: state.area };
+  if (sync.mode === 'local') {
+    const size = sync.bytes ? ` (${Math.ceil(sync.bytes / 1024)} KB compressed; browser sync holds ${Math.floor(sync.quotaBytes / 1024)} KB)` : '';
     box.append(el('p', { className: 'notice', id: 'notice-local' },
-      'Your list is too large for browser sync, so it is kept on this computer only. ',
-      'Other browsers you sign in to will not see changes made here.'));
+      `Your list is too large for browser sync${size}, so it is kept on this computer only. `,
+      'Other browsers you sign in to will not see changes made here; changes they make are still merged in here. ',
+      'Remove entries to share it again.'));
+  } else if (sync.mode === 'retrying') {
+    const when = sync.retryAt ? new Date(sync.retryAt).toLocaleTimeString() : 'shortly';
+    box.append(el('p', { className: 'notice', id: 'notice-retrying' },
+      `Browser sync refused the last change for now (${sync.reason}). It is saved on this computer and will be synced again at ${when}; nothing is lost.`));
   }
+
   if (state.syncNotes?.length) {
     box.append(el('div', { className: 'notice', id: 'notice-sync' },
       'Changes were made on this browser and another at the same time; they were merged:',
@@ -52,9 +60,10 @@ function notices(state) {
   }
   if (state.unreadable?.length) {
     box.append(el('div', { className: 'notice error', id: 'notice-unreadable' },
-      `${state.unreadable.length} stored entries could not be read and are set aside (not deleted). `,
+      `${state.unreadable.length + (state.moreUnreadable ?? 0)} stored entries could not be read and are set aside (not deleted). `,
       'Re-create them from the details below if you need them, then discard them.',
-      el('ul', {}, ...state.unreadable.map((u) => el('li', { textContent: `${u.reason} — ${JSON.stringify(u.raw)}` }))),
+      el('ul', {}, ...state.unreadable.map((u) => el('li', { textContent: `${u.reason} — ${JSON.stringify(u.raw)}` })),
+        ...(state.moreUnreadable ? [el('li', { textContent: `… and ${state.moreUnreadable} more, not listed here.` })] : [])),
       discardButton()));
   }
 }
