@@ -94,8 +94,14 @@ impl Register {
         match a.stamp.cmp(&b.stamp) {
             Ordering::Greater => a,
             Ordering::Less => b,
-            Ordering::Equal if a.value.to_string() >= b.value.to_string() => a,
-            Ordering::Equal => b,
+            Ordering::Equal => {
+                let (text_a, text_b) = (a.value.to_string(), b.value.to_string());
+                if text_a >= text_b {
+                    a
+                } else {
+                    b
+                }
+            }
         }
     }
 }
