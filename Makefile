@@ -1,5 +1,6 @@
-# `make` builds the extension; `make test` runs every test tier; `make bench`
-# prints the benchmark figures. Each installs what it needs, once.
+# `make` builds the extension; `make test` runs every test tier; `make lint`
+# checks formatting, lints and types; `make bench` prints the benchmark figures.
+# Each installs what it needs, once.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := all
@@ -10,7 +11,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 EXT_SOURCES := $(shell find extension -type f) manifest.json tools/build.mjs
 
-.PHONY: all deps deps-test wasm test test-native test-wasm test-js test-e2e bench clean
+.PHONY: all deps deps-test wasm lint test test-native test-wasm test-js test-e2e bench clean
 
 all: dist/.stamp
 
@@ -22,7 +23,7 @@ deps-test:
 
 $(PKG)/roleswitch_bg.wasm: $(RUST_SOURCES) | deps
 	cargo build --release --target wasm32-unknown-unknown --lib
-	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(PKG) $(WASM)
+	wasm-bindgen --target web --remove-name-section --out-dir $(PKG) $(WASM)
 	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  --enable-reference-types --enable-multivalue --enable-mutable-globals \
 	  $(PKG)/roleswitch_bg.wasm -o $(PKG)/roleswitch_bg.wasm
@@ -32,6 +33,15 @@ wasm: $(PKG)/roleswitch_bg.wasm
 dist/.stamp: $(PKG)/roleswitch_bg.wasm $(EXT_SOURCES) | deps
 	node tools/build.mjs
 	@touch $@
+
+# Formatting, Rust lints (native and the wasm facade), docs, JS lint and types.
+lint: deps $(PKG)/roleswitch_bg.wasm
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --test wasm_facade -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+	node_modules/.bin/eslint .
+	node_modules/.bin/tsc -p tsconfig.json
 
 test: deps-test all test-native test-wasm test-js test-e2e
 

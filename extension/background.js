@@ -1,3 +1,4 @@
+// @ts-check
 // The service worker: owns every storage write, runs the core (wasm), and
 // answers the popup, the options page and the content scripts. Listeners are
 // registered synchronously; handlers wait for the wasm inside.
@@ -9,7 +10,9 @@ import { ListStore } from './background/store.js';
 import { Switcher } from './background/switcher.js';
 import { Cues } from './background/cues.js';
 
-const { api, protocol } = globalThis.RS;
+const { api } = globalThis.RS;
+/** @type {Protocol} */
+const protocol = globalThis.RS.protocol;
 const { MSG } = protocol;
 
 const ready = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });

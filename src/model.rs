@@ -47,7 +47,7 @@ pub struct Environment {
     pub base: Option<BaseAccount>,
     /// The tab title prefix for this environment, instead of the banner
     /// settings' template: `None` uses the template, `Some("")` means no
-    /// prefix at all. At most [`crate::validate::MAX_ENV_TITLE_PREFIX`]
+    /// prefix at all. At most `MAX_ENV_TITLE_PREFIX` (16)
     /// characters, trimmed; a space is put between it and the page's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_prefix: Option<String>,

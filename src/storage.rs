@@ -64,7 +64,7 @@ pub struct Meta {
     /// The state's change counter, for a person reading storage.
     #[serde(default)]
     pub revision: u64,
-    /// How the chunks' text is encoded: absent for plain JSON, or [`DEFLATE_BASE64`].
+    /// How the chunks' text is encoded: absent for plain JSON, or `"deflate-base64"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     /// FNV-1a of the list's JSON text, so that chunks mixed from two writes

@@ -51,7 +51,7 @@ function build() {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     cpSync(join(root, 'extension'), out, { recursive: true });
-    cpSync(pkg, join(out, 'pkg'), { recursive: true, filter: (p) => !p.endsWith('.gitignore') });
+    cpSync(pkg, join(out, 'pkg'), { recursive: true, filter: (p) => !p.endsWith('.gitignore') && !p.endsWith('.d.ts') });
     const manifest = manifestFor(source, browser, version);
     writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const zip = join(root, 'dist', `roleswitch-${browser}-${version}.zip`);

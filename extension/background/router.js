@@ -1,3 +1,4 @@
+// @ts-check
 // Who sent a message, and whether that sender may send that type.
 import '../shared/protocol.js';
 

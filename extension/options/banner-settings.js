@@ -4,7 +4,9 @@
 import '../shared/api.js';
 import '../shared/protocol.js';
 
-const { api, protocol } = globalThis.RS;
+const { api } = globalThis.RS;
+/** @type {Protocol} */
+const protocol = globalThis.RS.protocol;
 const { MSG } = protocol;
 const form = document.getElementById('banner-form');
 const status = document.getElementById('banner-settings-status');

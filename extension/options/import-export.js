@@ -5,7 +5,9 @@ import '../shared/api.js';
 import '../shared/protocol.js';
 import init, { exportList, formatAccountId, formats, iamPolicy, parseImport, planImport } from '../pkg/roleswitch.js';
 
-const { api, protocol } = globalThis.RS;
+const { api } = globalThis.RS;
+/** @type {Protocol} */
+const protocol = globalThis.RS.protocol;
 const { MSG } = protocol;
 const $ = (id) => document.getElementById(id);
 

@@ -11,7 +11,9 @@ import '../shared/api.js';
 import '../shared/protocol.js';
 import init, { formatAccountId, Searcher } from '../pkg/roleswitch.js';
 
-const { api, protocol } = globalThis.RS;
+const { api } = globalThis.RS;
+/** @type {Protocol} */
+const protocol = globalThis.RS.protocol;
 const { MSG } = protocol;
 const $ = (id) => document.getElementById(id);
 
@@ -40,7 +42,7 @@ let settings = { confirmProduction: true, reachableOnly: false };
 let shownFlag = new Uint8Array(0); // per environment: in view.visible
 let reachableFlag = new Uint8Array(0);
 let favoriteFlag = new Uint8Array(0);
-let collapsed = readCollapsed();
+const collapsed = readCollapsed();
 let confirming = null; // id of the production environment waiting for a second Enter
 let busy = false; // a switch is on its way
 let loaded = false;

@@ -1,9 +1,101 @@
+// @ts-check
 // The typed message protocol between the extension's pieces. Every message is
 // `{ type, ...payload }`; types name their direction: <from>-<to>-<what>.
 // Replies are `{ result }` or `{ error }`. The background checks each message
-// against SHAPES and each sender against the type's allowed senders.
+// against SHAPES and each sender against the type's allowed senders. The JSDoc
+// types below are checked by `make lint` (tsc --checkJs) wherever they are used.
+
+/**
+ * An environment as the core validated it (see src/model.rs).
+ * @typedef {{ id: string, accountId: string, roleName: string, displayName: string, color: string,
+ *   region?: string, partition?: string, production: boolean, group?: string,
+ *   base?: { accountId?: string, alias?: string, roleName?: string }, titlePrefix?: string }} Environment
+ */
+/** @typedef {{ raw: unknown, reason: string }} Unreadable */
+/**
+ * @typedef {{ mode: 'sync' | 'local' | 'retrying', reason?: string, bytes?: number,
+ *   quotaBytes?: number, attempt?: number, retryAt?: number }} SyncStatus
+ */
+/**
+ * The list as the options page sees it.
+ * @typedef {{ environments: Environment[], revision: number, unreadable: Unreadable[],
+ *   moreUnreadable: number, repairs: string[], syncNotes: string[], area: 'sync' | 'local',
+ *   sync: SyncStatus }} ListState
+ */
+/** @typedef {{ field: string, message: string }} FieldError */
+/**
+ * @typedef {{ ok: true, environment: Environment, environments: Environment[], errors: [] }
+ *   | { ok: false, errors: FieldError[], conflict?: 'changed' | 'deleted', current?: Environment | null }} SaveReply
+ */
+/** @typedef {{ outcome: string, message?: string, url?: string }} SwitchReply */
+
+/**
+ * Each request's payload (besides `type`), by type.
+ * @typedef {{
+ *   'page-bg-get-list': {},
+ *   'page-bg-save-env': { input: object, expected?: Environment },
+ *   'page-bg-delete-env': { id: string },
+ *   'page-bg-load-example': {},
+ *   'page-bg-apply-import': { environments: Environment[], mode: string, revision: number },
+ *   'page-bg-discard-unreadable': {},
+ *   'page-bg-get-settings': {},
+ *   'page-bg-save-settings': { settings: object },
+ *   'popup-bg-get-view': {},
+ *   'popup-bg-get-environments': {},
+ *   'popup-bg-switch': { id: string, back?: boolean },
+ *   'popup-bg-toggle-favorite': { id: string },
+ *   'page-bg-get-banner-settings': {},
+ *   'page-bg-save-banner-settings': { settings: object },
+ *   'cs-bg-page-cues': { accountId?: string, roleName?: string },
+ *   'cs-bg-add-account': { accountId: string, roleName?: string },
+ *   'cs-bg-take-fill': { url: string },
+ *   'bg-cs-page-context': {},
+ *   'bg-cs-post-form': { plan: object },
+ *   'bg-cs-session-switch': { plan: object },
+ * }} Payloads
+ */
+
+/**
+ * Each request's reply (`result`), by type.
+ * @typedef {{
+ *   'page-bg-get-list': ListState,
+ *   'page-bg-save-env': SaveReply,
+ *   'page-bg-delete-env': { removed?: Environment, environments: Environment[], area: 'sync' | 'local' },
+ *   'page-bg-load-example': { environments: Environment[], area: 'sync' | 'local' },
+ *   'page-bg-apply-import': { plan: object, environments: Environment[], area: 'sync' | 'local' },
+ *   'page-bg-discard-unreadable': { environments: Environment[], area: 'sync' | 'local' },
+ *   'page-bg-get-settings': { settings: object, repairs: string[] },
+ *   'page-bg-save-settings': { settings: object, repairs: string[] },
+ *   'popup-bg-get-view': { total: number, first: [number, Environment][], unreadable: Unreadable[], view: object, settings: object },
+ *   'popup-bg-get-environments': { environments: Environment[] },
+ *   'popup-bg-switch': SwitchReply,
+ *   'popup-bg-toggle-favorite': { view: object },
+ *   'page-bg-get-banner-settings': object,
+ *   'page-bg-save-banner-settings': object,
+ *   'cs-bg-page-cues': object | null,
+ *   'cs-bg-add-account': object | null,
+ *   'cs-bg-take-fill': object | null,
+ *   'bg-cs-page-context': object | null,
+ *   'bg-cs-post-form': object | null,
+ *   'bg-cs-session-switch': object | null,
+ * }} Replies
+ */
+/** @typedef {keyof Payloads} MessageType */
+/** @typedef {{ [T in MessageType]: { type: T } & Payloads[T] }[MessageType]} Message */
+/**
+ * The type of `globalThis.RS.protocol`: a checked caller declares its copy
+ * with a JSDoc type annotation of `Protocol`.
+ * @typedef {{
+ *   MSG: Readonly<Record<string, MessageType>>,
+ *   SHAPES: Readonly<Record<string, Record<string, string>>>,
+ *   SENDERS: Readonly<Record<string, string[]>>,
+ *   checkMessage: (msg: unknown) => string | null,
+ *   send: <T extends MessageType>(type: T, payload?: Payloads[T]) => Promise<Replies[T]>,
+ * }} Protocol
+ */
+
 (() => {
-  const RS = (globalThis.RS = globalThis.RS || {});
+  const RS = (globalThis.RS = globalThis.RS || /** @type {any} */ ({}));
 
   const MSG = Object.freeze({
     PAGE_BG_GET_LIST: 'page-bg-get-list',
@@ -30,6 +122,7 @@
   });
 
   // Payload fields and their `typeof` (a trailing ? means optional).
+  /** @type {Readonly<{ [T in MessageType]: Record<keyof Payloads[T], string> }>} */
   const SHAPES = Object.freeze({
     [MSG.PAGE_BG_GET_LIST]: {},
     [MSG.PAGE_BG_SAVE_ENV]: { input: 'object', expected: 'object?' },
@@ -57,6 +150,7 @@
 
   // Who may send each type: extension pages, console pages, switch-role pages,
   // the background (checked by the receiving content script: no tab, our id).
+  /** @type {Readonly<Record<MessageType, ('page' | 'console' | 'signin' | 'background')[]>>} */
   const SENDERS = Object.freeze({
     [MSG.PAGE_BG_GET_LIST]: ['page'],
     [MSG.PAGE_BG_SAVE_ENV]: ['page'],
@@ -80,10 +174,14 @@
     [MSG.BG_CS_SESSION_SWITCH]: ['background'],
   });
 
-  /** Why `msg` is not a well-formed message, or null when it is. */
+  /**
+   * Why `msg` is not a well-formed message, or null when it is.
+   * @param {any} msg
+   * @returns {string | null}
+   */
   function checkMessage(msg) {
     if (msg === null || typeof msg !== 'object') return 'a message must be an object';
-    const shape = SHAPES[msg.type];
+    const shape = /** @type {Record<string, string> | undefined} */ (SHAPES[/** @type {MessageType} */ (msg.type)]);
     if (!shape) return `unknown message type ${JSON.stringify(msg.type)}`;
     for (const [field, spec] of Object.entries(shape)) {
       const optional = spec.endsWith('?');
@@ -95,8 +193,14 @@
     return null;
   }
 
-  /** Sends a message to the background and returns its result, or throws its error. */
-  async function send(type, payload = {}) {
+  /**
+   * Sends a message to the background and returns its result, or throws its error.
+   * @template {MessageType} T
+   * @param {T} type
+   * @param {Payloads[T]} [payload]
+   * @returns {Promise<Replies[T]>}
+   */
+  async function send(type, payload = /** @type {Payloads[T]} */ ({})) {
     const msg = { type, ...payload };
     const problem = checkMessage(msg);
     if (problem) throw new Error(problem);

@@ -141,7 +141,7 @@ test('group headers collapse and expand (click, ←/→, Enter) and stay as left
   assert.equal(ou0.expanded, 'true');
   await popup.evaluate((id) => document.getElementById(id).click(), ou0.id);
   await popup.waitFor(`document.getElementById(${JSON.stringify(ou0.id)}).getAttribute('aria-expanded') === 'false'`);
-  let drawn = await rows(popup);
+  const drawn = await rows(popup);
   const at = drawn.findIndex((r) => r.section === 'OU-0');
   assert.equal(drawn[at + 1].section, 'OU-1', 'OU-0 collapsed: the next row is the next header');
   const size = drawn[0].size;

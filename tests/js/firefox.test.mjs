@@ -44,6 +44,8 @@ test('Firefox ESR installs dist/firefox and its background starts the wasm core'
   } finally {
     try {
       process.kill(-child.pid, 'SIGKILL'); // web-ext and the Firefox it started
-    } catch {}
+    } catch {
+      // already gone
+    }
   }
 });
