@@ -11,7 +11,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 EXT_SOURCES := $(shell find extension -type f) manifest.json tools/build.mjs
 
-.PHONY: all deps deps-test wasm lint test test-native test-wasm test-js test-e2e bench clean
+.PHONY: all deps deps-test wasm lint demo test test-native test-wasm test-js test-e2e bench clean
 
 all: dist/.stamp
 
@@ -59,6 +59,10 @@ test-e2e:
 
 bench: deps-test all
 	node tools/bench.mjs
+
+# The extension at work on the fixture AWS pages, no AWS account needed.
+demo: deps-test all
+	node tools/demo.mjs
 
 clean:
 	rm -rf build dist target

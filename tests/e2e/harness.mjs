@@ -56,16 +56,16 @@ export const DEFAULT_IDENTITY = Object.freeze({
 
 /**
  * Starts Chromium with the unpacked extension in `extensionDir`.
- * @param {{extensionDir: string, userDataDir?: string, popupPath?: string}} options
+ * @param {{extensionDir: string, userDataDir?: string, popupPath?: string, headless?: boolean}} options
  */
-export async function launch({ extensionDir, userDataDir, popupPath = 'popup/popup.html' }) {
+export async function launch({ extensionDir, userDataDir, popupPath = 'popup/popup.html', headless = true }) {
   if (!extensionDir) throw new Error('launch(): extensionDir is required');
   const extensionPath = path.resolve(extensionDir);
   const ownsUserDataDir = !userDataDir;
   const dataDir = userDataDir ?? mkdtempSync(path.join(tmpdir(), 'roleswitch-e2e-'));
   const context = await chromium.launchPersistentContext(dataDir, {
     executablePath: CHROMIUM,
-    headless: true,
+    headless,
     args: [
       `--disable-extensions-except=${extensionPath}`,
       `--load-extension=${extensionPath}`,
