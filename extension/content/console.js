@@ -295,7 +295,7 @@
   let badgeSent = null;
   function cues() {
     const entry = current?.kind === 'env' ? current.entry : null;
-    titleWanted = entry?.titlePrefix ?? '';
+    titleWanted = L.titlePrefix(entry, lookup.settings);
     applyTitle();
     if (entry && lookup.settings.faviconCue) {
       icon ??= Object.assign(document.createElement('link'), { rel: 'icon' });

@@ -73,8 +73,33 @@
     return (roleName && own(roles, roleName.toLowerCase())) || own(roles, '*') || null;
   }
 
+  /**
+   * Whether a title prefix says production: the word `prod` or `production`
+   * in any case, not inside a longer word (the core's says_production).
+   */
+  const saysProduction = (prefix) => String(prefix).split(/[^\p{Alphabetic}\p{N}]/u).some((word) => {
+    const lower = word.replace(/[A-Z]/g, (c) => c.toLowerCase()); // ASCII only, as the core
+    return lower === 'prod' || lower === 'production';
+  });
+
+  /** Put first on a production tab whose prefix does not say production (the core's PRODUCTION_CUE). */
+  const PRODUCTION_CUE = '[PROD]';
+
+  /**
+   * The title prefix for a lookup entry: the core's, and on a production page
+   * never without a production cue, even from a lookup that lacks one. Empty
+   * when the title cue is off.
+   */
+  function titlePrefix(entry, settings) {
+    if (!entry || !settings?.titleCue) return '';
+    const prefix = typeof entry.titlePrefix === 'string' ? entry.titlePrefix : '';
+    return entry.level === 'production' && !saysProduction(prefix) ? `${PRODUCTION_CUE} ${prefix}` : prefix;
+  }
+
   /** `1111-2222-3333`, as the core formats account IDs. */
   const formatAccount = (id) => (/^\d{12}$/.test(id) ? `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}` : id);
 
-  RS.lookup = Object.freeze({ LOOKUP_KEY, LOOKUP_VERSION, pageIdentity, lookupEntry, accountInText, formatAccount });
+  RS.lookup = Object.freeze({
+    LOOKUP_KEY, LOOKUP_VERSION, pageIdentity, lookupEntry, accountInText, formatAccount, saysProduction, titlePrefix,
+  });
 })();

@@ -143,3 +143,39 @@ test('the page formats account IDs exactly as the core does (unknown-account str
     assert.equal(formatAccount(id), core.formatAccountId(id), JSON.stringify(id));
   }
 });
+
+test('a production tab’s title prefix always says production, on the page as in the core', () => {
+  const { saysProduction, titlePrefix } = globalThis.RS.lookup;
+  const [test0, prod0] = core.exampleEnvironments();
+  const ownPrefixes = [
+    '', 'DEV', 'LIVE', 'PROD', '[prod]', 'PROD-EU', 'Production:', 'product', 'éprod', 'prod2', '2prod',
+    'productıon', 'PRODUCTİON', 'ＰＲＯＤ', 'p r o d', '🔥prod🔥', 'pröd', 'prod\u0301', 'x_prod',
+  ];
+  for (const own of ownPrefixes) {
+    for (const base of [prod0, test0]) {
+      const env = { ...base, titlePrefix: own };
+      const entry = core.bannerLookup([env], null).accounts[env.accountId]['*'];
+      // The core's prefix is the page's, and the page adds nothing to it.
+      assert.equal(titlePrefix(entry, { titleCue: true }), entry.titlePrefix, JSON.stringify(own));
+      if (!base.production) {
+        assert.equal(entry.titlePrefix, own ? `${own} ` : '', JSON.stringify(own));
+        continue;
+      }
+      assert.ok(entry.titlePrefix.endsWith(own ? `${own} ` : ''), `the own prefix is kept: ${entry.titlePrefix}`);
+      const coreSays = entry.titlePrefix === (own ? `${own} ` : '');
+      assert.equal(saysProduction(own), coreSays, `the same word rule for ${JSON.stringify(own)}`);
+      // A lookup without the cue (e.g. from before this rule) still gets it on the page.
+      const stale = { ...entry, titlePrefix: own ? `${own} ` : '' };
+      assert.equal(titlePrefix(stale, { titleCue: true }), entry.titlePrefix, JSON.stringify(own));
+    }
+  }
+  // Templates: the production template may not drop the cue either.
+  for (const template of ['', '{name} ', '!! {name} !! ', '[LIVE] ']) {
+    const entry = core.bannerLookup([prod0], { titlePrefixProduction: template }).accounts[prod0.accountId]['*'];
+    assert.ok(saysProduction(entry.titlePrefix), `${JSON.stringify(template)} gave ${JSON.stringify(entry.titlePrefix)}`);
+  }
+  // The title cue turned off is the one way to have none.
+  const off = core.bannerLookup([{ ...prod0, titlePrefix: 'DEV' }], { titleCue: false });
+  assert.equal(off.accounts[prod0.accountId]['*'].titlePrefix, '');
+  assert.equal(titlePrefix(off.accounts[prod0.accountId]['*'], off.settings), '');
+});
