@@ -35,8 +35,9 @@ pub const LOOKUP_VERSION: u32 = 1;
 /// plus the navigation header as a late fallback).
 pub const EXTRACTION: &str = "1. host: first label `<12 digits>-<suffix>` (multi-session console); \
 2. <meta name=\"awsc-session-data\"> JSON: `accountId` (hyphens and spaces removed), else the account in `sessionARN`; \
-3. the navigation header's account text (twelve digits, possibly grouped 4-4-4). \
-Role: the assumed role in `sessionARN` when its account is the page's, else the navigation's `Role/session` text.";
+3. the navigation header's texts (copy control, its row, role section, account-menu button and its aria-label), \
+each tried until one holds twelve digits, possibly grouped 4-4-4. \
+Role: the assumed role in `sessionARN` when its account is the page's, else the first navigation text reading `Role/session`.";
 
 /// Where the banner sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -30,6 +30,7 @@ export class Cues {
     this.core = core;
     this.store = store;
     this.queue = Promise.resolve();
+    this.badgeQueues = new Map(); // tab id → the last badge update
   }
 
   /** `{ settings, repairs }`: the stored settings checked by the core. */
@@ -76,7 +77,20 @@ export class Cues {
    * `accountId`/`roleName`; the entry comes from the stored lookup, never from
    * the page, so a page cannot choose what the badge says.
    */
-  async pageCues(tabId, accountId, roleName) {
+  pageCues(tabId, accountId, roleName) {
+    // One at a time per tab: a page that learns its account late sends twice in a
+    // row, and the later message must be the one that stays.
+    const previous = this.badgeQueues.get(tabId) ?? Promise.resolve();
+    const run = previous.catch(() => {}).then(() => this.setBadge(tabId, accountId, roleName));
+    this.badgeQueues.set(tabId, run);
+    const forget = () => {
+      if (this.badgeQueues.get(tabId) === run) this.badgeQueues.delete(tabId);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  async setBadge(tabId, accountId, roleName) {
     const lookup = (await this.api.storage.local.get(LOOKUP_KEY))[LOOKUP_KEY];
     const entry = lookupEntry(lookup, accountId, roleName);
     const action = this.api.action;

@@ -124,7 +124,7 @@
   const heightOf = (level, compact) => (level === 'production' ? (compact ? 24 : 34) : compact ? 20 : 28);
 
   let lookup = null; // the core's banner lookup, from storage
-  const signals = { host: location.hostname, sessionData: null, navAccount: null, navRole: null };
+  const signals = { host: location.hostname, sessionData: null, navAccount: [], navRole: [] };
   let identity = L.pageIdentity(signals);
   let current = null; // what is drawn: { kind: 'env', entry } | { kind: 'unknown', accountId } | null
 
@@ -364,29 +364,15 @@
     return true;
   }
 
-  const NAV_ACCOUNT = [
-    '[data-testid="awsc-copy-accountid"]',
-    '#awsc-role-display-name-account',
-    '#awsc-login-display-name-account',
-    '[data-testid="awsc-nav-account-menu-button"]',
-    '#nav-usernameMenu',
-  ];
-  const NAV_ROLE = ['#awsc-role-display-name-user', '[data-testid="awsc-copy-username"]'];
-  function text(selectors) {
-    for (const s of selectors) {
-      const t = document.querySelector(s)?.textContent?.trim();
-      if (t) return t;
-    }
-    return null;
-  }
   // The navigation header: a late fallback (it is drawn after the page's scripts
-  // run), and for the role when the session data has none.
+  // run), and for the role when the session data has none. Every candidate
+  // text is kept: the first that holds an account ID wins (shared/lookup.js).
+  const sameTexts = (a, b) => a.length === b.length && a.every((t, i) => t === b[i]);
   const readNav = timed(() => {
-    const account = text(NAV_ACCOUNT);
-    const role = text(NAV_ROLE);
-    if (account === signals.navAccount && role === signals.navRole) return false;
-    signals.navAccount = account;
-    signals.navRole = role;
+    const { navAccount, navRole } = L.readNav(document);
+    if (sameTexts(navAccount, signals.navAccount) && sameTexts(navRole, signals.navRole)) return false;
+    signals.navAccount = navAccount;
+    signals.navRole = navRole;
     return true;
   });
 
@@ -447,7 +433,7 @@
     readSessionData();
     readNav();
     update();
-    if (!identity.accountId) pollNav();
+    watchPage();
   }, { once: true });
 
   // The page's signals read afresh, for the in-console switch (content/fastpath.js),
@@ -459,12 +445,32 @@
     return { ...signals, host: location.host, userInfoCookie: cookie ? cookie.slice('aws-userInfo='.length) : null };
   };
 
-  // Consoles that draw the header late: look again for a few seconds, cheaply.
-  function pollNav(tries = 20) {
-    setTimeout(() => {
-      if (readNav()) update();
-      if (!identity.accountId && tries > 1) pollNav(tries - 1);
-    }, 250);
+  // After the load, the page's own content: consoles draw the header late and
+  // rebuild the body. The observer's callback only asks for one look at the
+  // next frame (or soon, in a background tab, where the title and badge still
+  // matter); the look itself is a few querySelector calls.
+  let pageObserver = null;
+  let lookSoon = false;
+  const look = timed(() => {
+    lookSoon = false;
+    if (!identity.accountId && readNav()) update();
+    watchPage();
+  });
+  function scheduleLook() {
+    if (lookSoon) return;
+    lookSoon = true;
+    if (document.hidden) setTimeout(look, 100);
+    else requestAnimationFrame(look);
+  }
+  // While the account is unknown, text changes count too (a header whose text is filled in place).
+  let watchingText = null;
+  function watchPage() {
+    const wantText = !identity.accountId;
+    if (pageObserver && watchingText === wantText) return;
+    pageObserver ??= new MutationObserver(scheduleLook);
+    pageObserver.disconnect();
+    watchingText = wantText;
+    pageObserver.observe(document, { childList: true, subtree: true, characterData: wantText });
   }
 
   // Back from the back/forward cache: the badge was reset with the navigation.

@@ -149,6 +149,26 @@ for (const variant of ['classic', 'header2021', 'multisession', 'rerender', 'hos
   });
 }
 
+for (const variant of ['navbutton', 'navword', 'navicon', 'navlate']) {
+  test(`${variant}: with only the navigation header to go by, every signal is tried and the page gets its banner`, async () => {
+    h.aws.identity = { ...PROD };
+    const page = await h.openConsole({ variant });
+    if (variant === 'navlate') {
+      assert.equal(await page.locator('[data-testid="awsc-nav-header"]').count(), 0, 'no header at load');
+      await page.waitForFunction(() => document.documentElement.dataset.headerDrawn === 'true');
+    }
+    assert.equal(await page.locator('meta[name="awsc-session-data"]').count(), 0, 'no session data');
+    const b = await bannerOf(page);
+    assert.equal(b.count, 1);
+    assert.equal(b.level, 'production');
+    assert.equal(b.name, 'prod');
+    assert.equal(b.meta, '4444-5555-6666 · OrganizationAccountAccessRole', 'account and role from the header');
+    await page.waitForFunction(() => document.title.startsWith('[PROD] '));
+    await waitForBadge(page, 'PROD');
+    await page.close();
+  });
+}
+
 test('the banner survives removal, and the prefix survives the page’s own title changes and single-page navigation', async () => {
   h.aws.identity = { ...TEST };
   const page = await h.openConsole({ variant: 'header2021' });

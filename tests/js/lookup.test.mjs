@@ -5,6 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import '../../extension/shared/lookup.js';
 import { CONSOLE_VARIANTS, renderConsole } from '../fixtures/aws/fixtures.mjs';
+import { readFileSync } from 'node:fs';
 import { loadCore } from './helpers.mjs';
 
 const { pageIdentity, lookupEntry, accountInText } = globalThis.RS.lookup;
@@ -17,15 +18,29 @@ const unescape = (s) => s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").rep
   .replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 const pick = (html, re) => { const m = re.exec(html); return m ? unescape(m[1]).trim() : null; };
 
-/** The raw signals a content script reads from a rendered fixture page. */
+/** Text and aria-label of the first element whose opening tag has `attr` (as textContent and getAttribute give them). */
+function elementTexts(html, attr) {
+  const open = new RegExp(`<(\\w+)\\b[^>]*\\s${attr}[^>]*>`).exec(html);
+  if (!open) return [];
+  const rest = html.slice(open.index + open[0].length);
+  const inner = rest.slice(0, rest.indexOf(`</${open[1]}>`));
+  const texts = [unescape(inner.replace(/<[^>]*>/g, '')).trim()];
+  const label = /\saria-label="([^"]*)"/.exec(open[0]);
+  if (label) texts.push(unescape(label[1]).trim());
+  return texts.filter(Boolean);
+}
+const attrOf = (selector) => (selector.startsWith('#') ? `id="${selector.slice(1)}"` : selector.slice(1, -1));
+const textsOf = (html, selectors) => selectors.flatMap((s) => elementTexts(html, attrOf(s)));
+
+/** The raw signals a content script reads from a rendered fixture page (shared/lookup.js readNav, roughly). */
 function signalsOf(html, host) {
   return {
     host,
     sessionData: pick(html, /<meta name="awsc-session-data" content="([^"]*)"/),
-    navAccount: pick(html, /data-testid="awsc-copy-accountid">([^<]*)</)
-      ?? pick(html, /id="awsc-role-display-name-account">([^<]*)</),
-    navRole: pick(html, /id="awsc-role-display-name-user">([^<]*)</)
-      ?? pick(html, /data-testid="awsc-copy-username">([^<]*)</),
+    navAccount: textsOf(html, ['[data-testid="awsc-copy-accountid"]', '#awsc-role-display-name-account',
+      '[data-testid="awsc-nav-account-menu-button"]', '#nav-usernameMenu']),
+    navRole: textsOf(html, ['#awsc-role-display-name-user', '[data-testid="awsc-copy-username"]',
+      '[data-testid="awsc-nav-account-menu-button"]', '#nav-usernameMenu']),
   };
 }
 
@@ -93,6 +108,17 @@ test('the page extraction agrees with the core on odd and hostile signals', () =
       JSON.stringify(signals));
   }
   assert.equal(accountInText('1111-2222-3333'), '111122223333');
+});
+
+test('the shared identity cases: the page and the core try every navigation text until one gives an account', () => {
+  const cases = JSON.parse(readFileSync(new URL('../fixtures/aws/identity-cases.json', import.meta.url), 'utf8'));
+  assert.ok(cases.length >= 10);
+  for (const { name, signals, accountId, roleName } of cases) {
+    const want = { accountId, roleName };
+    const fromCore = core.identify(signals);
+    assert.deepEqual({ accountId: fromCore.accountId ?? null, roleName: fromCore.roleName ?? null }, want, `core: ${name}`);
+    assert.deepEqual(pageIdentity(signals), want, `page: ${name}`);
+  }
 });
 
 test('two key lookups give the core’s banner', () => {
