@@ -6,10 +6,12 @@
 // account and role from its earliest signals (shared/lookup.js) and does two
 // key lookups. It never waits for the service worker.
 //
-// The banner lives in a shadow root styled by a constructable stylesheet, as
-// a child of <html> (not of <body>, which single-page consoles replace), so
-// the page's CSS can neither style nor hide it, and the page moves down under
-// it instead of being covered. Observers are cheap: <html>'s and <head>'s
+// The banner lives in a closed shadow root styled by a constructable
+// stylesheet, as a child of <html> (not of <body>, which single-page consoles
+// replace), so the page's CSS can neither style nor hide it, the page's
+// scripts cannot read it (its accessible name is inside) or press its button
+// (only trusted events count), and the page moves down under it instead of
+// being covered. Observers are cheap: <html>'s and <head>'s
 // children only, plus the parse of <head> until <body> starts.
 (() => {
   const RS = globalThis.RS;
@@ -54,10 +56,6 @@
   filter: none !important;
   z-index: 2147483647 !important;
 }
-:host(.bottom) {
-  position: fixed !important;
-  inset: auto 0 0 0 !important;
-}
 .bar {
   display: flex;
   align-items: center;
@@ -72,16 +70,18 @@
   color: var(--rs-fg);
   border-bottom: 1px solid rgba(0, 0, 0, 0.25);
 }
-:host(.bottom) .bar { border-bottom: 0; border-top: 1px solid rgba(0, 0, 0, 0.25); }
+.bar.bottom { border-bottom: 0; border-top: 1px solid rgba(0, 0, 0, 0.25); }
 .name { font-weight: 700; font-size: 14px; }
 .meta { opacity: 0.9; overflow: hidden; text-overflow: ellipsis; }
+/* A name is shown as written, never reordering what follows it. */
+.name, .meta, .reminder span { unicode-bidi: isolate; }
 .label { display: none; }
 .bar.production {
   height: 34px;
   border-bottom: 3px solid #000;
   background-image: repeating-linear-gradient(-45deg, transparent 0 14px, rgba(0, 0, 0, 0.16) 14px 28px);
 }
-:host(.bottom) .bar.production { border-bottom: 0; border-top: 3px solid #000; }
+.bar.production.bottom { border-bottom: 0; border-top: 3px solid #000; }
 .bar.production .label {
   display: inline-block;
   padding: 1px 8px;
@@ -91,10 +91,6 @@
   font-weight: 800;
   letter-spacing: 0.08em;
 }
-:host(.compact) .bar { height: 20px; font-size: 11px; line-height: 16px; gap: 8px; }
-:host(.compact) .bar.production { height: 24px; }
-:host(.compact) .name { font-size: 12px; }
-:host(.compact) .bar.production .label { padding: 0 6px; }
 .bar.unknown {
   height: 24px;
   background: #f2f3f3;
@@ -102,6 +98,10 @@
   font-size: 12px;
   border-bottom: 1px solid #d1d5db;
 }
+.bar.compact { height: 20px; font-size: 11px; line-height: 16px; gap: 8px; }
+.bar.compact.production { height: 24px; }
+.bar.compact .name { font-size: 12px; }
+.bar.compact.production .label { padding: 0 6px; }
 .add {
   all: unset;
   cursor: pointer;
@@ -130,13 +130,18 @@
 
   let host = null;
   let parts = null;
+  let placeSheet = null; // where the host sits: top or bottom
 
+  // A closed shadow root: the page's scripts cannot reach the banner's text,
+  // its accessible name or its button (host.shadowRoot is null for them), and
+  // the host carries no attribute that says anything about the environment.
   function build() {
     host = document.createElement('roleswitch-banner');
-    const shadow = host.attachShadow({ mode: 'open' });
+    const shadow = host.attachShadow({ mode: 'closed' });
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
-    shadow.adoptedStyleSheets = [sheet];
+    placeSheet = new CSSStyleSheet();
+    shadow.adoptedStyleSheets = [sheet, placeSheet];
     const bar = document.createElement('div');
     bar.className = 'bar';
     bar.setAttribute('role', 'status');
@@ -150,8 +155,9 @@
     add.className = 'add';
     add.type = 'button';
     add.textContent = 'add it';
-    add.addEventListener('click', () => {
-      if (current?.kind !== 'unknown') return;
+    add.addEventListener('click', (event) => {
+      // Only the user's own click: a page script's click() or dispatchEvent is not trusted.
+      if (!event.isTrusted || current?.kind !== 'unknown') return;
       const payload = { accountId: current.accountId };
       if (identity.roleName) payload.roleName = identity.roleName;
       protocol.send(protocol.MSG.CS_BG_ADD_ACCOUNT, payload).catch((err) => console.debug('Roleswitch:', err.message));
@@ -162,6 +168,22 @@
     reminder.hidden = true;
     shadow.append(bar, reminder);
     parts = { bar, label, name, meta, add, reminder };
+    // The host has no attributes of its own: one the page sets (hidden, inert,
+    // aria-hidden, style, …) is taken off again.
+    new MutationObserver(timed(() => {
+      for (const attribute of host.getAttributeNames()) host.removeAttribute(attribute);
+    })).observe(host, { attributes: true });
+  }
+
+  const PLACES = {
+    top: ':host { position: relative !important; }',
+    bottom: ':host { position: fixed !important; inset: auto 0 0 0 !important; }',
+  };
+  function place(position) {
+    const want = PLACES[position] ?? PLACES.top;
+    if (placeSheet.want === want) return;
+    placeSheet.replaceSync(want);
+    placeSheet.want = want;
   }
 
   // Where the banner goes: first child of <html> (top), or docked at the bottom
@@ -204,29 +226,30 @@
     if (!host) build();
     const { bar, label, name, meta, add } = parts;
     const settings = lookup.settings;
-    host.classList.toggle('bottom', settings.position === 'bottom');
-    host.classList.toggle('compact', settings.compact);
+    const classes = ['bar'];
+    if (settings.position === 'bottom') classes.push('bottom');
+    if (settings.compact) classes.push('compact');
+    place(settings.position);
     if (current.kind === 'unknown') {
-      bar.className = 'bar unknown';
+      bar.className = [...classes, 'unknown'].join(' ');
       bar.style.removeProperty('--rs-bg');
       bar.style.removeProperty('--rs-fg');
       label.textContent = '';
       name.textContent = '';
       meta.textContent = `Account ${L.formatAccount(current.accountId)} is not in your list — `;
       meta.append(add);
-      host.setAttribute('aria-label', `Account ${L.formatAccount(current.accountId)} is not in your Roleswitch list`);
-      host.dataset.level = 'unknown';
+      bar.setAttribute('aria-label', `Account ${L.formatAccount(current.accountId)} is not in your Roleswitch list`);
     } else {
       const e = current.entry;
-      bar.className = e.level === 'production' ? 'bar production' : 'bar';
+      if (e.level === 'production') classes.push('production');
+      bar.className = classes.join(' ');
       bar.style.setProperty('--rs-bg', e.background);
       bar.style.setProperty('--rs-fg', e.foreground);
       label.textContent = e.label;
       name.textContent = e.displayName;
       // The page's own role when it says one; the environment's otherwise.
       meta.textContent = `${e.account} · ${identity.roleName ?? e.roleName}`;
-      host.setAttribute('aria-label', e.summary);
-      host.dataset.level = e.level;
+      bar.setAttribute('aria-label', e.summary);
     }
     if (settings.position !== 'bottom') undock();
     attach();
@@ -334,7 +357,9 @@
       return;
     }
     const r = target.getBoundingClientRect();
-    reminder.textContent = `${entry.label || 'PRODUCTION'}: ${entry.displayName} (${entry.account})`;
+    const named = document.createElement('span'); // isolated: see the CSS
+    named.textContent = entry.displayName;
+    reminder.replaceChildren(`${entry.label || 'PRODUCTION'}: `, named, ` (${entry.account})`);
     reminder.style.left = `${Math.max(4, r.left)}px`;
     reminder.style.top = `${r.bottom + 6}px`;
     reminder.hidden = false;
