@@ -128,6 +128,7 @@
   let identity = L.pageIdentity(signals);
   let current = null; // what is drawn: { kind: 'env', entry } | { kind: 'unknown', accountId } | null
 
+  let holding = true; // the page is kept hidden until the lookup is read (see below)
   let host = null;
   let parts = null;
   let placeSheet = null; // where the host sits: top or bottom
@@ -175,8 +176,13 @@
     })).observe(host, { attributes: true });
   }
 
+  // At the top the banner is in the flow (the page moves down under it) and
+  // sticks to the top of the window as the page scrolls; at the bottom it is
+  // docked to the window, with as much room left free at the end of the page.
+  // Bars of the page's own that are fixed or sticky at that edge are moved
+  // off it (see the edge watch below).
   const PLACES = {
-    top: ':host { position: relative !important; }',
+    top: ':host { position: sticky !important; top: 0 !important; }',
     bottom: ':host { position: fixed !important; inset: auto 0 0 0 !important; }',
   };
   function place(position) {
@@ -221,6 +227,7 @@
     if (!current) {
       host?.remove();
       undock();
+      restoreEdges();
       return;
     }
     if (!host) build();
@@ -253,6 +260,111 @@
     }
     if (settings.position !== 'bottom') undock();
     attach();
+    scheduleLook();
+  }
+
+  // --- The edge watch: the page's own top and bottom bars stay uncovered.
+  //
+  // A console header with position: fixed or sticky at top: 0 would sit under
+  // the banner (logo and account menu hidden), a footer bar at bottom: 0 under
+  // a banner docked at the bottom. At most once a frame, after the page
+  // changes, scrolls or resizes, a few hit tests across the banner's band and
+  // just beyond it find the elements there; those that are fixed, or sticky to
+  // the window, at that edge get the banner's height added to their own `top`
+  // (or `bottom`), as an inline !important value; their own value comes back
+  // when the banner goes or moves. No walk over the page's DOM.
+
+  const moved = new Map(); // element → { prop, base, value, prior: [value, priority] }
+
+  function restoreEdges() {
+    for (const [el, m] of moved) {
+      if (el.style.getPropertyValue(m.prop) === m.value) el.style.setProperty(m.prop, ...m.prior);
+    }
+    moved.clear();
+  }
+
+  /** Whether a sticky element sticks to the window (not to a scrolling box inside the page). */
+  function sticksToWindow(el) {
+    const html = document.documentElement;
+    const scrolls = (style) => !/^(visible|clip)$/.test(style.overflowX) || !/^(visible|clip)$/.test(style.overflowY);
+    const htmlScrolls = scrolls(getComputedStyle(html));
+    for (let p = el.parentElement; p && p !== html; p = p.parentElement) {
+      // <body>'s overflow is the window's, unless <html> has one of its own.
+      if (p === document.body && !htmlScrolls) continue;
+      if (scrolls(getComputedStyle(p))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Moves `el` off the edge by `band` when it is a bar placed against that
+   * edge starting within `zone` (the banner's band, grown by the bars already
+   * moved: a bar stacked under a moved header is moved with it); puts back its
+   * own value when it no longer is. Returns how far from the edge the moved
+   * bar now reaches, or null.
+   */
+  function moveOffEdge(el, prop, band, zone, limit) {
+    const m = moved.get(el);
+    const ours = m !== undefined && el.style.getPropertyValue(prop) === m.value;
+    if (m && !ours) moved.delete(el); // the page has set a value of its own since
+    const style = getComputedStyle(el);
+    const bar = style.position === 'fixed' || (style.position === 'sticky' && sticksToWindow(el));
+    // Its own place against that edge (not where it is now, if moved); not a
+    // drawer parked off-screen.
+    const base = ours ? m.base : parseFloat(style[prop]);
+    const size = bar ? el.getBoundingClientRect().height : 0;
+    if (!bar || !Number.isFinite(base) || base >= zone || base + size <= 0) {
+      if (ours) {
+        el.style.setProperty(prop, ...m.prior);
+        moved.delete(el);
+      }
+      return null;
+    }
+    const value = `${base + band}px`;
+    if (!ours || m.value !== value) {
+      const prior = ours ? m.prior : [el.style.getPropertyValue(prop), el.style.getPropertyPriority(prop)];
+      el.style.setProperty(prop, value, 'important');
+      moved.set(el, { prop, base, value: el.style.getPropertyValue(prop), prior });
+    }
+    // A tall panel or overlay moves too, but does not make a stack.
+    return size < limit ? base + size + band : null;
+  }
+
+  function watchEdges() {
+    if (!host?.isConnected || !current || !lookup || !document.body) return restoreEdges();
+    const bottom = lookup.settings.position === 'bottom';
+    const prop = bottom ? 'bottom' : 'top';
+    for (const [el, m] of moved) {
+      if (!el.isConnected || m.prop !== prop) {
+        if (el.style.getPropertyValue(m.prop) === m.value) el.style.setProperty(m.prop, ...m.prior);
+        moved.delete(el);
+      }
+    }
+    const band = host.getBoundingClientRect().height;
+    const width = document.documentElement.clientWidth;
+    const height = window.innerHeight;
+    if (!band || !width || !height) return;
+    const limit = height / 2;
+    let zone = band;
+    const seen = new Set([host, document.documentElement, document.body]);
+    const consider = (el) => {
+      if (seen.has(el)) return;
+      seen.add(el);
+      const reach = moveOffEdge(el, prop, band, zone, limit);
+      if (reach !== null) zone = Math.max(zone, reach);
+    };
+    // Those already moved first, nearest the edge first: they follow the
+    // banner's height, or go back when nothing pushes them any more.
+    [...moved].sort((a, b) => a[1].base - b[1].base).forEach(([el]) => consider(el));
+    // Then rows of hit tests at `d` from the edge: inside the band, just beyond
+    // it (a bar about to stick there), and on through the bars moved (a bar
+    // stacked under one is now beneath it), 16 px apart, ten rows at most.
+    const xs = [2, width * 0.25, width * 0.5, width * 0.75, width - 3];
+    const row = (d) => {
+      for (const x of xs) for (const el of document.elementsFromPoint(x, bottom ? height - d : d)) consider(el);
+    };
+    row(band / 2);
+    for (let d = band + 2, rows = 1; rows < 10 && d <= zone + 2 && d < limit; d += 16, rows++) row(d);
   }
 
   // --- Tab cues: title prefix and favicon (the badge is the service worker's).
@@ -476,16 +588,24 @@
   // matter); the look itself is a few querySelector calls.
   let pageObserver = null;
   let lookSoon = false;
+  let lastLook = -Infinity;
   const look = timed(() => {
     lookSoon = false;
+    lastLook = performance.now();
     if (!identity.accountId && readNav()) update();
-    watchPage();
+    if (document.readyState !== 'loading') watchPage();
+    if (!holding) watchEdges();
   });
-  function scheduleLook() {
+  // A change of the page's content is looked at 100 ms after the last look at
+  // most (a busy page changes all the time); a scroll or resize, or a change
+  // of the banner, at the next frame.
+  function scheduleLook(event) {
     if (lookSoon) return;
     lookSoon = true;
-    if (document.hidden) setTimeout(look, 100);
-    else requestAnimationFrame(look);
+    const wait = Array.isArray(event) ? lastLook + 100 - performance.now() : 0; // MutationRecords
+    const frame = () => (document.hidden ? setTimeout(look, 100) : requestAnimationFrame(look));
+    if (wait > 0) setTimeout(frame, wait);
+    else frame();
   }
   // While the account is unknown, text changes count too (a header whose text is filled in place).
   let watchingText = null;
@@ -497,6 +617,9 @@
     watchingText = wantText;
     pageObserver.observe(document, { childList: true, subtree: true, characterData: wantText });
   }
+  // A sticky bar reaches the top as the page scrolls; a resize moves bars.
+  window.addEventListener('scroll', scheduleLook, { passive: true });
+  window.addEventListener('resize', scheduleLook, { passive: true });
 
   // Back from the back/forward cache: the badge was reset with the navigation.
   window.addEventListener('pageshow', (event) => {
@@ -520,6 +643,8 @@
     console.debug('Roleswitch: no paint hold:', err.message);
   }
   const release = () => {
+    holding = false;
+    scheduleLook();
     clearTimeout(holdTimer);
     try {
       if (document.adoptedStyleSheets.includes(hold)) {

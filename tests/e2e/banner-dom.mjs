@@ -69,8 +69,9 @@ export async function waitForBanner(page, predicate = () => true, timeoutMs = 10
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
-    last = await bannerState(page);
-    if (last && predicate(last)) return last;
+    // The page may be navigating (a switch): its document is replaced under us.
+    last = await bannerState(page).catch((error) => ({ error: error.message }));
+    if (last && !last.error && predicate(last)) return last;
     if (Date.now() > deadline) throw new Error(`waitForBanner: timed out; last state ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
