@@ -18,10 +18,55 @@ pub struct ConsoleSignals {
     pub session_data: Option<String>,
     /// The raw value of the `aws-userInfo` cookie (URL-encoded JSON).
     pub user_info_cookie: Option<String>,
-    /// Text of the navigation's account ID element (may be hyphenated).
-    pub nav_account: Option<String>,
-    /// Text of the navigation's role/user element, e.g. `Admin/alice`.
-    pub nav_role: Option<String>,
+    /// Texts of the navigation's elements that may show the account ID (may be
+    /// hyphenated), in the order they are tried.
+    pub nav_account: Option<NavTexts>,
+    /// Texts of the navigation's elements that may show `Role/session`, e.g.
+    /// `Admin/alice`, in the order they are tried.
+    pub nav_role: Option<NavTexts>,
+}
+
+/// Texts read from the navigation header: one, or several candidates in order
+/// (JSON: a string or an array of strings). Each is tried until one yields a
+/// value: a copy button whose text is a word or an icon label is skipped, not
+/// the end of the search.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "OneOrMany")]
+pub struct NavTexts(pub Vec<String>);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<OneOrMany> for NavTexts {
+    fn from(value: OneOrMany) -> Self {
+        match value {
+            OneOrMany::One(text) => NavTexts(vec![text]),
+            OneOrMany::Many(texts) => NavTexts(texts),
+        }
+    }
+}
+
+impl From<&str> for NavTexts {
+    fn from(text: &str) -> Self {
+        NavTexts(vec![text.to_string()])
+    }
+}
+
+impl NavTexts {
+    /// The first value `read` finds in one of the texts.
+    fn first<T>(texts: Option<&NavTexts>, read: impl FnMut(&String) -> Option<T>) -> Option<T> {
+        texts?.0.iter().find_map(read)
+    }
+}
+
+/// The role in navigation text such as `Admin/alice` (`Role/session`).
+fn role_in_nav_text(text: &str) -> Option<String> {
+    let (role, _) = text.trim().split_once('/')?;
+    (!role.is_empty() && !role.contains(char::is_whitespace)).then(|| role.to_string())
 }
 
 /// What the page says about who is signed in.
@@ -177,10 +222,7 @@ pub fn identify(signals: &ConsoleSignals) -> ConsoleIdentity {
         ("cookie", cookie_arn.as_ref().map(|(a, _)| a.clone())),
         (
             "navigation",
-            signals
-                .nav_account
-                .as_deref()
-                .and_then(find_account_in_text),
+            NavTexts::first(signals.nav_account.as_ref(), |t| find_account_in_text(t)),
         ),
     ];
     if let Some((source, account)) = accounts.into_iter().find_map(|(s, a)| a.map(|a| (s, a))) {
@@ -193,12 +235,8 @@ pub fn identify(signals: &ConsoleSignals) -> ConsoleIdentity {
         .filter(|(a, _)| same(a))
         .and_then(|(_, r)| r)
         .or_else(|| cookie_arn.filter(|(a, _)| same(a)).and_then(|(_, r)| r))
-        .or_else(|| {
-            // The navigation shows "Role/session" when in a role.
-            let nav = signals.nav_role.as_deref()?.trim();
-            let (role, _) = nav.split_once('/')?;
-            (!role.is_empty() && !role.contains(char::is_whitespace)).then(|| role.to_string())
-        });
+        // The navigation shows "Role/session" when in a role.
+        .or_else(|| NavTexts::first(signals.nav_role.as_ref(), |t| role_in_nav_text(t)));
     if id.account_alias.is_none() {
         id.account_alias = cookie.as_ref().and_then(|c| json_str(c, "alias"));
     }
@@ -342,6 +380,27 @@ mod tests {
             assert_eq!(id.account_id.as_deref(), account, "{signals:?}");
             assert_eq!(id.role_name.as_deref(), role, "{signals:?}");
             assert_eq!(id.source, source, "{signals:?}");
+        }
+    }
+
+    /// The cases `tests/js/lookup.test.mjs` also runs through `shared/lookup.js`.
+    #[test]
+    fn shared_cases_every_navigation_text_is_tried() {
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../tests/fixtures/aws/identity-cases.json"))
+                .expect("the shared identity cases are JSON");
+        assert!(cases.len() >= 10);
+        for case in cases {
+            let name = &case["name"];
+            let signals: ConsoleSignals =
+                serde_json::from_value(case["signals"].clone()).expect("signals");
+            let id = identify(&signals);
+            assert_eq!(
+                id.account_id.as_deref(),
+                case["accountId"].as_str(),
+                "{name}"
+            );
+            assert_eq!(id.role_name.as_deref(), case["roleName"].as_str(), "{name}");
         }
     }
 

@@ -25,6 +25,7 @@ use serde_json::Value;
 use crate::banner::{banner_for_environment, BannerModel};
 use crate::identity::MatchKind;
 use crate::model::Environment;
+use crate::validate::{invisible_char, quote};
 
 /// Version of the lookup's layout; a content script that finds another version ignores it.
 pub const LOOKUP_VERSION: u32 = 1;
@@ -34,8 +35,9 @@ pub const LOOKUP_VERSION: u32 = 1;
 /// plus the navigation header as a late fallback).
 pub const EXTRACTION: &str = "1. host: first label `<12 digits>-<suffix>` (multi-session console); \
 2. <meta name=\"awsc-session-data\"> JSON: `accountId` (hyphens and spaces removed), else the account in `sessionARN`; \
-3. the navigation header's account text (twelve digits, possibly grouped 4-4-4). \
-Role: the assumed role in `sessionARN` when its account is the page's, else the navigation's `Role/session` text.";
+3. the navigation header's texts (copy control, its row, role section, account-menu button and its aria-label), \
+each tried until one holds twelve digits, possibly grouped 4-4-4. \
+Role: the assumed role in `sessionARN` when its account is the page's, else the first navigation text reading `Role/session`.";
 
 /// Where the banner sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -125,13 +127,20 @@ pub fn check_banner_settings(raw: &Value) -> (BannerSettings, Vec<String>) {
     let mut prefix = |key: &str, slot: &mut String| match obj.get(key) {
         None => {}
         Some(Value::String(p))
-            if p.chars().count() <= MAX_TITLE_PREFIX && !p.chars().any(char::is_control) =>
+            if p.chars().count() <= MAX_TITLE_PREFIX
+                && !p
+                    .chars()
+                    .any(|c| c.is_control() || invisible_char(c).is_some()) =>
         {
             *slot = p.clone()
         }
         Some(other) => repairs.push(format!(
-            "banner setting {key} was {other}; it must be text of at most {MAX_TITLE_PREFIX} \
-             characters without control characters. Using {slot:?}."
+            "banner setting {key} was {}; it must be text of at most {MAX_TITLE_PREFIX} \
+             characters without control or invisible characters. Using {slot:?}.",
+            match other {
+                Value::String(p) => quote(p),
+                other => other.to_string(),
+            }
         )),
     };
     prefix("titlePrefixProduction", &mut s.title_prefix_production);
@@ -181,25 +190,46 @@ pub fn badge_text(env: &Environment) -> String {
     }
 }
 
+/// Put before a production tab's title when the chosen prefix does not say
+/// production itself (see [`says_production`]).
+pub const PRODUCTION_CUE: &str = "[PROD]";
+
+/// Whether a title prefix says production: it has the word `prod` or
+/// `production` in any case, not as part of a longer word (`[PROD]`,
+/// `prod-eu`, `Production:`; not `product`). `shared/lookup.js` has the same rule.
+pub fn says_production(prefix: &str) -> bool {
+    prefix
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.eq_ignore_ascii_case("prod") || word.eq_ignore_ascii_case("production"))
+}
+
 /// The title prefix for `env` under `settings`: the environment's own prefix
 /// when it has one (followed by a space; empty for none), else the settings'
-/// template. Empty when the title cue is off.
+/// template. A production environment's prefix always says production: when
+/// the chosen one does not, [`PRODUCTION_CUE`] goes first. Empty only when the
+/// title cue is off.
 pub fn title_prefix(env: &Environment, settings: &BannerSettings) -> String {
     if !settings.title_cue {
         return String::new();
     }
-    match env.title_prefix.as_deref() {
-        Some("") => return String::new(),
-        Some(own) => return format!("{own} "),
-        None => {}
-    }
-    let template = if env.production {
-        &settings.title_prefix_production
-    } else {
-        &settings.title_prefix_normal
+    let chosen = match env.title_prefix.as_deref() {
+        Some("") => String::new(),
+        Some(own) => format!("{own} "),
+        None => {
+            let template = if env.production {
+                &settings.title_prefix_production
+            } else {
+                &settings.title_prefix_normal
+            };
+            let name: String = env.display_name.chars().take(24).collect();
+            template.replace("{name}", &name)
+        }
     };
-    let name: String = env.display_name.chars().take(24).collect();
-    template.replace("{name}", &name)
+    if env.production && !says_production(&chosen) {
+        format!("{PRODUCTION_CUE} {chosen}")
+    } else {
+        chosen
+    }
 }
 
 fn entry(env: &Environment, kind: MatchKind, settings: &BannerSettings) -> LookupEntry {
@@ -375,12 +405,12 @@ mod tests {
     fn an_environments_own_title_prefix_wins_over_the_template() {
         let mut envs = list();
         envs[0].title_prefix = Some("DEV".into()); // test, role OrganizationAccountAccessRole
-        envs[1].title_prefix = Some(String::new()); // prod: no prefix at all
+        envs[1].title_prefix = Some(String::new()); // prod: none of its own, but still the cue
         let lookup = BannerLookup::build(&envs, &BannerSettings::default());
         let cases = [
             ("111122223333", None, "DEV "),
             ("111122223333", Some("Admin"), "[test admin] "),
-            ("444455556666", None, ""),
+            ("444455556666", None, "[PROD] "),
         ];
         for (account, role, want) in cases {
             let got = &lookup.get(account, role).unwrap().title_prefix;
@@ -392,6 +422,82 @@ mod tests {
         };
         let lookup = BannerLookup::build(&envs, &off);
         assert_eq!(lookup.get("111122223333", None).unwrap().title_prefix, "");
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)] // table rows
+    fn a_production_title_always_says_production() {
+        // (production, own prefix, production template, name, prefix)
+        let cases: &[(bool, Option<&str>, &str, &str, &str)] = &[
+            (true, None, "[PROD] ", "prod", "[PROD] "),
+            (true, Some(""), "[PROD] ", "prod", "[PROD] "),
+            (true, Some("DEV"), "[PROD] ", "prod", "[PROD] DEV "),
+            (true, Some("LIVE"), "[PROD] ", "prod", "[PROD] LIVE "),
+            (true, Some("product"), "[PROD] ", "p", "[PROD] product "),
+            (true, Some("PROD-EU"), "[PROD] ", "p", "PROD-EU "),
+            (true, Some("Production"), "[PROD] ", "p", "Production "),
+            (true, Some("[prod]"), "[PROD] ", "p", "[prod] "),
+            (true, Some("éprod"), "[PROD] ", "p", "[PROD] éprod "),
+            (true, Some("prod2"), "[PROD] ", "p", "[PROD] prod2 "),
+            (true, None, "", "payments", "[PROD] "),
+            (
+                true,
+                None,
+                "!! {name} !! ",
+                "payments",
+                "[PROD] !! payments !! ",
+            ),
+            (
+                true,
+                None,
+                "!! {name} !! ",
+                "payments-prod",
+                "!! payments-prod !! ",
+            ),
+            (false, Some(""), "[PROD] ", "test", ""),
+            (false, Some("DEV"), "[PROD] ", "test", "DEV "),
+            (false, None, "[PROD] ", "test", "[test] "),
+        ];
+        for &(production, own, template, name, want) in cases {
+            let mut env = example_environments().remove(0);
+            env.production = production;
+            env.title_prefix = own.map(String::from);
+            env.display_name = name.into();
+            let settings = BannerSettings {
+                title_prefix_production: template.into(),
+                ..Default::default()
+            };
+            assert_eq!(
+                title_prefix(&env, &settings),
+                want,
+                "{production} {own:?} {template:?} {name:?}"
+            );
+        }
+        // Turning the title cue off is the one way to have no prefix.
+        let mut prod = example_environments().remove(1);
+        prod.title_prefix = Some("DEV".into());
+        let off = BannerSettings {
+            title_cue: false,
+            ..Default::default()
+        };
+        assert_eq!(title_prefix(&prod, &off), "");
+    }
+
+    #[test]
+    fn title_templates_with_invisible_characters_are_repaired() {
+        let (s, r) = check_banner_settings(&json!({
+            "titlePrefixProduction": "\u{202E}DORP ",
+            "titlePrefixNormal": "[{name}\u{200B}] ",
+        }));
+        assert_eq!(s, BannerSettings::default());
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert!(
+            r[0].contains("titlePrefixProduction was \"\\u{202e}DORP \""),
+            "{}",
+            r[0]
+        );
+        assert!(r[0].contains("invisible characters"), "{}", r[0]);
+        assert!(!r.iter().any(|m| m.contains('\u{202E}')), "{r:?}");
     }
 
     #[test]

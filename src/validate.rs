@@ -105,6 +105,9 @@ pub fn quote(value: &str) -> String {
         }
         if c.is_control() {
             out.extend(c.escape_default());
+        } else if invisible_char(c).is_some() {
+            // Shown, not obeyed: a bidi override would reorder the message itself.
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
@@ -137,6 +140,84 @@ fn control_and_count(value: &str) -> (Option<char>, usize) {
         value.chars().find(|c| c.is_control()),
         value.chars().count(),
     )
+}
+
+/// Invisible characters that change how the text around them reads: the
+/// Unicode format characters (general category Cf, Unicode 16) — bidi
+/// embeddings, overrides and isolates, zero-width characters, the soft hyphen,
+/// tags — and the line and paragraph separators. Sorted ranges, each with its
+/// name (the name of a range's first character is the range's name when they
+/// share one).
+const INVISIBLE: &[(u32, u32, &str)] = &[
+    (0x00AD, 0x00AD, "SOFT HYPHEN"),
+    (0x0600, 0x0605, "ARABIC NUMBER SIGN"),
+    (0x061C, 0x061C, "ARABIC LETTER MARK"),
+    (0x06DD, 0x06DD, "ARABIC END OF AYAH"),
+    (0x070F, 0x070F, "SYRIAC ABBREVIATION MARK"),
+    (0x0890, 0x0891, "ARABIC POUND MARK ABOVE"),
+    (0x08E2, 0x08E2, "ARABIC DISPUTED END OF AYAH"),
+    (0x180E, 0x180E, "MONGOLIAN VOWEL SEPARATOR"),
+    (0x200B, 0x200B, "ZERO WIDTH SPACE"),
+    (0x200C, 0x200C, "ZERO WIDTH NON-JOINER"),
+    (0x200D, 0x200D, "ZERO WIDTH JOINER"),
+    (0x200E, 0x200E, "LEFT-TO-RIGHT MARK"),
+    (0x200F, 0x200F, "RIGHT-TO-LEFT MARK"),
+    (0x2028, 0x2028, "LINE SEPARATOR"),
+    (0x2029, 0x2029, "PARAGRAPH SEPARATOR"),
+    (0x202A, 0x202A, "LEFT-TO-RIGHT EMBEDDING"),
+    (0x202B, 0x202B, "RIGHT-TO-LEFT EMBEDDING"),
+    (0x202C, 0x202C, "POP DIRECTIONAL FORMATTING"),
+    (0x202D, 0x202D, "LEFT-TO-RIGHT OVERRIDE"),
+    (0x202E, 0x202E, "RIGHT-TO-LEFT OVERRIDE"),
+    (0x2060, 0x2060, "WORD JOINER"),
+    (0x2061, 0x2061, "FUNCTION APPLICATION"),
+    (0x2062, 0x2062, "INVISIBLE TIMES"),
+    (0x2063, 0x2063, "INVISIBLE SEPARATOR"),
+    (0x2064, 0x2064, "INVISIBLE PLUS"),
+    (0x2066, 0x2066, "LEFT-TO-RIGHT ISOLATE"),
+    (0x2067, 0x2067, "RIGHT-TO-LEFT ISOLATE"),
+    (0x2068, 0x2068, "FIRST STRONG ISOLATE"),
+    (0x2069, 0x2069, "POP DIRECTIONAL ISOLATE"),
+    (0x206A, 0x206F, "DEPRECATED FORMAT CHARACTER"),
+    (0xFEFF, 0xFEFF, "ZERO WIDTH NO-BREAK SPACE"),
+    (0xFFF9, 0xFFFB, "INTERLINEAR ANNOTATION CHARACTER"),
+    (0x110BD, 0x110BD, "KAITHI NUMBER SIGN"),
+    (0x110CD, 0x110CD, "KAITHI NUMBER SIGN ABOVE"),
+    (0x13430, 0x1343F, "EGYPTIAN HIEROGLYPH FORMAT CONTROL"),
+    (0x1BCA0, 0x1BCA3, "SHORTHAND FORMAT CONTROL"),
+    (0x1D173, 0x1D17A, "MUSICAL SYMBOL FORMAT CONTROL"),
+    (0xE0001, 0xE0001, "LANGUAGE TAG"),
+    (0xE0020, 0xE007F, "TAG CHARACTER"),
+];
+
+/// The name of `c` when it is one of the [`INVISIBLE`] characters.
+pub(crate) fn invisible_char(c: char) -> Option<&'static str> {
+    let code = u32::from(c);
+    if code < 0xAD {
+        return None; // the usual case: ASCII and Latin-1 letters
+    }
+    let i = INVISIBLE.partition_point(|&(_, hi, _)| hi < code);
+    INVISIBLE
+        .get(i)
+        .filter(|&&(lo, _, _)| lo <= code)
+        .map(|&(_, _, name)| name)
+}
+
+/// The first invisible character of `value`: its 1-based position in
+/// characters, the character and its name.
+fn first_invisible(value: &str) -> Option<(usize, char, &'static str)> {
+    if value.is_ascii() {
+        return None;
+    }
+    value
+        .chars()
+        .enumerate()
+        .find_map(|(i, c)| invisible_char(c).map(|name| (i + 1, c, name)))
+}
+
+/// `U+202E`.
+fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
 }
 
 /// Normalises an account ID as users paste it (`1111-2222-3333`, `1111 2222 3333`)
@@ -321,6 +402,14 @@ fn check_text(field: Field, raw: &str, max: usize) -> Result<String, String> {
             field.label(),
             quote(value),
             c.escape_unicode()
+        ));
+    }
+    if let Some((position, c, name)) = first_invisible(value) {
+        return Err(format!(
+            "The {} {} contains an invisible character {} ({name}) at position {position}: remove it.",
+            field.label(),
+            quote(value),
+            code_point(c)
         ));
     }
     if count > max {
@@ -1034,6 +1123,183 @@ mod tests {
                 }
                 (got, w) => panic!("{raw:?}: got {got:?}, want {w:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_by_name_and_position() {
+        // (character, its name): bidi embeddings, overrides and isolates, zero-width
+        // and other format characters (category Cf).
+        let cases: &[(char, &str)] = &[
+            ('\u{202A}', "LEFT-TO-RIGHT EMBEDDING"),
+            ('\u{202B}', "RIGHT-TO-LEFT EMBEDDING"),
+            ('\u{202C}', "POP DIRECTIONAL FORMATTING"),
+            ('\u{202D}', "LEFT-TO-RIGHT OVERRIDE"),
+            ('\u{202E}', "RIGHT-TO-LEFT OVERRIDE"),
+            ('\u{2066}', "LEFT-TO-RIGHT ISOLATE"),
+            ('\u{2067}', "RIGHT-TO-LEFT ISOLATE"),
+            ('\u{2068}', "FIRST STRONG ISOLATE"),
+            ('\u{2069}', "POP DIRECTIONAL ISOLATE"),
+            ('\u{200B}', "ZERO WIDTH SPACE"),
+            ('\u{200C}', "ZERO WIDTH NON-JOINER"),
+            ('\u{200D}', "ZERO WIDTH JOINER"),
+            ('\u{200E}', "LEFT-TO-RIGHT MARK"),
+            ('\u{200F}', "RIGHT-TO-LEFT MARK"),
+            ('\u{2060}', "WORD JOINER"),
+            ('\u{2061}', "FUNCTION APPLICATION"),
+            ('\u{2062}', "INVISIBLE TIMES"),
+            ('\u{2063}', "INVISIBLE SEPARATOR"),
+            ('\u{2064}', "INVISIBLE PLUS"),
+            ('\u{FEFF}', "ZERO WIDTH NO-BREAK SPACE"),
+            ('\u{00AD}', "SOFT HYPHEN"),
+            ('\u{061C}', "ARABIC LETTER MARK"),
+            ('\u{180E}', "MONGOLIAN VOWEL SEPARATOR"),
+            ('\u{2028}', "LINE SEPARATOR"),
+            ('\u{E0041}', "TAG CHARACTER"),
+        ];
+        type Set = fn(&mut EnvironmentInput, String);
+        let fields: [(Field, Set); 3] = [
+            (Field::DisplayName, |i, v| i.display_name = Some(v)),
+            (Field::TitlePrefix, |i, v| i.title_prefix = Some(v)),
+            (Field::Group, |i, v| i.group = Some(v)),
+        ];
+        for &(c, name) in cases {
+            for (field, set) in fields {
+                let mut i = input("111122223333", "", "dev", "");
+                set(&mut i, format!("prod{c}x"));
+                let errs = field_errors(&i);
+                assert_eq!(errs.len(), 1, "{c:?} in {field:?}: {errs:?}");
+                let (got_field, message) = &errs[0];
+                assert_eq!(*got_field, field);
+                let want = format!(
+                    "contains an invisible character U+{:04X} ({name}) at position 5: remove it.",
+                    u32::from(c)
+                );
+                assert!(message.contains(&want), "{message}");
+                assert!(
+                    message.starts_with(&format!("The {} \"prod\\u{{", field.label())),
+                    "the value is quoted with the character escaped: {message}"
+                );
+                assert!(
+                    !message.contains(c),
+                    "the message does not carry the character itself: {message}"
+                );
+            }
+        }
+        // The issue's example, exactly.
+        let errs = field_errors(&input("111122223333", "", "prod\u{202E}", ""));
+        assert_eq!(
+            errs,
+            [(
+                Field::DisplayName,
+                "The display name \"prod\\u{202e}\" contains an invisible character U+202E \
+                 (RIGHT-TO-LEFT OVERRIDE) at position 5: remove it."
+                    .to_string()
+            )]
+        );
+        // The first one is named, counted in characters of the trimmed value.
+        let errs = field_errors(&input("111122223333", "", "  é\u{200B}\u{202E}", ""));
+        assert!(
+            errs[0]
+                .1
+                .contains("U+200B (ZERO WIDTH SPACE) at position 2"),
+            "{}",
+            errs[0].1
+        );
+    }
+
+    #[test]
+    fn visible_unicode_is_still_welcome() {
+        for name in [
+            "prod-eu",
+            "Prüfung",
+            "生产",
+            "פרודקשן",
+            "إنتاج",
+            "prod 🚀",
+            "café\u{301}", // a combining accent is visible
+            "a\u{a0}b",    // a no-break space is a space
+        ] {
+            let mut i = input("111122223333", "", name, "");
+            i.group = Some(name.into());
+            i.title_prefix = Some(name.chars().take(MAX_ENV_TITLE_PREFIX).collect());
+            assert_eq!(field_errors(&i), vec![], "{name:?}");
+        }
+    }
+
+    #[test]
+    fn the_invisible_table_is_sorted_and_disjoint() {
+        for pair in INVISIBLE.windows(2) {
+            assert!(pair[0].0 <= pair[0].1 && pair[0].1 < pair[1].0, "{pair:?}");
+        }
+        assert_eq!(
+            invisible_char('\u{2065}'),
+            None,
+            "unassigned, between two ranges"
+        );
+        assert_eq!(
+            invisible_char('\u{206C}'),
+            Some("DEPRECATED FORMAT CHARACTER")
+        );
+        assert_eq!(invisible_char('\u{E007F}'), Some("TAG CHARACTER"));
+        assert_eq!(invisible_char('\u{E0080}'), None);
+        assert_eq!(invisible_char('a'), None);
+    }
+
+    #[test]
+    fn stored_entries_with_invisible_characters_are_set_aside_with_the_reason() {
+        use crate::storage::{plan_write, read, MemoryStore, Quota, Store};
+        // Written by a version that did not check for them.
+        let good = validate_environment(&input("111122223333", "", "test", ""), "a").unwrap();
+        let mut bad = validate_environment(&input("444455556666", "", "prod", ""), "b").unwrap();
+        bad.display_name = "prod\u{202E}".into();
+        let mut grouped = good.clone();
+        grouped.id = "c".into();
+        grouped.role_name = "Admin".into();
+        grouped.group = Some("\u{2067}Workloads".into());
+        let mut store = MemoryStore::new(Quota::SYNC);
+        let plan = plan_write(&[good.clone(), bad, grouped], 1, "", &Quota::SYNC, &[]);
+        store.apply(&plan).unwrap();
+        let back = read(&store.items()).unwrap();
+        assert_eq!(back.environments, vec![good]);
+        assert_eq!(back.unreadable.len(), 2, "set aside, not dropped");
+        assert_eq!(back.unreadable[0].raw["displayName"], "prod\u{202E}");
+        assert!(
+            back.unreadable[0]
+                .reason
+                .contains("U+202E (RIGHT-TO-LEFT OVERRIDE) at position 5"),
+            "{}",
+            back.unreadable[0].reason
+        );
+        assert!(
+            back.unreadable[1]
+                .reason
+                .contains("group \"\\u{2067}Workloads\" contains an invisible character U+2067"),
+            "{}",
+            back.unreadable[1].reason
+        );
+    }
+
+    #[test]
+    fn every_import_format_refuses_invisible_characters() {
+        use crate::formats::parse_any;
+        let texts = [
+            // Roleswitch JSON
+            "{\"version\":1,\"environments\":[{\"accountId\":\"444455556666\",\"displayName\":\"prod\u{202E}\"}]}".to_string(),
+            // AWS Extend Switch Roles
+            "[prod\u{202E}]\naws_account_id = 444455556666\nrole_name = Admin\n".to_string(),
+            // ~/.aws/config
+            "[profile prod\u{202E}]\nrole_arn = arn:aws:iam::444455556666:role/Admin\nsource_profile = default\n".to_string(),
+        ];
+        for text in texts {
+            let Some((format, parsed)) = parse_any(&text, None, &Default::default()) else {
+                panic!("format not detected: {text}");
+            };
+            let errors = parsed.expect_err(&text).to_string();
+            assert!(
+                errors.contains("invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+                "{format:?}: {errors}"
+            );
         }
     }
 

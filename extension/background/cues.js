@@ -19,6 +19,9 @@ import '../shared/lookup.js';
 
 const { LOOKUP_KEY, lookupEntry } = globalThis.RS.lookup;
 
+/** storage.session: the tab "add it" opened the options page in, reused by the next one. */
+const ADD_TAB_KEY = 'addAccountTab';
+
 /** Where the banner settings live (small, so they follow the user through sync). */
 export const SETTINGS_KEY = 'bannerSettings';
 
@@ -30,6 +33,8 @@ export class Cues {
     this.core = core;
     this.store = store;
     this.queue = Promise.resolve();
+    this.badgeQueues = new Map(); // tab id → the last badge update
+    this.addQueue = Promise.resolve();
   }
 
   /** `{ settings, repairs }`: the stored settings checked by the core. */
@@ -76,7 +81,20 @@ export class Cues {
    * `accountId`/`roleName`; the entry comes from the stored lookup, never from
    * the page, so a page cannot choose what the badge says.
    */
-  async pageCues(tabId, accountId, roleName) {
+  pageCues(tabId, accountId, roleName) {
+    // One at a time per tab: a page that learns its account late sends twice in a
+    // row, and the later message must be the one that stays.
+    const previous = this.badgeQueues.get(tabId) ?? Promise.resolve();
+    const run = previous.catch(() => {}).then(() => this.setBadge(tabId, accountId, roleName));
+    this.badgeQueues.set(tabId, run);
+    const forget = () => {
+      if (this.badgeQueues.get(tabId) === run) this.badgeQueues.delete(tabId);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  async setBadge(tabId, accountId, roleName) {
     const lookup = (await this.api.storage.local.get(LOOKUP_KEY))[LOOKUP_KEY];
     const entry = lookupEntry(lookup, accountId, roleName);
     const action = this.api.action;
@@ -90,11 +108,39 @@ export class Cues {
     return { badge: entry.badgeText };
   }
 
-  /** Opens the options page with the add form filled in for `accountId`. */
-  async addAccount(accountId, roleName) {
-    if (!/^\d{12}$/.test(accountId)) throw new Error('account ID must be 12 digits');
+  /**
+   * Opens the options page with the add form filled in for `accountId`, in
+   * the one tab this opens: a second request shows that tab again (pointed at
+   * the new account, or just focused when it is the same one, keeping what was
+   * typed there), never a pile of tabs. Requests are handled one at a time.
+   */
+  addAccount(accountId, roleName) {
+    if (!/^\d{12}$/.test(accountId)) return Promise.reject(new Error('account ID must be 12 digits'));
     const params = new URLSearchParams({ accountId });
     if (roleName && /^[\w+=,.@-]{1,64}$/.test(roleName)) params.set('roleName', roleName);
-    await this.api.tabs.create({ url: this.api.runtime.getURL(`options/options.html#add?${params}`) });
+    const url = this.api.runtime.getURL(`options/options.html#add?${params}`);
+    const run = this.addQueue.catch(() => {}).then(() => this.showAddTab(url));
+    this.addQueue = run;
+    return run;
+  }
+
+  async showAddTab(url) {
+    const { tabs, windows, runtime, storage } = this.api;
+    const tabId = (await storage.session.get(ADD_TAB_KEY))[ADD_TAB_KEY];
+    const page = runtime.getURL('options/options.html');
+    // Still there and still the options page (our own pages' contexts need no permission).
+    const [open] = Number.isInteger(tabId) && runtime.getContexts
+      ? await runtime.getContexts({ contextTypes: ['TAB'], tabIds: [tabId] })
+      : [];
+    if (open && open.documentUrl?.split('#')[0] === page) {
+      // The same URL is no navigation at all (what was typed there stays); another
+      // account's changes only the fragment, which the page follows.
+      const tab = await tabs.update(tabId, { url, active: true });
+      await windows?.update(tab.windowId, { focused: true });
+      return { tabId, reused: true };
+    }
+    const tab = await tabs.create({ url });
+    await storage.session.set({ [ADD_TAB_KEY]: tab.id });
+    return { tabId: tab.id, reused: false };
   }
 }

@@ -6,10 +6,12 @@
 // account and role from its earliest signals (shared/lookup.js) and does two
 // key lookups. It never waits for the service worker.
 //
-// The banner lives in a shadow root styled by a constructable stylesheet, as
-// a child of <html> (not of <body>, which single-page consoles replace), so
-// the page's CSS can neither style nor hide it, and the page moves down under
-// it instead of being covered. Observers are cheap: <html>'s and <head>'s
+// The banner lives in a closed shadow root styled by a constructable
+// stylesheet, as a child of <html> (not of <body>, which single-page consoles
+// replace), so the page's CSS can neither style nor hide it, the page's
+// scripts cannot read it (its accessible name is inside) or press its button
+// (only trusted events count), and the page moves down under it instead of
+// being covered. Observers are cheap: <html>'s and <head>'s
 // children only, plus the parse of <head> until <body> starts.
 (() => {
   const RS = globalThis.RS;
@@ -54,10 +56,6 @@
   filter: none !important;
   z-index: 2147483647 !important;
 }
-:host(.bottom) {
-  position: fixed !important;
-  inset: auto 0 0 0 !important;
-}
 .bar {
   display: flex;
   align-items: center;
@@ -72,16 +70,18 @@
   color: var(--rs-fg);
   border-bottom: 1px solid rgba(0, 0, 0, 0.25);
 }
-:host(.bottom) .bar { border-bottom: 0; border-top: 1px solid rgba(0, 0, 0, 0.25); }
+.bar.bottom { border-bottom: 0; border-top: 1px solid rgba(0, 0, 0, 0.25); }
 .name { font-weight: 700; font-size: 14px; }
 .meta { opacity: 0.9; overflow: hidden; text-overflow: ellipsis; }
+/* A name is shown as written, never reordering what follows it. */
+.name, .meta, .reminder span { unicode-bidi: isolate; }
 .label { display: none; }
 .bar.production {
   height: 34px;
   border-bottom: 3px solid #000;
   background-image: repeating-linear-gradient(-45deg, transparent 0 14px, rgba(0, 0, 0, 0.16) 14px 28px);
 }
-:host(.bottom) .bar.production { border-bottom: 0; border-top: 3px solid #000; }
+.bar.production.bottom { border-bottom: 0; border-top: 3px solid #000; }
 .bar.production .label {
   display: inline-block;
   padding: 1px 8px;
@@ -91,10 +91,6 @@
   font-weight: 800;
   letter-spacing: 0.08em;
 }
-:host(.compact) .bar { height: 20px; font-size: 11px; line-height: 16px; gap: 8px; }
-:host(.compact) .bar.production { height: 24px; }
-:host(.compact) .name { font-size: 12px; }
-:host(.compact) .bar.production .label { padding: 0 6px; }
 .bar.unknown {
   height: 24px;
   background: #f2f3f3;
@@ -102,6 +98,10 @@
   font-size: 12px;
   border-bottom: 1px solid #d1d5db;
 }
+.bar.compact { height: 20px; font-size: 11px; line-height: 16px; gap: 8px; }
+.bar.compact.production { height: 24px; }
+.bar.compact .name { font-size: 12px; }
+.bar.compact.production .label { padding: 0 6px; }
 .add {
   all: unset;
   cursor: pointer;
@@ -124,19 +124,25 @@
   const heightOf = (level, compact) => (level === 'production' ? (compact ? 24 : 34) : compact ? 20 : 28);
 
   let lookup = null; // the core's banner lookup, from storage
-  const signals = { host: location.hostname, sessionData: null, navAccount: null, navRole: null };
+  const signals = { host: location.hostname, sessionData: null, navAccount: [], navRole: [] };
   let identity = L.pageIdentity(signals);
   let current = null; // what is drawn: { kind: 'env', entry } | { kind: 'unknown', accountId } | null
 
+  let holding = true; // the page is kept hidden until the lookup is read (see below)
   let host = null;
   let parts = null;
+  let placeSheet = null; // where the host sits: top or bottom
 
+  // A closed shadow root: the page's scripts cannot reach the banner's text,
+  // its accessible name or its button (host.shadowRoot is null for them), and
+  // the host carries no attribute that says anything about the environment.
   function build() {
     host = document.createElement('roleswitch-banner');
-    const shadow = host.attachShadow({ mode: 'open' });
+    const shadow = host.attachShadow({ mode: 'closed' });
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
-    shadow.adoptedStyleSheets = [sheet];
+    placeSheet = new CSSStyleSheet();
+    shadow.adoptedStyleSheets = [sheet, placeSheet];
     const bar = document.createElement('div');
     bar.className = 'bar';
     bar.setAttribute('role', 'status');
@@ -150,8 +156,9 @@
     add.className = 'add';
     add.type = 'button';
     add.textContent = 'add it';
-    add.addEventListener('click', () => {
-      if (current?.kind !== 'unknown') return;
+    add.addEventListener('click', (event) => {
+      // Only the user's own click: a page script's click() or dispatchEvent is not trusted.
+      if (!event.isTrusted || current?.kind !== 'unknown') return;
       const payload = { accountId: current.accountId };
       if (identity.roleName) payload.roleName = identity.roleName;
       protocol.send(protocol.MSG.CS_BG_ADD_ACCOUNT, payload).catch((err) => console.debug('Roleswitch:', err.message));
@@ -162,6 +169,27 @@
     reminder.hidden = true;
     shadow.append(bar, reminder);
     parts = { bar, label, name, meta, add, reminder };
+    // The host has no attributes of its own: one the page sets (hidden, inert,
+    // aria-hidden, style, …) is taken off again.
+    new MutationObserver(timed(() => {
+      for (const attribute of host.getAttributeNames()) host.removeAttribute(attribute);
+    })).observe(host, { attributes: true });
+  }
+
+  // At the top the banner is in the flow (the page moves down under it) and
+  // sticks to the top of the window as the page scrolls; at the bottom it is
+  // docked to the window, with as much room left free at the end of the page.
+  // Bars of the page's own that are fixed or sticky at that edge are moved
+  // off it (see the edge watch below).
+  const PLACES = {
+    top: ':host { position: sticky !important; top: 0 !important; }',
+    bottom: ':host { position: fixed !important; inset: auto 0 0 0 !important; }',
+  };
+  function place(position) {
+    const want = PLACES[position] ?? PLACES.top;
+    if (placeSheet.want === want) return;
+    placeSheet.replaceSync(want);
+    placeSheet.want = want;
   }
 
   // Where the banner goes: first child of <html> (top), or docked at the bottom
@@ -199,37 +227,144 @@
     if (!current) {
       host?.remove();
       undock();
+      restoreEdges();
       return;
     }
     if (!host) build();
     const { bar, label, name, meta, add } = parts;
     const settings = lookup.settings;
-    host.classList.toggle('bottom', settings.position === 'bottom');
-    host.classList.toggle('compact', settings.compact);
+    const classes = ['bar'];
+    if (settings.position === 'bottom') classes.push('bottom');
+    if (settings.compact) classes.push('compact');
+    place(settings.position);
     if (current.kind === 'unknown') {
-      bar.className = 'bar unknown';
+      bar.className = [...classes, 'unknown'].join(' ');
       bar.style.removeProperty('--rs-bg');
       bar.style.removeProperty('--rs-fg');
       label.textContent = '';
       name.textContent = '';
       meta.textContent = `Account ${L.formatAccount(current.accountId)} is not in your list — `;
       meta.append(add);
-      host.setAttribute('aria-label', `Account ${L.formatAccount(current.accountId)} is not in your Roleswitch list`);
-      host.dataset.level = 'unknown';
+      bar.setAttribute('aria-label', `Account ${L.formatAccount(current.accountId)} is not in your Roleswitch list`);
     } else {
       const e = current.entry;
-      bar.className = e.level === 'production' ? 'bar production' : 'bar';
+      if (e.level === 'production') classes.push('production');
+      bar.className = classes.join(' ');
       bar.style.setProperty('--rs-bg', e.background);
       bar.style.setProperty('--rs-fg', e.foreground);
       label.textContent = e.label;
       name.textContent = e.displayName;
       // The page's own role when it says one; the environment's otherwise.
       meta.textContent = `${e.account} · ${identity.roleName ?? e.roleName}`;
-      host.setAttribute('aria-label', e.summary);
-      host.dataset.level = e.level;
+      bar.setAttribute('aria-label', e.summary);
     }
     if (settings.position !== 'bottom') undock();
     attach();
+    scheduleLook();
+  }
+
+  // --- The edge watch: the page's own top and bottom bars stay uncovered.
+  //
+  // A console header with position: fixed or sticky at top: 0 would sit under
+  // the banner (logo and account menu hidden), a footer bar at bottom: 0 under
+  // a banner docked at the bottom. At most once a frame, after the page
+  // changes, scrolls or resizes, a few hit tests across the banner's band and
+  // just beyond it find the elements there; those that are fixed, or sticky to
+  // the window, at that edge get the banner's height added to their own `top`
+  // (or `bottom`), as an inline !important value; their own value comes back
+  // when the banner goes or moves. No walk over the page's DOM.
+
+  const moved = new Map(); // element → { prop, base, value, prior: [value, priority] }
+
+  function restoreEdges() {
+    for (const [el, m] of moved) {
+      if (el.style.getPropertyValue(m.prop) === m.value) el.style.setProperty(m.prop, ...m.prior);
+    }
+    moved.clear();
+  }
+
+  /** Whether a sticky element sticks to the window (not to a scrolling box inside the page). */
+  function sticksToWindow(el) {
+    const html = document.documentElement;
+    const scrolls = (style) => !/^(visible|clip)$/.test(style.overflowX) || !/^(visible|clip)$/.test(style.overflowY);
+    const htmlScrolls = scrolls(getComputedStyle(html));
+    for (let p = el.parentElement; p && p !== html; p = p.parentElement) {
+      // <body>'s overflow is the window's, unless <html> has one of its own.
+      if (p === document.body && !htmlScrolls) continue;
+      if (scrolls(getComputedStyle(p))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Moves `el` off the edge by `band` when it is a bar placed against that
+   * edge starting within `zone` (the banner's band, grown by the bars already
+   * moved: a bar stacked under a moved header is moved with it); puts back its
+   * own value when it no longer is. Returns how far from the edge the moved
+   * bar now reaches, or null.
+   */
+  function moveOffEdge(el, prop, band, zone, limit) {
+    const m = moved.get(el);
+    const ours = m !== undefined && el.style.getPropertyValue(prop) === m.value;
+    if (m && !ours) moved.delete(el); // the page has set a value of its own since
+    const style = getComputedStyle(el);
+    const bar = style.position === 'fixed' || (style.position === 'sticky' && sticksToWindow(el));
+    // Its own place against that edge (not where it is now, if moved); not a
+    // drawer parked off-screen.
+    const base = ours ? m.base : parseFloat(style[prop]);
+    const size = bar ? el.getBoundingClientRect().height : 0;
+    if (!bar || !Number.isFinite(base) || base >= zone || base + size <= 0) {
+      if (ours) {
+        el.style.setProperty(prop, ...m.prior);
+        moved.delete(el);
+      }
+      return null;
+    }
+    const value = `${base + band}px`;
+    if (!ours || m.value !== value) {
+      const prior = ours ? m.prior : [el.style.getPropertyValue(prop), el.style.getPropertyPriority(prop)];
+      el.style.setProperty(prop, value, 'important');
+      moved.set(el, { prop, base, value: el.style.getPropertyValue(prop), prior });
+    }
+    // A tall panel or overlay moves too, but does not make a stack.
+    return size < limit ? base + size + band : null;
+  }
+
+  function watchEdges() {
+    if (!host?.isConnected || !current || !lookup || !document.body) return restoreEdges();
+    const bottom = lookup.settings.position === 'bottom';
+    const prop = bottom ? 'bottom' : 'top';
+    for (const [el, m] of moved) {
+      if (!el.isConnected || m.prop !== prop) {
+        if (el.style.getPropertyValue(m.prop) === m.value) el.style.setProperty(m.prop, ...m.prior);
+        moved.delete(el);
+      }
+    }
+    const band = host.getBoundingClientRect().height;
+    const width = document.documentElement.clientWidth;
+    const height = window.innerHeight;
+    if (!band || !width || !height) return;
+    const limit = height / 2;
+    let zone = band;
+    const seen = new Set([host, document.documentElement, document.body]);
+    const consider = (el) => {
+      if (seen.has(el)) return;
+      seen.add(el);
+      const reach = moveOffEdge(el, prop, band, zone, limit);
+      if (reach !== null) zone = Math.max(zone, reach);
+    };
+    // Those already moved first, nearest the edge first: they follow the
+    // banner's height, or go back when nothing pushes them any more.
+    [...moved].sort((a, b) => a[1].base - b[1].base).forEach(([el]) => consider(el));
+    // Then rows of hit tests at `d` from the edge: inside the band, just beyond
+    // it (a bar about to stick there), and on through the bars moved (a bar
+    // stacked under one is now beneath it), 16 px apart, ten rows at most.
+    const xs = [2, width * 0.25, width * 0.5, width * 0.75, width - 3];
+    const row = (d) => {
+      for (const x of xs) for (const el of document.elementsFromPoint(x, bottom ? height - d : d)) consider(el);
+    };
+    row(band / 2);
+    for (let d = band + 2, rows = 1; rows < 10 && d <= zone + 2 && d < limit; d += 16, rows++) row(d);
   }
 
   // --- Tab cues: title prefix and favicon (the badge is the service worker's).
@@ -295,7 +430,7 @@
   let badgeSent = null;
   function cues() {
     const entry = current?.kind === 'env' ? current.entry : null;
-    titleWanted = entry?.titlePrefix ?? '';
+    titleWanted = L.titlePrefix(entry, lookup.settings);
     applyTitle();
     if (entry && lookup.settings.faviconCue) {
       icon ??= Object.assign(document.createElement('link'), { rel: 'icon' });
@@ -334,7 +469,9 @@
       return;
     }
     const r = target.getBoundingClientRect();
-    reminder.textContent = `${entry.label || 'PRODUCTION'}: ${entry.displayName} (${entry.account})`;
+    const named = document.createElement('span'); // isolated: see the CSS
+    named.textContent = entry.displayName;
+    reminder.replaceChildren(`${entry.label || 'PRODUCTION'}: `, named, ` (${entry.account})`);
     reminder.style.left = `${Math.max(4, r.left)}px`;
     reminder.style.top = `${r.bottom + 6}px`;
     reminder.hidden = false;
@@ -364,29 +501,15 @@
     return true;
   }
 
-  const NAV_ACCOUNT = [
-    '[data-testid="awsc-copy-accountid"]',
-    '#awsc-role-display-name-account',
-    '#awsc-login-display-name-account',
-    '[data-testid="awsc-nav-account-menu-button"]',
-    '#nav-usernameMenu',
-  ];
-  const NAV_ROLE = ['#awsc-role-display-name-user', '[data-testid="awsc-copy-username"]'];
-  function text(selectors) {
-    for (const s of selectors) {
-      const t = document.querySelector(s)?.textContent?.trim();
-      if (t) return t;
-    }
-    return null;
-  }
   // The navigation header: a late fallback (it is drawn after the page's scripts
-  // run), and for the role when the session data has none.
+  // run), and for the role when the session data has none. Every candidate
+  // text is kept: the first that holds an account ID wins (shared/lookup.js).
+  const sameTexts = (a, b) => a.length === b.length && a.every((t, i) => t === b[i]);
   const readNav = timed(() => {
-    const account = text(NAV_ACCOUNT);
-    const role = text(NAV_ROLE);
-    if (account === signals.navAccount && role === signals.navRole) return false;
-    signals.navAccount = account;
-    signals.navRole = role;
+    const { navAccount, navRole } = L.readNav(document);
+    if (sameTexts(navAccount, signals.navAccount) && sameTexts(navRole, signals.navRole)) return false;
+    signals.navAccount = navAccount;
+    signals.navRole = navRole;
     return true;
   });
 
@@ -447,7 +570,7 @@
     readSessionData();
     readNav();
     update();
-    if (!identity.accountId) pollNav();
+    watchPage();
   }, { once: true });
 
   // The page's signals read afresh, for the in-console switch (content/fastpath.js),
@@ -459,13 +582,44 @@
     return { ...signals, host: location.host, userInfoCookie: cookie ? cookie.slice('aws-userInfo='.length) : null };
   };
 
-  // Consoles that draw the header late: look again for a few seconds, cheaply.
-  function pollNav(tries = 20) {
-    setTimeout(() => {
-      if (readNav()) update();
-      if (!identity.accountId && tries > 1) pollNav(tries - 1);
-    }, 250);
+  // After the load, the page's own content: consoles draw the header late and
+  // rebuild the body. The observer's callback only asks for one look at the
+  // next frame (or soon, in a background tab, where the title and badge still
+  // matter); the look itself is a few querySelector calls.
+  let pageObserver = null;
+  let lookSoon = false;
+  let lastLook = -Infinity;
+  const look = timed(() => {
+    lookSoon = false;
+    lastLook = performance.now();
+    if (!identity.accountId && readNav()) update();
+    if (document.readyState !== 'loading') watchPage();
+    if (!holding) watchEdges();
+  });
+  // A change of the page's content is looked at 100 ms after the last look at
+  // most (a busy page changes all the time); a scroll or resize, or a change
+  // of the banner, at the next frame.
+  function scheduleLook(event) {
+    if (lookSoon) return;
+    lookSoon = true;
+    const wait = Array.isArray(event) ? lastLook + 100 - performance.now() : 0; // MutationRecords
+    const frame = () => (document.hidden ? setTimeout(look, 100) : requestAnimationFrame(look));
+    if (wait > 0) setTimeout(frame, wait);
+    else frame();
   }
+  // While the account is unknown, text changes count too (a header whose text is filled in place).
+  let watchingText = null;
+  function watchPage() {
+    const wantText = !identity.accountId;
+    if (pageObserver && watchingText === wantText) return;
+    pageObserver ??= new MutationObserver(scheduleLook);
+    pageObserver.disconnect();
+    watchingText = wantText;
+    pageObserver.observe(document, { childList: true, subtree: true, characterData: wantText });
+  }
+  // A sticky bar reaches the top as the page scrolls; a resize moves bars.
+  window.addEventListener('scroll', scheduleLook, { passive: true });
+  window.addEventListener('resize', scheduleLook, { passive: true });
 
   // Back from the back/forward cache: the badge was reset with the navigation.
   window.addEventListener('pageshow', (event) => {
@@ -489,6 +643,8 @@
     console.debug('Roleswitch: no paint hold:', err.message);
   }
   const release = () => {
+    holding = false;
+    scheduleLook();
     clearTimeout(holdTimer);
     try {
       if (document.adoptedStyleSheets.includes(hold)) {

@@ -35,10 +35,28 @@
     return m ? m[1] + m[2] + m[3] : null;
   }
 
+  /** The role in navigation text such as `Admin/alice` (`Role/session`), or null. */
+  function roleInNavText(text) {
+    if (typeof text !== 'string') return null;
+    const slash = text.trim().indexOf('/');
+    const role = slash > 0 ? text.trim().slice(0, slash) : '';
+    return role && !/\s/.test(role) ? role : null;
+  }
+
+  /** The first non-null `read(text)` over one text or a list of candidate texts. */
+  function firstOf(texts, read) {
+    for (const text of Array.isArray(texts) ? texts : [texts]) {
+      const value = read(text);
+      if (value) return value;
+    }
+    return null;
+  }
+
   /**
    * `{ accountId, roleName }` (each null when unknown) from raw signals:
    * `host` (location.hostname), `sessionData` (the awsc-session-data meta's
-   * content), `navAccount` and `navRole` (navigation header texts).
+   * content), `navAccount` and `navRole` (navigation header texts: one, or
+   * candidates in order, each tried until one yields a value).
    */
   function pageIdentity({ host = null, sessionData = null, navAccount = null, navRole = null } = {}) {
     let session = null;
@@ -53,14 +71,59 @@
     const accountId = hostMatch?.[1]
       ?? twelveDigits(session.accountId)
       ?? arn?.[0]
-      ?? accountInText(navAccount);
-    let roleName = arn && arn[0] === accountId ? arn[1] : null;
-    if (!roleName && typeof navRole === 'string') {
-      const slash = navRole.trim().indexOf('/');
-      const role = slash > 0 ? navRole.trim().slice(0, slash) : '';
-      if (role && !/\s/.test(role)) roleName = role;
-    }
+      ?? firstOf(navAccount, accountInText);
+    const roleName = (arn && arn[0] === accountId ? arn[1] : null) ?? firstOf(navRole, roleInNavText);
     return { accountId: accountId ?? null, roleName };
+  }
+
+  // Where the navigation header may show the account and the role, tried in
+  // this order (AWS-CONSOLE-FACTS.md). A copy control may hold only an icon or
+  // a word, with the value in the element around it; the account-menu button
+  // is a fallback for both. The login account (classic header) is the account
+  // signed in to before a switch: only read when the page shows no role
+  // section at all.
+  const COPY_ACCOUNT = '[data-testid="awsc-copy-accountid"]';
+  const NAV_ACCOUNT = [
+    COPY_ACCOUNT,
+    '#awsc-role-display-name-account',
+    '[data-testid="awsc-nav-account-menu-button"]',
+    '#nav-usernameMenu',
+  ];
+  const NAV_LOGIN_ACCOUNT = '#awsc-login-display-name-account';
+  const NAV_ROLE_SECTION = '#awsc-role-display-name-account, #awsc-role-display-name-user';
+  const NAV_ROLE = [
+    '#awsc-role-display-name-user',
+    '[data-testid="awsc-copy-username"]',
+    '[data-testid="awsc-nav-account-menu-button"]',
+    '#nav-usernameMenu',
+  ];
+
+  /**
+   * The texts of the first element matching each selector: its text, then its
+   * aria-label; for the account's copy control, then its parent's text.
+   */
+  function textsOf(doc, selectors) {
+    const texts = [];
+    const add = (text) => {
+      const t = text?.trim();
+      if (t && !texts.includes(t)) texts.push(t);
+    };
+    for (const selector of selectors) {
+      const el = doc.querySelector(selector);
+      if (!el) continue;
+      add(el.textContent);
+      add(el.getAttribute('aria-label'));
+      // (A row such as "Account ID: 1111-2222-3333 [copy]", not a whole menu.)
+      const row = selector === COPY_ACCOUNT ? el.parentElement?.textContent : null;
+      if (row && row.length <= 200) add(row);
+    }
+    return texts;
+  }
+
+  /** `{ navAccount, navRole }`: the navigation header's candidate texts in `doc`. */
+  function readNav(doc) {
+    const accounts = doc.querySelector(NAV_ROLE_SECTION) ? NAV_ACCOUNT : [...NAV_ACCOUNT, NAV_LOGIN_ACCOUNT];
+    return { navAccount: textsOf(doc, accounts), navRole: textsOf(doc, NAV_ROLE) };
   }
 
   const own = (obj, key) => (obj && Object.hasOwn(obj, key) ? obj[key] : undefined);
@@ -73,8 +136,34 @@
     return (roleName && own(roles, roleName.toLowerCase())) || own(roles, '*') || null;
   }
 
+  /**
+   * Whether a title prefix says production: the word `prod` or `production`
+   * in any case, not inside a longer word (the core's says_production).
+   */
+  const saysProduction = (prefix) => String(prefix).split(/[^\p{Alphabetic}\p{N}]/u).some((word) => {
+    const lower = word.replace(/[A-Z]/g, (c) => c.toLowerCase()); // ASCII only, as the core
+    return lower === 'prod' || lower === 'production';
+  });
+
+  /** Put first on a production tab whose prefix does not say production (the core's PRODUCTION_CUE). */
+  const PRODUCTION_CUE = '[PROD]';
+
+  /**
+   * The title prefix for a lookup entry: the core's, and on a production page
+   * never without a production cue, even from a lookup that lacks one. Empty
+   * when the title cue is off.
+   */
+  function titlePrefix(entry, settings) {
+    if (!entry || !settings?.titleCue) return '';
+    const prefix = typeof entry.titlePrefix === 'string' ? entry.titlePrefix : '';
+    return entry.level === 'production' && !saysProduction(prefix) ? `${PRODUCTION_CUE} ${prefix}` : prefix;
+  }
+
   /** `1111-2222-3333`, as the core formats account IDs. */
   const formatAccount = (id) => (/^\d{12}$/.test(id) ? `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}` : id);
 
-  RS.lookup = Object.freeze({ LOOKUP_KEY, LOOKUP_VERSION, pageIdentity, lookupEntry, accountInText, formatAccount });
+  RS.lookup = Object.freeze({
+    LOOKUP_KEY, LOOKUP_VERSION, pageIdentity, readNav, lookupEntry, accountInText, formatAccount, saysProduction,
+    titlePrefix,
+  });
 })();

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { launch, DEFAULT_IDENTITY } from './harness.mjs';
+import { inBanner, centreOf } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const PROD = { ...DEFAULT_IDENTITY, accountId: '444455556666', roleName: 'OrganizationAccountAccessRole' };
@@ -62,19 +63,18 @@ after(async () => {
 
 async function bannerOf(page) {
   await page.locator('roleswitch-banner').waitFor({ state: 'attached' });
-  return page.evaluate(() => {
-    const el = document.querySelector('roleswitch-banner');
-    const bar = el.shadowRoot.querySelector('.bar');
+  return inBanner(page, (root, el) => {
+    const bar = root.querySelector('.bar');
     const style = getComputedStyle(bar);
     const header = document.querySelector('header, #awsc-navigation-container, #awsgnav');
     const rect = bar.getBoundingClientRect();
     const icons = [...document.querySelectorAll('link[rel~="icon"]')];
     return {
       count: document.querySelectorAll('roleswitch-banner').length,
-      level: el.dataset.level,
-      label: el.shadowRoot.querySelector('.label').textContent,
-      name: el.shadowRoot.querySelector('.name').textContent,
-      meta: el.shadowRoot.querySelector('.meta').textContent,
+      level: bar.classList.contains('unknown') ? 'unknown' : bar.classList.contains('production') ? 'production' : 'normal',
+      label: root.querySelector('.label').textContent,
+      name: root.querySelector('.name').textContent,
+      meta: root.querySelector('.meta').textContent,
       display: style.display,
       background: style.backgroundColor,
       backgroundImage: style.backgroundImage,
@@ -149,6 +149,26 @@ for (const variant of ['classic', 'header2021', 'multisession', 'rerender', 'hos
   });
 }
 
+for (const variant of ['navbutton', 'navword', 'navicon', 'navlate']) {
+  test(`${variant}: with only the navigation header to go by, every signal is tried and the page gets its banner`, async () => {
+    h.aws.identity = { ...PROD };
+    const page = await h.openConsole({ variant });
+    if (variant === 'navlate') {
+      assert.equal(await page.locator('[data-testid="awsc-nav-header"]').count(), 0, 'no header at load');
+      await page.waitForFunction(() => document.documentElement.dataset.headerDrawn === 'true');
+    }
+    assert.equal(await page.locator('meta[name="awsc-session-data"]').count(), 0, 'no session data');
+    const b = await bannerOf(page);
+    assert.equal(b.count, 1);
+    assert.equal(b.level, 'production');
+    assert.equal(b.name, 'prod');
+    assert.equal(b.meta, '4444-5555-6666 · OrganizationAccountAccessRole', 'account and role from the header');
+    await page.waitForFunction(() => document.title.startsWith('[PROD] '));
+    await waitForBadge(page, 'PROD');
+    await page.close();
+  });
+}
+
 test('the banner survives removal, and the prefix survives the page’s own title changes and single-page navigation', async () => {
   h.aws.identity = { ...TEST };
   const page = await h.openConsole({ variant: 'header2021' });
@@ -207,7 +227,8 @@ test('an account not in the list gets a quiet strip whose link opens the options
   assert.equal(b.background, 'rgb(242, 243, 243)', 'neutral');
   assert.ok(b.height <= 26, `quiet: ${b.height}px`);
   const opened = h.context.waitForEvent('page');
-  await page.locator('roleswitch-banner').evaluate((el) => el.shadowRoot.querySelector('.add').click());
+  const at = await centreOf(page, '.add');
+  await page.mouse.click(at.x, at.y); // a real click: the page's own click() does nothing (banner-isolation)
   const form = await opened;
   await form.waitForLoadState();
   assert.match(form.url(), /options\/options\.html#add\?accountId=999988887777&roleName=Admin$/);
@@ -268,8 +289,8 @@ test('optional reminder over destructive buttons on production pages (off by def
     b.textContent = 'Terminate instance';
     document.querySelector('main').append(b);
   });
-  const reminder = () => page.locator('roleswitch-banner').evaluate((el) => {
-    const r = el.shadowRoot.querySelector('.reminder');
+  const reminder = () => inBanner(page, (root) => {
+    const r = root.querySelector('.reminder');
     return r.hidden ? null : r.textContent;
   });
   await page.hover('#terminate');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
+import { inBanner, waitForBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -38,19 +39,17 @@ async function addEnvironment(fields) {
 
 async function bannerOf(page) {
   // Not the neutral strip an account outside the list gets (the page before a switch).
-  const host = page.locator('roleswitch-banner:not([data-level="unknown"])');
-  await host.waitFor({ state: 'attached' });
-  return page.evaluate(() => {
-    const el = document.querySelector('roleswitch-banner');
-    const bar = el.shadowRoot.querySelector('.bar');
+  await waitForBanner(page, (b) => b.level !== 'unknown');
+  return inBanner(page, (root, el) => {
+    const bar = root.querySelector('.bar');
     const style = getComputedStyle(bar);
     const header = document.querySelector('header, #awsc-navigation-container');
     return {
-      label: el.shadowRoot.querySelector('.label').textContent,
-      name: el.shadowRoot.querySelector('.name').textContent,
-      meta: el.shadowRoot.querySelector('.meta').textContent,
-      hasImg: el.shadowRoot.querySelector('img') !== null,
-      level: el.dataset.level,
+      label: root.querySelector('.label').textContent,
+      name: root.querySelector('.name').textContent,
+      meta: root.querySelector('.meta').textContent,
+      hasImg: root.querySelector('img') !== null,
+      level: bar.classList.contains('production') ? 'production' : 'normal',
       background: style.backgroundColor,
       backgroundImage: style.backgroundImage,
       color: style.color,
@@ -146,7 +145,7 @@ test('popup: filter, arrows, Enter switches from the console in one step; banner
   h.aws.requests.length = 0;
   const tab = await h.openConsole();
   // An account not in the list gets only the neutral "not in your list" strip.
-  await tab.locator('roleswitch-banner[data-level="unknown"]').waitFor({ state: 'attached' });
+  await waitForBanner(tab, (b) => b.level === 'unknown');
 
   const popup = await h.openPopup(tab);
   await popup.waitFor(`document.querySelectorAll('#list li').length === 3`);

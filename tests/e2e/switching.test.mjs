@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
+import { waitForBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const extensionDir = `${root}/dist/chrome`;
@@ -137,8 +138,7 @@ test('multi-session console: the session switch with the exact body and header; 
   }
   assert.ok(page, `the destination opened in a new tab; tabs: ${h.context.pages().map((p) => p.url())}`);
   // The banner works on multi-session hosts: the account is in the host prefix.
-  await page.locator('roleswitch-banner').waitFor({ state: 'attached' });
-  const name = await page.evaluate(() => document.querySelector('roleswitch-banner').shadowRoot.querySelector('.name').textContent);
+  const { name } = await waitForBanner(page);
   assert.equal(name, 'test');
   await page.close();
   await closePopup(popup); // it may still be open, showing a message

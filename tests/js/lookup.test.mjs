@@ -5,6 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import '../../extension/shared/lookup.js';
 import { CONSOLE_VARIANTS, renderConsole } from '../fixtures/aws/fixtures.mjs';
+import { readFileSync } from 'node:fs';
 import { loadCore } from './helpers.mjs';
 
 const { pageIdentity, lookupEntry, accountInText } = globalThis.RS.lookup;
@@ -17,15 +18,29 @@ const unescape = (s) => s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").rep
   .replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 const pick = (html, re) => { const m = re.exec(html); return m ? unescape(m[1]).trim() : null; };
 
-/** The raw signals a content script reads from a rendered fixture page. */
+/** Text and aria-label of the first element whose opening tag has `attr` (as textContent and getAttribute give them). */
+function elementTexts(html, attr) {
+  const open = new RegExp(`<(\\w+)\\b[^>]*\\s${attr}[^>]*>`).exec(html);
+  if (!open) return [];
+  const rest = html.slice(open.index + open[0].length);
+  const inner = rest.slice(0, rest.indexOf(`</${open[1]}>`));
+  const texts = [unescape(inner.replace(/<[^>]*>/g, '')).trim()];
+  const label = /\saria-label="([^"]*)"/.exec(open[0]);
+  if (label) texts.push(unescape(label[1]).trim());
+  return texts.filter(Boolean);
+}
+const attrOf = (selector) => (selector.startsWith('#') ? `id="${selector.slice(1)}"` : selector.slice(1, -1));
+const textsOf = (html, selectors) => selectors.flatMap((s) => elementTexts(html, attrOf(s)));
+
+/** The raw signals a content script reads from a rendered fixture page (shared/lookup.js readNav, roughly). */
 function signalsOf(html, host) {
   return {
     host,
     sessionData: pick(html, /<meta name="awsc-session-data" content="([^"]*)"/),
-    navAccount: pick(html, /data-testid="awsc-copy-accountid">([^<]*)</)
-      ?? pick(html, /id="awsc-role-display-name-account">([^<]*)</),
-    navRole: pick(html, /id="awsc-role-display-name-user">([^<]*)</)
-      ?? pick(html, /data-testid="awsc-copy-username">([^<]*)</),
+    navAccount: textsOf(html, ['[data-testid="awsc-copy-accountid"]', '#awsc-role-display-name-account',
+      '[data-testid="awsc-nav-account-menu-button"]', '#nav-usernameMenu']),
+    navRole: textsOf(html, ['#awsc-role-display-name-user', '[data-testid="awsc-copy-username"]',
+      '[data-testid="awsc-nav-account-menu-button"]', '#nav-usernameMenu']),
   };
 }
 
@@ -95,6 +110,17 @@ test('the page extraction agrees with the core on odd and hostile signals', () =
   assert.equal(accountInText('1111-2222-3333'), '111122223333');
 });
 
+test('the shared identity cases: the page and the core try every navigation text until one gives an account', () => {
+  const cases = JSON.parse(readFileSync(new URL('../fixtures/aws/identity-cases.json', import.meta.url), 'utf8'));
+  assert.ok(cases.length >= 10);
+  for (const { name, signals, accountId, roleName } of cases) {
+    const want = { accountId, roleName };
+    const fromCore = core.identify(signals);
+    assert.deepEqual({ accountId: fromCore.accountId ?? null, roleName: fromCore.roleName ?? null }, want, `core: ${name}`);
+    assert.deepEqual(pageIdentity(signals), want, `page: ${name}`);
+  }
+});
+
 test('two key lookups give the core’s banner', () => {
   const list = [
     ...core.exampleEnvironments(),
@@ -142,4 +168,40 @@ test('the page formats account IDs exactly as the core does (unknown-account str
   for (const id of ['111122223333', '000000000000', '12345', '1111222233334', '1111-2222-3333', '', 'abcdabcdabcd']) {
     assert.equal(formatAccount(id), core.formatAccountId(id), JSON.stringify(id));
   }
+});
+
+test('a production tab’s title prefix always says production, on the page as in the core', () => {
+  const { saysProduction, titlePrefix } = globalThis.RS.lookup;
+  const [test0, prod0] = core.exampleEnvironments();
+  const ownPrefixes = [
+    '', 'DEV', 'LIVE', 'PROD', '[prod]', 'PROD-EU', 'Production:', 'product', 'éprod', 'prod2', '2prod',
+    'productıon', 'PRODUCTİON', 'ＰＲＯＤ', 'p r o d', '🔥prod🔥', 'pröd', 'prod\u0301', 'x_prod',
+  ];
+  for (const own of ownPrefixes) {
+    for (const base of [prod0, test0]) {
+      const env = { ...base, titlePrefix: own };
+      const entry = core.bannerLookup([env], null).accounts[env.accountId]['*'];
+      // The core's prefix is the page's, and the page adds nothing to it.
+      assert.equal(titlePrefix(entry, { titleCue: true }), entry.titlePrefix, JSON.stringify(own));
+      if (!base.production) {
+        assert.equal(entry.titlePrefix, own ? `${own} ` : '', JSON.stringify(own));
+        continue;
+      }
+      assert.ok(entry.titlePrefix.endsWith(own ? `${own} ` : ''), `the own prefix is kept: ${entry.titlePrefix}`);
+      const coreSays = entry.titlePrefix === (own ? `${own} ` : '');
+      assert.equal(saysProduction(own), coreSays, `the same word rule for ${JSON.stringify(own)}`);
+      // A lookup without the cue (e.g. from before this rule) still gets it on the page.
+      const stale = { ...entry, titlePrefix: own ? `${own} ` : '' };
+      assert.equal(titlePrefix(stale, { titleCue: true }), entry.titlePrefix, JSON.stringify(own));
+    }
+  }
+  // Templates: the production template may not drop the cue either.
+  for (const template of ['', '{name} ', '!! {name} !! ', '[LIVE] ']) {
+    const entry = core.bannerLookup([prod0], { titlePrefixProduction: template }).accounts[prod0.accountId]['*'];
+    assert.ok(saysProduction(entry.titlePrefix), `${JSON.stringify(template)} gave ${JSON.stringify(entry.titlePrefix)}`);
+  }
+  // The title cue turned off is the one way to have none.
+  const off = core.bannerLookup([{ ...prod0, titlePrefix: 'DEV' }], { titleCue: false });
+  assert.equal(off.accounts[prod0.accountId]['*'].titlePrefix, '');
+  assert.equal(titlePrefix(off.accounts[prod0.accountId]['*'], off.settings), '');
 });
