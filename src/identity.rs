@@ -286,9 +286,12 @@ mod tests {
         .to_string()
     }
 
+    /// An ARN, and the account and role read from it.
+    type ArnCase<'a> = (&'a str, Option<(&'a str, Option<&'a str>)>);
+
     #[test]
     fn principal_arns() {
-        let cases: &[(&str, Option<(&str, Option<&str>)>)] = &[
+        let cases: &[ArnCase] = &[
             (
                 "arn:aws:sts::111122223333:assumed-role/OrganizationAccountAccessRole/alice",
                 Some(("111122223333", Some("OrganizationAccountAccessRole"))),
@@ -320,7 +323,14 @@ mod tests {
     fn signals_in_order_of_preference() {
         let arn = "arn:aws:sts::111122223333:assumed-role/Dev/alice";
         let cookie = "%7B%22arn%22%3A%22arn%3Aaws%3Asts%3A%3A444455556666%3Aassumed-role%2FOps%2Fbob%22%2C%22alias%22%3A%22acme%22%7D";
-        let cases: Vec<(ConsoleSignals, Option<&str>, Option<&str>, Option<&str>)> = vec![
+        // Signals, and the account, role and alias read from them.
+        type Case<'a> = (
+            ConsoleSignals,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let cases: Vec<Case> = vec![
             // Multi-session host prefix wins.
             (
                 ConsoleSignals {

@@ -48,7 +48,7 @@ pub use identity::{
 };
 pub use lookup::{
     badge_text, check_banner_settings, title_prefix, BannerLookup, BannerPosition, BannerSettings,
-    LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX,
+    LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX, PRODUCTION_CUE,
 };
 pub use model::{
     environments_json, example_environments, format_account_id, BaseAccount, BaseAccountInput,

@@ -191,7 +191,7 @@ pub fn badge_text(env: &Environment) -> String {
 }
 
 /// Put before a production tab's title when the chosen prefix does not say
-/// production itself (see [`says_production`]).
+/// production itself (the word "prod" or "production", in any case).
 pub const PRODUCTION_CUE: &str = "[PROD]";
 
 /// Whether a title prefix says production: it has the word `prod` or

@@ -847,9 +847,12 @@ mod tests {
         }
     }
 
+    /// A role as typed, and its name and path, or a part of the message.
+    type RoleCase<'a> = (&'a str, Result<(&'a str, Option<&'a str>), &'a str>);
+
     #[test]
     fn roles() {
-        let cases: &[(&str, Result<(&str, Option<&str>), &str>)] = &[
+        let cases: &[RoleCase] = &[
             (
                 "OrganizationAccountAccessRole",
                 Ok(("OrganizationAccountAccessRole", None)),
@@ -1257,10 +1260,14 @@ mod tests {
         grouped.id = "c".into();
         grouped.role_name = "Admin".into();
         grouped.group = Some("\u{2067}Workloads".into());
+        let mut state = crate::sync::ListState::new();
+        state
+            .apply(&[], &[good.clone(), bad, grouped], "a", 0)
+            .unwrap();
         let mut store = MemoryStore::new(Quota::SYNC);
-        let plan = plan_write(&[good.clone(), bad, grouped], 1, "", &Quota::SYNC, &[]);
+        let plan = plan_write(&state, &Quota::SYNC, &[]);
         store.apply(&plan).unwrap();
-        let back = read(&store.items()).unwrap();
+        let back = read(&store.items()).unwrap().state.view();
         assert_eq!(back.environments, vec![good]);
         assert_eq!(back.unreadable.len(), 2, "set aside, not dropped");
         assert_eq!(back.unreadable[0].raw["displayName"], "prod\u{202E}");

@@ -63,7 +63,7 @@ after(async () => {
 
 async function bannerOf(page) {
   await page.locator('roleswitch-banner').waitFor({ state: 'attached' });
-  return inBanner(page, (root, el) => {
+  return inBanner(page, (root) => {
     const bar = root.querySelector('.bar');
     const style = getComputedStyle(bar);
     const header = document.querySelector('header, #awsc-navigation-container, #awsgnav');

@@ -40,7 +40,7 @@ async function addEnvironment(fields) {
 async function bannerOf(page) {
   // Not the neutral strip an account outside the list gets (the page before a switch).
   await waitForBanner(page, (b) => b.level !== 'unknown');
-  return inBanner(page, (root, el) => {
+  return inBanner(page, (root) => {
     const bar = root.querySelector('.bar');
     const style = getComputedStyle(bar);
     const header = document.querySelector('header, #awsc-navigation-container');
