@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use crate::aws::format_account_id;
 use crate::identity::{identify, match_environment, ConsoleSignals, MatchKind};
-use crate::model::{format_account_id, Environment};
+use crate::model::Environment;
 
 /// Dark text, as dark as the AWS console's own.
 pub const DARK_TEXT: &str = "#16191f";
@@ -43,11 +44,8 @@ pub struct BannerModel {
     pub summary: String,
 }
 
-fn channel(hex: &str, i: usize) -> f64 {
-    let v = hex
-        .get(i..i + 2)
-        .and_then(|s| u8::from_str_radix(s, 16).ok())
-        .unwrap_or(0);
+/// A channel (0-255) in linear light, as WCAG defines it.
+fn linear(v: u8) -> f64 {
     let c = f64::from(v) / 255.0;
     if c <= 0.04045 {
         c / 12.92
@@ -56,10 +54,10 @@ fn channel(hex: &str, i: usize) -> f64 {
     }
 }
 
-/// WCAG relative luminance of `#rrggbb`.
+/// WCAG relative luminance of `#rrggbb` (black for a value that is not a color).
 pub fn luminance(color: &str) -> f64 {
-    let hex = color.trim_start_matches('#');
-    0.2126 * channel(hex, 0) + 0.7152 * channel(hex, 2) + 0.0722 * channel(hex, 4)
+    let (r, g, b) = crate::color::rgb(color).unwrap_or((0, 0, 0));
+    0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
 }
 
 /// WCAG contrast ratio between two colors (1 to 21).

@@ -18,7 +18,9 @@
 //! assert_eq!(env.color, "#b7ca9d");
 //! ```
 
+mod aws;
 mod banner;
+mod color;
 mod formats;
 mod identity;
 mod lookup;
@@ -33,10 +35,12 @@ mod validate;
 #[doc(hidden)]
 pub mod wasm_api;
 
+pub use aws::{format_account_id, Partition};
 pub use banner::{
     banner_for_environment, banner_for_page, contrast_ratio, luminance, readable_text, BannerLevel,
     BannerModel, MIN_CONTRAST,
 };
+pub use color::AWS_COLORS;
 pub use formats::{
     export, generated_id, parse, parse_any, plan_import, policy, Change, Diagnostic, ExportError,
     ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan, Parsed,
@@ -51,8 +55,8 @@ pub use lookup::{
     LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX, PRODUCTION_CUE,
 };
 pub use model::{
-    environments_json, example_environments, format_account_id, BaseAccount, BaseAccountInput,
-    Document, Environment, EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
+    environments_json, example_environments, BaseAccount, BaseAccountInput, Document, Environment,
+    EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
 pub use reach::{
     back_environment, base_label, base_matches, is_reachable, popup_view, read_favorites,
@@ -66,8 +70,8 @@ pub use storage::{
 };
 pub use switch::{
     check_destination, encode_query_value, nearest_form_color, plan_console_switch, plan_switch,
-    redirect_uri_for, ConsoleFormFields, ConsoleSwitch, FormFill, PageContext, Partition,
-    SessionSwitchBody, SwitchPlan,
+    redirect_uri_for, ConsoleFormFields, ConsoleSwitch, FormFill, PageContext, SessionSwitchBody,
+    SwitchPlan,
 };
 pub use sync::{
     ChangeError, ListState, ListView, MergeNote, Unreadable, MAX_ENVIRONMENTS, MAX_REPORTED,
@@ -75,6 +79,6 @@ pub use sync::{
 };
 pub use validate::{
     check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,
-    validate_environment, EntryError, Field, FieldError, RoleRef, AWS_COLORS, MAX_DISPLAY_NAME,
-    MAX_GROUP, MAX_ROLE_PATH_AND_NAME,
+    validate_environment, EntryError, Field, FieldError, RoleRef, MAX_DISPLAY_NAME, MAX_GROUP,
+    MAX_ROLE_PATH_AND_NAME,
 };

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::switch::Partition;
+use crate::aws::{format_account_id, Partition};
 
 /// The role most AWS Organizations member accounts are reached through.
 pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
@@ -84,15 +84,6 @@ impl Environment {
     /// The role's name without its path (what an assumed-role ARN shows).
     pub fn role_base_name(&self) -> &str {
         self.role_name.rsplit('/').next().unwrap_or(&self.role_name)
-    }
-}
-
-/// Formats a 12-digit account ID as `1111-2222-3333`; other input is returned as is.
-pub fn format_account_id(id: &str) -> String {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-        format!("{}-{}-{}", &id[0..4], &id[4..8], &id[8..12])
-    } else {
-        id.to_string()
     }
 }
 
@@ -341,18 +332,6 @@ pub fn example_environments() -> Vec<Environment> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn account_display_groups_digits() {
-        let cases = [
-            ("111122223333", "1111-2222-3333"),
-            ("12345", "12345"),
-            ("1111222233334", "1111222233334"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(format_account_id(input), want, "input {input}");
-        }
-    }
 
     #[test]
     fn role_base_name_strips_path() {

@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::aws::format_account_id;
 use crate::identity::ConsoleIdentity;
-use crate::model::{format_account_id, BaseAccount, Environment};
-use crate::validate::AWS_COLORS;
+use crate::model::{BaseAccount, Environment};
 
 /// How many recently used environments are remembered.
 pub const MAX_RECENTS: usize = 20;
@@ -375,7 +375,7 @@ pub fn back_environment(envs: &[Environment], env: &Environment) -> Option<Envir
             .alias
             .clone()
             .unwrap_or_else(|| format_account_id(base.account_id.as_deref().unwrap_or(""))),
-        color: AWS_COLORS[4].1.to_string(),
+        color: crate::color::BLUE.to_string(),
         region: env.region.clone(),
         partition: env.partition,
         production: false,

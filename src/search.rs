@@ -47,7 +47,8 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use crate::model::{format_account_id, Environment};
+use crate::aws::format_account_id;
+use crate::model::Environment;
 
 /// Precomputed, folded search text for a list of environments.
 ///

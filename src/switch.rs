@@ -4,96 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::aws::{format_account_id, Partition};
+use crate::color;
 use crate::identity::{identify, ConsoleSignals};
-use crate::model::{format_account_id, Environment};
-use crate::validate::AWS_COLORS;
-
-/// The AWS partition an account lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Partition {
-    /// Commercial regions (`aws`).
-    Aws,
-    /// AWS GovCloud (US) (`aws-us-gov`).
-    AwsUsGov,
-    /// China regions (`aws-cn`).
-    AwsCn,
-}
-
-impl Partition {
-    /// The partition of a region code; commercial when there is none.
-    pub fn of_region(region: Option<&str>) -> Partition {
-        match region {
-            Some(r) if r.starts_with("us-gov-") => Partition::AwsUsGov,
-            Some(r) if r.starts_with("cn-") => Partition::AwsCn,
-            _ => Partition::Aws,
-        }
-    }
-
-    /// The partition's name as it appears in ARNs.
-    pub fn arn_name(self) -> &'static str {
-        match self {
-            Partition::Aws => "aws",
-            Partition::AwsUsGov => "aws-us-gov",
-            Partition::AwsCn => "aws-cn",
-        }
-    }
-
-    /// The partition named as in ARNs (`aws`, `aws-us-gov`, `aws-cn`).
-    pub fn from_arn_name(name: &str) -> Option<Partition> {
-        [Partition::Aws, Partition::AwsUsGov, Partition::AwsCn]
-            .into_iter()
-            .find(|p| p.arn_name() == name)
-    }
-
-    /// The partition's name as people read it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Partition::Aws => "the commercial AWS partition",
-            Partition::AwsUsGov => "AWS GovCloud (US)",
-            Partition::AwsCn => "the AWS China partition",
-        }
-    }
-
-    fn console_domain(self) -> &'static str {
-        match self {
-            Partition::Aws => "console.aws.amazon.com",
-            Partition::AwsUsGov => "console.amazonaws-us-gov.com",
-            Partition::AwsCn => "console.amazonaws.cn",
-        }
-    }
-
-    /// The partition of a console host (`eu-west-1.console.aws.amazon.com`,
-    /// `111122223333-abcd.us-east-1.console…`), or `None` for any other host.
-    pub fn of_console_host(host: &str) -> Option<Partition> {
-        let host = host.to_ascii_lowercase();
-        [Partition::Aws, Partition::AwsUsGov, Partition::AwsCn]
-            .into_iter()
-            .find(|p| {
-                let domain = p.console_domain();
-                host == domain
-                    || host
-                        .strip_suffix(domain)
-                        .is_some_and(|rest| rest.ends_with('.'))
-            })
-    }
-
-    /// The partition whose sign-in host is `host`, or `None`.
-    pub fn of_signin_host(host: &str) -> Option<Partition> {
-        [Partition::Aws, Partition::AwsUsGov, Partition::AwsCn]
-            .into_iter()
-            .find(|p| p.signin_host().eq_ignore_ascii_case(host))
-    }
-
-    /// The host of the partition's sign-in (switch-role) page.
-    pub fn signin_host(self) -> &'static str {
-        match self {
-            Partition::Aws => "signin.aws.amazon.com",
-            Partition::AwsUsGov => "signin.amazonaws-us-gov.com",
-            Partition::AwsCn => "signin.amazonaws.cn",
-        }
-    }
-}
+use crate::model::Environment;
 
 /// Percent-encodes a query value: everything but RFC 3986 unreserved characters.
 pub fn encode_query_value(value: &str) -> String {
@@ -132,27 +46,11 @@ pub struct SwitchPlan {
     pub fill: FormFill,
 }
 
-fn rgb(hex: &str) -> (i32, i32, i32) {
-    let h = hex.trim_start_matches('#');
-    let c = |i: usize| {
-        h.get(i..i + 2)
-            .and_then(|s| i32::from_str_radix(s, 16).ok())
-            .unwrap_or(0)
-    };
-    (c(0), c(2), c(4))
-}
-
 /// The AWS form color nearest to `hex` (squared RGB distance), without `#`.
 pub fn nearest_form_color(hex: &str) -> String {
-    let (r, g, b) = rgb(hex);
-    let nearest = AWS_COLORS
-        .iter()
-        .min_by_key(|(_, c)| {
-            let (r2, g2, b2) = rgb(c);
-            (r - r2).pow(2) + (g - g2).pow(2) + (b - b2).pow(2)
-        })
-        .map_or(AWS_COLORS[4].1, |(_, c)| c);
-    nearest.trim_start_matches('#').to_string()
+    color::nearest_named(hex)
+        .trim_start_matches('#')
+        .to_string()
 }
 
 /// The switch for `env`: AWS's documented switch-role URL on the sign-in host

@@ -9,10 +9,11 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use crate::aws::Partition;
+use crate::color;
 use crate::model::{
     BaseAccount, BaseAccountInput, Environment, EnvironmentInput, DEFAULT_ROLE_NAME,
 };
-use crate::switch::Partition;
 
 /// Longest display name the console's switch-role form accepts.
 pub const MAX_DISPLAY_NAME: usize = 64;
@@ -22,15 +23,6 @@ pub const MAX_ROLE_PATH_AND_NAME: usize = 64;
 pub const MAX_GROUP: usize = 64;
 /// Longest tab title prefix of one environment, in characters.
 pub const MAX_ENV_TITLE_PREFIX: usize = 16;
-
-/// The colors AWS offers in its own switch-role form.
-pub const AWS_COLORS: [(&str, &str); 5] = [
-    ("red", "#f2b0a9"),
-    ("orange", "#fbc8aa"),
-    ("yellow", "#efda95"),
-    ("green", "#b7ca9d"),
-    ("blue", "#83d4e8"),
-];
 
 /// Which field of an environment a message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,18 +340,8 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
 /// yellow, green, blue). Returns lower-case `#rrggbb`.
 pub fn parse_color(raw: &str) -> Result<String, String> {
     let raw = trim(raw);
-    let hex = raw.strip_prefix('#').unwrap_or(raw);
-    if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let mut color = String::with_capacity(7);
-        color.push('#');
-        color.extend(hex.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    if let Some(color) = color::normalize_hex(raw).or_else(|| color::named(raw).map(String::from)) {
         return Ok(color);
-    }
-    if let Some((_, hex)) = AWS_COLORS
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(raw))
-    {
-        return Ok((*hex).to_string());
     }
     Err(format!(
         "Color {} is not a color: use #rrggbb (e.g. #f2b0a9) or one of red, orange, yellow, green, blue.",
@@ -503,8 +485,8 @@ pub(crate) fn validate_input(
 
     let production = input.production.unwrap_or(false);
     let color = match trimmed(&input.color) {
-        "" if production => Some(AWS_COLORS[0].1.to_string()),
-        "" => Some(AWS_COLORS[4].1.to_string()),
+        "" if production => Some(color::RED.to_string()),
+        "" => Some(color::BLUE.to_string()),
         raw => match parse_color(raw) {
             Ok(c) => Some(c),
             Err(m) => {

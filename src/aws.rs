@@ -1,0 +1,119 @@
+//! Facts about AWS itself: partitions, their sign-in and console hosts, and
+//! how account IDs are written.
+//!
+//! A leaf module: it depends on nothing else in the crate.
+
+use serde::{Deserialize, Serialize};
+
+/// The AWS partition an account lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Partition {
+    /// Commercial regions (`aws`).
+    Aws,
+    /// AWS GovCloud (US) (`aws-us-gov`).
+    AwsUsGov,
+    /// China regions (`aws-cn`).
+    AwsCn,
+}
+
+impl Partition {
+    /// The partition of a region code; commercial when there is none.
+    pub fn of_region(region: Option<&str>) -> Partition {
+        match region {
+            Some(r) if r.starts_with("us-gov-") => Partition::AwsUsGov,
+            Some(r) if r.starts_with("cn-") => Partition::AwsCn,
+            _ => Partition::Aws,
+        }
+    }
+
+    /// The partition's name as it appears in ARNs.
+    pub fn arn_name(self) -> &'static str {
+        match self {
+            Partition::Aws => "aws",
+            Partition::AwsUsGov => "aws-us-gov",
+            Partition::AwsCn => "aws-cn",
+        }
+    }
+
+    /// The partition named as in ARNs (`aws`, `aws-us-gov`, `aws-cn`).
+    pub fn from_arn_name(name: &str) -> Option<Partition> {
+        [Partition::Aws, Partition::AwsUsGov, Partition::AwsCn]
+            .into_iter()
+            .find(|p| p.arn_name() == name)
+    }
+
+    /// The partition's name as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Partition::Aws => "the commercial AWS partition",
+            Partition::AwsUsGov => "AWS GovCloud (US)",
+            Partition::AwsCn => "the AWS China partition",
+        }
+    }
+
+    fn console_domain(self) -> &'static str {
+        match self {
+            Partition::Aws => "console.aws.amazon.com",
+            Partition::AwsUsGov => "console.amazonaws-us-gov.com",
+            Partition::AwsCn => "console.amazonaws.cn",
+        }
+    }
+
+    /// The partition of a console host (`eu-west-1.console.aws.amazon.com`,
+    /// `111122223333-abcd.us-east-1.console…`), or `None` for any other host.
+    pub fn of_console_host(host: &str) -> Option<Partition> {
+        let host = host.to_ascii_lowercase();
+        [Partition::Aws, Partition::AwsUsGov, Partition::AwsCn]
+            .into_iter()
+            .find(|p| {
+                let domain = p.console_domain();
+                host == domain
+                    || host
+                        .strip_suffix(domain)
+                        .is_some_and(|rest| rest.ends_with('.'))
+            })
+    }
+
+    /// The partition whose sign-in host is `host`, or `None`.
+    pub fn of_signin_host(host: &str) -> Option<Partition> {
+        [Partition::Aws, Partition::AwsUsGov, Partition::AwsCn]
+            .into_iter()
+            .find(|p| p.signin_host().eq_ignore_ascii_case(host))
+    }
+
+    /// The host of the partition's sign-in (switch-role) page.
+    pub fn signin_host(self) -> &'static str {
+        match self {
+            Partition::Aws => "signin.aws.amazon.com",
+            Partition::AwsUsGov => "signin.amazonaws-us-gov.com",
+            Partition::AwsCn => "signin.amazonaws.cn",
+        }
+    }
+}
+
+/// Formats a 12-digit account ID as `1111-2222-3333`; other input is returned as is.
+pub fn format_account_id(id: &str) -> String {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}-{}-{}", &id[0..4], &id[4..8], &id[8..12])
+    } else {
+        id.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_display_groups_digits() {
+        let cases = [
+            ("111122223333", "1111-2222-3333"),
+            ("12345", "12345"),
+            ("1111222233334", "1111222233334"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(format_account_id(input), want, "input {input}");
+        }
+    }
+}
