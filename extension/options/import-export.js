@@ -3,13 +3,16 @@
 // writing formats is the core's job; this file moves text and shows results.
 import '../shared/api.js';
 import '../shared/protocol.js';
-import init, { exportList, formatAccountId, formats, iamPolicy, parseImport, planImport } from '../pkg/roleswitch.js';
+import { newGlue } from '../pkg/roleswitch-factory.js';
+import { openCore } from '../shared/core.js';
 
 const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
 const $ = (id) => document.getElementById(id);
 
-await init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
+const host = openCore(newGlue, api.runtime.getURL('pkg/roleswitch_bg.wasm'));
+await host.ready;
+const { exportList, formatAccountId, formats, iamPolicy, parseImport, planImport } = host.core;
 const FORMATS = formats();
 
 // The preview being shown: what was read, and the list revision it was planned against.

@@ -1,0 +1,62 @@
+// Nothing lost, nothing missed (issue #10), end to end: the service worker's core keeps
+// working after a trap, and an import over the size cap is refused with a message.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { launch } from './harness.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const MGMT = { accountId: '999988887777', roleName: 'Admin', sessionName: 'alice', alias: 'acme-mgmt', region: 'us-east-1' };
+
+let h;
+
+before(async () => {
+  h = await launch({ extensionDir: `${root}/dist/chrome` });
+  const seeded = await h.seedList([{ id: 'test', displayName: 'test', accountId: '111122223333', region: 'eu-west-1' }]);
+  assert.equal(seeded, 1);
+});
+
+after(async () => {
+  await h?.close();
+});
+
+const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
+
+test("a trap in the service worker's core: the next switch from the popup still goes through", async () => {
+  const worker = await h.worker();
+  // The worker's core as a trap leaves it: memory overwritten, and the trap itself already
+  // happened below the loader. Every raw call now fails, even version().
+  const raw = await worker.evaluate(() => {
+    const host = globalThis.RS.coreHost;
+    new Uint8Array(host.exports.memory.buffer).fill(0xff);
+    try {
+      return host.glue.version();
+    } catch (err) {
+      return `${err.name}: ${err.message}`;
+    }
+  });
+  assert.equal(raw, 'RuntimeError: memory access out of bounds');
+
+  h.aws.reset();
+  h.aws.identity = { ...MGMT };
+  const tab = await h.openConsole({ variant: 'header2021' });
+  const popup = await h.openPopup(tab);
+  try {
+    await popup.waitFor(`document.querySelector('#list .name')?.textContent === 'test'`);
+    await popup.press('Enter');
+    const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
+    assert.equal(post.host, 'signin.aws.amazon.com');
+    assert.equal(post.form.account, '111122223333');
+  } finally {
+    await closePopup(popup);
+    await Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
+  }
+  const after = await (await h.worker()).evaluate(() => ({
+    restarts: globalThis.RS.coreHost.restarts,
+    trap: String(globalThis.RS.coreHost.lastTrap),
+    version: globalThis.RS.coreHost.core.version(),
+  }));
+  assert.equal(after.restarts, 1, 'one fresh instance');
+  assert.match(after.trap, /^RuntimeError: /);
+  assert.equal(after.version, '0.1.0');
+});
