@@ -26,6 +26,37 @@ pub const MAX_INPUT_DEPTH: usize = 64;
 /// inflate to, and more than ten times the largest import.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
+/// Largest text an import reads, pasted or from a file: 5 MiB, several times
+/// the largest list of accounts anyone keeps (20,000 profiles of an AWS Extend
+/// Switch Roles file are about 1.5 MiB).
+pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+
+/// Why an import of `bytes` of text is refused, if it is: what, how large,
+/// and what to do. Checked before the text is read (or, for a file, loaded).
+pub fn import_too_large(bytes: usize) -> Option<String> {
+    (bytes > MAX_IMPORT_BYTES).then(|| {
+        format!(
+            "It is {}, more than the {} an import reads; nothing was read. Import the configuration \
+             file itself rather than an archive or a log, or split the list into parts of at most {} and \
+             import them one after the other.",
+            megabytes(bytes),
+            megabytes(MAX_IMPORT_BYTES),
+            megabytes(MAX_IMPORT_BYTES)
+        )
+    })
+}
+
+/// `5 MB`, `5.1 MB`: sizes as people read them, never rounded down to the limit.
+fn megabytes(bytes: usize) -> String {
+    const MB: usize = 1024 * 1024;
+    let tenths = (bytes * 10).div_ceil(MB);
+    if tenths % 10 == 0 {
+        format!("{} MB", tenths / 10)
+    } else {
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
+}
+
 /// Why a value from JavaScript was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -195,6 +226,31 @@ mod tests {
             check_json_input(huge),
             Err(InputError::TooLarge(MAX_INPUT_BYTES + 1))
         );
+    }
+
+    #[test]
+    fn imports_over_the_cap_are_refused_with_their_size() {
+        let cases = [
+            (0, None),
+            (MAX_IMPORT_BYTES, None),
+            (
+                MAX_IMPORT_BYTES + 1,
+                Some("It is 5.1 MB, more than the 5 MB"),
+            ),
+            (6_500_000, Some("It is 6.2 MB, more than the 5 MB")),
+            (50 * 1024 * 1024, Some("It is 50 MB, more than the 5 MB")),
+        ];
+        for (bytes, want) in cases {
+            let got = import_too_large(bytes);
+            assert_eq!(got.is_some(), want.is_some(), "{bytes} bytes");
+            if let (Some(got), Some(want)) = (got, want) {
+                assert!(got.starts_with(want), "{got}");
+                assert!(
+                    got.contains("split the list into parts of at most 5 MB"),
+                    "{got}"
+                );
+            }
+        }
     }
 
     #[test]

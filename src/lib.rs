@@ -47,7 +47,10 @@ pub use identity::{
     find_account_in_text, identify, match_environment, parse_principal_arn, ConsoleIdentity,
     ConsoleSignals, MatchKind,
 };
-pub use input::{check_json_input, InputError, MAX_INPUT_BYTES, MAX_INPUT_DEPTH};
+pub use input::{
+    check_json_input, import_too_large, InputError, MAX_IMPORT_BYTES, MAX_INPUT_BYTES,
+    MAX_INPUT_DEPTH,
+};
 pub use lookup::{
     badge_text, check_banner_settings, title_prefix, BannerLookup, BannerPosition, BannerSettings,
     LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX,

@@ -17,7 +17,7 @@ use crate::{
     Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode, ImportOptions,
     PageContext, PolicyOptions, Quota, Settings,
 };
-use crate::{check_json_input, InputError, MAX_INPUT_BYTES};
+use crate::{check_json_input, import_too_large, InputError, MAX_INPUT_BYTES};
 
 /// Results cross as one JSON text that the engine's `JSON.parse` turns into
 /// objects: for lists of thousands of entries this is several times faster than
@@ -522,24 +522,31 @@ pub fn formats() -> Result<JsValue, JsError> {
 pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsValue, JsError> {
     let format: Option<Format> = from_js(format, "format")?;
     let options: Option<ImportOptions> = from_js(options, "import options")?;
-    let Some((format, parsed)) = parse_any(text, format, &options.unwrap_or_default()) else {
-        let problem = Diagnostic {
+    let refused = |message: String| {
+        let errors = [Diagnostic {
             line: None,
             path: None,
             profile: None,
-            message: "Could not tell what this is. Paste a Roleswitch JSON export, an AWS Extend Switch Roles \
-                      configuration, an ~/.aws/config file, or the output of `aws organizations list-accounts`, \
-                      or choose the format."
-                .into(),
-        };
-        let errors = [problem];
-        return to_js(&ParsedJs {
+            message,
+        }];
+        to_js(&ParsedJs {
             ok: false,
             format: None,
             environments: &[],
             warnings: vec![],
             errors: diagnostics(&errors),
-        });
+        })
+    };
+    if let Some(message) = import_too_large(text.len()) {
+        return refused(message);
+    }
+    let Some((format, parsed)) = parse_any(text, format, &options.unwrap_or_default()) else {
+        return refused(
+            "Could not tell what this is. Paste a Roleswitch JSON export, an AWS Extend Switch Roles \
+             configuration, an ~/.aws/config file, or the output of `aws organizations list-accounts`, \
+             or choose the format."
+                .into(),
+        );
     };
     match parsed {
         Ok(parsed) => {
@@ -569,6 +576,14 @@ pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsV
             errors: diagnostics(&problems.errors),
         }),
     }
+}
+
+/// Why an import of `bytes` of text (a file's size) is refused, or `undefined`:
+/// the same cap and message as [`parse_import`]'s, before the file is read.
+#[wasm_bindgen(js_name = importTooLarge)]
+pub fn import_too_large_js(bytes: f64) -> Option<String> {
+    // Saturating: NaN and negative sizes are 0, huge ones usize::MAX.
+    import_too_large(bytes as usize)
 }
 
 /// What importing `incoming` into `current` does: `{ mode, added, changed, removed, unchanged, result }`.

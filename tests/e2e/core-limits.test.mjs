@@ -60,3 +60,48 @@ test("a trap in the service worker's core: the next switch from the popup still 
   assert.match(after.trap, /^RuntimeError: /);
   assert.equal(after.version, '0.1.0');
 });
+
+/** An AWS Extend Switch Roles file of about `bytes` bytes: valid, just too large. */
+function largeAesrFile(bytes) {
+  const out = [];
+  for (let i = 0, size = 0; size < bytes; i++) {
+    const profile = `[profile team-${i}]\naws_account_id = ${String(100000000000 + i)}\nrole_name = Admin\n\n`;
+    out.push(profile);
+    size += profile.length;
+  }
+  return out.join('');
+}
+
+test('an import over the size cap is refused with a message, pasted or chosen, and nothing is imported', async () => {
+  const page = await h.context.newPage();
+  try {
+    await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+    await page.locator('#envs tbody tr').first().waitFor();
+    const text = largeAesrFile(6.5e6);
+
+    // Pasted: the text lands in the box at once, with an input event (typing it would take hours).
+    await page.evaluate((pasted) => {
+      const box = document.getElementById('import-text');
+      box.value = pasted;
+      box.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste' }));
+    }, text);
+    await page.click('#import-preview');
+    await page.locator('#import-errors li').waitFor();
+    assert.equal(await page.textContent('#import-errors p'), 'The pasted text was not imported:');
+    assert.match(
+      await page.textContent('#import-errors li'),
+      /^It is 6\.2 MB, more than the 5 MB an import reads; nothing was read\. .*split the list into parts of at most 5 MB/,
+    );
+    assert.equal(await page.isVisible('#import-plan'), false, 'no preview, so no way to confirm');
+
+    // The same cap for a file, checked before it is read: the text box keeps what it had.
+    await page.locator('#import-text').fill('');
+    await page.setInputFiles('#import-file', { name: 'huge.ini', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await page.waitForFunction(() => document.querySelector('#import-errors p')?.textContent === 'huge.ini was not imported:');
+    assert.match(await page.textContent('#import-errors li'), /^It is 6\.2 MB, more than the 5 MB an import reads/);
+    assert.equal(await page.inputValue('#import-text'), '');
+    assert.deepEqual(await page.locator('#envs tbody tr').count(), 1, 'the list is as it was');
+  } finally {
+    await page.close();
+  }
+});
