@@ -64,7 +64,9 @@ pub use reach::{
     read_settings, toggle_favorite, touch_recent, BackOffer, PopupView, Section, Settings,
     SettingsRead, MAX_FAVORITES, MAX_RECENTS,
 };
-pub use search::{Highlights, SearchIndex, TextRange};
+pub use search::{
+    query_note, Highlights, SearchIndex, TextRange, MAX_QUERY_CHARS, MAX_QUERY_TERMS, TABLE_BUDGET,
+};
 pub use storage::{
     plan_write, read, Area, MemoryStore, Meta, Quota, ReadResult, Store, Unreadable, WritePlan,
 };
