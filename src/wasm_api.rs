@@ -402,6 +402,13 @@ pub fn banner_lookup_js(list: JsValue, settings: JsValue) -> Result<JsValue, JsE
     to_js(&crate::BannerLookup::build(&list, &settings))
 }
 
+/// What the search leaves out of `query` (words or characters past its caps),
+/// for a note under the filter; `undefined` when it uses all of it.
+#[wasm_bindgen(js_name = queryNote)]
+pub fn query_note_js(query: &str) -> Option<String> {
+    crate::query_note(query)
+}
+
 /// A search index over one list, kept in wasm memory so that each keystroke
 /// only sends the query across.
 #[wasm_bindgen]

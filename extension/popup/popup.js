@@ -28,7 +28,7 @@ const BACK = -1; // the way back to the base account
 const COLLAPSED_KEY = 'roleswitch.collapsedSections'; // localStorage: page-local UI state
 
 const { core, ready: wasm } = openCore(newGlue, api.runtime.getURL('pkg/roleswitch_bg.wasm'));
-const { formatAccountId, Searcher } = core;
+const { formatAccountId, queryNote, Searcher } = core;
 let environments = [];
 let searcher = null; // the core's search index over `environments`, built once per load
 // What the list shows, in order: an environment index, BACK, or a section header object.
@@ -283,6 +283,10 @@ function firstEntry() {
 
 function filter() {
   query = $('filter').value.trim();
+  // The search has caps (words, characters): say when it leaves part of the query out.
+  const note = query ? queryNote(query) : undefined;
+  $('query-note').textContent = note ?? '';
+  $('query-note').hidden = !note;
   marks = new Map();
   buildItems();
   cancelConfirm();

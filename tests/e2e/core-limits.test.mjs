@@ -105,3 +105,26 @@ test('an import over the size cap is refused with a message, pasted or chosen, a
     await page.close();
   }
 });
+
+test('a query past the search caps is cut, and the popup says so', async () => {
+  const tab = await h.context.newPage();
+  const popup = await h.openPopup(tab);
+  try {
+    await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
+    const note = () => popup.evaluate(() => {
+      const el = document.getElementById('query-note');
+      return el.hidden ? null : el.textContent;
+    });
+    await popup.type('test');
+    await popup.waitFor(`document.querySelector('#list .name')?.textContent === 'test'`);
+    assert.equal(await note(), null);
+    // Nine words: the ninth is left out, and the match still shows.
+    await popup.type(' t t t t t t t t');
+    await popup.waitFor(`!document.getElementById('query-note').hidden`);
+    assert.equal(await note(), 'Only the first 8 words and 64 characters of the filter are used; no name is longer.');
+    assert.equal(await popup.evaluate(() => document.querySelector('#list .name')?.textContent), 'test');
+  } finally {
+    await closePopup(popup);
+    await Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
+  }
+});
