@@ -934,7 +934,7 @@ fn match_term(
     word_start: &[bool],
     word_starts: u64,
     scratch: &mut Scratch,
-    mut positions: Option<&mut Vec<usize>>,
+    positions: Option<&mut Vec<usize>>,
 ) -> Option<Hit> {
     let (m, n) = (term.slots.len(), hay.len().min(MAX_FIELD_CHARS));
     if m == 0 || m > n {
@@ -1019,7 +1019,7 @@ fn match_term(
         scratch.work += cells as u64;
         return match_table(&term.chars, &hay[..n], &word_start[..n], scratch, positions);
     }
-    if let Some(positions) = positions.as_deref_mut() {
+    if let Some(positions) = positions {
         let first = positions.len();
         let mut p = end;
         positions.push(p);
