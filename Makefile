@@ -30,7 +30,11 @@ $(PKG)/roleswitch_bg.wasm: $(RUST_SOURCES) | deps
 
 wasm: $(PKG)/roleswitch_bg.wasm
 
-dist/.stamp: $(PKG)/roleswitch_bg.wasm $(EXT_SOURCES) | deps
+# wasm-bindgen's glue as a factory, so that the extension can start a fresh instance after a trap.
+$(PKG)/roleswitch-factory.js: $(PKG)/roleswitch_bg.wasm tools/glue-factory.mjs
+	node tools/glue-factory.mjs $(PKG)
+
+dist/.stamp: $(PKG)/roleswitch_bg.wasm $(PKG)/roleswitch-factory.js $(EXT_SOURCES) | deps
 	node tools/build.mjs
 	@touch $@
 

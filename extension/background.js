@@ -4,7 +4,8 @@
 // registered synchronously; handlers wait for the wasm inside.
 import './shared/api.js';
 import './shared/protocol.js';
-import init, * as core from './pkg/roleswitch.js';
+import { newGlue } from './pkg/roleswitch-factory.js';
+import { openCore } from './shared/core.js';
 import { classifySender, isAllowed } from './background/router.js';
 import { ListStore } from './background/store.js';
 import { Switcher } from './background/switcher.js';
@@ -15,7 +16,10 @@ const { api } = globalThis.RS;
 const protocol = globalThis.RS.protocol;
 const { MSG } = protocol;
 
-const ready = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
+// The core, started again after any trap (see shared/core.js). `RS.coreHost` is for the
+// console and the tests: its restarts and its current instance.
+const coreHost = (globalThis.RS.coreHost = openCore(newGlue, api.runtime.getURL('pkg/roleswitch_bg.wasm')));
+const { core, ready } = coreHost;
 ready.then(
   () => console.info(`Roleswitch ${core.version()}: core ready`),
   (err) => console.error('Roleswitch: the core (wasm) failed to load:', err),

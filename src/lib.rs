@@ -23,6 +23,7 @@ mod banner;
 mod color;
 mod formats;
 mod identity;
+mod input;
 mod lookup;
 mod model;
 mod reach;
@@ -50,6 +51,10 @@ pub use identity::{
     find_account_in_text, identify, match_environment, parse_principal_arn, ConsoleIdentity,
     ConsoleSignals, MatchKind,
 };
+pub use input::{
+    check_json_input, import_too_large, InputError, MAX_IMPORT_BYTES, MAX_INPUT_BYTES,
+    MAX_INPUT_DEPTH,
+};
 pub use lookup::{
     badge_text, check_banner_settings, title_prefix, BannerLookup, BannerPosition, BannerSettings,
     LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX, PRODUCTION_CUE,
@@ -63,7 +68,9 @@ pub use reach::{
     read_settings, toggle_favorite, touch_recent, BackOffer, PopupView, Section, Settings,
     SettingsRead, MAX_FAVORITES, MAX_RECENTS,
 };
-pub use search::{Highlights, SearchIndex, TextRange};
+pub use search::{
+    query_note, Highlights, SearchIndex, TextRange, MAX_QUERY_CHARS, MAX_QUERY_TERMS, TABLE_BUDGET,
+};
 pub use storage::{
     plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError, Store, Stored,
     WritePlan, MAX_INFLATED, STORED_VERSION,

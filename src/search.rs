@@ -28,6 +28,18 @@
 //! hyphens has its hyphens dropped, so `1111-22` and `111122` both find
 //! `111122223333` (shown as `1111-2222-3333`).
 //!
+//! A keystroke's work is bounded whatever the names and the query. A query
+//! counts its first [`MAX_QUERY_TERMS`] words and [`MAX_QUERY_CHARS`]
+//! characters ([`query_note`] says when it ignores the rest), and a field its
+//! first 64 characters (no valid field is longer). One pass over a field's
+//! characters records where each of the query's characters occurs, one bit per
+//! position; every term then finds its tier in a few word operations per
+//! character of the term (occurrences, word starts, subsequence), not in a
+//! table over term × field. Only the within-tier penalty of a match in several
+//! chunks needs that table: a keystroke spends at most [`TABLE_BUDGET`] of its
+//! cells, and beyond that the penalty is estimated from the tightest
+//! alignment ending where the term first completes (same tier).
+//!
 //! ```
 //! use roleswitch::{example_environments, SearchIndex};
 //!
@@ -44,11 +56,35 @@
 //! ```
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::aws::format_account_id;
 use crate::model::Environment;
+
+/// Most words of a query that are matched; the popup says when it ignores more.
+pub const MAX_QUERY_TERMS: usize = 8;
+/// Most characters of a query (outside whitespace) that are matched: no field
+/// is longer, and each term's characters are bits of one 64-bit word.
+pub const MAX_QUERY_CHARS: usize = 64;
+/// Characters of a field that are searched: every field the core validates
+/// (name, role with its path, group, alias) is at most this long.
+const MAX_FIELD_CHARS: usize = 64;
+/// Table cells (term chars × field chars) one keystroke may spend on exact
+/// penalties of matches in several chunks; past it they are estimated.
+pub const TABLE_BUDGET: usize = 1 << 16;
+/// Table cells one row's highlights may spend.
+const HIGHLIGHT_TABLE_BUDGET: usize = 1 << 12;
+
+/// Why the popup matches less than `query`, if it does: what is ignored.
+pub fn query_note(query: &str) -> Option<String> {
+    Query::parse(query).truncated.then(|| {
+        format!(
+            "Only the first {MAX_QUERY_TERMS} words and {MAX_QUERY_CHARS} characters of the filter are used; no name is longer."
+        )
+    })
+}
 
 /// Precomputed, folded search text for a list of environments.
 ///
@@ -63,6 +99,8 @@ pub struct SearchIndex {
     /// Every field of every entry; `Entry::fields` ranges over this.
     fields: Vec<FieldText>,
     entries: Vec<Entry>,
+    /// Number of texts several fields have (`FieldText::shared`).
+    shared: usize,
 }
 
 /// One entry's fields and the strings the popup shows for it.
@@ -85,9 +123,24 @@ struct FieldText {
     /// [`char_mask`] of the field's text: a term with a char outside it
     /// cannot match, which rejects most fields without reading them.
     mask: u64,
+    /// Bit `j`: the field's char `j` starts a word.
+    word_starts: u64,
+    /// The id of its text among texts several fields have, or `UNSHARED`.
+    shared: u32,
 }
 
+const UNSHARED: u32 = u32::MAX;
+
 impl FieldText {
+    /// Whether `term` could match here, from the char sets alone.
+    fn may_match(self, term: &Term) -> bool {
+        if self.kind == FieldKind::AccountId {
+            term.digits.is_some() && term.digits_mask & !self.mask == 0
+        } else {
+            term.mask & !self.mask == 0
+        }
+    }
+
     /// The most `term` could score here: exact if the lengths are equal,
     /// else at best a prefix (every lower tier scores less than any prefix).
     fn max_score(self, term: &Term) -> u32 {
@@ -145,6 +198,16 @@ enum Tier {
 }
 
 impl Tier {
+    fn from_index(index: u16) -> Tier {
+        match index {
+            0 => Tier::Scattered,
+            1 => Tier::Substring,
+            2 => Tier::WordStarts,
+            3 => Tier::Prefix,
+            _ => Tier::Exact,
+        }
+    }
+
     fn base(self) -> u32 {
         match self {
             Tier::Exact => 500,
@@ -214,6 +277,7 @@ impl SearchIndex {
             word_start: Vec::new(),
             fields: Vec::with_capacity(envs.len() * 7),
             entries: Vec::with_capacity(envs.len()),
+            shared: 0,
         };
         for env in envs {
             let first = index.fields.len();
@@ -244,7 +308,42 @@ impl SearchIndex {
                 role_name: env.role_name.as_str().into(),
             });
         }
+        index.share_repeated_texts();
         index
+    }
+
+    /// Gives the texts that several fields have (a common role, group, region
+    /// or alias) an id each, so that a keystroke matches each of them once.
+    fn share_repeated_texts(&mut self) {
+        let SearchIndex {
+            text,
+            fields,
+            shared,
+            ..
+        } = self;
+        let key = |f: &FieldText| {
+            (
+                f.kind == FieldKind::AccountId,
+                f.word_starts,
+                &text[f.start as usize..f.end as usize],
+            )
+        };
+        let mut ids: HashMap<_, u32> = HashMap::new();
+        for f in fields.iter() {
+            *ids.entry(key(f)).or_insert(0) += 1;
+        }
+        ids.retain(|_, count| *count > 1);
+        for (n, id) in ids.values_mut().enumerate() {
+            *id = to_u32(n);
+        }
+        *shared = ids.len();
+        let found: Vec<u32> = fields
+            .iter()
+            .map(|f| ids.get(&key(f)).copied().unwrap_or(UNSHARED))
+            .collect();
+        for (f, id) in fields.iter_mut().zip(found) {
+            f.shared = id;
+        }
     }
 
     /// Number of indexed environments.
@@ -288,24 +387,9 @@ impl SearchIndex {
         }
         let rank_of = |i: u32| rank.get(i as usize).copied().unwrap_or(u32::MAX);
 
-        let terms = parse_query(query);
         // (score, index); higher score first, then preferred, then index.
-        let mut found: Vec<(u32, u32)> = Vec::new();
-        if terms.is_empty() {
-            found.extend((0..n).map(|i| (0, to_u32(i))));
-        } else {
-            let mut scratch = Scratch::default();
-            'entries: for (i, entry) in self.entries.iter().enumerate() {
-                let mut total = 0u32;
-                for term in &terms {
-                    match self.best_field(entry, term, &mut scratch) {
-                        Some((score, _)) => total = total.saturating_add(score),
-                        None => continue 'entries,
-                    }
-                }
-                found.push((total, to_u32(i)));
-            }
-        }
+        let found = self.scores(&Query::parse(query), &mut Scratch::default(), TABLE_BUDGET);
+        let mut found = found.unwrap_or_else(|| (0..n).map(|i| (0, to_u32(i))).collect());
 
         let order = |a: &(u32, u32), b: &(u32, u32)| -> Ordering {
             b.0.cmp(&a.0)
@@ -322,6 +406,104 @@ impl SearchIndex {
         found.into_iter().map(|(_, i)| i).collect()
     }
 
+    /// `(score, index)` of every entry matching `query` (`None`: an empty
+    /// query), in index order, spending at most `table_cells` on tables. The
+    /// work is counted in `scratch.work`.
+    fn scores(
+        &self,
+        query: &Query,
+        scratch: &mut Scratch,
+        table_cells: usize,
+    ) -> Option<Vec<(u32, u32)>> {
+        if query.terms.is_empty() {
+            return None;
+        }
+        scratch.start(table_cells);
+        scratch.memo.clear();
+        scratch
+            .memo
+            .resize(self.shared * query.terms.len(), Memo::UNKNOWN);
+        let mut found = Vec::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            if let Some(score) = self.score_entry(entry, query, scratch) {
+                found.push((score, to_u32(i)));
+            }
+        }
+        Some(found)
+    }
+
+    /// The sum of each term's best field score, if every term matches.
+    fn score_entry(&self, entry: &Entry, query: &Query, scratch: &mut Scratch) -> Option<u32> {
+        let fields = &self.fields[entry.fields.0 as usize..entry.fields.1 as usize];
+        scratch.work += (fields.len() * query.terms.len()) as u64;
+        // From the char sets alone, most entries miss some term: no text is read.
+        if !query
+            .terms
+            .iter()
+            .all(|term| fields.iter().any(|f| f.may_match(term)))
+        {
+            return None;
+        }
+        let mut best = [0u32; MAX_QUERY_TERMS];
+        for &field in fields {
+            // The terms this field could still improve on.
+            let mut wanted = 0u32;
+            for (t, term) in query.terms.iter().enumerate() {
+                if field.may_match(term) && field.max_score(term) > best[t] {
+                    wanted |= 1 << t;
+                }
+            }
+            while wanted != 0 {
+                let t = wanted.trailing_zeros() as usize;
+                wanted &= wanted - 1;
+                if let Some(hit) = self.term_hit(field, query, t, scratch) {
+                    best[t] = best[t].max(hit.score(field.kind));
+                }
+            }
+        }
+        let best = &best[..query.terms.len()];
+        best.iter()
+            .all(|&score| score > 0)
+            .then(|| best.iter().fold(0u32, |sum, &s| sum.saturating_add(s)))
+    }
+
+    /// Term `t` of the query in `field`, for the search (no positions). A text
+    /// that several fields share (a common role, group or region) is matched
+    /// once per keystroke; a field is read (`Scratch::fill`) once for all terms.
+    fn term_hit(
+        &self,
+        field: FieldText,
+        query: &Query,
+        t: usize,
+        scratch: &mut Scratch,
+    ) -> Option<Hit> {
+        let memo = (field.shared != UNSHARED)
+            .then(|| field.shared as usize * query.terms.len() + t)
+            .filter(|&at| at < scratch.memo.len());
+        if let Some(known) = memo.and_then(|at| Memo::get(scratch.memo[at])) {
+            return known;
+        }
+        let term = &query.terms[t];
+        let hit = if field.kind == FieldKind::AccountId {
+            self.match_filled(field, term, scratch, None)
+        } else {
+            let hay = &self.text[field.start as usize..field.end as usize];
+            scratch.work += term.chars.len() as u64;
+            // A prefix is the best a term can do here: no need to read the field.
+            prefix_hit(&term.chars, hay).or_else(|| {
+                if scratch.filled != Some((field.start, field.end)) {
+                    scratch.fill(query, hay);
+                    scratch.filled = Some((field.start, field.end));
+                }
+                self.match_filled(field, term, scratch, None)
+            })
+        };
+        if let Some(at) = memo {
+            scratch.memo[at] = Memo::of(hit);
+        }
+        hit
+    }
+
     /// Which characters of entry `index` to highlight for `query`.
     ///
     /// Per term, every displayed field it matches contiguously or at word
@@ -336,9 +518,13 @@ impl SearchIndex {
         let mut account_marks = vec![false; entry.account.chars().count()];
 
         let mut scratch = Scratch::default();
+        let query = Query::parse(query);
+        scratch.start(HIGHLIGHT_TABLE_BUDGET);
         let mut positions = Vec::new();
-        for term in &parse_query(query) {
-            let best = self.best_field(entry, term, &mut scratch).map(|(_, f)| f);
+        for t in 0..query.terms.len() {
+            let best = self
+                .best_field(entry, &query, t, &mut scratch)
+                .map(|(_, f)| f);
             for f in entry.fields.0..entry.fields.1 {
                 let field = self.fields[f as usize];
                 let marks = match field.kind {
@@ -348,7 +534,8 @@ impl SearchIndex {
                     _ => continue,
                 };
                 positions.clear();
-                let Some(hit) = self.match_field(field, term, &mut scratch, Some(&mut positions))
+                let Some(hit) =
+                    self.match_field(field, &query, t, &mut scratch, Some(&mut positions))
                 else {
                     continue;
                 };
@@ -379,7 +566,7 @@ impl SearchIndex {
     fn push_field(&mut self, kind: FieldKind, value: &str) {
         let start = self.text.len();
         let mut prev: Option<char> = None;
-        for c in value.chars() {
+        for c in value.chars().take(MAX_FIELD_CHARS) {
             let starts_word = match prev {
                 None => true,
                 Some(p) => is_separator(p) || (p.is_lowercase() && c.is_uppercase()),
@@ -395,7 +582,7 @@ impl SearchIndex {
     fn push_account(&mut self, account_id: &str) {
         let start = self.text.len();
         let grouped = format_account_id(account_id).len() != account_id.len();
-        for (i, c) in account_id.chars().enumerate() {
+        for (i, c) in account_id.chars().take(MAX_FIELD_CHARS).enumerate() {
             self.text.push(fold(c));
             self.word_start.push(i == 0 || (grouped && i % 4 == 0));
         }
@@ -404,16 +591,29 @@ impl SearchIndex {
 
     /// Records the field whose text was pushed from `start` on.
     fn push_field_text(&mut self, kind: FieldKind, start: usize) {
+        let word_starts = self.word_start[start..]
+            .iter()
+            .enumerate()
+            .fold(0, |bits, (j, &starts)| bits | u64::from(starts) << j);
         self.fields.push(FieldText {
             kind,
             start: to_u32(start),
             end: to_u32(self.text.len()),
             mask: char_mask(&self.text[start..]),
+            word_starts,
+            shared: UNSHARED,
         });
     }
 
-    /// The entry's best-scoring field for `term`: (weighted score, field).
-    fn best_field(&self, entry: &Entry, term: &Term, scratch: &mut Scratch) -> Option<(u32, u32)> {
+    /// The entry's best-scoring field for term `t`: (weighted score, field).
+    fn best_field(
+        &self,
+        entry: &Entry,
+        query: &Query,
+        t: usize,
+        scratch: &mut Scratch,
+    ) -> Option<(u32, u32)> {
+        let term = &query.terms[t];
         let mut best: Option<(u32, u32)> = None;
         for f in entry.fields.0..entry.fields.1 {
             let field = self.fields[f as usize];
@@ -422,7 +622,7 @@ impl SearchIndex {
                     continue;
                 }
             }
-            if let Some(hit) = self.match_field(field, term, scratch, None) {
+            if let Some(hit) = self.match_field(field, query, t, scratch, None) {
                 let score = hit.score(field.kind);
                 if best.is_none_or(|(s, _)| score > s) {
                     best = Some((score, f));
@@ -432,31 +632,44 @@ impl SearchIndex {
         best
     }
 
-    /// Matches `term` in `field`, writing the matched character positions
-    /// (relative to the field) to `positions` when asked.
+    /// Matches term `t` of `query` in `field`, writing the matched character
+    /// positions (relative to the field) to `positions` when asked.
     fn match_field(
+        &self,
+        field: FieldText,
+        query: &Query,
+        t: usize,
+        scratch: &mut Scratch,
+        positions: Option<&mut Vec<usize>>,
+    ) -> Option<Hit> {
+        if !field.may_match(&query.terms[t]) {
+            return None;
+        }
+        if field.kind != FieldKind::AccountId {
+            scratch.fill(query, &self.text[field.start as usize..field.end as usize]);
+            scratch.filled = Some((field.start, field.end));
+        }
+        self.match_filled(field, &query.terms[t], scratch, positions)
+    }
+
+    /// [`SearchIndex::match_field`] once `scratch` holds the field's char
+    /// positions ([`Scratch::fill`]).
+    fn match_filled(
         &self,
         field: FieldText,
         term: &Term,
         scratch: &mut Scratch,
         positions: Option<&mut Vec<usize>>,
     ) -> Option<Hit> {
-        let (needle, needle_mask) = if field.kind == FieldKind::AccountId {
-            (term.digits.as_deref()?, term.digits_mask)
-        } else {
-            (&term.chars[..], term.mask)
-        };
-        if needle_mask & !field.mask != 0 {
-            return None;
-        }
         let range = field.start as usize..field.end as usize;
         let hay = &self.text[range.clone()];
         let starts = &self.word_start[range];
         if field.kind == FieldKind::AccountId {
-            match_contiguous(needle, hay, starts, positions)
-        } else {
-            match_fuzzy(needle, hay, starts, scratch, positions)
+            let digits = term.digits.as_deref()?;
+            scratch.work += (digits.len() * hay.len()) as u64;
+            return match_contiguous(digits, hay, starts, positions);
         }
+        match_term(term, hay, starts, field.word_starts, scratch, positions)
     }
 }
 
@@ -464,29 +677,95 @@ impl SearchIndex {
 #[derive(Debug)]
 struct Term {
     chars: Vec<char>,
+    /// The query slot of each char ([`Query::slot`]).
+    slots: Vec<u8>,
     /// For terms of digits and hyphens: the digits, matched in account IDs.
     digits: Option<Vec<char>>,
     mask: u64,
     digits_mask: u64,
 }
 
-fn parse_query(query: &str) -> Vec<Term> {
-    query
-        .split_whitespace()
-        .map(|word| {
-            let chars: Vec<char> = word.chars().map(fold).collect();
+/// A query as matched: its first [`MAX_QUERY_TERMS`] terms and
+/// [`MAX_QUERY_CHARS`] characters, and a slot per distinct character.
+#[derive(Debug)]
+struct Query {
+    terms: Vec<Term>,
+    /// The slot of each ASCII char of the query, `NO_SLOT` for the others.
+    ascii: [u8; 128],
+    /// The slots of the query's other chars.
+    other: Vec<(char, u8)>,
+    /// Number of distinct chars.
+    slots: usize,
+    /// Words or characters were left out.
+    truncated: bool,
+}
+
+const NO_SLOT: u8 = u8::MAX;
+
+impl Query {
+    fn parse(query: &str) -> Query {
+        let mut parsed = Query {
+            terms: Vec::new(),
+            ascii: [NO_SLOT; 128],
+            other: Vec::new(),
+            slots: 0,
+            truncated: false,
+        };
+        let mut room = MAX_QUERY_CHARS;
+        for word in query.split_whitespace() {
+            if parsed.terms.len() == MAX_QUERY_TERMS || room == 0 {
+                parsed.truncated = true;
+                break;
+            }
+            let mut chars: Vec<char> = word.chars().map(fold).collect();
+            if chars.len() > room {
+                chars.truncate(room);
+                parsed.truncated = true;
+            }
+            room -= chars.len();
+            let slots = chars.iter().map(|&c| parsed.add_slot(c)).collect();
             let numeric = chars.iter().any(char::is_ascii_digit)
                 && chars.iter().all(|c| c.is_ascii_digit() || *c == '-');
             let digits: Option<Vec<char>> =
                 numeric.then(|| chars.iter().copied().filter(|c| *c != '-').collect());
-            Term {
+            parsed.terms.push(Term {
                 mask: char_mask(&chars),
                 digits_mask: digits.as_deref().map_or(0, char_mask),
                 chars,
+                slots,
                 digits,
-            }
-        })
-        .collect()
+            });
+        }
+        parsed
+    }
+
+    /// The slot of `c`, or `NO_SLOT` when the query does not have it.
+    #[inline]
+    fn slot(&self, c: char) -> u8 {
+        match self.ascii.get(c as usize) {
+            Some(&slot) => slot,
+            None => self
+                .other
+                .iter()
+                .find(|(o, _)| *o == c)
+                .map_or(NO_SLOT, |&(_, slot)| slot),
+        }
+    }
+
+    fn add_slot(&mut self, c: char) -> u8 {
+        let found = self.slot(c);
+        if found != NO_SLOT {
+            return found;
+        }
+        // At most MAX_QUERY_CHARS (64) distinct chars: fits a u8.
+        let slot = self.slots as u8;
+        self.slots += 1;
+        match self.ascii.get_mut(c as usize) {
+            Some(ascii) => *ascii = slot,
+            None => self.other.push((c, slot)),
+        }
+        slot
+    }
 }
 
 /// Lower case, with Latin-1 accents removed: one char in, one char out, so
@@ -523,12 +802,84 @@ fn is_separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, '-' | '_' | '/' | '.' | '@' | ':' | '(' | ')' | ',' | '+')
 }
 
-/// Reusable buffers for [`match_fuzzy`]'s table, so a keystroke allocates
-/// them once rather than per field.
-#[derive(Debug, Default)]
+/// A keystroke's working memory: where each of the query's chars occurs in
+/// the field at hand, the table's buffers (allocated once rather than per
+/// field), what is left of the table budget, and the work done.
+#[derive(Debug)]
 struct Scratch {
+    /// Bit `j` of `at[slot]`: the field's char `j` is the query's char `slot`
+    /// (the last slot gathers the chars the query does not have).
+    at: [u64; MAX_QUERY_CHARS + 1],
+    /// The field `at` describes (its range in the index text).
+    filled: Option<(u32, u32)>,
+    /// Per shared text and term, the keystroke's result ([`Memo`]).
+    memo: Vec<u16>,
     cost: Vec<u64>,
     from: Vec<u32>,
+    /// Table cells left for this keystroke.
+    table_cells: usize,
+    /// Work units (chars read, word operations per term char, table cells),
+    /// for the tests that pin the bound.
+    work: u64,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            at: [0; MAX_QUERY_CHARS + 1],
+            filled: None,
+            memo: Vec::new(),
+            cost: Vec::new(),
+            from: Vec::new(),
+            table_cells: TABLE_BUDGET,
+            work: 0,
+        }
+    }
+}
+
+impl Scratch {
+    /// Ready for `query`, with `table_cells` to spend.
+    fn start(&mut self, table_cells: usize) {
+        self.filled = None;
+        self.table_cells = table_cells;
+    }
+
+    /// Records where each of `query`'s chars occurs in `hay` (at most 64 chars).
+    fn fill(&mut self, query: &Query, hay: &[char]) {
+        self.at = [0; MAX_QUERY_CHARS + 1];
+        self.work += hay.len() as u64;
+        // Branch-free: chars the query does not have go to the last slot.
+        for (j, &c) in hay.iter().enumerate().take(MAX_FIELD_CHARS) {
+            self.at[usize::from(query.slot(c)).min(MAX_QUERY_CHARS)] |= 1 << j;
+        }
+    }
+}
+
+/// A term's result in a shared text, packed: tier and penalty, or no match.
+struct Memo;
+
+impl Memo {
+    const UNKNOWN: u16 = u16::MAX;
+    const NO_MATCH: u16 = u16::MAX - 1;
+
+    fn of(hit: Option<Hit>) -> u16 {
+        // Tiers are 0..=4 and penalties at most MAX_PENALTY (99).
+        hit.map_or(Memo::NO_MATCH, |hit| {
+            (hit.tier as u16) << 8 | hit.penalty as u16
+        })
+    }
+
+    /// `None`: not known yet.
+    fn get(packed: u16) -> Option<Option<Hit>> {
+        match packed {
+            Memo::UNKNOWN => None,
+            Memo::NO_MATCH => Some(None),
+            _ => Some(Some(Hit {
+                tier: Tier::from_index(packed >> 8),
+                penalty: u32::from(packed & 0xff),
+            })),
+        }
+    }
 }
 
 /// Cost of a chunk (a run of consecutive matched characters) that starts a
@@ -538,13 +889,152 @@ const CHUNK: u64 = 1;
 const MID_WORD: u64 = 1 << 32;
 const NONE: u64 = u64::MAX;
 
-/// Matches `term` as a subsequence of `hay`, in the best tier it reaches.
+/// Exact or prefix, when `term` starts `hay`.
+fn prefix_hit(term: &[char], hay: &[char]) -> Option<Hit> {
+    let (m, n) = (term.len(), hay.len().min(MAX_FIELD_CHARS));
+    if m == 0 || m > n || !hay.starts_with(term) {
+        return None;
+    }
+    Some(if m == n {
+        Hit::new(Tier::Exact, 0)
+    } else {
+        Hit::new(Tier::Prefix, n - m)
+    })
+}
+
+/// Bits `k..64`.
+fn from_bit(k: u32) -> u64 {
+    u64::MAX.checked_shl(k).unwrap_or(0)
+}
+
+/// Bits `0..k`.
+fn below_bit(k: u32) -> u64 {
+    !from_bit(k)
+}
+
+/// The highest set bit of `bits` (0 for none, which callers rule out).
+fn highest_bit(bits: u64) -> usize {
+    63u32.saturating_sub(bits.leading_zeros()) as usize
+}
+
+/// Matches `term` in a field `hay` (at most 64 chars) whose char positions
+/// are in `scratch` ([`Scratch::fill`]), in the best tier it reaches.
 ///
-/// Exact and prefix are checked directly. Otherwise a table over
-/// (term char, field position) finds the alignment with the fewest mid-word
-/// chunks, then the fewest chunks: zero mid-word chunks is a word-starts
-/// match, a single mid-word chunk a substring, anything else scattered.
-/// O(term × field) time and space.
+/// Every tier is decided with word operations, a few per char of the term:
+/// contiguous occurrences (exact, prefix, one chunk at a word start,
+/// substring), whether the term can be spelled by chunks that each start a
+/// word (the word-starts tier), and whether it is a subsequence at all
+/// (scattered). Only a match in several chunks needs the table over (term
+/// char, field position), which finds the alignment with the fewest mid-word
+/// chunks, then the fewest chunks, for the penalty within the tier; when the
+/// keystroke's table budget is spent, the penalty is estimated from the
+/// tightest alignment that ends where the term first completes.
+fn match_term(
+    term: &Term,
+    hay: &[char],
+    word_start: &[bool],
+    word_starts: u64,
+    scratch: &mut Scratch,
+    positions: Option<&mut Vec<usize>>,
+) -> Option<Hit> {
+    let (m, n) = (term.slots.len(), hay.len().min(MAX_FIELD_CHARS));
+    if m == 0 || m > n {
+        return None;
+    }
+    scratch.work += m as u64;
+    // Where term[i] occurs in the field (slots are below MAX_QUERY_CHARS).
+    let at = |i: usize| scratch.at[usize::from(term.slots[i]) % MAX_QUERY_CHARS];
+
+    // Start positions of contiguous occurrences.
+    let mut runs = below_bit((n - m + 1) as u32);
+    for i in 0..m {
+        runs &= at(i) >> i;
+        if runs == 0 {
+            break;
+        }
+    }
+    let run = |hit: Hit, start: usize, positions: Option<&mut Vec<usize>>| {
+        if let Some(positions) = positions {
+            positions.extend(start..start + m);
+        }
+        Some(hit)
+    };
+    if runs & 1 != 0 {
+        let hit = if m == n {
+            Hit::new(Tier::Exact, 0)
+        } else {
+            Hit::new(Tier::Prefix, n - m)
+        };
+        return run(hit, 0, positions);
+    }
+    // One chunk at a word start is the cheapest alignment there is (the
+    // table picks the first), and a single char not at a word start is a
+    // substring at its first occurrence.
+    if runs & word_starts != 0 {
+        let start = (runs & word_starts).trailing_zeros() as usize;
+        return run(Hit::new(Tier::WordStarts, 0), start, positions);
+    }
+    if m == 1 && runs != 0 {
+        let start = runs.trailing_zeros() as usize;
+        return run(Hit::new(Tier::Substring, start), start, positions);
+    }
+
+    // The tightest alignment ending where the term first completes: the
+    // earliest end, then the latest start for it. None: not a subsequence.
+    let mut end = 0;
+    for i in 0..m {
+        let next = at(i) & from_bit(if i == 0 { 0 } else { end as u32 + 1 });
+        if next == 0 {
+            return None;
+        }
+        end = next.trailing_zeros() as usize;
+    }
+    let mut start = end;
+    for i in (0..m - 1).rev() {
+        start = highest_bit(at(i) & below_bit(start as u32));
+    }
+    let gaps = end + 1 - start - m;
+
+    // Where term[i] can sit with every chunk so far starting a word: right
+    // after term[i-1], or at a later word start.
+    let mut spelled = at(0) & word_starts;
+    for i in 1..m {
+        if spelled == 0 {
+            break;
+        }
+        let later = from_bit(spelled.trailing_zeros() + 1);
+        spelled = at(i) & ((spelled << 1) | (word_starts & later));
+    }
+    let estimate = if spelled != 0 {
+        Hit::new(Tier::WordStarts, 10 + gaps.min(9))
+    } else if runs != 0 {
+        let start = runs.trailing_zeros() as usize;
+        return run(Hit::new(Tier::Substring, start), start, positions);
+    } else {
+        Hit::new(Tier::Scattered, gaps)
+    };
+
+    let cells = m * n;
+    if cells <= scratch.table_cells {
+        scratch.table_cells -= cells;
+        scratch.work += cells as u64;
+        return match_table(&term.chars, &hay[..n], &word_start[..n], scratch, positions);
+    }
+    if let Some(positions) = positions {
+        let first = positions.len();
+        let mut p = end;
+        positions.push(p);
+        for i in (0..m - 1).rev() {
+            p = highest_bit(at(i) & below_bit(p as u32));
+            positions.push(p);
+        }
+        positions[first..].reverse();
+    }
+    Some(estimate)
+}
+
+/// [`match_term`] for one term on its own (the tests' entry point).
+#[cfg(test)]
 fn match_fuzzy(
     term: &[char],
     hay: &[char],
@@ -552,47 +1042,19 @@ fn match_fuzzy(
     scratch: &mut Scratch,
     positions: Option<&mut Vec<usize>>,
 ) -> Option<Hit> {
-    let (m, n) = (term.len(), hay.len());
-    if m == 0 || m > n || !is_subsequence(term, hay) {
-        return None;
-    }
-    if hay.starts_with(term) {
-        if let Some(positions) = positions {
-            positions.extend(0..m);
-        }
-        return Some(if m == n {
-            Hit::new(Tier::Exact, 0)
-        } else {
-            Hit::new(Tier::Prefix, n - m)
-        });
-    }
-
-    // Shortcuts the table below would agree with: one chunk at a word start
-    // is the cheapest alignment there is (the first one is the one it
-    // picks), and a single char not at any word start is a substring at
-    // its first occurrence.
-    let mut first_occurrence = None;
-    for start in 0..=n - m {
-        if hay[start] == term[0] && hay[start..start + m] == *term {
-            if word_start[start] {
-                if let Some(positions) = positions {
-                    positions.extend(start..start + m);
-                }
-                return Some(Hit::new(Tier::WordStarts, 0));
-            }
-            first_occurrence.get_or_insert(start);
-        }
-    }
-    if let (1, Some(start)) = (m, first_occurrence) {
-        if let Some(positions) = positions {
-            positions.push(start);
-        }
-        return Some(Hit::new(Tier::Substring, start));
-    }
-    match_table(term, hay, word_start, scratch, positions)
+    let query = Query::parse(&term.iter().collect::<String>());
+    let term = query.terms.first()?;
+    scratch.start(scratch.table_cells);
+    scratch.fill(&query, hay);
+    let word_starts = word_start
+        .iter()
+        .take(MAX_FIELD_CHARS)
+        .enumerate()
+        .fold(0, |bits, (j, &s)| bits | u64::from(s) << j);
+    match_term(term, hay, word_start, word_starts, scratch, positions)
 }
 
-/// The general case of [`match_fuzzy`], for a `term` known to be a
+/// The general case of [`match_term`], for a `term` known to be a
 /// subsequence of `hay`: the alignment with the fewest mid-word chunks,
 /// then the fewest chunks.
 fn match_table(
@@ -605,7 +1067,7 @@ fn match_table(
     let (m, n) = (term.len(), hay.len());
     // cost[i*n + j]: best cost of matching term[..=i] with term[i] at hay[j].
     // from[i*n + j]: where term[i-1] sits in that alignment.
-    let Scratch { cost, from } = scratch;
+    let Scratch { cost, from, .. } = scratch;
     cost.clear();
     cost.resize(m * n, NONE);
     from.clear();
@@ -727,6 +1189,7 @@ fn match_contiguous(
     Some(hit)
 }
 
+#[cfg(test)]
 fn is_subsequence(term: &[char], hay: &[char]) -> bool {
     let mut rest = hay.iter();
     term.iter().all(|c| rest.any(|h| h == c))
@@ -804,9 +1267,9 @@ mod tests {
     fn tier_of(term: &str, field: &str) -> Option<Tier> {
         let mut index = SearchIndex::default();
         index.push_field(FieldKind::DisplayName, field);
-        let terms = parse_query(term);
+        let query = Query::parse(term);
         index
-            .match_field(index.fields[0], &terms[0], &mut Scratch::default(), None)
+            .match_field(index.fields[0], &query, 0, &mut Scratch::default(), None)
             .map(|hit| hit.tier)
     }
 
@@ -1146,6 +1609,175 @@ mod tests {
             }
             // The empty query lists everyone.
             prop_assert_eq!(index.search("", usize::MAX).len(), envs.len());
+        }
+    }
+
+    /// 64 chars of a and b, different for each `i`.
+    fn ab_name(i: usize) -> String {
+        (0..64)
+            .map(|k| {
+                if (i * 2_654_435_761 + k * 40_503) >> 7 & 1 == 1 {
+                    'a'
+                } else {
+                    'b'
+                }
+            })
+            .collect()
+    }
+
+    /// Lists that defeat every shortcut, `n` entries each.
+    fn hostile_lists(n: usize) -> Vec<(&'static str, Vec<Environment>)> {
+        let all_fields = |i: usize| Environment {
+            role_name: format!("path/{}", &ab_name(i + 1)[..59]),
+            group: Some(ab_name(i + 2)),
+            region: Some("eu-west-1".into()),
+            production: true,
+            base: Some(BaseAccount {
+                account_id: None,
+                alias: Some(ab_name(i + 3)),
+                role_name: None,
+            }),
+            ..env(&ab_name(i))
+        };
+        let numbered = |name: String, i: usize| Environment {
+            account_id: format!("{}", 100_000_000_000 + i),
+            ..env(&name)
+        };
+        vec![
+            (
+                "\"ab\"×32",
+                (0..n).map(|i| numbered("ab".repeat(32), i)).collect(),
+            ),
+            (
+                "distinct a/b",
+                (0..n).map(|i| numbered(ab_name(i), i)).collect(),
+            ),
+            (
+                "\"a-b\"×21",
+                (0..n).map(|i| numbered("a-b".repeat(21), i)).collect(),
+            ),
+            (
+                "every field",
+                (0..n)
+                    .map(|i| Environment {
+                        account_id: format!("{}", 100_000_000_000 + i),
+                        ..all_fields(i)
+                    })
+                    .collect(),
+            ),
+        ]
+    }
+
+    fn hostile_queries() -> Vec<String> {
+        let ten_terms = vec!["a".repeat(32); 10].join(" ");
+        let mut queries = vec![
+            "a".repeat(16),
+            format!("{} {}", "ab".repeat(8), "ba".repeat(8)),
+            "ab".repeat(16),
+            "1000 0000 0000 1".into(),
+            "a b a b a b a b a b".into(),
+        ];
+        // Every keystroke of the ten terms.
+        queries.extend((1..=ten_terms.len()).map(|k| ten_terms[..k].to_string()));
+        queries
+    }
+
+    /// What one keystroke may cost: per field of each entry, its chars once,
+    /// and per term a test of its char sets and a few word operations per
+    /// term char (twice: the prefix test, then the bits); plus the tables'
+    /// budget. Linear in the list, whatever the names and the query.
+    fn work_bound(index: &SearchIndex, query: &Query) -> u64 {
+        let terms = query.terms.len() as u64;
+        let chars: u64 = query.terms.iter().map(|t| t.chars.len() as u64).sum();
+        let digits: u64 = query
+            .terms
+            .iter()
+            .filter_map(|t| t.digits.as_ref())
+            .map(|d| d.len() as u64)
+            .sum();
+        let per_field = |f: &FieldText| {
+            let n = u64::from(f.end - f.start);
+            if f.kind == FieldKind::AccountId {
+                terms + digits * n
+            } else {
+                terms + n + 2 * chars
+            }
+        };
+        index.fields.iter().map(per_field).sum::<u64>() + TABLE_BUDGET as u64
+    }
+
+    #[test]
+    fn a_keystroke_does_bounded_work_on_any_names_and_query() {
+        for (list, envs) in hostile_lists(2000) {
+            let index = SearchIndex::new(&envs);
+            for query in hostile_queries() {
+                let parsed = Query::parse(&query);
+                let mut scratch = Scratch::default();
+                let found = index.scores(&parsed, &mut scratch, TABLE_BUDGET);
+                let bound = work_bound(&index, &parsed);
+                assert!(
+                    scratch.work <= bound,
+                    "{list}, query {query:?}: {} work units, bound {bound} ({} found)",
+                    scratch.work,
+                    found.map_or(0, |f| f.len())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn queries_are_capped_and_say_so() {
+        let cases: &[(&str, usize, usize, bool)] = &[
+            ("pay prod eu", 3, 9, false),
+            ("a b c d e f g h", 8, 8, false),
+            ("a b c d e f g h i", 8, 8, true),
+            (&"x".repeat(64), 1, 64, false),
+            (&"x".repeat(65), 1, 64, true),
+        ];
+        for &(query, terms, chars, truncated) in cases {
+            let parsed = Query::parse(query);
+            assert_eq!(parsed.terms.len(), terms, "{query:?}");
+            let counted: usize = parsed.terms.iter().map(|t| t.chars.len()).sum();
+            assert_eq!(counted, chars, "{query:?}");
+            assert_eq!(parsed.truncated, truncated, "{query:?}");
+            assert_eq!(query_note(query).is_some(), truncated, "{query:?}");
+        }
+        let ten = vec!["a".repeat(32); 10].join(" ");
+        let parsed = Query::parse(&ten);
+        let lengths: Vec<usize> = parsed.terms.iter().map(|t| t.chars.len()).collect();
+        assert_eq!(lengths, [32, 32]);
+        assert_eq!(
+            query_note(&ten).as_deref(),
+            Some("Only the first 8 words and 64 characters of the filter are used; no name is longer.")
+        );
+    }
+
+    #[test]
+    fn past_the_table_budget_every_entry_keeps_its_tier() {
+        for (list, envs) in hostile_lists(300) {
+            let index = SearchIndex::new(&envs);
+            for query in hostile_queries().into_iter().take(6) {
+                let parsed = Query::parse(&query);
+                let exact = index.scores(&parsed, &mut Scratch::default(), usize::MAX);
+                let estimated = index.scores(&parsed, &mut Scratch::default(), 0);
+                let (Some(exact), Some(estimated)) = (exact, estimated) else {
+                    continue;
+                };
+                let found = |s: &[(u32, u32)]| s.iter().map(|&(_, i)| i).collect::<Vec<_>>();
+                assert_eq!(
+                    found(&exact),
+                    found(&estimated),
+                    "{list}, {query:?}: the same entries"
+                );
+                for (e, x) in exact.iter().zip(&estimated) {
+                    // Scores differ by penalties only: at most MAX_PENALTY × weight per term.
+                    let slack = (MAX_PENALTY as u32 + 1) * 4 * parsed.terms.len() as u32;
+                    assert!(
+                        e.0.abs_diff(x.0) < slack,
+                        "{list}, {query:?}: {e:?} vs {x:?}"
+                    );
+                }
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::{
     Diagnostic, Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode,
     ImportOptions, ListState, PageContext, PolicyOptions, Quota, Settings,
 };
+use crate::{check_json_input, import_too_large, InputError, MAX_INPUT_BYTES};
 
 /// Results cross as one JSON text that the engine's `JSON.parse` turns into
 /// objects: for lists of thousands of entries this is several times faster than
@@ -36,20 +37,69 @@ fn json_to_js(text: &str) -> Result<JsValue, JsError> {
         .map_err(|_| JsError::new("could not convert the result for JavaScript"))
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+/// The one way values come in from JavaScript: as JSON text written by the
+/// engine's own `JSON.stringify` (which refuses cycles and BigInts), checked by
+/// [`check_json_input`] for size and nesting before serde's recursive reader
+/// sees it. One bad value gets an error; it cannot overflow the wasm stack.
+fn json_from_js(value: &JsValue, what: &str) -> Result<String, JsError> {
+    if value.is_undefined() {
+        return Ok("null".into());
+    }
+    let text = js_sys::JSON::stringify(value).map_err(|e| {
+        // The engine's stack ran out first: nested far deeper than the limit.
+        if e.is_instance_of::<js_sys::RangeError>() {
+            return JsError::new(&format!("{what}: {}", InputError::TooDeep));
+        }
+        let reason = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        JsError::new(&format!(
+            "{what}: not plain JSON data, so it was not read ({reason})"
+        ))
+    })?;
+    checked(what, text)
 }
 
-/// A list as an array of objects, or as its JSON text (parsed by serde_json in
-/// one pass: for thousands of entries several times faster than walking the
-/// JS objects field by field).
-fn list_from_js(value: JsValue) -> Result<Vec<Environment>, JsError> {
-    match value.as_string() {
-        Some(text) => {
-            serde_json::from_str(&text).map_err(|e| JsError::new(&format!("environment list: {e}")))
-        }
-        None => from_js(value, "environment list"),
+/// JSON text from JavaScript, checked as [`json_from_js`] checks it. Its length
+/// is looked at before it is copied into wasm memory (UTF-16 units, never more
+/// than its UTF-8 bytes).
+fn checked(what: &str, text: js_sys::JsString) -> Result<String, JsError> {
+    if text.length() as usize > MAX_INPUT_BYTES {
+        return Err(JsError::new(&format!(
+            "{what}: {}",
+            InputError::TooLarge(text.length() as usize)
+        )));
     }
+    // `undefined` (a function or symbol stringified) reads as null.
+    let text = text.as_string().unwrap_or_else(|| "null".into());
+    check_json_input(text).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+/// Reads checked JSON text; the error names `what` and the problem (its line
+/// and column in machine-written text would only be noise).
+fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, JsError> {
+    serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(&*message, |(m, _)| m);
+        JsError::new(&format!("{what}: {message}"))
+    })
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
+    from_json(&json_from_js(&value, what)?, what)
+}
+
+/// A list as an array of objects, or as its JSON text.
+fn list_from_js(value: JsValue) -> Result<Vec<Environment>, JsError> {
+    const WHAT: &str = "environment list";
+    let text = match value.dyn_into::<js_sys::JsString>() {
+        Ok(text) => checked(WHAT, text)?,
+        Err(value) => json_from_js(&value, WHAT)?,
+    };
+    from_json(&text, WHAT)
 }
 
 #[derive(Serialize)]
@@ -161,16 +211,16 @@ pub fn plan_switch_js(list: JsValue, id: &str) -> Result<JsValue, JsError> {
 }
 
 /// Recently used ids as stored: anything; only strings in an array count.
-fn recents_from_js(value: JsValue) -> Vec<String> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or_default();
-    value
+fn recents_from_js(value: JsValue) -> Result<Vec<String>, JsError> {
+    let value: serde_json::Value = from_js(value, "recently used")?;
+    Ok(value
         .as_array()
         .map(|a| {
             a.iter()
                 .filter_map(|v| v.as_str().map(String::from))
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default())
 }
 
 fn find<'a>(list: &'a [Environment], id: &str) -> Result<&'a Environment, JsError> {
@@ -231,9 +281,9 @@ pub fn back_environment_js(list: JsValue, id: &str) -> Result<JsValue, JsError> 
 }
 
 /// Favorites as stored (anything): ids in star order.
-fn favorites_from_js(value: JsValue) -> Vec<String> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or_default();
-    read_favorites(&value)
+fn favorites_from_js(value: JsValue) -> Result<Vec<String>, JsError> {
+    let value: serde_json::Value = from_js(value, "favorites")?;
+    Ok(read_favorites(&value))
 }
 
 fn view_of(
@@ -244,8 +294,9 @@ fn view_of(
     settings: JsValue,
 ) -> Result<JsValue, JsError> {
     let signals: Option<ConsoleSignals> = from_js(signals, "page signals")?;
-    let recents = recents_from_js(recents);
-    let favorites = favorites_from_js(favorites);
+    // The popup opens whatever is stored: unreadable recents or favorites count as none.
+    let recents = recents_from_js(recents).unwrap_or_default();
+    let favorites = favorites_from_js(favorites).unwrap_or_default();
     let settings: Settings = from_js(settings, "settings")?;
     let id = signals.as_ref().map(identify);
     to_js(&popup_view(
@@ -288,7 +339,7 @@ impl PopupList {
 /// `id` starred or unstarred. Throws when one more would be too many.
 #[wasm_bindgen(js_name = toggleFavorite)]
 pub fn toggle_favorite_js(favorites: JsValue, id: &str) -> Result<JsValue, JsError> {
-    let next = toggle_favorite(&favorites_from_js(favorites), id).map_err(|e| JsError::new(&e))?;
+    let next = toggle_favorite(&favorites_from_js(favorites)?, id).map_err(|e| JsError::new(&e))?;
     to_js(&next)
 }
 
@@ -296,11 +347,7 @@ pub fn toggle_favorite_js(favorites: JsValue, id: &str) -> Result<JsValue, JsErr
 /// what is missing or wrong.
 #[wasm_bindgen(js_name = readSettings)]
 pub fn read_settings_js(raw: JsValue) -> Result<JsValue, JsError> {
-    let raw: serde_json::Value = if raw.is_undefined() {
-        serde_json::Value::Null
-    } else {
-        from_js(raw, "stored settings")?
-    };
+    let raw: serde_json::Value = from_js(raw, "stored settings")?;
     to_js(&read_settings(&raw))
 }
 
@@ -308,7 +355,7 @@ pub fn read_settings_js(raw: JsValue) -> Result<JsValue, JsError> {
 /// switching into `id`.
 #[wasm_bindgen(js_name = touchRecent)]
 pub fn touch_recent_js(recents: JsValue, id: &str) -> Result<JsValue, JsError> {
-    to_js(&touch_recent(&recents_from_js(recents), id))
+    to_js(&touch_recent(&recents_from_js(recents)?, id))
 }
 
 /// What a console page's signals say about its identity.
@@ -353,6 +400,13 @@ pub fn banner_lookup_js(list: JsValue, settings: JsValue) -> Result<JsValue, JsE
     let raw: serde_json::Value = from_js(settings, "banner settings")?;
     let (settings, _) = crate::check_banner_settings(&raw);
     to_js(&crate::BannerLookup::build(&list, &settings))
+}
+
+/// What the search leaves out of `query` (words or characters past its caps),
+/// for a note under the filter; `undefined` when it uses all of it.
+#[wasm_bindgen(js_name = queryNote)]
+pub fn query_note_js(query: &str) -> Option<String> {
+    crate::query_note(query)
 }
 
 /// A search index over one list, kept in wasm memory so that each keystroke
@@ -513,24 +567,31 @@ pub fn formats() -> Result<JsValue, JsError> {
 pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsValue, JsError> {
     let format: Option<Format> = from_js(format, "format")?;
     let options: Option<ImportOptions> = from_js(options, "import options")?;
-    let Some((format, parsed)) = parse_any(text, format, &options.unwrap_or_default()) else {
-        let problem = Diagnostic {
+    let refused = |message: String| {
+        let errors = [Diagnostic {
             line: None,
             path: None,
             profile: None,
-            message: "Could not tell what this is. Paste a Roleswitch JSON export, an AWS Extend Switch Roles \
-                      configuration, an ~/.aws/config file, or the output of `aws organizations list-accounts`, \
-                      or choose the format."
-                .into(),
-        };
-        let errors = [problem];
-        return to_js(&ParsedJs {
+            message,
+        }];
+        to_js(&ParsedJs {
             ok: false,
             format: None,
             environments: &[],
             warnings: vec![],
             errors: diagnostics(&errors),
-        });
+        })
+    };
+    if let Some(message) = import_too_large(text.len()) {
+        return refused(message);
+    }
+    let Some((format, parsed)) = parse_any(text, format, &options.unwrap_or_default()) else {
+        return refused(
+            "Could not tell what this is. Paste a Roleswitch JSON export, an AWS Extend Switch Roles \
+             configuration, an ~/.aws/config file, or the output of `aws organizations list-accounts`, \
+             or choose the format."
+                .into(),
+        );
     };
     match parsed {
         Ok(parsed) => {
@@ -560,6 +621,14 @@ pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsV
             errors: diagnostics(&problems.errors),
         }),
     }
+}
+
+/// Why an import of `bytes` of text (a file's size) is refused, or `undefined`:
+/// the same cap and message as [`parse_import`]'s, before the file is read.
+#[wasm_bindgen(js_name = importTooLarge)]
+pub fn import_too_large_js(bytes: f64) -> Option<String> {
+    // Saturating: NaN and negative sizes are 0, huge ones usize::MAX.
+    import_too_large(bytes as usize)
 }
 
 /// What importing `incoming` into `current` does: `{ mode, added, changed, removed, unchanged, result }`.

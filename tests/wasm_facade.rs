@@ -560,3 +560,184 @@ fn stored_lists_merge_as_plain_json() {
         .expect_err("bad list");
     assert!(error_message(err).starts_with("environment list"));
 }
+
+/// `levels` arrays (or objects) nested in one another around `1`.
+fn nested(levels: usize, object: bool) -> JsValue {
+    let (open, close) = if object {
+        (r#"{"a":"#, "}")
+    } else {
+        ("[", "]")
+    };
+    json(&(open.repeat(levels) + "1" + &close.repeat(levels)))
+}
+
+fn assert_refused_as_too_deep(result: Result<JsValue, wasm_bindgen::JsError>, call: &str) {
+    let message = error_message(result.err().unwrap_or_else(|| panic!("{call}: accepted")));
+    assert!(
+        message.contains("nested more than 64 levels deep"),
+        "{call}: {message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn over_deep_values_are_refused_and_the_core_keeps_working() {
+    // 65 levels: refused by the core's own check; 5,000: deeper than the engine
+    // can even stringify. Both used to overflow the wasm stack, after which every
+    // call failed with "memory access out of bounds".
+    for levels in [65, 5000] {
+        for object in [false, true] {
+            let deep = || nested(levels, object);
+            let case = format!("{levels} levels, object: {object}");
+            assert_refused_as_too_deep(
+                api::read_settings_js(deep()),
+                &format!("readSettings, {case}"),
+            );
+            assert_refused_as_too_deep(
+                api::toggle_favorite_js(deep(), "x"),
+                &format!("toggleFavorite, {case}"),
+            );
+            assert_refused_as_too_deep(api::read_stored(deep()), &format!("readStored, {case}"));
+            assert_refused_as_too_deep(
+                api::check_banner_settings_js(deep()),
+                &format!("checkBannerSettings, {case}"),
+            );
+            assert_refused_as_too_deep(
+                api::touch_recent_js(deep(), "x"),
+                &format!("touchRecent, {case}"),
+            );
+            assert_eq!(api::version(), env!("CARGO_PKG_VERSION"), "{case}");
+        }
+    }
+    // Still whole: the same calls with ordinary values.
+    let read = api::read_settings_js(json(r#"{"reachableOnly":true}"#)).expect("settings");
+    assert_eq!(get(&get(&read, "settings"), "reachableOnly"), JsValue::TRUE);
+    let favorites = api::toggle_favorite_js(json(r#"["a"]"#), "b").expect("favorites");
+    assert_eq!(stringify(&favorites), r#"["a","b"]"#);
+    // At the limit, a value is read (and then judged on its shape).
+    let read = api::read_settings_js(nested(64, true)).expect("read, with repairs");
+    assert!(stringify(&get(&read, "repairs")).contains("Unknown setting"));
+}
+
+#[wasm_bindgen_test]
+fn every_value_argument_is_checked_for_depth() {
+    let deep = || nested(5000, false);
+    let list = || {
+        json(
+            r##"[{"id":"a","accountId":"111111111111","roleName":"R","displayName":"a","color":"#b7ca9d"}]"##,
+        )
+    };
+    let deep_text = || JsValue::from_str(&("[".repeat(5000) + &"]".repeat(5000)));
+    let calls: Vec<(&str, Result<JsValue, wasm_bindgen::JsError>)> = vec![
+        (
+            "validateEnvironment",
+            api::validate_environment_js(deep(), "x"),
+        ),
+        (
+            "saveEnvironment list",
+            api::save_environment(deep(), json("{}"), "x"),
+        ),
+        (
+            "saveEnvironment input",
+            api::save_environment(list(), deep(), "x"),
+        ),
+        ("deleteEnvironment", api::delete_environment(deep(), "a")),
+        ("planSwitch", api::plan_switch_js(deep(), "a")),
+        ("planSwitch text", api::plan_switch_js(deep_text(), "a")),
+        (
+            "planConsoleSwitch",
+            api::plan_console_switch_js(list(), "a", deep()),
+        ),
+        (
+            "checkDestination",
+            api::check_destination_js(deep(), "a", ""),
+        ),
+        ("backEnvironment", api::back_environment_js(deep(), "a")),
+        ("identify", api::identify_js(deep())),
+        ("bannerForPage", api::banner_for_page_js(list(), deep())),
+        (
+            "bannerLookup list",
+            api::banner_lookup_js(deep(), JsValue::NULL),
+        ),
+        (
+            "bannerLookup settings",
+            api::banner_lookup_js(list(), deep()),
+        ),
+        (
+            "planWrite quota",
+            api::plan_write_js(list(), 1.0, "", deep(), json("[]")),
+        ),
+        (
+            "planWrite keys",
+            api::plan_write_js(list(), 1.0, "", JsValue::NULL, deep()),
+        ),
+        ("rebase", api::rebase_js(list(), list(), deep())),
+        (
+            "parseImport format",
+            api::parse_import("[]", deep(), JsValue::NULL),
+        ),
+        (
+            "parseImport options",
+            api::parse_import("[]", JsValue::NULL, deep()),
+        ),
+        (
+            "planImport",
+            api::plan_import_js(list(), deep(), JsValue::from_str("merge")),
+        ),
+        (
+            "planImport mode",
+            api::plan_import_js(list(), list(), deep()),
+        ),
+        ("validateList", api::validate_list(deep())),
+        (
+            "exportList",
+            api::export_list(deep(), JsValue::from_str("ownJson")).map(JsValue::from),
+        ),
+        (
+            "iamPolicy",
+            api::iam_policy(list(), deep()).map(JsValue::from),
+        ),
+        (
+            "PopupList",
+            api::PopupList::new(deep()).map(|_| JsValue::NULL),
+        ),
+        (
+            "Searcher",
+            api::Searcher::new(deep()).map(|_| JsValue::NULL),
+        ),
+        (
+            "view settings",
+            api::PopupList::new(list()).expect("list").view(
+                JsValue::NULL,
+                json("[]"),
+                json("[]"),
+                deep(),
+            ),
+        ),
+    ];
+    for (call, result) in calls {
+        assert_refused_as_too_deep(result, call);
+    }
+    // The popup still opens over unreadable recents and favorites: they count as none.
+    let view = api::PopupList::new(list())
+        .expect("list")
+        .view(JsValue::NULL, deep(), deep(), default_settings())
+        .expect("view");
+    assert_eq!(stringify(&get(&view, "favorites")), "[]");
+    assert_eq!(api::version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn imports_over_the_size_cap_are_refused_as_data() {
+    let text = "[profile a]\n".repeat(5 * 1024 * 1024 / 12 + 1);
+    let out = api::parse_import(&text, JsValue::NULL, JsValue::NULL).expect("no exception");
+    assert!(is_plain_json(&out));
+    assert_eq!(get(&out, "ok"), JsValue::FALSE);
+    let errors = stringify(&get(&out, "errors"));
+    assert!(
+        errors.contains("It is 5.1 MB, more than the 5 MB an import reads; nothing was read."),
+        "{errors}"
+    );
+    assert_eq!(api::import_too_large_js(5.0 * 1024.0 * 1024.0), None);
+    let message = api::import_too_large_js(6.5e6).expect("too large");
+    assert!(message.starts_with("It is 6.2 MB"), "{message}");
+}

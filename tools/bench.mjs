@@ -166,11 +166,11 @@ async function parse({ profiles = 5000, runs = 30 } = {}) {
 
 function size() {
   const wasm = readFileSync(`${root}/dist/chrome/pkg/roleswitch_bg.wasm`);
-  const glue = readFileSync(`${root}/dist/chrome/pkg/roleswitch.js`);
+  const glue = readFileSync(`${root}/dist/chrome/pkg/roleswitch-factory.js`); // the glue as shipped (tools/glue-factory.mjs)
   const kib = (b) => `${(b.length / 1024).toFixed(1)} KiB`;
   console.log('size: shipped files (after wasm-opt -Oz)');
   console.log(`  wasm: ${kib(wasm)} raw, ${kib(gzipSync(wasm, { level: 9 }))} gzipped`);
-  console.log(`  wasm-bindgen JS glue: ${kib(glue)} raw, ${kib(gzipSync(glue, { level: 9 }))} gzipped`);
+  console.log(`  wasm-bindgen JS glue (as a factory): ${kib(glue)} raw, ${kib(gzipSync(glue, { level: 9 }))} gzipped`);
 }
 
 /**
@@ -231,7 +231,62 @@ async function popup({ sizes = [500, 5000, 20000], runs = 15, typed = 'billing-4
   console.log(`  rows in the DOM: ${results.map((r) => `${r.n.toLocaleString('en')} envs: ${Math.max(...r.rows)}`).join(', ')}`);
 }
 
-const SECTIONS = { size, parse, banner, popup };
+/**
+ * Search under hostile input (issue #10): per keystroke, the core's work for one keystroke in the
+ * popup (Searcher.search over 20,000 entries, then the highlights of the ~17 rows drawn), for
+ * every prefix of the typed query. Names and queries chosen to defeat every shortcut.
+ */
+async function search({ n = 20000, rows = 17 } = {}) {
+  console.log(`search: one keystroke's core work (search + ${rows} rows' highlights), ${n.toLocaleString('en')} entries, Node, every prefix `
+    + 'of the query typed; per keystroke the best of 5 runs after a warm-up pass (so that load from other processes counts less)');
+  const core = await import(`${root}/build/pkg/roleswitch.js`);
+  await core.default({ module_or_path: readFileSync(`${root}/build/pkg/roleswitch_bg.wasm`) });
+  const entry = (i, displayName, extra = {}) => ({
+    id: `e${i}`, accountId: String(100000000000 + i), roleName: 'OrganizationAccountAccessRole', displayName, color: '#b7ca9d', ...extra,
+  });
+  // 64-character names of a and b, all different (so that nothing can be shared between entries).
+  const distinct = (i) => Array.from({ length: 64 }, (_, k) => (((i * 2654435761 + k * 40503) >>> 7) & 1 ? 'a' : 'b')).join('');
+  const tenTerms = Array.from({ length: 10 }, () => 'a'.repeat(32)).join(' ');
+  const lists = {
+    '"ab"×32 names': Array.from({ length: n }, (_, i) => entry(i, 'ab'.repeat(32))),
+    'distinct 64-char a/b names': Array.from({ length: n }, (_, i) => entry(i, distinct(i))),
+    '"a-b"×21 names (all word starts)': Array.from({ length: n }, (_, i) => entry(i, 'a-b'.repeat(21))),
+    'distinct names, every field 64 chars': Array.from({ length: n }, (_, i) => entry(i, distinct(i), {
+      roleName: `path/${distinct(i + 1).slice(0, 59)}`, group: distinct(i + 2), region: 'eu-west-1', production: true,
+      base: { accountId: '999988887777', alias: distinct(i + 3).slice(0, 63) },
+    })),
+    'generated (tests/e2e/harness.mjs)': generatedEnvironments(n).map((e) => ({ color: '#b7ca9d', ...e })),
+  };
+  const cases = [
+    ['"ab"×32 names', 'a'.repeat(16)],
+    ['"ab"×32 names', tenTerms],
+    ['distinct 64-char a/b names', 'a'.repeat(16)],
+    ['distinct 64-char a/b names', 'ab'.repeat(8) + ' ' + 'ba'.repeat(8)],
+    ['distinct 64-char a/b names', tenTerms],
+    ['"a-b"×21 names (all word starts)', 'ab'.repeat(16)],
+    ['distinct names, every field 64 chars', tenTerms],
+    ['generated (tests/e2e/harness.mjs)', 'billing-42'],
+    ['generated (tests/e2e/harness.mjs)', 'pay prod eu'],
+  ];
+  const label = (q) => (q.length > 24 ? `${q.slice(0, 12)}…(${q.length} chars)` : q);
+  for (const [name, query] of cases) {
+    const searcher = new core.Searcher(JSON.stringify(lists[name]));
+    const keystroke = (typed) => {
+      const start = performance.now();
+      const found = searcher.search(typed, []);
+      for (const i of found.slice(0, rows)) searcher.highlight(i, typed);
+      return performance.now() - start;
+    };
+    // The popup trims: a trailing space is the same query as the keystroke before.
+    const typed = [...query].map((_, k) => query.slice(0, k + 1)).filter((q) => !q.endsWith(' '));
+    for (const q of typed) keystroke(q);
+    const times = typed.map((q) => Math.min(keystroke(q), keystroke(q), keystroke(q), keystroke(q), keystroke(q)));
+    searcher.free();
+    console.log(`  ${name.padEnd(38)} ${JSON.stringify(label(query)).padEnd(26)} median ${ms(quantile(times, 0.5)).padStart(9)}   worst ${ms(Math.max(...times)).padStart(9)}   (${times.length} keystrokes)`);
+  }
+}
+
+const SECTIONS = { size, parse, banner, popup, search };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {

@@ -3,7 +3,7 @@
 //
 //   node tools/build.mjs            build everything
 //   node tools/build.mjs manifests  print nothing, just export the functions
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,12 @@ export function manifestFor(source, browser, version) {
   return { ...unwrap(source), version };
 }
 
+/** Every file under extension/. */
+function extensionFiles(dir = join(root, 'extension')) {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? extensionFiles(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
 function build() {
   const version = cargoVersion();
   const source = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
@@ -46,12 +52,21 @@ function build() {
   if (!existsSync(join(pkg, 'roleswitch_bg.wasm'))) {
     throw new Error('build/pkg/roleswitch_bg.wasm is missing: run `make` (it builds the wasm first)');
   }
+  if (!existsSync(join(pkg, 'roleswitch-factory.js'))) {
+    throw new Error('build/pkg/roleswitch-factory.js is missing: run `make` (tools/glue-factory.mjs writes it)');
+  }
+  const direct = extensionFiles().filter((f) => f.endsWith('.js') && /pkg\/roleswitch\.js/.test(readFileSync(f, 'utf8')));
+  if (direct.length) {
+    throw new Error(`${direct.join(', ')}: load the core through shared/core.js (openCore), not pkg/roleswitch.js, so that it is restarted after a trap`);
+  }
   for (const browser of BROWSERS) {
     const out = join(root, 'dist', browser);
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     cpSync(join(root, 'extension'), out, { recursive: true });
-    cpSync(pkg, join(out, 'pkg'), { recursive: true, filter: (p) => !p.endsWith('.gitignore') && !p.endsWith('.d.ts') });
+    // The glue ships as its factory only (shared/core.js); type declarations are for `make lint`.
+    const shipped = (p) => !p.endsWith('.gitignore') && !p.endsWith('/roleswitch.js') && !p.endsWith('.d.ts');
+    cpSync(pkg, join(out, 'pkg'), { recursive: true, filter: shipped });
     const manifest = manifestFor(source, browser, version);
     writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const zip = join(root, 'dist', `roleswitch-${browser}-${version}.zip`);

@@ -3,7 +3,8 @@
 // writing formats is the core's job; this file moves text and shows results.
 import '../shared/api.js';
 import '../shared/protocol.js';
-import init, { exportList, formatAccountId, formats, iamPolicy, parseImport, planImport } from '../pkg/roleswitch.js';
+import { newGlue } from '../pkg/roleswitch-factory.js';
+import { openCore } from '../shared/core.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -11,7 +12,9 @@ const protocol = globalThis.RS.protocol;
 const { MSG } = protocol;
 const $ = (id) => document.getElementById(id);
 
-await init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
+const host = openCore(newGlue, api.runtime.getURL('pkg/roleswitch_bg.wasm'));
+await host.ready;
+const { exportList, formatAccountId, formats, iamPolicy, importTooLarge, parseImport, planImport } = host.core;
 const FORMATS = formats();
 
 // The preview being shown: what was read, and the list revision it was planned against.
@@ -38,12 +41,18 @@ function resetPreview() {
 
 // ---- reading the input ----
 
+// One size cap for pasted text, chosen files and dropped files: the core's (importTooLarge).
+function refuseTooLarge(source, problem) {
+  resetPreview();
+  showList($('import-errors'), `${source} was not imported:`, [problem]);
+}
+
 async function readFile(file) {
   if (!file) return;
-  if (file.size > 5 * 1024 * 1024) {
-    showList($('import-errors'), `${file.name} is ${Math.round(file.size / 1024 / 1024)} MB; that is too large for a list of accounts.`, [
-      'Choose the configuration file itself.',
-    ]);
+  // Checked before the file is read: a huge file is never loaded.
+  const tooLarge = importTooLarge(file.size);
+  if (tooLarge) {
+    refuseTooLarge(file.name, tooLarge);
     return;
   }
   $('import-text').value = await file.text();
@@ -87,12 +96,18 @@ async function preview() {
     showList($('import-errors'), 'There is nothing to import yet.', ['Paste a list above, drop a file on it, or choose a file.']);
     return;
   }
+  const source = $('import-text').dataset.fileName ?? 'The pasted text';
+  // Its size in UTF-8 bytes, as for a file; checked before the text is copied into the core.
+  const tooLarge = importTooLarge(new Blob([text]).size);
+  if (tooLarge) {
+    refuseTooLarge(source, tooLarge);
+    return;
+  }
   const parsed = parseImport(text, $('import-format').value || null, {
     organizationsRole: $('org-role').value.trim() || 'OrganizationAccountAccessRole',
     guessProduction: true,
   });
   if (parsed.format === 'organizations') $('org-role-label').hidden = false;
-  const source = $('import-text').dataset.fileName ?? 'The pasted text';
   if (!parsed.ok) {
     const n = parsed.errors.length;
     showList($('import-errors'), `${source} has ${n} problem${n === 1 ? '' : 's'}; nothing was imported. Fix ${n === 1 ? 'it' : 'them'} and preview again:`,

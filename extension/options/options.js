@@ -3,7 +3,8 @@
 // validates again when saving and owns the write.
 import '../shared/api.js';
 import '../shared/protocol.js';
-import init, { awsColors, formatAccountId, validateEnvironment } from '../pkg/roleswitch.js';
+import { newGlue } from '../pkg/roleswitch-factory.js';
+import { openCore } from '../shared/core.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -22,7 +23,8 @@ const ADVANCED = {
 const INPUTS = { ...Object.fromEntries(FIELDS.map((f) => [f, [f]])), ...ADVANCED };
 const ALL_INPUTS = Object.values(INPUTS).flat();
 
-const wasm = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
+const { core, ready: wasm } = openCore(newGlue, api.runtime.getURL('pkg/roleswitch_bg.wasm'));
+const { awsColors, formatAccountId, validateEnvironment } = core;
 let environments = [];
 let editingId = null; // id of the entry being edited, null when adding
 let editingFrom = null; // that entry as it was when the form opened, to notice edits made elsewhere

@@ -9,7 +9,8 @@
 // DOM. A keystroke is one `Searcher.search` call plus the visible rows' highlights.
 import '../shared/api.js';
 import '../shared/protocol.js';
-import init, { formatAccountId, Searcher } from '../pkg/roleswitch.js';
+import { newGlue } from '../pkg/roleswitch-factory.js';
+import { openCore } from '../shared/core.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -28,7 +29,8 @@ const PAGE = Math.floor(VIEWPORT / ROW) - 1; // rows PageUp/PageDown move
 const BACK = -1; // the way back to the base account
 const COLLAPSED_KEY = 'roleswitch.collapsedSections'; // localStorage: page-local UI state
 
-const wasm = init({ module_or_path: api.runtime.getURL('pkg/roleswitch_bg.wasm') });
+const { core, ready: wasm } = openCore(newGlue, api.runtime.getURL('pkg/roleswitch_bg.wasm'));
+const { formatAccountId, queryNote, Searcher } = core;
 let environments = [];
 let searcher = null; // the core's search index over `environments`, built once per load
 // What the list shows, in order: an environment index, BACK, or a section header object.
@@ -283,6 +285,10 @@ function firstEntry() {
 
 function filter() {
   query = $('filter').value.trim();
+  // The search has caps (words, characters): say when it leaves part of the query out.
+  const note = query ? queryNote(query) : undefined;
+  $('query-note').textContent = note ?? '';
+  $('query-note').hidden = !note;
   marks = new Map();
   buildItems();
   cancelConfirm();

@@ -11,6 +11,15 @@ export async function loadCore() {
   return core;
 }
 
+/** The real core as the extension loads it: through shared/core.js, restarted after a trap. */
+export async function loadCoreHost() {
+  const { newGlue } = await import(pkg('roleswitch-factory.js'));
+  const { CoreHost } = await import('../../extension/shared/core.js');
+  const host = new CoreHost(newGlue, readFileSync(pkg('roleswitch_bg.wasm')));
+  await host.ready;
+  return host;
+}
+
 const bytes = (key, value) => key.length + JSON.stringify(value).length;
 
 export class FakeArea {
