@@ -50,7 +50,7 @@ pub fn import_too_large(bytes: usize) -> Option<String> {
 fn megabytes(bytes: usize) -> String {
     const MB: usize = 1024 * 1024;
     let tenths = (bytes * 10).div_ceil(MB);
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{} MB", tenths / 10)
     } else {
         format!("{}.{} MB", tenths / 10, tenths % 10)

@@ -596,7 +596,10 @@ fn over_deep_values_are_refused_and_the_core_keeps_working() {
                 api::toggle_favorite_js(deep(), "x"),
                 &format!("toggleFavorite, {case}"),
             );
-            assert_refused_as_too_deep(api::read_stored(deep()), &format!("readStored, {case}"));
+            assert_refused_as_too_deep(
+                api::StoredList::read(deep()).map(|_| JsValue::NULL),
+                &format!("StoredList.read, {case}"),
+            );
             assert_refused_as_too_deep(
                 api::check_banner_settings_js(deep()),
                 &format!("checkBannerSettings, {case}"),
@@ -627,6 +630,7 @@ fn every_value_argument_is_checked_for_depth() {
         )
     };
     let deep_text = || JsValue::from_str(&("[".repeat(5000) + &"]".repeat(5000)));
+    let stored = || api::StoredList::read(json("{}")).expect("an empty area");
     let calls: Vec<(&str, Result<JsValue, wasm_bindgen::JsError>)> = vec![
         (
             "validateEnvironment",
@@ -663,14 +667,25 @@ fn every_value_argument_is_checked_for_depth() {
             api::banner_lookup_js(list(), deep()),
         ),
         (
-            "planWrite quota",
-            api::plan_write_js(list(), 1.0, "", deep(), json("[]")),
+            "StoredList.plan quota",
+            stored().plan(deep(), json("[]"), 1.0),
         ),
         (
-            "planWrite keys",
-            api::plan_write_js(list(), 1.0, "", JsValue::NULL, deep()),
+            "StoredList.plan keys",
+            stored().plan(JsValue::NULL, deep(), 1.0),
         ),
-        ("rebase", api::rebase_js(list(), list(), deep())),
+        (
+            "StoredList.apply before",
+            stored()
+                .apply(deep(), list(), "a", 1.0)
+                .map(|_| JsValue::NULL),
+        ),
+        (
+            "StoredList.apply after",
+            stored()
+                .apply(list(), deep(), "a", 1.0)
+                .map(|_| JsValue::NULL),
+        ),
         (
             "parseImport format",
             api::parse_import("[]", deep(), JsValue::NULL),
