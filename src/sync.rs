@@ -18,8 +18,11 @@
 //!   kept (the later counter, then the browser id) and the other is reported
 //!   as a conflict. Changes of different fields are both kept.
 //!
-//! Deleted entries leave a small tombstone (their id and version vector).
-//! Tombstones are kept for [`TOMBSTONE_DAYS`] days and at most
+//! A deleted entry leaves a tombstone (its id and version vector) and keeps
+//! only the fields changed after it was added, with their stamps: what a
+//! browser that brings it back by a change made without seeing the deletion
+//! may lack. An entry deleted without ever being changed costs a few dozen
+//! bytes. Tombstones are kept for [`TOMBSTONE_DAYS`] days and at most
 //! [`MAX_TOMBSTONES`] of them (the oldest go first), so the state stays at
 //! most that much larger than the list itself.
 
@@ -250,6 +253,35 @@ impl ListState {
         self.clock
     }
 
+    /// Whether the entry `id` is in the list (not covered by its tombstone).
+    fn is_live(&self, id: &str) -> bool {
+        self.entries.get(id).is_some_and(|e| {
+            !self
+                .deleted
+                .get(id)
+                .is_some_and(|t| covers_all(&t.seen, &e.seen))
+        })
+    }
+
+    fn live_count(&self) -> usize {
+        self.entries.keys().filter(|id| self.is_live(id)).count()
+    }
+
+    /// A deleted entry keeps only what a later merge can need: the fields
+    /// changed after it was added (every browser that still shows the entry
+    /// has the values it was added with, or later ones).
+    fn prune(&mut self, id: &str) {
+        if self.is_live(id) {
+            return;
+        }
+        if let Some(entry) = self.entries.get_mut(id) {
+            let created = entry.created.clone();
+            if created.replica != GENESIS {
+                entry.fields.retain(|_, r| r.stamp != created);
+            }
+        }
+    }
+
     fn stamp(&mut self, replica: &str) -> Stamp {
         self.clock += 1;
         Stamp {
@@ -269,7 +301,7 @@ impl ListState {
         replica: &str,
         now: u64,
     ) -> Result<(), ChangeError> {
-        let live_after = after.len() + self.entries.len().saturating_sub(before.len());
+        let live_after = after.len() + self.live_count().saturating_sub(before.len());
         if after.len() > before.len() && live_after > MAX_ENVIRONMENTS {
             return Err(ChangeError::TooMany { count: live_after });
         }
@@ -342,19 +374,24 @@ impl ListState {
     }
 
     fn delete(&mut self, id: &str, stamp: &Stamp, now: u64) -> bool {
-        let Some(entry) = self.entries.remove(id) else {
+        if !self.is_live(id) {
+            return false;
+        }
+        let Some(entry) = self.entries.get(id) else {
             return false;
         };
+        let seen = entry.seen.clone();
         let tomb = self.deleted.entry(id.to_string()).or_insert(Tombstone {
             seen: Seen::new(),
             at: 0,
         });
-        join_seen(&mut tomb.seen, &entry.seen);
+        join_seen(&mut tomb.seen, &seen);
         join_seen(
             &mut tomb.seen,
             &Seen::from([(stamp.replica.clone(), stamp.counter)]),
         );
         tomb.at = tomb.at.max(now);
+        self.prune(id);
         true
     }
 
@@ -378,9 +415,9 @@ impl ListState {
         let mut notes = Vec::new();
         let ids: BTreeSet<&String> = other.entries.keys().chain(other.deleted.keys()).collect();
         for id in ids {
-            let deleted_here = self.deleted.contains_key(id) && !self.entries.contains_key(id);
-            let live_here = self.entries.contains_key(id);
-            let deleted_there = other.deleted.contains_key(id) && !other.entries.contains_key(id);
+            let deleted_here = self.deleted.contains_key(id) && !self.is_live(id);
+            let live_here = self.is_live(id);
+            let deleted_there = other.deleted.contains_key(id) && !other.is_live(id);
             if let Some(theirs) = other.entries.get(id) {
                 match self.entries.get_mut(id) {
                     Some(mine) => mine.join(theirs, id, &mut notes),
@@ -397,14 +434,8 @@ impl ListState {
                 join_seen(&mut tomb.seen, &theirs.seen);
                 tomb.at = tomb.at.max(theirs.at);
             }
-            let dominated = match (self.entries.get(id), self.deleted.get(id)) {
-                (Some(entry), Some(tomb)) => covers_all(&tomb.seen, &entry.seen),
-                _ => false,
-            };
-            if dominated {
-                self.entries.remove(id);
-            }
-            if let Some(entry) = self.entries.get(id) {
+            self.prune(id);
+            if let Some(entry) = self.entries.get(id).filter(|_| self.is_live(id)) {
                 let name = entry.name(id);
                 if deleted_here {
                     notes.push(MergeNote {
@@ -436,23 +467,44 @@ impl ListState {
     /// oldest beyond [`MAX_TOMBSTONES`].
     pub fn compact(&mut self, now: u64) {
         let horizon = now.saturating_sub(TOMBSTONE_DAYS * DAY_MS);
-        self.deleted.retain(|_, t| t.at >= horizon);
-        if self.deleted.len() > MAX_TOMBSTONES {
-            let mut by_age: Vec<(u64, String)> = self
+        let mut forget: Vec<String> = self
+            .deleted
+            .iter()
+            .filter(|(_, t)| t.at < horizon)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let kept = self.deleted.len() - forget.len();
+        if kept > MAX_TOMBSTONES {
+            let mut by_age: Vec<(u64, &String)> = self
                 .deleted
                 .iter()
-                .map(|(id, t)| (t.at, id.clone()))
+                .filter(|(_, t)| t.at >= horizon)
+                .map(|(id, t)| (t.at, id))
                 .collect();
             by_age.sort();
-            for (_, id) in by_age.into_iter().take(self.deleted.len() - MAX_TOMBSTONES) {
-                self.deleted.remove(&id);
+            forget.extend(
+                by_age
+                    .into_iter()
+                    .take(kept - MAX_TOMBSTONES)
+                    .map(|(_, id)| id.clone()),
+            );
+        }
+        for id in forget {
+            // A deleted entry goes with its tombstone; one brought back stays.
+            if !self.is_live(&id) {
+                self.entries.remove(&id);
             }
+            self.deleted.remove(&id);
         }
     }
 
     /// Entries in list order (when they were added), with their ids.
     fn ordered(&self) -> Vec<(&String, &Entry)> {
-        let mut list: Vec<(&String, &Entry)> = self.entries.iter().collect();
+        let mut list: Vec<(&String, &Entry)> = self
+            .entries
+            .iter()
+            .filter(|(id, _)| self.is_live(id))
+            .collect();
         list.sort_by(|a, b| a.1.created.cmp(&b.1.created).then_with(|| a.0.cmp(b.0)));
         list
     }
@@ -792,13 +844,11 @@ impl ListState {
                 });
             }
         }
-        // Entries a stored deletion covers are gone (a damaged write may hold both).
-        let deleted = &state.deleted;
-        state.entries.retain(|id, e| {
-            !deleted
-                .get(id)
-                .is_some_and(|t| covers_all(&t.seen, &e.seen))
-        });
+        // Deleted entries hold only what a merge can need (a damaged write may hold more).
+        let ids: Vec<String> = state.entries.keys().cloned().collect();
+        for id in ids {
+            state.prune(&id);
+        }
         state
     }
 
@@ -1174,7 +1224,10 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        // 300 cases by default; PROPTEST_CASES=n for a longer search.
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300)
+        ))]
 
         #[test]
         fn browsers_converge_and_lose_no_addition(ops in proptest::collection::vec(op(), 0..60)) {
@@ -1183,8 +1236,12 @@ mod tests {
             for s in &states[1..] {
                 prop_assert_eq!(s, &states[0]);
             }
-            let final_ids: BTreeSet<String> =
-                states[0].entries.keys().cloned().collect();
+            let final_ids: BTreeSet<String> = states[0]
+                .entries
+                .keys()
+                .filter(|id| states[0].is_live(id))
+                .cloned()
+                .collect();
             let deleted: BTreeSet<&String> = log.deleted.iter().map(|(id, _)| id).collect();
             for id in &log.added {
                 // Never deleted by anyone: it is there.
