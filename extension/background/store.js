@@ -122,6 +122,10 @@ export class ListStore {
    * Throws with a readable message when the stored list cannot be read.
    */
   async load() {
+    return this.afresh(() => this.view());
+  }
+
+  async view() {
     const state = await this.local();
     if (!this.cached) this.cached = state.view();
     const view = this.cached;
@@ -152,7 +156,7 @@ export class ListStore {
    * that could not be read (the user discarded them).
    */
   update(change) {
-    const run = this.queue.then(async () => {
+    const run = this.queue.then(() => this.afresh(async () => {
       const state = await this.local();
       const remote = await this.remote();
       const merged = await this.absorb(state, remote.list);
@@ -176,7 +180,7 @@ export class ListStore {
       // A change of the user's own is shared even over a list in sync that cannot be read now.
       const area = await this.persist(state, { ...remote, unreadable: false }, { local: true });
       return { ...extra, environments: (await this.load()).environments, area };
-    });
+    }));
     this.queue = run.catch(() => {});
     return run;
   }
@@ -188,16 +192,32 @@ export class ListStore {
    * of this version). Resolves to `{ outcome: 'merged' | 'shared' | 'nothing-to-do', notes }`.
    */
   reconcile() {
-    const run = this.queue.then(async () => {
+    const run = this.queue.then(() => this.afresh(async () => {
       const state = await this.local();
       const remote = await this.remote();
       const notes = await this.absorb(state, remote.list);
       const behind = !remote.unreadable && remote.list?.storedChecksum !== state.checksum();
       if (notes || behind || this.unsaved) await this.persist(state, remote, { local: notes !== null || this.unsaved });
       return { outcome: notes ? 'merged' : behind ? 'shared' : 'nothing-to-do', notes: notes ?? [] };
-    });
+    }));
     this.queue = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * Runs `step`; if the core restarted after a trap (losing the list held in it),
+   * reads the list again from storage and runs `step` once more (on what the
+   * failed run wrote, if it got that far: a change applied twice is no change).
+   */
+  async afresh(step) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!err?.coreRestarted) throw err;
+      this.state = null;
+      this.cached = null;
+      return step();
+    }
   }
 
   /** Merges `remote` into `state`; the notes for the user, or null when nothing changed. */

@@ -23,6 +23,7 @@ export function isTrap(err) {
 }
 
 const STATE = Symbol('core object');
+const ADOPT = Symbol('adopt an object a static method made');
 const hosts = new Map();
 
 /** The one host per wasm URL in this page or worker (an options page has several modules). */
@@ -107,32 +108,61 @@ export class CoreHost {
     // The glue's object for this instance, made (again) from the constructor's arguments.
     const current = (self, glue) => {
       const state = self[STATE];
-      if (!state.args) throw new Error(`This ${name} was freed.`);
-      if (state.generation !== host.generation) {
+      if (state.freed) throw new Error(`This ${name} was freed.`);
+      if (state.generation !== host.generation || !state.inner) {
+        if (!state.args) {
+          // Made by a static method (e.g. StoredList.read) and changed since: its state
+          // went with the old instance. Its owner reads it again from storage.
+          const err = new Error(`This ${name} was lost when the core restarted; read it again.`);
+          err.coreRestarted = true;
+          throw err;
+        }
         state.inner = new glue[name](...state.args);
         state.generation = host.generation;
       }
       return state.inner;
     };
+    // Arguments that are objects of a wrapped class go to the glue as the glue's objects.
+    const unwrap = (glue, args) => args.map((a) => (a && typeof a === 'object' && a[STATE] ? a[STATE].current(glue) : a));
     const Wrapped = {
       [name]: class {
         constructor(...args) {
-          this[STATE] = { args, inner: null, generation: 0 };
-          host.call((glue) => current(this, glue));
+          this[STATE] = { args, inner: null, generation: 0, current: (glue) => current(this, glue) };
+          if (args[0] !== ADOPT) host.call((glue) => current(this, glue));
         }
 
         free() {
           const state = this[STATE];
           if (state.inner && state.generation === host.generation) state.inner.free();
-          Object.assign(state, { args: null, inner: null });
+          Object.assign(state, { args: null, inner: null, freed: true });
         }
       },
     }[name];
     for (const method of Object.getOwnPropertyNames(shape.prototype)) {
       if (method === 'constructor' || method === 'free' || method.startsWith('__')) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(shape.prototype, method);
+      if (descriptor.get) {
+        Object.defineProperty(Wrapped.prototype, method, {
+          get() {
+            return host.call((glue) => current(this, glue)[method]);
+          },
+        });
+        continue;
+      }
       Wrapped.prototype[method] = function (...args) {
-        return host.call((glue) => current(this, glue)[method](...args));
+        return host.call((glue) => current(this, glue)[method](...unwrap(glue, args)));
       };
+    }
+    // Static methods (e.g. StoredList.read): an object they return belongs to this instance.
+    for (const key of Object.getOwnPropertyNames(shape)) {
+      if (['length', 'name', 'prototype'].includes(key) || typeof shape[key] !== 'function') continue;
+      Wrapped[key] = (...args) => host.call((glue) => {
+        const result = glue[name][key](...unwrap(glue, args));
+        if (!(result instanceof glue[name])) return result;
+        const adopted = new Wrapped(ADOPT);
+        Object.assign(adopted[STATE], { args: null, inner: result, generation: host.generation });
+        return adopted;
+      });
     }
     return Wrapped;
   }

@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { environments, loadCoreHost } from './helpers.mjs';
 import { isTrap } from '../../extension/shared/core.js';
+import { ListStore } from '../../extension/background/store.js';
+import { fakeApi } from './helpers.mjs';
 
 /** What a trap leaves behind, made on purpose: the instance's memory (heap, stack, data) overwritten. */
 function poison(host) {
@@ -76,4 +78,30 @@ test("the core's own errors pass through and restart nothing", async () => {
   assert.equal(isTrap(new Error('x')), false);
   assert.equal(isTrap(new WebAssembly.RuntimeError('unreachable')), true);
   assert.equal(isTrap(new RangeError('Maximum call stack size exceeded')), true);
+});
+
+test('a list read by a static method works through the loader, and after a trap the store reads it again', async () => {
+  const host = await loadCoreHost();
+  const { core } = host;
+  // StoredList.read is static; merge takes another StoredList; storedChecksum is a getter.
+  const a = core.StoredList.read({});
+  const b = core.StoredList.read({});
+  a.apply([], environments(core, 2, 'a'), 'browser-a', 1);
+  b.apply([], environments(core, 3, 'b').slice(2), 'browser-b', 1);
+  assert.deepEqual(a.merge(b), []);
+  assert.equal(a.view().environments.length, 3);
+  assert.equal(a.storedChecksum, '');
+
+  const api = fakeApi();
+  const store = new ListStore(api, core);
+  const list = environments(core, 3);
+  await store.save(list);
+  poison(host);
+  assert.equal(core.version(), '0.1.0', 'the call that meets the trap runs on a fresh instance');
+  // Lists made before lived in the trapped instance: the store reads its list again from storage.
+  assert.throws(() => a.view(), /lost when the core restarted/);
+  const more = environments(core, 4).slice(3);
+  await store.update(({ environments: current }) => ({ environments: [...current, ...more] }));
+  assert.deepEqual((await store.load()).environments, [...list, ...more]);
+  assert.equal(host.restarts, 1);
 });
