@@ -187,6 +187,13 @@ class Harness {
     return this.#chrome;
   }
 
+  /** Puts `text` on the clipboard, as copying it elsewhere would. */
+  copyToClipboard(text) {
+    return this.inChrome((t) => {
+      Cc['@mozilla.org/widget/clipboardhelper;1'].getService(Ci.nsIClipboardHelper).copyString(t);
+    }, text);
+  }
+
   /** Evaluates `fn(...args)` in the browser window (privileged). */
   async inChrome(fn, ...args) {
     return callFunction(this, await this.#chromeContext(), fn, args);
@@ -320,6 +327,7 @@ class Tab {
   async click(css) {
     const [node] = await this.locate(css);
     if (!node) throw new Error(`click: nothing matches ${css}`);
+    await this.evaluateOn([node.sharedId], (el) => el.scrollIntoView({ block: 'center' }));
     await this.#h.send('input.performActions', {
       context: this.context,
       actions: [{
