@@ -26,22 +26,24 @@
 //
 // The toolbar popup: BiDi lists only tabs, not the popup's browser, so it cannot script the
 // popup or send it input directly. Instead:
-// - it is opened with `browser.action.openPopup()`, evaluated in the extension's own options
-//   page (kept open in a background tab of the same window): the same popup a click on the
-//   toolbar button opens, over the window's active tab, which the harness first makes the
-//   console tab;
-// - keys are real key events: an nsITextInputProcessor in the browser window (chrome
-//   context) sends them to the focused element, after the popup's <browser> is given focus.
-//   Headless Firefox does not move focus into the panel by itself as a windowed one does:
-//   that focus() is the one step a real click does differently;
-// - its DOM is read from the options page with `browser.extension.getViews({type: 'popup'})`
-//   (same extension, same process): read-only looks, nothing is dispatched that way.
+// - it is opened as a person would with the keyboard: the console tab is made the active tab,
+//   the page gets the focus, and Alt+Shift+A (the extension's `_execute_action` command) is
+//   typed. That opens the same popup as a click on the toolbar button, over that tab, so the
+//   background's "active tab" is the console tab. (`browser.action.openPopup()` evaluated in
+//   the options page also works here, without a user gesture, but is no user's path.)
+// - keys are real key events: an nsITextInputProcessor in the browser window (chrome context)
+//   sends them to whatever has the focus there, as the keyboard does. Headless Firefox does
+//   not move the focus into the opened panel by itself as a windowed one does: the harness
+//   focuses the popup's <browser>, the one step that differs from a person's session;
+// - its DOM is read from the options page (kept open in a background tab of the same window)
+//   with `browser.extension.getViews({type: 'popup'})` (same extension, same process):
+//   read-only looks; nothing is dispatched into the popup that way.
 //
 // The banner's shadow root may be closed: BiDi serializes an element's shadow root whether it
 // is open or closed (`value.shadowRoot`), and that reference can be handed back to a function
 // run in the page (see `inBanner`), as DevTools' pierce does in Chromium.
 // Globals of the browser window's privileged (chrome) context, where inChrome() functions run:
-/* global Services, Cc, Ci */
+/* global Services, Cc, Ci, gBrowser */
 import puppeteer from 'puppeteer-core';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -200,17 +202,24 @@ class Harness {
   }
 
   /**
-   * Opens the extension's real toolbar popup over `tab` (made the active tab first).
+   * Opens the extension's real toolbar popup over `tab` with its keyboard command, Alt+Shift+A,
+   * typed while the page has the focus (`tab` is made the active tab first).
    * @returns {Promise<Popup>}
    */
   async openPopup(tab, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
     await this.closePopup(); // one left open by an earlier step (Firefox opens one panel at a time)
     await tab.activate();
-    const opened = await this.#options.evaluate(() => browser.action.openPopup().then(() => 'ok', (e) => String(e)));
-    if (opened !== 'ok') throw new Error(`action.openPopup(): ${opened}`);
+    await this.inChrome(() => gBrowser.selectedBrowser.focus());
+    await pressKeys(this, [
+      { key: 'Alt', code: 'AltLeft', keyCode: 18 },
+      { key: 'Shift', code: 'ShiftLeft', keyCode: 16 },
+      { key: 'A', code: 'KeyA', keyCode: 65 },
+    ]);
+    await poll(() => this.#options.evaluate(() => browser.extension.getViews({ type: 'popup' }).length === 1),
+      timeoutMs, 'Alt+Shift+A did not open the popup');
     const popup = new Popup(this, this.#options);
     await popup.waitFor(() => document.readyState === 'complete', timeoutMs);
-    // Give the popup's <browser> the focus a click on the toolbar button would give it.
+    // Give the popup's <browser> the focus a windowed Firefox gives it.
     await poll(() => this.inChrome(() => {
       const b = document.querySelector('browser.webextension-popup-browser');
       if (!b) return false;
@@ -374,6 +383,22 @@ export async function inBanner(tab, fn, ...args) {
 // ---------------------------------------------------------------------------------------------
 // The popup
 
+/**
+ * Real key events in the browser window, to whatever has the focus there: `keys` (each
+ * `{key, code, keyCode}`) go down in order and come up in reverse, a chord when more than one.
+ */
+async function pressKeys(h, keys) {
+  const result = await h.inChrome((list) => {
+    const tip = Cc['@mozilla.org/text-input-processor;1'].createInstance(Ci.nsITextInputProcessor);
+    if (!tip.beginInputTransactionForTests(window)) return 'no input transaction';
+    const events = list.map((k) => new KeyboardEvent('', k));
+    for (const e of events) tip.keydown(e);
+    for (const e of events.reverse()) tip.keyup(e);
+    return 'ok';
+  }, keys);
+  if (result !== 'ok') throw new Error(`keys ${keys.map((k) => k.key).join('+')}: ${result}`);
+}
+
 const KEYS = {
   Enter: { code: 'Enter', keyCode: 13 },
   Escape: { code: 'Escape', keyCode: 27 },
@@ -418,15 +443,7 @@ class Popup {
     const def = KEYS[key]
       ?? (/^[a-z]$/i.test(key) ? { code: `Key${key.toUpperCase()}`, keyCode: key.toUpperCase().charCodeAt(0) }
         : /^\d$/.test(key) ? { code: `Digit${key}`, keyCode: key.charCodeAt(0) } : { code: '', keyCode: 0 });
-    const result = await this.#h.inChrome((k, code, keyCode) => {
-      const tip = Cc['@mozilla.org/text-input-processor;1'].createInstance(Ci.nsITextInputProcessor);
-      if (!tip.beginInputTransactionForTests(window)) return 'no input transaction';
-      const event = new KeyboardEvent('', { key: k, code, keyCode });
-      tip.keydown(event);
-      tip.keyup(event);
-      return 'ok';
-    }, key, def.code, def.keyCode);
-    if (result !== 'ok') throw new Error(`press(${key}): ${result}`);
+    await pressKeys(this.#h, [{ key, ...def }]);
   }
 
   async type(text) {
