@@ -11,7 +11,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 EXT_SOURCES := $(shell find extension -type f) manifest.json tools/build.mjs
 
-.PHONY: all deps deps-test wasm lint demo test test-native test-wasm test-js test-e2e bench clean
+.PHONY: all deps deps-test wasm lint demo test test-native test-wasm test-js test-e2e test-firefox bench clean
 
 all: dist/.stamp
 
@@ -47,7 +47,7 @@ lint: deps $(PKG)/roleswitch_bg.wasm
 	node_modules/.bin/eslint .
 	node_modules/.bin/tsc -p tsconfig.json
 
-test: deps-test all test-native test-wasm test-js test-e2e
+test: deps-test all test-native test-wasm test-js test-e2e test-firefox
 
 test-native:
 	cargo test
@@ -60,6 +60,10 @@ test-js:
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
+
+# dist/firefox in headless Firefox ESR over WebDriver BiDi (tests/e2e-firefox/harness.mjs).
+test-firefox:
+	node --test --test-concurrency=1 tests/e2e-firefox/
 
 bench: deps-test all
 	node tools/bench.mjs

@@ -47,6 +47,11 @@ if [ "$want" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  # tests/e2e-firefox installs the extension over WebDriver BiDi (webExtension.install, Firefox
+  # 138+) and the manifest asks for 140: an older Firefox ESR is upgraded.
+  if [ -x /usr/bin/firefox-esr ] && [ "$(/usr/bin/firefox-esr --version 2>/dev/null | grep -o '[0-9]\+' | head -1)" -lt 140 ]; then
+    missing+=(firefox-esr)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian's ${missing[*]}"
     apt-get update -qq
