@@ -717,3 +717,273 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- bounded work
+
+/// An account ID for entry `i`: distinct for every `i` below 10^11.
+fn account(i: usize) -> String {
+    format!("{:012}", 100_000_000_000u64 + i as u64 * 7919)
+}
+
+/// A realistic AWS Extend Switch Roles file: one base account and `n` targets
+/// in three styles (as `make bench` writes it).
+fn aesr_file(n: usize) -> String {
+    let mut out = String::from("[org-management]\naws_account_id = 999988887777\n\n");
+    for i in 0..n {
+        let a = account(i);
+        out.push_str(&match i % 3 {
+            0 => format!("[profile team-{i}-prod]\naws_account_id = {a}\nrole_name = Admin\ncolor = f2b0a9\nregion = eu-west-1\n\n"),
+            1 => format!("[team-{i}-dev]\nrole_arn = arn:aws:iam::{a}:role/path/Developer\nsource_profile = org-management\ncolor = b7ca9d\n\n"),
+            _ => format!("[profile team-{i}-test]\naws_account_id = {a}\nrole_name = ReadOnly\nsource_profile = org-management\n; a comment\n\n"),
+        });
+    }
+    out
+}
+
+/// A realistic `~/.aws/config`: SSO sign-in profiles, and `n` role profiles
+/// reached from them, some through a role chain.
+fn aws_config_file(n: usize) -> String {
+    let mut out = String::from(
+        "[default]\nregion = eu-west-1\n\n[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n\n\
+         [profile mgmt]\nsso_session = acme\nsso_account_id = 999988887777\nsso_role_name = AdministratorAccess\n\n",
+    );
+    for i in 0..n {
+        let a = account(i);
+        let source = if i % 4 == 3 {
+            format!("team-{}", i - 1)
+        } else {
+            "mgmt".into()
+        };
+        out.push_str(&format!(
+            "[profile team-{i}]\nrole_arn = arn:aws:iam::{a}:role/Admin\nsource_profile = {source}\nregion = eu-west-1\n\n"
+        ));
+    }
+    out
+}
+
+fn own_json_file(n: usize) -> String {
+    let envs: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r##"{{"id":"env-{i}","accountId":"{}","roleName":"Admin","displayName":"team {i}","color":"#f2b0a9","region":"eu-west-1","base":{{"accountId":"999988887777"}}}}"##,
+                account(i)
+            )
+        })
+        .collect();
+    format!("{{\"version\":1,\"environments\":[{}]}}", envs.join(",\n"))
+}
+
+fn organizations_file(n: usize) -> String {
+    let accounts: Vec<String> = (0..n)
+        .map(|i| {
+            let a = account(i);
+            format!(
+                r#"{{"Id":"{a}","Arn":"arn:aws:organizations::999988887777:account/o-a1b2c3d4e5/{a}","Email":"aws+{i}@acme.example","Name":"workloads-{i}-prod","Status":"ACTIVE","JoinedMethod":"CREATED","JoinedTimestamp":"2020-01-15T08:00:00.000000+00:00"}}"#
+            )
+        })
+        .collect();
+    format!("{{\"Accounts\":[{}]}}", accounts.join(",\n"))
+}
+
+/// The CPU time this thread has used, in nanoseconds (Linux), or else the wall clock.
+fn cpu_now() -> u128 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| {
+            START
+                .get_or_init(std::time::Instant::now)
+                .elapsed()
+                .as_nanos()
+        })
+}
+
+/// The CPU time of one run of `work`, in nanoseconds: runs it until 50 ms
+/// have passed (the clock advances in scheduler ticks), then divides.
+fn cost(work: &dyn Fn()) -> f64 {
+    let start = cpu_now();
+    let mut runs = 0;
+    loop {
+        work();
+        runs += 1;
+        let spent = cpu_now() - start;
+        if spent >= 50_000_000 {
+            return spent as f64 / runs as f64;
+        }
+    }
+}
+
+/// Inputs of `n` entries, shaped the way that makes a careless reader quadratic.
+#[allow(clippy::type_complexity)]
+fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> Box<dyn Fn()>>)> {
+    fn parsing(text: String, format: Option<Format>) -> Box<dyn Fn()> {
+        Box::new(move || {
+            std::hint::black_box(parse_any(&text, format, &ImportOptions::default()));
+        })
+    }
+    fn exporting(envs: Vec<Environment>) -> Box<dyn Fn()> {
+        Box::new(move || {
+            for format in [Format::AesrIni, Format::AwsConfig, Format::OwnJson] {
+                std::hint::black_box(export(&envs, format, &ExportOptions::default()).unwrap());
+            }
+        })
+    }
+    fn env(i: usize) -> Environment {
+        Environment {
+            id: format!("env-{i}"),
+            account_id: account(i),
+            role_name: "Admin".into(),
+            display_name: "same name".into(),
+            color: "#f2b0a9".into(),
+            region: None,
+            partition: None,
+            production: false,
+            group: None,
+            base: Some(BaseAccount {
+                account_id: Some(account(i + 1_000_000)),
+                alias: None,
+                role_name: None,
+            }),
+            title_prefix: None,
+        }
+    }
+    vec![
+        ("AESR file", Box::new(|n| parsing(aesr_file(n), None))),
+        (
+            "~/.aws/config",
+            Box::new(|n| parsing(aws_config_file(n), None)),
+        ),
+        (
+            "Roleswitch JSON",
+            Box::new(|n| parsing(own_json_file(n), None)),
+        ),
+        (
+            "Organizations JSON",
+            Box::new(|n| parsing(organizations_file(n), None)),
+        ),
+        (
+            "~/.aws/config, every profile from one source that names no account",
+            Box::new(|n| {
+                let mut text = String::from("[profile base]\nregion = eu-west-1\n");
+                for i in 0..n {
+                    text.push_str(&format!("[profile p{i}]\nrole_arn = arn:aws:iam::{}:role/R\nsource_profile = base\n", account(i)));
+                }
+                parsing(text, Some(Format::AwsConfig))
+            }),
+        ),
+        (
+            "one section with every key set many times, and many unknown keys",
+            Box::new(|n| {
+                let mut text =
+                    String::from("[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\n");
+                for i in 0..n {
+                    text.push_str(&format!("color = red\nunknown_{i} = x\n"));
+                }
+                Box::new(move || {
+                    for format in [Format::AesrIni, Format::AwsConfig] {
+                        std::hint::black_box(
+                            parse(&text, format, &ImportOptions::default()).unwrap_err(),
+                        );
+                    }
+                })
+            }),
+        ),
+        (
+            "the same account and role over and over (INI)",
+            Box::new(|n| {
+                let text: String = (0..n)
+                    .map(|i| format!("[p{i}]\nrole_arn = arn:aws:iam::111122223333:role/R\n"))
+                    .collect();
+                parsing(text, Some(Format::AesrIni))
+            }),
+        ),
+        (
+            "the same account and role over and over (JSON)",
+            Box::new(|n| {
+                let envs: Vec<String> = (0..n)
+                    .map(|i| format!(r#"{{"accountId":"111122223333","displayName":"e{i}"}}"#))
+                    .collect();
+                parsing(
+                    format!("{{\"version\":1,\"environments\":[{}]}}", envs.join(",")),
+                    None,
+                )
+            }),
+        ),
+        (
+            "unreadable lines",
+            Box::new(|n| {
+                parsing(
+                    "[a]\n".to_string() + &"this is not a setting\n".repeat(n),
+                    Some(Format::AesrIni),
+                )
+            }),
+        ),
+        (
+            "export: one display name, a base account each",
+            Box::new(|n| exporting((0..n).map(env).collect())),
+        ),
+        (
+            "import preview: one id over and over",
+            Box::new(|n| {
+                let current: Vec<Environment> = (0..n)
+                    .map(|i| Environment {
+                        id: if i == 0 {
+                            "x".into()
+                        } else {
+                            format!("x-{}", i + 1)
+                        },
+                        ..env(i)
+                    })
+                    .collect();
+                let incoming: Vec<Environment> = (0..n)
+                    .map(|i| Environment {
+                        id: "x".into(),
+                        ..env(n + i)
+                    })
+                    .collect();
+                Box::new(move || {
+                    std::hint::black_box(roleswitch::plan_import(
+                        &current,
+                        &incoming,
+                        roleswitch::ImportMode::Merge,
+                    ));
+                })
+            }),
+        ),
+    ]
+}
+
+/// Every reader, the exports and the import preview take time proportional
+/// to their input: 16 times the entries cost at most 3 × 16 times the CPU
+/// time (a quadratic step costs 256 times). CPU time of this thread, so that
+/// other processes do not count; the least of three runs (the least disturbed),
+/// stopping at the first that is within bounds.
+#[test]
+fn work_grows_linearly_with_the_input() {
+    const SMALL: usize = 500;
+    const FACTOR: usize = 16;
+    const BOUND: f64 = 3.0 * FACTOR as f64;
+    let mut report = Vec::new();
+    let mut failed = false;
+    for (what, make) in shapes() {
+        let (small, large) = (make(SMALL), make(SMALL * FACTOR));
+        small(); // warm up
+        let small = (0..3).map(|_| cost(&*small)).fold(f64::INFINITY, f64::min);
+        let mut ratio = f64::INFINITY;
+        for _ in 0..3 {
+            ratio = ratio.min(cost(&*large) / small);
+            if ratio <= BOUND {
+                break;
+            }
+        }
+        report.push(format!("{what}: ×{ratio:.1}"));
+        failed |= ratio > BOUND;
+    }
+    let report = report.join("\n");
+    assert!(
+        !failed,
+        "{FACTOR}× the input cost more than {BOUND}× the time:\n{report}"
+    );
+    eprintln!("{report}");
+}

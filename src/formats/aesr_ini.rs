@@ -384,17 +384,30 @@ fn read_target(p: &Profile, base: Option<&Base>, out: &mut Collected) {
     out.validate(&input, Origin::at_line(header, name), locate);
 }
 
-/// The value that all items share, when there are at least two of them.
-fn shared<'a, T: PartialEq>(mut items: impl Iterator<Item = &'a T>) -> Option<&'a T> {
-    let first = items.next()?;
-    let mut count = 1;
-    for item in items {
-        if item != first {
-            return None;
+/// The value that all items share, when there are at least two of them,
+/// folded one item at a time.
+#[derive(Debug, Clone, Copy)]
+enum Shared<T> {
+    None,
+    Same(T, usize),
+    Mixed,
+}
+
+impl<T: PartialEq + Copy> Shared<T> {
+    fn add(self, item: T) -> Self {
+        match self {
+            Shared::None => Shared::Same(item, 1),
+            Shared::Same(value, n) if value == item => Shared::Same(value, n + 1),
+            Shared::Same(..) | Shared::Mixed => Shared::Mixed,
         }
-        count += 1;
     }
-    (count >= 2).then_some(first)
+
+    fn get(self) -> Option<T> {
+        match self {
+            Shared::Same(value, n) if n >= 2 => Some(value),
+            _ => None,
+        }
+    }
 }
 
 pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
@@ -408,36 +421,29 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         );
     }
     // Target names first: they are what users see; base sections avoid them.
-    let mut used = std::collections::HashSet::new();
-    let names: Vec<String> = envs
-        .iter()
-        .map(|e| ini::unique_name(&e.display_name, &mut used))
-        .collect();
-    let mut bases: Vec<(&crate::model::BaseAccount, String)> = Vec::new();
-    for env in envs {
-        if let Some(b) = &env.base {
-            if !bases.iter().any(|(known, _)| *known == b) {
-                let name = ini::unique_name(&ini::base_section_name(b), &mut used);
-                bases.push((b, name));
-            }
+    let mut used = ini::UniqueNames::default();
+    let names: Vec<String> = envs.iter().map(|e| used.name(&e.display_name)).collect();
+    let (bases, base_of) = ini::bases(envs, &mut used);
+    // Per base: the role and the region all its environments share.
+    let mut shared = vec![(Shared::None, Shared::None); bases.len()];
+    for (env, base) in envs.iter().zip(&base_of) {
+        if let Some(i) = *base {
+            let (role, region) = shared[i];
+            shared[i] = (role.add(&env.role_name), region.add(&env.region));
         }
     }
-    let mut written: Vec<&crate::model::BaseAccount> = Vec::new();
-    for (env, name) in envs.iter().zip(&names) {
+    let mut written = vec![false; bases.len()];
+    for ((env, name), base) in envs.iter().zip(&names).zip(base_of) {
         let mut target_role = None;
         let mut target_region = None;
         let mut source = None;
-        if let Some((b, base_section)) = env
-            .base
-            .as_ref()
-            .and_then(|b| bases.iter().find(|(k, _)| *k == b))
-        {
-            let members = || envs.iter().filter(|e| e.base.as_ref() == Some(*b));
-            target_role = shared(members().map(|e| &e.role_name));
-            target_region = shared(members().map(|e| &e.region)).and_then(Option::as_ref);
+        if let Some(i) = base {
+            let (b, base_section) = &bases[i];
+            target_role = shared[i].0.get();
+            target_region = shared[i].1.get().and_then(Option::as_ref);
             source = Some(base_section);
-            if !written.contains(b) {
-                written.push(b);
+            if !written[i] {
+                written[i] = true;
                 out.push_str(&format!("[profile {base_section}]\n"));
                 match (&b.account_id, &b.alias) {
                     (Some(id), Some(alias)) => out.push_str(&format!(

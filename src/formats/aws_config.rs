@@ -14,7 +14,7 @@
 //! `aws_session_token` is refused as a whole.
 
 use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
-use crate::validate::{parse_role, quote, validate_environment, Field};
+use crate::validate::{parse_role, quote, validate_environment, Field, FnvMap};
 
 use super::ini::{self, Entry, Section};
 use super::{role_arn, Collected, Diagnostic, ExportOptions, Origin};
@@ -104,11 +104,11 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
     out.errors = lex_errors;
 
     // Only [profile x] and [default] are profiles for the CLI.
-    let mut kept = Vec::new();
+    let mut kept = Vec::with_capacity(sections.len());
     for s in &sections {
         let (name, prefixed) = ini::profile_name(s.header);
         if prefixed || s.header == "default" {
-            kept.push(s.clone());
+            kept.push(s);
             continue;
         }
         let what = if name.starts_with("sso-session ") || name.starts_with("services ") {
@@ -121,7 +121,7 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
         out.warnings
             .push(Diagnostic::at_line(s.line, Some(name.to_string()), what));
     }
-    let profiles = ini::unique_profiles(&kept, &mut out.errors);
+    let profiles = ini::unique_profiles(kept, &mut out.errors);
     for (_, s) in &profiles {
         ini::repeated_keys(s, &mut out.errors);
     }
@@ -131,15 +131,16 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
         ));
     }
 
+    // Who names each profile in source_profile (only environments count).
+    let mut referrers: FnvMap<&str, Vec<&str>> = FnvMap::default();
+    for (name, t) in &profiles {
+        if let (Some(source), Some(_)) = (t.value("source_profile"), t.get("role_arn")) {
+            referrers.entry(source).or_default().push(name);
+        }
+    }
     let mut sources: Vec<(&str, SourceBase)> = Vec::new();
     for (name, s) in &profiles {
-        let referrers: Vec<&str> = profiles
-            .iter()
-            .filter(|(_, t)| {
-                t.value("source_profile") == Some(*name) && t.get("role_arn").is_some()
-            })
-            .map(|(n, _)| *n)
-            .collect();
+        let referrers = referrers.get(name).map_or(&[][..], Vec::as_slice);
         if referrers.is_empty() {
             if s.get("role_arn").is_none() {
                 out.warnings.push(Diagnostic::at_line(
@@ -157,13 +158,13 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
                 Some((*name).into()),
                 format!(
                     "This profile does not say which account it signs in to, so {} can be switched into from any account; add aws_account_id = its 12-digit ID to tie them to it.",
-                    referrers.iter().map(|r| quote(r)).collect::<Vec<_>>().join(", ")
+                    ini::some_of(referrers.iter().map(|r| quote(r)), referrers.len(), "more")
                 ),
             ));
         }
         sources.push((name, base));
     }
-    let sources_by_name: std::collections::HashMap<&str, usize> = sources
+    let sources_by_name: FnvMap<&str, usize> = sources
         .iter()
         .enumerate()
         .map(|(i, (n, _))| (*n, i))
@@ -260,20 +261,9 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
              # back by Roleswitch; the AWS CLI ignores them.\n\n",
         );
     }
-    let mut used = std::collections::HashSet::new();
-    let names: Vec<String> = envs
-        .iter()
-        .map(|e| ini::unique_name(&e.display_name, &mut used))
-        .collect();
-    let mut bases: Vec<(&crate::model::BaseAccount, String)> = Vec::new();
-    for env in envs {
-        if let Some(b) = &env.base {
-            if !bases.iter().any(|(k, _)| *k == b) {
-                let name = ini::unique_name(&ini::base_section_name(b), &mut used);
-                bases.push((b, name));
-            }
-        }
-    }
+    let mut used = ini::UniqueNames::default();
+    let names: Vec<String> = envs.iter().map(|e| used.name(&e.display_name)).collect();
+    let (bases, base_of) = ini::bases(envs, &mut used);
     for (b, name) in &bases {
         out.push_str(&format!("[profile {name}]\n"));
         if options.header_comment {
@@ -290,14 +280,10 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         }
         out.push('\n');
     }
-    for (env, name) in envs.iter().zip(&names) {
+    for ((env, name), base) in envs.iter().zip(&names).zip(base_of) {
         out.push_str(&format!("[profile {name}]\n"));
         out.push_str(&format!("role_arn = {}\n", role_arn(env)));
-        if let Some((_, src)) = env
-            .base
-            .as_ref()
-            .and_then(|b| bases.iter().find(|(k, _)| *k == b))
-        {
+        if let Some((_, src)) = base.map(|i| &bases[i]) {
             out.push_str(&format!("source_profile = {src}\n"));
         }
         if let Some(region) = &env.region {

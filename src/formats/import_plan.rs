@@ -48,15 +48,27 @@ pub struct ImportPlan {
     pub result: Vec<Environment>,
 }
 
-/// An id not used by `taken`: `id`, or `id-2`, `id-3`….
-fn free_id(id: &str, taken: &HashSet<String>) -> String {
-    let mut candidate = id.to_string();
-    let mut n = 2;
-    while taken.contains(candidate.as_str()) {
-        candidate = format!("{id}-{n}");
-        n += 1;
+/// Ids not used yet: `id`, or else `id-2`, `id-3`…, each number tried once
+/// per id however often the id comes.
+struct FreeIds {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl FreeIds {
+    fn take(&mut self, id: &str) -> String {
+        if self.taken.insert(id.to_string()) {
+            return id.to_string();
+        }
+        let n = self.next.entry(id.to_string()).or_insert(2);
+        loop {
+            let candidate = format!("{id}-{n}");
+            *n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    candidate
 }
 
 /// Plans importing `incoming` (as returned by [`super::parse`]) into `current`.
@@ -81,7 +93,10 @@ pub fn plan_import(
     // For each current entry, what the file says about it.
     let mut updates: Vec<Option<Environment>> = vec![None; current.len()];
     let mut seen: HashSet<(&str, String)> = HashSet::new();
-    let mut taken: HashSet<String> = current.iter().map(|e| e.id.clone()).collect();
+    let mut ids = FreeIds {
+        taken: current.iter().map(|e| e.id.clone()).collect(),
+        next: HashMap::new(),
+    };
     fn key(e: &Environment) -> (&str, String) {
         (e.account_id.as_str(), e.role_name.to_ascii_lowercase())
     }
@@ -106,8 +121,7 @@ pub fn plan_import(
             }
             None => {
                 let mut added = env.clone();
-                added.id = free_id(&env.id, &taken);
-                taken.insert(added.id.clone());
+                added.id = ids.take(&env.id);
                 plan.added.push(added.clone());
                 in_file_order.push(added);
             }

@@ -238,28 +238,28 @@ pub(crate) fn refuse_credentials(sections: &[Section]) -> Vec<Diagnostic> {
 }
 
 /// Reports sections whose profile name repeats an earlier one; returns the
-/// index of the first section of each name, in order.
-pub(crate) fn unique_profiles<'a>(
-    sections: &'a [Section<'a>],
+/// first section of each name, in order.
+pub(crate) fn unique_profiles<'s, 'a: 's>(
+    sections: impl IntoIterator<Item = &'s Section<'a>>,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<(&'a str, &'a Section<'a>)> {
-    let mut seen: Vec<(&str, &Section)> = Vec::with_capacity(sections.len());
-    let mut first_of: FnvMap<&str, &Section> = FnvMap::default();
-    first_of.reserve(sections.len());
+) -> Vec<(&'a str, &'s Section<'a>)> {
+    let sections = sections.into_iter();
+    let mut seen: Vec<(&str, &Section)> = Vec::with_capacity(sections.size_hint().0);
+    let mut first_of: FnvMap<&str, usize> = FnvMap::default();
+    first_of.reserve(sections.size_hint().0);
     for s in sections {
         let name = profile_name(s.header).0;
-        if let Some(first) = first_of.get(name) {
+        if let Some(&first) = first_of.get(name) {
             errors.push(Diagnostic::at_line(
                 s.line,
                 Some(name.to_string()),
                 format!(
-                    "Profile {} is defined twice (first on line {}); merge the two sections or rename one.",
+                    "Profile {} is defined twice (first on line {first}); merge the two sections or rename one.",
                     quote(name),
-                    first.line
                 ),
             ));
         } else {
-            first_of.insert(name, s);
+            first_of.insert(name, s.line);
             seen.push((name, s));
         }
     }
@@ -269,24 +269,32 @@ pub(crate) fn unique_profiles<'a>(
 /// Reports keys set twice in one section.
 pub(crate) fn repeated_keys(section: &Section, errors: &mut Vec<Diagnostic>) {
     let name = profile_name(section.header).0;
-    for (i, e) in section.entries.iter().enumerate() {
-        if e.nested {
-            continue;
-        }
-        if let Some(first) = section.entries[..i]
-            .iter()
-            .find(|o| !o.nested && o.key == e.key)
-        {
-            errors.push(Diagnostic::at_line(
+    let mut first_line: FnvMap<&str, usize> = FnvMap::default();
+    for e in section.entries.iter().filter(|e| !e.nested) {
+        match first_line.get(&*e.key) {
+            Some(first) => errors.push(Diagnostic::at_line(
                 e.line,
                 Some(name.to_string()),
                 format!(
-                    "{} is set twice in this profile (first on line {}); keep one.",
-                    e.key, first.line
+                    "{} is set twice in this profile (first on line {first}); keep one.",
+                    e.key
                 ),
-            ));
+            )),
+            None => {
+                first_line.insert(&e.key, e.line);
+            }
         }
     }
+}
+
+/// At most a few items joined by commas, then how many `more` there are.
+pub(crate) fn some_of(items: impl Iterator<Item = String>, count: usize, more: &str) -> String {
+    const SHOWN: usize = 10;
+    let mut out: Vec<String> = items.take(SHOWN).collect();
+    if count > SHOWN {
+        out.push(format!("and {} {more}", count - SHOWN));
+    }
+    out.join(", ")
 }
 
 /// Reads `roleswitch_production`.
@@ -320,15 +328,22 @@ pub(crate) fn warn_ignored(
     why: &str,
     warnings: &mut Vec<Diagnostic>,
 ) {
-    if ignored.is_empty() {
+    let Some(first) = ignored.first() else {
         return;
-    }
-    let mut keys: Vec<&str> = ignored.iter().map(|e| &*e.key).collect();
-    keys.dedup();
+    };
+    let mut seen = FnvMap::default();
+    let keys: Vec<&str> = ignored
+        .iter()
+        .map(|e| &*e.key)
+        .filter(|k| seen.insert(*k, ()).is_none())
+        .collect();
     warnings.push(Diagnostic::at_line(
-        ignored[0].line,
+        first.line,
         Some(profile_name(section.header).0.to_string()),
-        format!("Ignored {} ({why}).", keys.join(", ")),
+        format!(
+            "Ignored {} ({why}).",
+            some_of(keys.iter().map(|k| k.to_string()), keys.len(), "other keys")
+        ),
     ));
 }
 
@@ -364,15 +379,57 @@ pub(crate) fn base_section_name(b: &crate::model::BaseAccount) -> String {
 }
 
 /// Section names for export: each display name once, later repeats get ` (2)`, ` (3)`….
-pub(crate) fn unique_name(wanted: &str, used: &mut std::collections::HashSet<String>) -> String {
-    let mut name = wanted.to_string();
-    let mut n = 2;
-    while used.contains(&name) {
-        name = format!("{wanted} ({n})");
-        n += 1;
+#[derive(Default)]
+pub(crate) struct UniqueNames {
+    used: std::collections::HashSet<String>,
+    /// For a name given more than once, the next number to try.
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl UniqueNames {
+    pub(crate) fn name(&mut self, wanted: &str) -> String {
+        if self.used.insert(wanted.to_string()) {
+            return wanted.to_string();
+        }
+        let n = self.next.entry(wanted.to_string()).or_insert(2);
+        loop {
+            let name = format!("{wanted} ({n})");
+            *n += 1;
+            if self.used.insert(name.clone()) {
+                return name;
+            }
+        }
     }
-    used.insert(name.clone());
-    name
+}
+
+/// The distinct base accounts of a list, in order of first use, each with
+/// its section name; and for each environment the index of its base.
+pub(crate) fn bases<'e>(
+    envs: &'e [crate::model::Environment],
+    names: &mut UniqueNames,
+) -> (
+    Vec<(&'e crate::model::BaseAccount, String)>,
+    Vec<Option<usize>>,
+) {
+    type Key<'e> = (Option<&'e str>, Option<&'e str>, Option<&'e str>);
+    let mut index: std::collections::HashMap<Key<'e>, usize> = std::collections::HashMap::new();
+    let mut list = Vec::new();
+    let of_env = envs
+        .iter()
+        .map(|env| {
+            let b = env.base.as_ref()?;
+            let key = (
+                b.account_id.as_deref(),
+                b.alias.as_deref(),
+                b.role_name.as_deref(),
+            );
+            Some(*index.entry(key).or_insert_with(|| {
+                list.push((b, names.name(&base_section_name(b))));
+                list.len() - 1
+            }))
+        })
+        .collect();
+    (list, of_env)
 }
 
 #[cfg(test)]

@@ -500,12 +500,15 @@ impl Collected {
     fn finish(mut self, format: Format) -> Result<Parsed, ImportErrors> {
         let (envs, origins): (Vec<Environment>, Vec<Origin>) = self.envs.into_iter().unzip();
         let problems = check_list(&envs);
+        let repeats_key: std::collections::HashSet<usize> = problems
+            .iter()
+            .filter(|p| p.field == Field::AccountId)
+            .map(|p| p.index)
+            .collect();
         for problem in &problems {
             // A generated id repeats exactly when account and role do: say it once.
             let env = &envs[problem.index];
-            let repeated_key = problems
-                .iter()
-                .any(|p| p.index == problem.index && p.field == Field::AccountId);
+            let repeated_key = repeats_key.contains(&problem.index);
             if problem.field == Field::Id
                 && repeated_key
                 && env.id == generated_id(&env.account_id, &env.role_name)
