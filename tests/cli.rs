@@ -163,3 +163,21 @@ fn converting_round_trips_through_every_format() {
         assert_eq!(text(&back.stderr), "", "{format}");
     }
 }
+
+#[test]
+fn check_lists_the_first_two_hundred_problems_and_counts_the_rest() {
+    let input = format!("[profile a]\n{}", "[\n".repeat(100_000));
+    let output = run(&["check", "-"], Some(&input));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.starts_with("<stdin>: warning: "))
+        .collect();
+    assert_eq!(lines.len(), 201, "{}", &stderr[..stderr.len().min(500)]);
+    assert!(lines[0].starts_with("<stdin>: line 2: "), "{}", lines[0]);
+    assert_eq!(
+        lines[200],
+        "<stdin>: … and 99,800 more problems not listed; fix the ones above and check again to see the rest."
+    );
+}

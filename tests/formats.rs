@@ -987,3 +987,90 @@ fn work_grows_linearly_with_the_input() {
     );
     eprintln!("{report}");
 }
+
+/// What a reader says about a text, as the CLI and the options page show it.
+fn messages(text: &str, format: Format) -> (Vec<String>, Vec<String>) {
+    let shown = |list: &[roleswitch::Diagnostic]| list.iter().map(ToString::to_string).collect();
+    match parse(text, format, &ImportOptions::default()) {
+        Ok(p) => (Vec::new(), shown(&p.warnings)),
+        Err(e) => (shown(&e.errors), shown(&e.warnings)),
+    }
+}
+
+/// 100,000 broken entries in each format give the first 200 problems, in
+/// file order, and one line counting the rest; warnings are bounded the same way.
+#[test]
+fn a_flood_of_problems_lists_the_first_two_hundred_and_counts_the_rest() {
+    const N: usize = 100_000;
+    let bad_json_entries = |key: &str, item: &str| {
+        format!("{{\"version\":1,\"{key}\":[{}]}}", vec![item; N].join(","))
+    };
+    // (format, text, the first problem)
+    let cases = [
+        (
+            Format::AesrIni,
+            format!(
+                "[a]\naws_account_id = 1\nrole_name = R\n{}",
+                "not a setting\n".repeat(N - 1)
+            ),
+            "line 2, profile \"a\": Account ID \"1\" must be 12 digits",
+        ),
+        (
+            Format::AwsConfig,
+            format!("[profile a]\n{}", "[\n".repeat(N)),
+            "line 2: ",
+        ),
+        (
+            Format::OwnJson,
+            bad_json_entries("environments", r#"{"accountId":"1","displayName":"x"}"#),
+            "environments[0].accountId (\"x\"): Account ID \"1\" must be 12 digits",
+        ),
+        (
+            Format::Organizations,
+            bad_json_entries("Accounts", r#"{"Id":"1","Name":"x"}"#),
+            "Accounts[0].Id (\"x\"): Account ID \"1\" must be 12 digits",
+        ),
+    ];
+    for (format, text, first) in cases {
+        let (errors, _) = messages(&text, format);
+        assert_eq!(
+            errors.len(),
+            201,
+            "{format}: {:#?}",
+            &errors[..errors.len().min(3)]
+        );
+        assert!(errors[0].starts_with(first), "{format}: {}", errors[0]);
+        assert_eq!(
+            errors[200],
+            "… and 99,800 more problems not listed; fix the ones above and check again to see the rest.",
+            "{format}"
+        );
+    }
+    // INI problems come in line order, whichever part of the reader found them.
+    let text = format!(
+        "[a]\nrole_arn = arn:aws:iam::111122223333:role/R\ncolor = red\n{}color = blue\n",
+        "[\n".repeat(N)
+    );
+    let (errors, _) = messages(&text, Format::AesrIni);
+    assert!(errors[0].starts_with("line 4: "), "{}", errors[0]);
+    assert!(errors[199].starts_with("line 203: "), "{}", errors[199]);
+    assert!(
+        errors[200].starts_with("… and 99,801 more problems"),
+        "{}",
+        errors[200]
+    );
+
+    let unknown: Vec<String> = (0..N).map(|i| format!("\"x{i}\":1")).collect();
+    let text = format!(
+        "{{\"version\":1,\"environments\":[{{\"accountId\":\"111122223333\",\"displayName\":\"a\",{}}}]}}",
+        unknown.join(",")
+    );
+    let (errors, warnings) = messages(&text, Format::OwnJson);
+    assert_eq!(errors, Vec::<String>::new());
+    assert_eq!(warnings.len(), 201);
+    assert!(
+        warnings[200].starts_with("… and 99,800 more warnings not listed"),
+        "{}",
+        warnings[200]
+    );
+}

@@ -194,14 +194,14 @@ fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccount
     if let Some(e) = p.get(Key::SourceProfile) {
         out.errors.push(Diagnostic::at_line(
             e.line,
-            Some(name.into()),
+            Some(name),
             "A base account cannot itself have a source_profile; AWS Extend Switch Roles and Roleswitch switch one level deep. Remove this line.".into(),
         ));
     }
     if input.account_id.is_none() && input.alias.is_none() {
         out.errors.push(Diagnostic::at_line(
             p.section.line,
-            Some(name.into()),
+            Some(name),
             "This base account (named in source_profile) has no aws_account_id; add aws_account_id = its 12-digit ID or alias.".into(),
         ));
         return None;
@@ -222,7 +222,7 @@ fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccount
             .map_or(p.section.line, |e| e.line);
         for e in errors {
             out.errors
-                .push(Diagnostic::at_line(line, Some(name.into()), e.message));
+                .push(Diagnostic::at_line(line, Some(name), e.message));
         }
         return None;
     }
@@ -276,7 +276,7 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
             }
             None => out.errors.push(Diagnostic::at_line(
                 src.line,
-                Some(p.name.into()),
+                Some(p.name),
                 format!(
                     "source_profile {} names no section of this file; add a [{}] section with its aws_account_id, or fix the name.",
                     quote(src.value),
@@ -338,7 +338,7 @@ fn read_target(p: &Profile, base: Option<&Base>, out: &mut Collected) {
             None => {
                 out.errors.push(Diagnostic::at_line(
                     p.section.line,
-                    Some(name.into()),
+                    Some(name),
                     "This profile has no role: add role_name = … (with aws_account_id) or role_arn = arn:aws:iam::…:role/…. If it is a base account, name it in its targets' source_profile.".into(),
                 ));
                 return;

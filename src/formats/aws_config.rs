@@ -87,7 +87,7 @@ fn read_source(name: &str, s: &Section, out: &mut Collected) -> SourceBase {
             .map_or(s.line, |e| e.line);
             for e in errors {
                 out.errors
-                    .push(Diagnostic::at_line(line, Some(name.into()), e.message));
+                    .push(Diagnostic::at_line(line, Some(name), e.message));
             }
             SourceBase::Invalid
         }
@@ -119,7 +119,7 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
             )
         };
         out.warnings
-            .push(Diagnostic::at_line(s.line, Some(name.to_string()), what));
+            .push(Diagnostic::at_line(s.line, Some(name), what));
     }
     let profiles = ini::unique_profiles(kept, &mut out.errors);
     for (_, s) in &profiles {
@@ -145,7 +145,7 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
             if s.get("role_arn").is_none() {
                 out.warnings.push(Diagnostic::at_line(
                     s.line,
-                    Some((*name).into()),
+                    Some(*name),
                     "This profile has no role_arn, so it is not an environment (it is where you sign in, not where you switch to).".into(),
                 ));
             }
@@ -155,7 +155,7 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
         if matches!(base, SourceBase::Unknown) {
             out.warnings.push(Diagnostic::at_line(
                 s.line,
-                Some((*name).into()),
+                Some(*name),
                 format!(
                     "This profile does not say which account it signs in to, so {} can be switched into from any account; add aws_account_id = its 12-digit ID to tie them to it.",
                     ini::some_of(referrers.iter().map(|r| quote(r)), referrers.len(), "more")
@@ -181,7 +181,7 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
                 Some(_) => {}
                 None => out.warnings.push(Diagnostic::at_line(
                     src.line,
-                    Some((*name).into()),
+                    Some(*name),
                     format!(
                         "source_profile {} is not in this file (it may be in ~/.aws/credentials), so this environment can be switched into from any account.",
                         quote(src.value)
@@ -212,7 +212,7 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
     {
         out.errors.push(Diagnostic::at_line(
             line_of("role_arn").unwrap_or(s.line),
-            Some(name.into()),
+            Some(name),
             format!(
                 "role_arn {} is not a role ARN; write it as arn:aws:iam::111122223333:role/RoleName.",
                 quote(s.value("role_arn").unwrap_or(""))

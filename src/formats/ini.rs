@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use crate::validate::{quote, trim, FnvMap};
 
-use super::Diagnostic;
+use super::{Diagnostic, Diagnostics};
 
 /// One `key = value` line, borrowed from the text it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,14 +51,14 @@ impl<'a> Section<'a> {
 }
 
 /// A lexed text: its sections, and the lines that could not be read.
-pub(crate) type Lexed<'a> = (Vec<Section<'a>>, Vec<Diagnostic>);
+pub(crate) type Lexed<'a> = (Vec<Section<'a>>, Diagnostics);
 
 /// Splits `text` into sections. Lines before the first section that are not
 /// comments are errors, as are lines that are neither a header, a key, nor a comment.
 pub(crate) fn lex(text: &str) -> Lexed<'_> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut sections: Vec<Section> = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = Diagnostics::default();
     // Whether the last key had an empty value, so indented lines nest under it.
     let mut open_parent = false;
     for (i, raw) in text.lines().enumerate() {
@@ -93,7 +93,7 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
         let Some((key, value)) = trimmed.split_once('=') else {
             errors.push(Diagnostic::at_line(
                 line,
-                sections.last().map(|s| s.header.to_string()),
+                sections.last().map(|s| s.header),
                 format!(
                     "Cannot read {}; expected [profile name], key = value, or a comment starting with ; or #.",
                     quote(trimmed)
@@ -117,7 +117,7 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
         if key.is_empty() {
             errors.push(Diagnostic::at_line(
                 line,
-                Some(section.header.to_string()),
+                Some(section.header),
                 "This line has no key before the =; write key = value.".into(),
             ));
             continue;
@@ -218,13 +218,13 @@ pub(crate) fn profile_name(header: &str) -> (&str, bool) {
 pub(crate) const SECRET_KEYS: [&str; 2] = ["aws_secret_access_key", "aws_session_token"];
 
 /// One error per line that holds a secret; the value is never repeated.
-pub(crate) fn refuse_credentials(sections: &[Section]) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
+pub(crate) fn refuse_credentials(sections: &[Section]) -> Diagnostics {
+    let mut errors = Diagnostics::default();
     for s in sections {
         for e in s.entries.iter().filter(|e| SECRET_KEYS.contains(&&*e.key)) {
             errors.push(Diagnostic::at_line(
                 e.line,
-                Some(profile_name(s.header).0.to_string()),
+                Some(profile_name(s.header).0),
                 format!(
                     "This file contains credentials ({}). Roleswitch never reads or stores credentials: \
                      remove every aws_secret_access_key and aws_session_token line (or paste only the \
@@ -241,7 +241,7 @@ pub(crate) fn refuse_credentials(sections: &[Section]) -> Vec<Diagnostic> {
 /// first section of each name, in order.
 pub(crate) fn unique_profiles<'s, 'a: 's>(
     sections: impl IntoIterator<Item = &'s Section<'a>>,
-    errors: &mut Vec<Diagnostic>,
+    errors: &mut Diagnostics,
 ) -> Vec<(&'a str, &'s Section<'a>)> {
     let sections = sections.into_iter();
     let mut seen: Vec<(&str, &Section)> = Vec::with_capacity(sections.size_hint().0);
@@ -252,7 +252,7 @@ pub(crate) fn unique_profiles<'s, 'a: 's>(
         if let Some(&first) = first_of.get(name) {
             errors.push(Diagnostic::at_line(
                 s.line,
-                Some(name.to_string()),
+                Some(name),
                 format!(
                     "Profile {} is defined twice (first on line {first}); merge the two sections or rename one.",
                     quote(name),
@@ -267,14 +267,14 @@ pub(crate) fn unique_profiles<'s, 'a: 's>(
 }
 
 /// Reports keys set twice in one section.
-pub(crate) fn repeated_keys(section: &Section, errors: &mut Vec<Diagnostic>) {
+pub(crate) fn repeated_keys(section: &Section, errors: &mut Diagnostics) {
     let name = profile_name(section.header).0;
     let mut first_line: FnvMap<&str, usize> = FnvMap::default();
     for e in section.entries.iter().filter(|e| !e.nested) {
         match first_line.get(&*e.key) {
             Some(first) => errors.push(Diagnostic::at_line(
                 e.line,
-                Some(name.to_string()),
+                Some(name),
                 format!(
                     "{} is set twice in this profile (first on line {first}); keep one.",
                     e.key
@@ -298,18 +298,14 @@ pub(crate) fn some_of(items: impl Iterator<Item = String>, count: usize, more: &
 }
 
 /// Reads `roleswitch_production`.
-pub(crate) fn read_bool(
-    entry: &Entry,
-    profile: &str,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<bool> {
+pub(crate) fn read_bool(entry: &Entry, profile: &str, errors: &mut Diagnostics) -> Option<bool> {
     match entry.value.to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" => Some(true),
         "false" | "no" | "0" | "" => Some(false),
         _ => {
             errors.push(Diagnostic::at_line(
                 entry.line,
-                Some(profile.to_string()),
+                Some(profile),
                 format!(
                     "{} is {}; write true or false.",
                     entry.key,
@@ -326,7 +322,7 @@ pub(crate) fn warn_ignored(
     section: &Section,
     ignored: &[&Entry],
     why: &str,
-    warnings: &mut Vec<Diagnostic>,
+    warnings: &mut Diagnostics,
 ) {
     let Some(first) = ignored.first() else {
         return;
@@ -339,7 +335,7 @@ pub(crate) fn warn_ignored(
         .collect();
     warnings.push(Diagnostic::at_line(
         first.line,
-        Some(profile_name(section.header).0.to_string()),
+        Some(profile_name(section.header).0),
         format!(
             "Ignored {} ({why}).",
             some_of(keys.iter().map(|k| k.to_string()), keys.len(), "other keys")
@@ -494,7 +490,9 @@ mod tests {
 
     #[test]
     fn errors_name_their_lines() {
-        let (_, errors) = lex("key = 1\n[a]\nnot a setting\n[broken\n= v\n");
+        let errors = lex("key = 1\n[a]\nnot a setting\n[broken\n= v\n")
+            .1
+            .into_list("problems");
         let got: Vec<(Option<usize>, &str)> = errors
             .iter()
             .map(|e| (e.line, e.message.split(';').next().unwrap_or("")))

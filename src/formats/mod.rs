@@ -214,20 +214,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub(crate) fn at_line(line: usize, profile: Option<String>, message: String) -> Self {
+    pub(crate) fn at_line(line: usize, profile: Option<&str>, message: String) -> Self {
         Diagnostic {
             line: Some(line),
             path: None,
-            profile,
+            profile: profile.map(clip),
             message,
         }
     }
 
-    pub(crate) fn at_path(path: String, profile: Option<String>, message: String) -> Self {
+    pub(crate) fn at_path(path: String, profile: Option<&str>, message: String) -> Self {
         Diagnostic {
             line: None,
             path: Some(path),
-            profile,
+            profile: profile.map(clip),
             message,
         }
     }
@@ -240,6 +240,85 @@ impl Diagnostic {
             message,
         }
     }
+}
+
+/// A profile name as diagnostics keep it: whole up to 100 characters (a
+/// longer one is refused as a display name anyway), so that a hostile name
+/// is not copied into every diagnostic of its profile.
+fn clip(name: &str) -> String {
+    match name.char_indices().nth(100) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name.to_string(),
+    }
+}
+
+/// The most problems an import lists, and apart the most warnings. The rest
+/// are counted in one last line, `… and 99,800 more problems not listed.`:
+/// a file of 100,000 broken lines is not fixed by reading 100,000 messages,
+/// and listing them all would take more memory and time than reading it.
+pub(crate) const MAX_LISTED: usize = 200;
+
+/// Problems or warnings as a reader finds them: the first [`MAX_LISTED`] in
+/// file order (line, or the order found for JSON) are kept, the others only
+/// counted. Memory stays bounded however many there are.
+#[derive(Debug, Default)]
+pub(crate) struct Diagnostics {
+    kept: Vec<Diagnostic>,
+    unlisted: usize,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.kept.push(diagnostic);
+        if self.kept.len() >= 2 * MAX_LISTED {
+            self.keep_first();
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty() && self.unlisted == 0
+    }
+
+    /// Sorts by line (a stable sort: JSON paths stay in the order found) and
+    /// counts all but the first [`MAX_LISTED`].
+    fn keep_first(&mut self) {
+        self.kept.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
+        self.unlisted += self.kept.len().saturating_sub(MAX_LISTED);
+        self.kept.truncate(MAX_LISTED);
+    }
+
+    /// The kept diagnostics in file order, then one saying how many `what`
+    /// (problems, warnings) were not listed.
+    pub(crate) fn into_list(mut self, what: &str) -> Vec<Diagnostic> {
+        self.keep_first();
+        if self.unlisted > 0 {
+            self.kept.push(Diagnostic::general(format!(
+                "… and {} more {what} not listed; fix the ones above and check again to see the rest.",
+                thousands(self.unlisted)
+            )));
+        }
+        self.kept
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<I: IntoIterator<Item = Diagnostic>>(&mut self, iter: I) {
+        for d in iter {
+            self.push(d);
+        }
+    }
+}
+
+/// `99800` → `99,800`.
+fn thousands(mut n: usize) -> String {
+    let mut groups = Vec::new();
+    while n >= 1000 {
+        groups.push(format!("{:03}", n % 1000));
+        n /= 1000;
+    }
+    groups.push(n.to_string());
+    groups.reverse();
+    groups.join(",")
 }
 
 impl fmt::Display for Diagnostic {
@@ -441,7 +520,16 @@ impl Origin {
         Origin {
             line: Some(line),
             path: None,
-            profile: Some(profile.to_string()),
+            profile: Some(clip(profile)),
+        }
+    }
+
+    /// A place in a JSON document.
+    pub(crate) fn at_path(path: String, profile: Option<&str>) -> Origin {
+        Origin {
+            line: None,
+            path: Some(path),
+            profile: profile.map(clip),
         }
     }
 
@@ -459,8 +547,8 @@ impl Origin {
 #[derive(Debug, Default)]
 pub(crate) struct Collected {
     pub envs: Vec<(Environment, Origin)>,
-    pub errors: Vec<Diagnostic>,
-    pub warnings: Vec<Diagnostic>,
+    pub errors: Diagnostics,
+    pub warnings: Diagnostics,
 }
 
 impl Collected {
@@ -519,18 +607,17 @@ impl Collected {
             self.errors.push(origin.diagnostic(problem.message.clone()));
         }
         // INI problems in line order; JSON ones stay in document order.
-        self.errors.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
-        self.warnings.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
+        let warnings = self.warnings.into_list("warnings");
         if self.errors.is_empty() {
             Ok(Parsed {
                 format,
                 environments: envs,
-                warnings: self.warnings,
+                warnings,
             })
         } else {
             Err(ImportErrors {
-                errors: self.errors,
-                warnings: self.warnings,
+                errors: self.errors.into_list("problems"),
+                warnings,
             })
         }
     }

@@ -57,13 +57,14 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// Reads an optional string field; `null` counts as absent.
+/// Reads an optional string field; `null` counts as absent. A value of
+/// another type is a problem, added to `typed`.
 fn string_field(
     obj: &Map<String, Value>,
     key: &str,
     path: &str,
-    profile: &Option<String>,
-    out: &mut Collected,
+    profile: Option<&str>,
+    typed: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     match obj.get(key) {
         None | Some(Value::Null) => None,
@@ -74,9 +75,9 @@ fn string_field(
             } else {
                 ""
             };
-            out.errors.push(Diagnostic::at_path(
+            typed.push(Diagnostic::at_path(
                 format!("{path}.{key}"),
-                profile.clone(),
+                profile,
                 format!("{key} is {}; write it as text{hint}.", type_name(other)),
             ));
             None
@@ -88,13 +89,13 @@ fn warn_unknown(
     obj: &Map<String, Value>,
     known: &[&str],
     path: &str,
-    profile: &Option<String>,
+    profile: Option<&str>,
     out: &mut Collected,
 ) {
     for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
         out.warnings.push(Diagnostic::at_path(
             format!("{path}.{key}"),
-            profile.clone(),
+            profile,
             format!(
                 "Unknown key {} is ignored; the known keys are {}.",
                 quote(key),
@@ -152,7 +153,7 @@ pub(crate) fn parse(text: &str) -> Collected {
         &doc,
         &["version", "environments", "$schema"],
         "$",
-        &None,
+        None,
         &mut out,
     );
     let list = match doc.get("environments") {
@@ -197,30 +198,32 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
         return;
     };
     let profile = match obj.get("displayName") {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim()),
         _ => None,
     };
-    warn_unknown(obj, &ENV_KEYS, &path, &profile, out);
-    let before = out.errors.len();
+    warn_unknown(obj, &ENV_KEYS, &path, profile, out);
+    // Fields of the wrong type: reported here, and not again as missing.
+    let mut typed = Vec::new();
+    let mut field = |key| string_field(obj, key, &path, profile, &mut typed);
     let mut input = EnvironmentInput {
-        id: string_field(obj, "id", &path, &profile, out),
-        account_id: string_field(obj, "accountId", &path, &profile, out),
-        role_name: string_field(obj, "roleName", &path, &profile, out),
-        display_name: string_field(obj, "displayName", &path, &profile, out),
-        color: string_field(obj, "color", &path, &profile, out),
-        region: string_field(obj, "region", &path, &profile, out),
-        partition: string_field(obj, "partition", &path, &profile, out),
-        group: string_field(obj, "group", &path, &profile, out),
-        title_prefix: string_field(obj, "titlePrefix", &path, &profile, out),
+        id: field("id"),
+        account_id: field("accountId"),
+        role_name: field("roleName"),
+        display_name: field("displayName"),
+        color: field("color"),
+        region: field("region"),
+        partition: field("partition"),
+        group: field("group"),
+        title_prefix: field("titlePrefix"),
         production: None,
         base: None,
     };
     match obj.get("production") {
         None | Some(Value::Null) => {}
         Some(Value::Bool(b)) => input.production = Some(*b),
-        Some(other) => out.errors.push(Diagnostic::at_path(
+        Some(other) => typed.push(Diagnostic::at_path(
             format!("{path}.production"),
-            profile.clone(),
+            profile,
             format!("production is {}; write true or false.", type_name(other)),
         )),
     }
@@ -228,49 +231,48 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
         None | Some(Value::Null) => {}
         Some(Value::Object(b)) => {
             let bpath = format!("{path}.base");
-            warn_unknown(b, &BASE_KEYS, &bpath, &profile, out);
+            warn_unknown(b, &BASE_KEYS, &bpath, profile, out);
+            let mut field = |key| string_field(b, key, &bpath, profile, &mut typed);
             input.base = Some(BaseAccountInput {
-                account_id: string_field(b, "accountId", &bpath, &profile, out),
-                alias: string_field(b, "alias", &bpath, &profile, out),
-                role_name: string_field(b, "roleName", &bpath, &profile, out),
+                account_id: field("accountId"),
+                alias: field("alias"),
+                role_name: field("roleName"),
             });
         }
-        Some(other) => out.errors.push(Diagnostic::at_path(
+        Some(other) => typed.push(Diagnostic::at_path(
             format!("{path}.base"),
-            profile.clone(),
+            profile,
             format!(
                 "base is {}; write an object {{\"accountId\": …}} or leave it out.",
                 type_name(other)
             ),
         )),
     }
-    let origin = Origin {
-        line: None,
-        path: Some(path.clone()),
-        profile: profile.clone(),
-    };
     // Validate into a scratch list: a field with a type error would otherwise
     // be reported a second time as missing.
     let mut scratch = Collected::default();
-    scratch.validate(&input.as_view(), origin, |field| Origin {
-        line: None,
-        path: Some(match json_key(field) {
-            Some(key) => format!("{path}.{key}"),
-            None => path.clone(),
-        }),
-        profile: profile.clone(),
-    });
-    let typed: Vec<Option<String>> = out.errors[before..]
-        .iter()
-        .map(|e| e.path.clone())
-        .collect();
+    scratch.validate(
+        &input.as_view(),
+        Origin::at_path(path.clone(), profile),
+        |field| {
+            let at = match json_key(field) {
+                Some(key) => format!("{path}.{key}"),
+                None => path.clone(),
+            };
+            Origin::at_path(at, profile)
+        },
+    );
+    let typed_paths: Vec<Option<String>> = typed.iter().map(|e| e.path.clone()).collect();
+    let valid = typed.is_empty();
+    out.errors.extend(typed);
     out.errors.extend(
         scratch
             .errors
+            .into_list("problems")
             .into_iter()
-            .filter(|e| !typed.contains(&e.path)),
+            .filter(|e| !typed_paths.contains(&e.path)),
     );
-    if typed.is_empty() {
+    if valid {
         out.envs.extend(scratch.envs);
     }
 }
