@@ -154,7 +154,10 @@ fn broken_sample_files_report_every_error() {
         ),
         (
             "aws-config-with-secret",
-            &["line 6, profile \"legacy\": This file contains credentials (aws_secret_access_key). Roleswitch never reads or stores credentials"],
+            &[
+                "line 5, profile \"legacy\": This file contains credentials (aws_access_key_id). Roleswitch never reads or stores credentials",
+                "line 6, profile \"legacy\": This file contains credentials (aws_secret_access_key). Roleswitch never reads or stores credentials",
+            ],
         ),
         (
             "organizations-broken.json",
@@ -1073,4 +1076,293 @@ fn a_flood_of_problems_lists_the_first_two_hundred_and_counts_the_rest() {
         "{}",
         warnings[200]
     );
+}
+
+// ---------------------------------------------------------------- credentials
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+/// Whether `text` repeats 8 or more characters of `secret` in a row.
+fn leaks(text: &str, secret: &str) -> bool {
+    let chars: Vec<char> = secret.chars().collect();
+    chars
+        .windows(8.min(chars.len()))
+        .any(|w| text.contains(&w.iter().collect::<String>()))
+}
+
+/// Every message a reader gives about `text` (problems and warnings).
+fn all_messages(text: &str, format: Format) -> Vec<String> {
+    let (mut errors, warnings) = messages(text, format);
+    errors.extend(warnings);
+    errors
+}
+
+/// Credentials refuse the whole file, in every format, with `=` or `:`, in
+/// any case, anywhere; the one message per line names the line and the key,
+/// says what to do, and repeats no part of the secret.
+#[test]
+fn credentials_are_refused_everywhere_and_never_repeated() {
+    let keys = [
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "aws_security_token",
+    ];
+    let cases = |key: &str| {
+        [key.to_string(), key.to_uppercase(), {
+            // Aws_Secret_Access_Key
+            key.split('_')
+                .map(|w| w[..1].to_uppercase() + &w[1..])
+                .collect::<Vec<_>>()
+                .join("_")
+        }]
+    };
+    let mut checked = 0;
+    for key in keys {
+        for written in cases(key) {
+            for separator in [" = ", "=", ": ", ":", "\t=  "] {
+                let line = format!("{written}{separator}{SECRET}");
+                // (text, line of the credential, profile it is in)
+                let placements = [
+                    (format!("[profile dev]\nrole_arn = arn:aws:iam::111122223333:role/Dev\n{line}\n"), 3, " profile \"dev\":"),
+                    (format!("{line}\n[profile dev]\nrole_arn = arn:aws:iam::111122223333:role/Dev\n"), 1, ""),
+                    (format!("[dev]\naws_account_id = 111122223333\nrole_name = Dev\ns3 =\n  {line}\r\n"), 5, " profile \"dev\":"),
+                    (format!("[profile dev]\r\nrole_arn = arn:aws:iam::111122223333:role/Dev\r\n{line} ; note\r\n"), 3, " profile \"dev\":"),
+                ];
+                for (text, at, profile) in placements {
+                    assert_eq!(Format::detect(&text), Some(Format::AwsConfig), "{text}");
+                    for format in [Format::AesrIni, Format::AwsConfig] {
+                        let (errors, warnings) = messages(&text, format);
+                        assert_eq!(warnings, Vec::<String>::new(), "{format}: {text}");
+                        assert_eq!(errors.len(), 1, "{format}: {text}\n{errors:#?}");
+                        let want = format!("line {at},{profile} This file contains credentials ({key}). Roleswitch never reads or stores credentials, and needs only account IDs and role names: remove every");
+                        let want = want.replacen(", This", ": This", 1);
+                        assert!(
+                            errors[0].starts_with(&want),
+                            "{format}: {text}\n got  {}\n want {want}",
+                            errors[0]
+                        );
+                        assert!(!leaks(&errors[0], SECRET), "{}", errors[0]);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 3 * 5 * 4 * 2);
+
+    // Other ways a credential reaches a config-like text: (text, message)
+    let cases = [
+        (format!("export AWS_SECRET_ACCESS_KEY={SECRET}\n"), "line 1: This file contains credentials (aws_secret_access_key)"),
+        (format!("[a]\n$Env:AWS_SESSION_TOKEN=\"{SECRET}\"\n"), "line 2, profile \"a\": This file contains credentials (aws_session_token)"),
+        (format!("[a]\naws_secret_access_key {SECRET}\n"), "line 2, profile \"a\": This file contains credentials (aws_secret_access_key)"),
+        (format!("[a]\naws_secret_\u{200b}access_key = {SECRET}\n"), "line 2, profile \"a\": This file contains credentials (aws_secret_access_key)"),
+        (format!("[a]\n\"aws_session_token\" = {SECRET}\n"), "line 2, profile \"a\": This file contains credentials (aws_session_token)"),
+        (
+            format!("[profile tools]\ncredential_process = env AWS_SECRET_ACCESS_KEY={SECRET} /usr/bin/tool\n"),
+            "line 2, profile \"tools\": This file contains credentials (a secret written into credential_process)",
+        ),
+        (
+            format!("[profile tools]\ncredential_process = echo '{{\"Version\": 1, \"SessionToken\": \"{SECRET}\"}}'\n"),
+            "line 2, profile \"tools\": This file contains credentials (a secret written into credential_process)",
+        ),
+        // A key wrapped onto the next line: refused for its first line; the rest is not quoted.
+        (format!("[a]\naws_secret_access_key = {}\n{}\n", &SECRET[..20], &SECRET[20..]), "line 2, profile \"a\": This file contains credentials (aws_secret_access_key)"),
+    ];
+    for (text, want) in &cases {
+        for format in [Format::AesrIni, Format::AwsConfig] {
+            let got = all_messages(text, format);
+            assert!(
+                got.len() == 1 && got[0].starts_with(want),
+                "{format}: {text}\n{got:#?}\nwant {want}"
+            );
+            assert!(!leaks(&got[0], SECRET), "{}", got[0]);
+        }
+        assert_eq!(Format::detect(text), Some(Format::AwsConfig), "{text}");
+    }
+
+    // A command that only gets credentials is not a secret: ignored, and not repeated.
+    let text = "[profile tools]\ncredential_process = /usr/local/bin/get-creds --profile tools\n[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = tools\n";
+    let parsed = parse(text, Format::AwsConfig, &options()).expect("read");
+    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.iter().all(|w| !w.contains("get-creds")),
+        "{warnings:#?}"
+    );
+
+    // JSON: the output of aws sts assume-role, credentials pasted into a
+    // list, any case, and JSON that does not even parse. (text, format, message)
+    let assume_role = format!(
+        r#"{{"Credentials":{{"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"{SECRET}","SessionToken":"{SECRET}","Expiration":"2026-01-01T00:00:00Z"}},"AssumedRoleUser":{{"Arn":"arn:aws:sts::111122223333:assumed-role/R/me"}}}}"#
+    );
+    let cases: Vec<(String, Format, &[&str])> = vec![
+        (
+            assume_role.clone(),
+            Format::OwnJson,
+            &[
+                "Credentials.AccessKeyId: This file contains credentials (AccessKeyId). Roleswitch never reads or stores credentials, and needs only account IDs and role names",
+                "Credentials.SecretAccessKey: This file contains credentials (SecretAccessKey)",
+                "Credentials.SessionToken: This file contains credentials (SessionToken)",
+            ],
+        ),
+        (
+            format!(r#"{{"version":1,"environments":[{{"accountId":"111122223333","displayName":"a","secretaccesskey":"{SECRET}"}}]}}"#),
+            Format::OwnJson,
+            &["environments[0].secretaccesskey: This file contains credentials (SecretAccessKey)"],
+        ),
+        (
+            format!(r#"{{"Accounts":[{{"Id":"111122223333","Name":"a","Status":"ACTIVE"}}],"AWS_SESSION_TOKEN":"{SECRET}"}}"#),
+            Format::Organizations,
+            &["AWS_SESSION_TOKEN: This file contains credentials (SessionToken)"],
+        ),
+        (
+            format!("{{\"Credentials\": {{\n  \"AccessKeyId\": \"ASIA\",\n  \"SecretAccessKey\": \"{SECRET}"),
+            Format::OwnJson,
+            &[
+                "line 2: This file contains credentials (AccessKeyId)",
+                "line 3: This file contains credentials (SecretAccessKey)",
+            ],
+        ),
+    ];
+    for (text, format, want) in &cases {
+        assert_eq!(Format::detect(text), Some(*format), "{text}");
+        for format in [Format::OwnJson, Format::Organizations] {
+            let got = all_messages(text, format);
+            assert_eq!(got.len(), want.len(), "{format}: {text}\n{got:#?}");
+            for (g, w) in got.iter().zip(*want) {
+                assert!(g.starts_with(w), "{format}: {text}\n got  {g}\n want {w}");
+                assert!(!leaks(g, SECRET), "{g}");
+            }
+        }
+    }
+}
+
+/// A line that cannot be read is named by its number (and its key, when
+/// that is a key the readers know), never quoted: it may be half a secret.
+#[test]
+fn unreadable_lines_are_named_never_quoted() {
+    let token = format!(
+        "IQoJb3JpZ2luX2VjEJr{}+/{}==",
+        "A".repeat(80),
+        "b".repeat(40)
+    );
+    // (text, message, text that must not be in it)
+    let cases = [
+        (format!("[a]\n{SECRET}\n"), "line 2, profile \"a\": This line cannot be read: it is not a [profile name] header", SECRET.to_string()),
+        (format!("[a]\n{token}\n"), "line 2, profile \"a\": This line cannot be read: it is not a [profile name] header", token.clone()),
+        ("[a]\nrole_arn arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": role_arn needs an = between it and its value: write role_arn = value.", "111122223333".into()),
+        ("[wJalrXUtnFEMI/K7MDENG\n".into(), "line 1: This section header has no closing ]; write it as [profile name] or [name].", "wJalrXUtn".into()),
+        ("[a] wJalrXUtnFEMI/K7MDENG\n".into(), "line 1: This section header has text after its ] that is not a comment", "wJalrXUtn".into()),
+        ("[ ]\n".into(), "line 1: This section header has no name", "[ ]".into()),
+        ("[a]\nro\u{200b}le_arn = arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": The key \"role_arn\" has an invisible character (U+200B) in it; delete the key and type it again.", "\u{200b}".into()),
+        ("[a]\nrole_arn\0 = arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": The key \"role_arn\" has an invisible character (U+0000) in it", "\0".into()),
+        ("[a]\n\u{200b}wJalrXUtnFEMI\n".into(), "line 2, profile \"a\": This line cannot be read: it is not a [profile name] header, a key = value setting or a comment starting with ; or #. It has an invisible character (U+200B) in it.", "wJalrXUtn".into()),
+    ];
+    for (text, want, hidden) in &cases {
+        for format in [Format::AesrIni, Format::AwsConfig] {
+            let (errors, _) = messages(text, format);
+            assert!(
+                errors.iter().any(|e| e.starts_with(want)),
+                "{format}: {text:?}\n{errors:#?}\nwant {want}"
+            );
+            for message in all_messages(text, format) {
+                assert!(
+                    !message.contains(hidden.as_str()),
+                    "{format}: {text:?}: {message}"
+                );
+            }
+        }
+    }
+}
+
+/// A secret as AWS makes them: a 40-character secret access key, a session
+/// token (base64, hundreds of characters, maybe padded with `=`), or a piece
+/// of one.
+fn secret() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z0-9/+]{40}",
+        "[A-Za-z0-9/+]{100,400}={0,2}",
+        "[A-Za-z0-9/+]{8,20}",
+    ]
+}
+
+/// `name` with each letter's case chosen by `upper`.
+fn cased(name: &str, upper: &[bool]) -> String {
+    name.chars()
+        .zip(upper.iter().cycle())
+        .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A secret after a credential key (either separator, any case), maybe
+    /// wrapped onto the next line, or on a line of its own, anywhere in an
+    /// INI text: the text is refused when a key names it, and no message
+    /// repeats 8 characters of the secret.
+    #[test]
+    fn no_ini_message_repeats_a_secret(
+        secret in secret(),
+        key in proptest::sample::select(vec!["aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token"]),
+        upper in proptest::collection::vec(any::<bool>(), 1..8),
+        separator in proptest::sample::select(vec![" = ", "=", ": ", ":", " :", "\t= "]),
+        base in prop_oneof![Just(fixture("aesr.ini")), Just(fixture("aws-config")), Just(fixture("aesr-broken.ini")), ini_ish()],
+        at in any::<proptest::sample::Index>(),
+        placement in 0..4usize,
+        crlf in any::<bool>(),
+    ) {
+        let key = cased(key, &upper);
+        let half = secret.len() / 2;
+        let inserted = match placement {
+            0 => vec![format!("{key}{separator}{secret}")],
+            1 => vec![format!("{key}{separator}{}", &secret[..half]), secret[half..].to_string()],
+            2 => vec![format!("{key}{separator}{}", &secret[..half]), format!("    {}", &secret[half..])],
+            _ => vec![secret.clone()],
+        };
+        let mut lines: Vec<String> = base.lines().map(str::to_string).collect();
+        let i = at.index(lines.len() + 1);
+        lines.splice(i..i, inserted);
+        let text = lines.join(if crlf { "\r\n" } else { "\n" });
+        for format in Format::ALL {
+            for message in all_messages(&text, format) {
+                prop_assert!(!leaks(&message, &secret), "{format}: {message}\n{text}");
+            }
+        }
+        if placement < 3 {
+            for format in [Format::AesrIni, Format::AwsConfig] {
+                let (errors, warnings) = messages(&text, format);
+                prop_assert!(warnings.is_empty(), "{warnings:?}");
+                prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.contains("This file contains credentials")), "{errors:#?}");
+            }
+            prop_assert_eq!(Format::detect(&text), Some(Format::AwsConfig));
+        }
+    }
+
+    /// The same for JSON: a credential key (as the AWS CLI prints it or as
+    /// in a config file, any case) with a secret, in any object of a list.
+    #[test]
+    fn no_json_message_repeats_a_secret(
+        secret in secret(),
+        key in proptest::sample::select(vec!["AccessKeyId", "SecretAccessKey", "SessionToken", "aws_secret_access_key", "aws_session_token", "Token_SecurityToken"]),
+        upper in proptest::collection::vec(any::<bool>(), 1..8),
+        base in prop_oneof![Just(fixture("roleswitch.json")), Just(fixture("organizations.json")), Just(fixture("roleswitch-broken.json")), json_ish()],
+        at in any::<proptest::sample::Index>(),
+    ) {
+        let key = cased(key, &upper);
+        let objects: Vec<usize> = base.match_indices('{').map(|(i, _)| i + 1).collect();
+        let i = objects[at.index(objects.len())];
+        let empty = base[i..].trim_start().starts_with('}');
+        let text = format!("{}\"{key}\": \"{secret}\"{}{}", &base[..i], if empty { "" } else { "," }, &base[i..]);
+        for format in Format::ALL {
+            for message in all_messages(&text, format) {
+                prop_assert!(!leaks(&message, &secret), "{format}: {message}\n{text}");
+            }
+        }
+        for format in [Format::OwnJson, Format::Organizations] {
+            let (errors, warnings) = messages(&text, format);
+            prop_assert!(warnings.is_empty(), "{warnings:?}");
+            prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.contains("This file contains credentials")), "{errors:#?}");
+        }
+    }
 }

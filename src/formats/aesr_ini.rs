@@ -236,14 +236,13 @@ fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccount
     Some(input)
 }
 
-pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
-    let mut out = Collected::default();
-    let secrets = ini::refuse_credentials(&sections);
-    if !secrets.is_empty() {
-        out.errors = secrets;
-        return out;
-    }
-    out.errors = lex_errors;
+/// Reads a lexed text (without credentials: the caller refuses those).
+pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
+    let sections = lexed.sections;
+    let mut out = Collected {
+        errors: lexed.errors,
+        ..Collected::default()
+    };
     let profiles: Vec<Profile> = ini::unique_profiles(&sections, &mut out.errors)
         .into_iter()
         .map(|(name, s)| Profile::read(name, s))

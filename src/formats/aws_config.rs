@@ -94,14 +94,13 @@ fn read_source(name: &str, s: &Section, out: &mut Collected) -> SourceBase {
     }
 }
 
-pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
-    let mut out = Collected::default();
-    let secrets = ini::refuse_credentials(&sections);
-    if !secrets.is_empty() {
-        out.errors = secrets;
-        return out;
-    }
-    out.errors = lex_errors;
+/// Reads a lexed text (without credentials: the caller refuses those).
+pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
+    let sections = lexed.sections;
+    let mut out = Collected {
+        errors: lexed.errors,
+        ..Collected::default()
+    };
 
     // Only [profile x] and [default] are profiles for the CLI.
     let mut kept = Vec::with_capacity(sections.len());
@@ -407,6 +406,7 @@ source_profile = from-credentials-file
             (
                 "[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\naws_access_key_id = AKIA\naws_secret_access_key = SECRETVALUE\n[profile b]\naws_session_token = SECRETTOKEN\n",
                 &[
+                    "line 3, profile \"a\": This file contains credentials (aws_access_key_id). Roleswitch never reads or stores credentials",
                     "line 4, profile \"a\": This file contains credentials (aws_secret_access_key). Roleswitch never reads or stores credentials",
                     "line 6, profile \"b\": This file contains credentials (aws_session_token)",
                 ],

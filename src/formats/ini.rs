@@ -2,11 +2,21 @@
 //!
 //! It knows sections, `key = value` lines, `;`/`#` comments and line numbers,
 //! and nothing about what the keys mean. It reads what both tools accept:
-//! - keys are case-insensitive (lower-cased here, like Python's configparser);
+//! - lines end in `\n`, `\r\n` or a lone `\r`; a byte order mark at the start
+//!   of a line (files joined with `cat`) is skipped;
+//! - keys are case-insensitive (lower-cased here, like Python's configparser),
+//!   and a key ends at the first `=` or `:` (the AWS CLI reads `key: value` too);
 //! - a value may be wrapped in double quotes (`image = "https://…"`), which are
 //!   removed; otherwise an inline comment (` ;` or ` #`, after whitespace) is cut;
 //! - indented lines after a key with an empty value are nested settings
 //!   (`s3 =` / `  max_concurrent_requests = 10`), kept apart as [`Entry::nested`].
+//!
+//! **Credentials are never read.** A line whose key names a credential
+//! (`aws_secret_access_key`, `aws_session_token`, … in any case, with either
+//! separator, or `export AWS_…=`) is not lexed into an entry at all: it is
+//! listed in [`Lexed::credentials`], and the readers refuse the whole text.
+//! No message quotes a line that could not be read: it may be part of a
+//! secret (a key wrapped onto two lines), so it is named by its number only.
 //!
 //! Problems are returned with their line, all at once.
 
@@ -50,19 +60,179 @@ impl<'a> Section<'a> {
     }
 }
 
-/// A lexed text: its sections, and the lines that could not be read.
-pub(crate) type Lexed<'a> = (Vec<Section<'a>>, Diagnostics);
+/// A lexed text.
+#[derive(Debug, Default)]
+pub(crate) struct Lexed<'a> {
+    pub sections: Vec<Section<'a>>,
+    /// Lines that could not be read.
+    pub errors: Diagnostics,
+    /// Lines that hold credentials: when there is one, the text is refused
+    /// and nothing else about it is said.
+    pub credentials: Diagnostics,
+}
+
+/// A credential that a line or a JSON key can hold.
+#[derive(Debug)]
+pub(crate) struct Credential {
+    /// What it is recognised by: letters and digits only, lower case; a key
+    /// whose letters and digits end with it counts.
+    letters: &'static str,
+    /// Its key in `~/.aws/config` and `~/.aws/credentials`.
+    pub ini: &'static str,
+    /// Its key in the JSON the AWS CLI prints (`aws sts assume-role`).
+    pub json: &'static str,
+}
+
+const CREDENTIALS: [Credential; 4] = [
+    Credential {
+        letters: "accesskeyid",
+        ini: "aws_access_key_id",
+        json: "AccessKeyId",
+    },
+    Credential {
+        letters: "secretaccesskey",
+        ini: "aws_secret_access_key",
+        json: "SecretAccessKey",
+    },
+    Credential {
+        letters: "sessiontoken",
+        ini: "aws_session_token",
+        json: "SessionToken",
+    },
+    Credential {
+        letters: "securitytoken",
+        ini: "aws_security_token",
+        json: "SecurityToken",
+    },
+];
+
+/// The credential a key names, if it does: `AWS_Secret_Access_Key`,
+/// `aws-session-token`, `export AWS_SESSION_TOKEN`, `$Env:AWS_…`,
+/// `SecretAccessKey`, and keys with invisible characters in them all count.
+pub(crate) fn credential_named(key: &str) -> Option<&'static Credential> {
+    CREDENTIALS.iter().find(|c| {
+        let mut letters = key
+            .bytes()
+            .rev()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase());
+        c.letters.bytes().rev().all(|b| letters.next() == Some(b))
+    })
+}
+
+/// The credential a line holds, if it does: its key (before the first `=`,
+/// or the first `:`), or its first word when it has neither, names one.
+fn credential_in(line: &str) -> Option<&'static Credential> {
+    let before = |c: char| line.find(c).map(|i| &line[..i]);
+    let first_word = line.split_whitespace().next().unwrap_or("");
+    [before('='), before(':'), Some(first_word)]
+        .into_iter()
+        .flatten()
+        .find_map(credential_named)
+}
+
+/// Whether a `credential_process` command has a secret written into it
+/// (`env AWS_SECRET_ACCESS_KEY=… tool`, `echo '{"SecretAccessKey": …}'`).
+fn secret_in_command(command: &str) -> bool {
+    let letters: Vec<u8> = command
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    CREDENTIALS[1..].iter().any(|c| {
+        letters
+            .windows(c.letters.len())
+            .any(|w| w == c.letters.as_bytes())
+    })
+}
+
+/// The message for a line that holds a credential.
+fn credential_message(what: &str) -> String {
+    format!(
+        "This file contains credentials ({what}). Roleswitch never reads or stores credentials, \
+         and needs only account IDs and role names: remove every aws_access_key_id, \
+         aws_secret_access_key, aws_session_token and aws_security_token line (or paste only \
+         the profiles with role_arn) and import again. The file was not read."
+    )
+}
+
+/// Characters that cannot be seen but change a key: zero-width and
+/// direction marks, soft hyphens, word joiners, byte order marks, and spaces
+/// other than the ASCII one.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00a0}' | '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}'
+        | '\u{17b4}' | '\u{17b5}' | '\u{180e}' | '\u{2000}'..='\u{200f}'
+        | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}' | '\u{3000}'
+        | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}')
+}
+
+/// Whether a key looks like a setting name (`role_arn`, `sso_start_url`): at
+/// most 64 letters, digits, `_`, `-` or `.`. Anything else on the left of a
+/// `=` is not a key but text that cannot be read (it may be part of a
+/// secret), and is not repeated in messages.
+fn key_shaped(key: &str) -> bool {
+    key.len() <= 64
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// Keys the readers know: the first word of a line without `=` is named in
+/// its message only when it is one of these (so never a secret).
+const KNOWN_KEYS: [&str; 24] = [
+    "aws_account_id",
+    "aws_account_alias",
+    "role_name",
+    "role_arn",
+    "source_profile",
+    "target_role_name",
+    "target_region",
+    "color",
+    "region",
+    "image",
+    "roleswitch_group",
+    "roleswitch_production",
+    "roleswitch_title_prefix",
+    "output",
+    "sso_session",
+    "sso_account_id",
+    "sso_role_name",
+    "sso_start_url",
+    "sso_region",
+    "mfa_serial",
+    "duration_seconds",
+    "credential_source",
+    "credential_process",
+    "external_id",
+];
+
+/// The lines of a text, ended by `\n`, `\r\n` or a lone `\r`.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+}
+
+/// `U+200B`, for a message about an invisible character.
+fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
 
 /// Splits `text` into sections. Lines before the first section that are not
-/// comments are errors, as are lines that are neither a header, a key, nor a comment.
+/// comments are errors, as are lines that are neither a header, a key, nor a
+/// comment; lines that hold credentials are set apart (see the module docs).
 pub(crate) fn lex(text: &str) -> Lexed<'_> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut sections: Vec<Section> = Vec::new();
-    let mut errors = Diagnostics::default();
+    let mut lexed = Lexed::default();
+    let Lexed {
+        sections,
+        errors,
+        credentials,
+    } = &mut lexed;
     // Whether the last key had an empty value, so indented lines nest under it.
     let mut open_parent = false;
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in lines(text).enumerate() {
         let line = i + 1;
+        let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
         let indented = raw.starts_with([' ', '\t']);
         let trimmed = trim(raw);
         let Some(&first) = trimmed.as_bytes().first() else {
@@ -71,38 +241,80 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
         if first == b';' || first == b'#' {
             continue;
         }
+        let profile = sections.last().map(|s| profile_name(s.header).0);
         if first == b'[' {
             open_parent = false;
             match header(trimmed) {
-                Some(name) => sections.push(Section {
+                Ok(name) => sections.push(Section {
                     header: name,
                     line,
                     entries: Vec::new(),
                 }),
-                None => errors.push(Diagnostic::at_line(
+                Err(problem) => errors.push(Diagnostic::at_line(
                     line,
                     None,
-                    format!(
-                        "Cannot read the section header {}; write it as [profile name] or [name].",
-                        quote(trimmed)
-                    ),
+                    format!("{problem}; write it as [profile name] or [name]."),
                 )),
             }
             continue;
         }
-        let Some((key, value)) = trimmed.split_once('=') else {
+        if let Some(credential) = credential_in(trimmed) {
+            credentials.push(Diagnostic::at_line(
+                line,
+                profile,
+                credential_message(credential.ini),
+            ));
+            continue;
+        }
+        let Some(split) = trimmed.find(['=', ':']) else {
+            errors.push(Diagnostic::at_line(line, profile, unreadable(trimmed)));
+            continue;
+        };
+        let (key, value) = (
+            trim(&trimmed[..split]),
+            unquote(trim(&trimmed[split + 1..])),
+        );
+        if key.is_empty() {
             errors.push(Diagnostic::at_line(
                 line,
-                sections.last().map(|s| s.header),
+                profile,
+                "This line has no key before the =; write key = value.".into(),
+            ));
+            continue;
+        }
+        if let Some(c) = key.chars().find(|&c| invisible(c) || c.is_control()) {
+            let visible: String = key
+                .chars()
+                .filter(|&c| !invisible(c) && !c.is_control())
+                .collect();
+            let named = if key_shaped(&visible) && !visible.is_empty() {
+                format!(" {}", quote(&visible))
+            } else {
+                String::new()
+            };
+            errors.push(Diagnostic::at_line(
+                line,
+                profile,
                 format!(
-                    "Cannot read {}; expected [profile name], key = value, or a comment starting with ; or #.",
-                    quote(trimmed)
+                    "The key{named} has an invisible character ({}) in it; delete the key and type it again.",
+                    code_point(c)
                 ),
             ));
             continue;
-        };
-        let key = lower(trim(key));
-        let value = unquote(trim(value));
+        }
+        if !key_shaped(key) {
+            errors.push(Diagnostic::at_line(line, profile, unreadable(trimmed)));
+            continue;
+        }
+        let key = lower(key);
+        if key == "credential_process" && secret_in_command(value) {
+            credentials.push(Diagnostic::at_line(
+                line,
+                profile,
+                credential_message("a secret written into credential_process"),
+            ));
+            continue;
+        }
         let Some(section) = sections.last_mut() else {
             errors.push(Diagnostic::at_line(
                 line,
@@ -114,14 +326,6 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
             ));
             continue;
         };
-        if key.is_empty() {
-            errors.push(Diagnostic::at_line(
-                line,
-                Some(section.header),
-                "This line has no key before the =; write key = value.".into(),
-            ));
-            continue;
-        }
         let nested = indented && open_parent;
         if !nested {
             open_parent = value.is_empty();
@@ -133,7 +337,29 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
             nested,
         });
     }
-    (sections, errors)
+    lexed
+}
+
+/// The message for a line that is not a setting: its first word is named only
+/// when it is a key the readers know, so that no part of a secret is repeated.
+fn unreadable(line: &str) -> String {
+    let first = line
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if let Some(key) = KNOWN_KEYS.iter().find(|k| **k == first) {
+        return format!("{key} needs an = between it and its value: write {key} = value.");
+    }
+    let hint = match line.chars().find(|&c| invisible(c) || c.is_control()) {
+        Some(c) => format!(" It has an invisible character ({}) in it.", code_point(c)),
+        None => String::new(),
+    };
+    format!(
+        "This line cannot be read: it is not a [profile name] header, a key = value setting \
+         or a comment starting with ; or #.{hint} Fix or remove it (its text is not repeated \
+         here, in case it is part of a secret)."
+    )
 }
 
 /// A key in lower case, copied only when it was not already.
@@ -145,19 +371,25 @@ fn lower(key: &str) -> Cow<'_, str> {
     }
 }
 
-/// The name inside `[...]`, allowing `]` inside the name and a comment after it.
-fn header(line: &str) -> Option<&str> {
-    let inner = line.strip_prefix('[')?;
+/// The name inside `[...]`, allowing `]` inside the name and a comment
+/// after it; or what is wrong with the header (without repeating it).
+fn header(line: &str) -> Result<&str, &'static str> {
+    let inner = line
+        .strip_prefix('[')
+        .ok_or("This is not a section header")?;
+    const NO_NAME: &str = "This section header has no name";
     if let Some(name) = inner.strip_suffix(']') {
-        return non_empty(name);
+        return non_empty(name).ok_or(NO_NAME);
     }
     // `[name] ; comment`: the last `]` followed only by a comment.
-    let close = inner.rfind(']')?;
+    let close = inner
+        .rfind(']')
+        .ok_or("This section header has no closing ]")?;
     let rest = inner[close + 1..].trim_start();
     if rest.starts_with([';', '#']) {
-        non_empty(&inner[..close])
+        non_empty(&inner[..close]).ok_or(NO_NAME)
     } else {
-        None
+        Err("This section header has text after its ] that is not a comment")
     }
 }
 
@@ -212,29 +444,6 @@ pub(crate) fn profile_name(header: &str) -> (&str, bool) {
         Some(rest) if rest.starts_with(char::is_whitespace) => (rest.trim(), true),
         _ => (header, false),
     }
-}
-
-/// Keys that hold secrets. A file with one is refused, never read.
-pub(crate) const SECRET_KEYS: [&str; 2] = ["aws_secret_access_key", "aws_session_token"];
-
-/// One error per line that holds a secret; the value is never repeated.
-pub(crate) fn refuse_credentials(sections: &[Section]) -> Diagnostics {
-    let mut errors = Diagnostics::default();
-    for s in sections {
-        for e in s.entries.iter().filter(|e| SECRET_KEYS.contains(&&*e.key)) {
-            errors.push(Diagnostic::at_line(
-                e.line,
-                Some(profile_name(s.header).0),
-                format!(
-                    "This file contains credentials ({}). Roleswitch never reads or stores credentials: \
-                     remove every aws_secret_access_key and aws_session_token line (or paste only the \
-                     profiles with role_arn) and import again. The file was not read.",
-                    e.key
-                ),
-            ));
-        }
-    }
-    errors
 }
 
 /// Reports sections whose profile name repeats an earlier one; returns the
@@ -435,8 +644,12 @@ mod tests {
     #[test]
     fn lexes_sections_keys_comments_and_lines() {
         let text = "\u{feff}; top comment\n[profile a]\nRole_ARN = arn:x ; note\n# c\n\n[b] # trailing\ncolor=ffaa00\nimage = \"https://x/#y\"\ns3 =\n  max = 10\nregion = eu-west-1\n";
-        let (sections, errors) = lex(text);
-        assert!(errors.is_empty(), "{errors:?}");
+        let Lexed {
+            sections,
+            errors,
+            credentials,
+        } = lex(text);
+        assert!(errors.is_empty() && credentials.is_empty(), "{errors:?}");
         assert_eq!(sections.len(), 2);
         assert_eq!((sections[0].header, sections[0].line), ("profile a", 2));
         assert_eq!(sections[0].entries[0].key, "role_arn");
@@ -484,14 +697,14 @@ mod tests {
             ("[a", None),
         ];
         for (raw, want) in cases {
-            assert_eq!(header(raw), want, "{raw}");
+            assert_eq!(header(raw).ok(), want, "{raw}");
         }
     }
 
     #[test]
     fn errors_name_their_lines() {
         let errors = lex("key = 1\n[a]\nnot a setting\n[broken\n= v\n")
-            .1
+            .errors
             .into_list("problems");
         let got: Vec<(Option<usize>, &str)> = errors
             .iter()
@@ -501,7 +714,8 @@ mod tests {
         assert_eq!(got[0].0, Some(1));
         assert!(errors[0].message.contains("before any section"));
         assert_eq!(got[1].0, Some(3));
-        assert!(errors[1].message.contains("Cannot read \"not a setting\""));
+        assert!(errors[1].message.contains("This line cannot be read"));
+        assert!(!errors[1].message.contains("not a setting"), "never quoted");
         assert_eq!(got[2].0, Some(4));
         assert!(errors[2].message.contains("section header"));
         assert_eq!(got[3].0, Some(5));

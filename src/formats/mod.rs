@@ -83,15 +83,18 @@ impl Format {
     /// 1. Text starting with `{` is JSON: with an `environments` key it is
     ///    [`Format::OwnJson`], with `Accounts` it is [`Format::Organizations`].
     ///    JSON that does not parse is still classified by which of the two key
-    ///    names it contains, so that its syntax error can be reported.
+    ///    names it contains, so that its syntax error can be reported. Other
+    ///    JSON with credentials in it (`aws sts assume-role` output) is
+    ///    [`Format::OwnJson`], whose reader refuses it and says why.
     /// 2. Otherwise it must be INI with at least one `[section]`:
-    ///    - `aws_secret_access_key` or `aws_session_token` anywhere → AWS config
-    ///      (whose reader refuses the file and says why);
+    ///    - a line holding credentials (`aws_secret_access_key`, …) anywhere, even
+    ///      without a section → AWS config (every INI reader refuses the text
+    ///      and says why);
     ///    - a key only AESR uses (`aws_account_id`, `aws_account_alias`,
     ///      `target_role_name`, `target_region`, `image`) → AESR;
     ///    - a sign of a real `~/.aws/config` (`[default]`, `[sso-session …]`,
     ///      `[services …]`, a key starting with `sso_`, `credential_process`,
-    ///      `credential_source`, `aws_access_key_id`, `output`, `mfa_serial`) → AWS config;
+    ///      `credential_source`, `output`, `mfa_serial`) → AWS config;
     ///    - a section without the `profile ` prefix (the AWS CLI ignores those) or a
     ///      `color` key → AESR;
     ///    - otherwise (only `[profile x]` sections with `role_arn`, `region`,
@@ -106,11 +109,13 @@ impl Format {
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
         if trimmed.starts_with('{') {
             let format = match serde_json::from_str::<serde_json::Value>(trimmed) {
-                Ok(serde_json::Value::Object(map)) => {
-                    if map.contains_key("environments") {
+                Ok(doc @ serde_json::Value::Object(_)) => {
+                    if doc.get("environments").is_some() {
                         Some(Format::OwnJson)
-                    } else if map.contains_key("Accounts") {
+                    } else if doc.get("Accounts").is_some() {
                         Some(Format::Organizations)
+                    } else if own_json::holds_credentials(trimmed) {
+                        Some(Format::OwnJson) // whose reader refuses it and says why
                     } else {
                         None
                     }
@@ -118,6 +123,7 @@ impl Format {
                 Ok(_) => None,
                 Err(_) if trimmed.contains("\"environments\"") => Some(Format::OwnJson),
                 Err(_) if trimmed.contains("\"Accounts\"") => Some(Format::Organizations),
+                Err(_) if own_json::holds_credentials(trimmed) => Some(Format::OwnJson),
                 Err(_) => None,
             };
             return (format, None);
@@ -127,12 +133,16 @@ impl Format {
             return (None, None);
         }
         let lexed = ini::lex(text);
-        let format = Format::of_sections(&lexed.0);
+        let format = Format::of_lexed(&lexed);
         (format, Some(lexed))
     }
 
-    /// Which INI format sections are in (see [`Format::detect`]).
-    fn of_sections(sections: &[ini::Section]) -> Option<Format> {
+    /// Which INI format a lexed text is in (see [`Format::detect`]).
+    fn of_lexed(lexed: &ini::Lexed) -> Option<Format> {
+        if !lexed.credentials.is_empty() {
+            return Some(Format::AwsConfig);
+        }
+        let sections = &lexed.sections;
         if sections.is_empty() {
             return None;
         }
@@ -142,9 +152,6 @@ impl Format {
                 .flat_map(|s| s.entries.iter().map(|e| &*e.key))
         };
         let has_key = |names: &[&str]| keys().any(|k| names.contains(&k));
-        if has_key(&["aws_secret_access_key", "aws_session_token"]) {
-            return Some(Format::AwsConfig);
-        }
         if has_key(&[
             "aws_account_id",
             "aws_account_alias",
@@ -161,7 +168,6 @@ impl Format {
             || has_key(&[
                 "credential_process",
                 "credential_source",
-                "aws_access_key_id",
                 "output",
                 "mfa_serial",
             ])
@@ -428,11 +434,22 @@ fn collect<'a>(
     options: &ImportOptions,
     lexed: Option<ini::Lexed<'a>>,
 ) -> Collected {
-    let lexed = || lexed.unwrap_or_else(|| ini::lex(text));
+    let lexed = || {
+        let lexed = lexed.unwrap_or_else(|| ini::lex(text));
+        // Credentials refuse the whole text, whichever reader it was for.
+        if lexed.credentials.is_empty() {
+            Ok(lexed)
+        } else {
+            Err(Collected {
+                errors: lexed.credentials,
+                ..Collected::default()
+            })
+        }
+    };
     match format {
         Format::OwnJson => own_json::parse(text),
-        Format::AesrIni => aesr_ini::parse(lexed()),
-        Format::AwsConfig => aws_config::parse(lexed()),
+        Format::AesrIni => lexed().map_or_else(|refused| refused, aesr_ini::parse),
+        Format::AwsConfig => lexed().map_or_else(|refused| refused, aws_config::parse),
         Format::Organizations => organizations::parse(text, options),
     }
 }

@@ -35,8 +35,8 @@ pub(crate) fn parse(text: &str, options: &ImportOptions) -> Collected {
     }
     let doc = match read_json(text, "output of aws organizations list-accounts") {
         Ok(v) => v,
-        Err(d) => {
-            out.errors.push(d);
+        Err(errors) => {
+            out.errors = errors;
             return out;
         }
     };

@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 use crate::model::{BaseAccountInput, Document, Environment, EnvironmentInput, DOCUMENT_VERSION};
 use crate::validate::{quote, Field};
 
-use super::{Collected, Diagnostic, Origin};
+use super::ini::credential_named;
+use super::{Collected, Diagnostic, Diagnostics, Origin};
 
 const ENV_KEYS: [&str; 11] = [
     "id",
@@ -26,23 +27,134 @@ const ENV_KEYS: [&str; 11] = [
 ];
 const BASE_KEYS: [&str; 3] = ["accountId", "alias", "roleName"];
 
-/// Reads a JSON document, giving a syntax error its line.
-pub(crate) fn read_json(text: &str, what: &str) -> Result<Value, Diagnostic> {
+/// Reads a JSON document, giving a syntax error its line. A document with
+/// credentials in it (`AccessKeyId`, `SecretAccessKey`, `SessionToken` in any
+/// case and at any depth, as `aws sts assume-role` prints them) is refused:
+/// the errors then name where each one is, never its value.
+pub(crate) fn read_json(text: &str, what: &str) -> Result<Value, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str(text).map_err(|e| {
-        let full = e.to_string();
-        let reason = full
-            .rfind(" at line ")
-            .map_or(full.as_str(), |i| &full[..i]);
-        Diagnostic::at_line(
-            e.line(),
-            None,
-            format!(
-                "This is not valid JSON ({reason}, column {}); fix the syntax or paste the whole {what}.",
-                e.column()
-            ),
-        )
-    })
+    // Quoted keys that name credentials, found in the text itself: so even a
+    // key a later duplicate hides from the parsed document, or one in JSON
+    // that does not parse, is refused.
+    let in_text = credential_keys_in_text(text);
+    let mut refused = Diagnostics::default();
+    match serde_json::from_str(text) {
+        Ok(doc) if in_text.is_empty() => return Ok(doc),
+        // Where they are, by path.
+        Ok(doc) => find_credentials(&doc, &mut Vec::new(), &mut refused),
+        Err(e) if in_text.is_empty() => {
+            let full = e.to_string();
+            let reason = full
+                .rfind(" at line ")
+                .map_or(full.as_str(), |i| &full[..i]);
+            refused.push(Diagnostic::at_line(
+                e.line(),
+                None,
+                format!(
+                    "This is not valid JSON ({reason}, column {}); fix the syntax or paste the whole {what}.",
+                    e.column()
+                ),
+            ));
+        }
+        Err(_) => {}
+    }
+    if refused.is_empty() {
+        for (line, key) in in_text {
+            refused.push(Diagnostic::at_line(line, None, credentials_message(key)));
+        }
+    }
+    Err(refused)
+}
+
+fn credentials_message(key: &str) -> String {
+    format!(
+        "This file contains credentials ({key}). Roleswitch never reads or stores credentials, \
+         and needs only account IDs and role names: remove every AccessKeyId, SecretAccessKey \
+         and SessionToken (or paste only the account list) and import again. The file was not read."
+    )
+}
+
+/// Whether a JSON text (valid or not) holds credentials.
+pub(crate) fn holds_credentials(text: &str) -> bool {
+    !credential_keys_in_text(text).is_empty()
+}
+
+/// One step of a JSON path.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Reports every object key that names a credential, with its path.
+fn find_credentials<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Diagnostics) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                path.push(Step::Key(key));
+                if let Some(credential) = credential_named(key) {
+                    out.push(Diagnostic::at_path(
+                        path_text(path),
+                        None,
+                        credentials_message(credential.json),
+                    ));
+                } else {
+                    find_credentials(v, path, out);
+                }
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.push(Step::Index(i));
+                find_credentials(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `Credentials.SecretAccessKey`, `environments[3].base`.
+fn path_text(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.extend(key.chars().take(64));
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// The lines of quoted keys that name credentials (`"SecretAccessKey":`),
+/// with the name the message gives them. Reads strings from quote to quote
+/// (an escaped quote can only make it see a key that is not there).
+fn credential_keys_in_text(text: &str) -> Vec<(usize, &'static str)> {
+    let mut found = Vec::new();
+    let (mut line, mut counted) = (1, 0);
+    let mut from = 0;
+    while let Some(open) = text[from..].find('"').map(|i| from + i) {
+        let Some(close) = text[open + 1..].find('"').map(|i| open + 1 + i) else {
+            break;
+        };
+        if let Some(credential) = credential_named(&text[open + 1..close]) {
+            if text[close + 1..].trim_start().starts_with(':') {
+                line += text.as_bytes()[counted..open]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                counted = open;
+                found.push((line, credential.json));
+            }
+        }
+        from = close + 1;
+    }
+    found
 }
 
 /// The name of a JSON value's type, for messages.
@@ -109,8 +221,8 @@ pub(crate) fn parse(text: &str) -> Collected {
     let mut out = Collected::default();
     let doc = match read_json(text, "exported file") {
         Ok(v) => v,
-        Err(d) => {
-            out.errors.push(d);
+        Err(errors) => {
+            out.errors = errors;
             return out;
         }
     };
