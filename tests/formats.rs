@@ -914,6 +914,15 @@ fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> Box<dyn Fn()>>)> {
             }),
         ),
         (
+            "one very long line, and a very long value",
+            Box::new(|n| {
+                let long = "x".repeat(n * 100);
+                let text =
+                    format!("[a]\n{long}\nrole_arn = arn:aws:iam::111122223333:role/{long}\n");
+                parsing(text, Some(Format::AesrIni))
+            }),
+        ),
+        (
             "unreadable lines",
             Box::new(|n| {
                 parsing(
@@ -1254,9 +1263,9 @@ fn unreadable_lines_are_named_never_quoted() {
         ("[wJalrXUtnFEMI/K7MDENG\n".into(), "line 1: This section header has no closing ]; write it as [profile name] or [name].", "wJalrXUtn".into()),
         ("[a] wJalrXUtnFEMI/K7MDENG\n".into(), "line 1: This section header has text after its ] that is not a comment", "wJalrXUtn".into()),
         ("[ ]\n".into(), "line 1: This section header has no name", "[ ]".into()),
-        ("[a]\nro\u{200b}le_arn = arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": The key \"role_arn\" has an invisible character (U+200B) in it; delete the key and type it again.", "\u{200b}".into()),
-        ("[a]\nrole_arn\0 = arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": The key \"role_arn\" has an invisible character (U+0000) in it", "\0".into()),
-        ("[a]\n\u{200b}wJalrXUtnFEMI\n".into(), "line 2, profile \"a\": This line cannot be read: it is not a [profile name] header, a key = value setting or a comment starting with ; or #. It has an invisible character (U+200B) in it.", "wJalrXUtn".into()),
+        ("[a]\nro\u{200b}le_arn = arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": The key \"role_arn\" has an invisible character, U+200B (ZERO WIDTH SPACE), in it; delete the key and type it again.", "\u{200b}".into()),
+        ("[a]\nrole_arn\0 = arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": The key \"role_arn\" has an invisible character, U+0000, in it", "\0".into()),
+        ("[a]\n\u{200b}wJalrXUtnFEMI\n".into(), "line 2, profile \"a\": This line cannot be read: it is not a [profile name] header, a key = value setting or a comment starting with ; or #. It has an invisible character, U+200B (ZERO WIDTH SPACE), in it.", "wJalrXUtn".into()),
     ];
     for (text, want, hidden) in &cases {
         for format in [Format::AesrIni, Format::AwsConfig] {
@@ -1365,4 +1374,81 @@ proptest! {
             prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.contains("This file contains credentials")), "{errors:#?}");
         }
     }
+}
+
+// ---------------------------------------------------------------- hostile input
+
+/// Line ends of every kind, byte order marks, NUL bytes, invisible
+/// characters and very long lines: each reader reads what can be read and
+/// says clearly, in a short message with its line, what cannot.
+#[test]
+fn hostile_input_gets_short_clear_messages() {
+    // Line ends: \r\n and a lone \r read as \n does.
+    for file in [
+        "aesr.ini",
+        "aws-config",
+        "aesr-broken.ini",
+        "aws-config-broken",
+    ] {
+        let text = fixture(file);
+        let want = parse_any(&text, None, &options());
+        for ends in ["\r\n", "\r"] {
+            let other = text.replace('\n', ends);
+            assert_eq!(
+                parse_any(&other, None, &options()),
+                want,
+                "{file} with {ends:?}"
+            );
+        }
+    }
+    // Byte order marks at the start, and where two files were joined.
+    let joined = format!(
+        "\u{feff}{}\n\u{feff}{}",
+        fixture("aesr.ini"),
+        "[extra]\nrole_arn = arn:aws:iam::999999999999:role/R\n"
+    );
+    let parsed = parse_any(&joined, None, &options())
+        .expect("detected")
+        .1
+        .expect("read");
+    assert_eq!(parsed.environments.len(), 5);
+
+    let long = "x".repeat(1_000_000);
+    // (text, format, a problem that starts with this)
+    let cases = [
+        ("[a]\nrole_arn = arn:aws:iam::111122223333:role/R\0\n".to_string(), Format::AesrIni, "line 2, profile \"a\": Role name \"R\\u{0}\""),
+        ("[a]\nrole\0_arn = arn:aws:iam::111122223333:role/R\n".to_string(), Format::AwsConfig, "line 2, profile \"a\": The key \"role_arn\" has an invisible character, U+0000, in it"),
+        ("[a\0]\nrole_arn = arn:aws:iam::111122223333:role/R\n".to_string(), Format::AesrIni, "line 1, profile \"a\\u{0}\": The display name \"a\\u{0}\" contains a control character"),
+        ("{\"version\":1,\"environments\":[{\"displayName\":\"a\0\"}]}".to_string(), Format::OwnJson, "line 1: This is not valid JSON (control character (\\u0000-\\u001F) found while parsing a string, column 47)"),
+        ("[a]\nreg\u{a0}ion = eu-west-1\nrole_arn = arn:aws:iam::111122223333:role/R\n".to_string(), Format::AesrIni, "line 2, profile \"a\": The key \"region\" has an invisible character, U+00A0, in it"),
+        (format!("[a]\nrole_arn = arn:aws:iam::111122223333:role/{long}\n"), Format::AesrIni, "line 2, profile \"a\": Role \"arn:aws:iam::111122223333:role/xxxxxxxxx…\" is 1000000 characters"),
+        (format!("[a]\n{long}\n"), Format::AwsConfig, "line 2, profile \"a\": This line cannot be read"),
+        (format!("[a]\n{long} = 1\n"), Format::AesrIni, "line 2, profile \"a\": This line cannot be read"),
+        (format!("[{long}]\nrole_arn = arn:aws:iam::111122223333:role/R\ncolor = z\n"), Format::AesrIni, "line 1, profile \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\": The display name"),
+        (format!("{{\"version\":1,\"environments\":[{{\"accountId\":\"111122223333\",\"displayName\":\"a\",\"{long}\":1}}]}}"), Format::OwnJson, ""),
+    ];
+    for (text, format, want) in &cases {
+        let (errors, warnings) = messages(text, *format);
+        let short = |t: &str| t.chars().take(80).collect::<String>();
+        assert!(
+            want.is_empty() || errors.iter().any(|e| e.starts_with(want)),
+            "{format}: {}\n{errors:#?}\nwant {want}",
+            short(text)
+        );
+        for m in errors.iter().chain(&warnings) {
+            assert!(
+                m.chars().count() < 600,
+                "{format}: a message of {} characters: {}…",
+                m.chars().count(),
+                short(m)
+            );
+        }
+    }
+    // An invisible character in a JSON key is shown, escaped.
+    let text = "{\"version\":1,\"environments\":[{\"accountId\u{200b}\":\"111122223333\",\"displayName\":\"a\"}]}";
+    let (_, warnings) = messages(text, Format::OwnJson);
+    assert!(
+        warnings[0].contains("Unknown key \"accountId\\u{200b}\""),
+        "{warnings:?}"
+    );
 }

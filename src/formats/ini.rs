@@ -22,7 +22,7 @@
 
 use std::borrow::Cow;
 
-use crate::validate::{quote, trim, FnvMap};
+use crate::validate::{invisible_char, quote, trim, FnvMap};
 
 use super::{Diagnostic, Diagnostics};
 
@@ -156,15 +156,16 @@ fn credential_message(what: &str) -> String {
     )
 }
 
-/// Characters that cannot be seen but change a key: zero-width and
-/// direction marks, soft hyphens, word joiners, byte order marks, and spaces
-/// other than the ASCII one.
-fn invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00a0}' | '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}'
-        | '\u{17b4}' | '\u{17b5}' | '\u{180e}' | '\u{2000}'..='\u{200f}'
-        | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}' | '\u{3000}'
-        | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}')
+/// A character that cannot be seen in a key or a line: an invisible one
+/// (zero-width, direction marks, …), a control character, or a space other
+/// than the ASCII one. Named for a message: `U+200B (ZERO WIDTH SPACE)`.
+fn unseen(c: char) -> Option<String> {
+    let code = format!("U+{:04X}", u32::from(c));
+    match invisible_char(c) {
+        Some(name) => Some(format!("{code} ({name})")),
+        None if c.is_control() || (c.is_whitespace() && !c.is_ascii()) => Some(code),
+        None => None,
+    }
 }
 
 /// Whether a key looks like a setting name (`role_arn`, `sso_start_url`): at
@@ -211,11 +212,6 @@ const KNOWN_KEYS: [&str; 24] = [
 fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.split('\n')
         .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
-}
-
-/// `U+200B`, for a message about an invisible character.
-fn code_point(c: char) -> String {
-    format!("U+{:04X}", u32::from(c))
 }
 
 /// Splits `text` into sections. Lines before the first section that are not
@@ -282,11 +278,8 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
             ));
             continue;
         }
-        if let Some(c) = key.chars().find(|&c| invisible(c) || c.is_control()) {
-            let visible: String = key
-                .chars()
-                .filter(|&c| !invisible(c) && !c.is_control())
-                .collect();
+        if let Some(what) = key.chars().find_map(unseen) {
+            let visible: String = key.chars().filter(|&c| unseen(c).is_none()).collect();
             let named = if key_shaped(&visible) && !visible.is_empty() {
                 format!(" {}", quote(&visible))
             } else {
@@ -296,8 +289,7 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
                 line,
                 profile,
                 format!(
-                    "The key{named} has an invisible character ({}) in it; delete the key and type it again.",
-                    code_point(c)
+                    "The key{named} has an invisible character, {what}, in it; delete the key and type it again."
                 ),
             ));
             continue;
@@ -351,8 +343,8 @@ fn unreadable(line: &str) -> String {
     if let Some(key) = KNOWN_KEYS.iter().find(|k| **k == first) {
         return format!("{key} needs an = between it and its value: write {key} = value.");
     }
-    let hint = match line.chars().find(|&c| invisible(c) || c.is_control()) {
-        Some(c) => format!(" It has an invisible character ({}) in it.", code_point(c)),
+    let hint = match line.chars().find_map(unseen) {
+        Some(what) => format!(" It has an invisible character, {what}, in it."),
         None => String::new(),
     };
     format!(

@@ -114,6 +114,14 @@ fn find_credentials<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Di
     }
 }
 
+/// A key as a path shows it: whole up to 64 characters.
+fn path_key(key: &str) -> String {
+    match key.char_indices().nth(64) {
+        Some((end, _)) => format!("{}…", &key[..end]),
+        None => key.to_string(),
+    }
+}
+
 /// `Credentials.SecretAccessKey`, `environments[3].base`.
 fn path_text(path: &[Step]) -> String {
     let mut out = String::new();
@@ -123,7 +131,7 @@ fn path_text(path: &[Step]) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                out.extend(key.chars().take(64));
+                out.push_str(&path_key(key));
             }
             Step::Index(i) => out.push_str(&format!("[{i}]")),
         }
@@ -206,7 +214,7 @@ fn warn_unknown(
 ) {
     for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
         out.warnings.push(Diagnostic::at_path(
-            format!("{path}.{key}"),
+            format!("{path}.{}", path_key(key)),
             profile,
             format!(
                 "Unknown key {} is ignored; the known keys are {}.",
