@@ -1368,10 +1368,23 @@ proptest! {
                 prop_assert!(!leaks(&message, &secret), "{format}: {message}\n{text}");
             }
         }
-        for format in [Format::OwnJson, Format::Organizations] {
-            let (errors, warnings) = messages(&text, format);
-            prop_assert!(warnings.is_empty(), "{warnings:?}");
-            prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.contains("This file contains credentials")), "{errors:#?}");
+        // Refused, unless the key went where a later duplicate key replaces
+        // it as JSON is read (`{"a": {"SecretAccessKey": …}, "a": null}`):
+        // then it is dropped unread, and still never shown.
+        fn holds(v: &Value, key: &str) -> bool {
+            match v {
+                Value::Object(m) => m.iter().any(|(k, v)| k == key || holds(v, key)),
+                Value::Array(a) => a.iter().any(|v| holds(v, key)),
+                _ => false,
+            }
+        }
+        let read = serde_json::from_str::<Value>(&text);
+        if read.as_ref().map_or(true, |doc| holds(doc, &key)) {
+            for format in [Format::OwnJson, Format::Organizations] {
+                let (errors, warnings) = messages(&text, format);
+                prop_assert!(warnings.is_empty(), "{warnings:?}");
+                prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.contains("This file contains credentials")), "{errors:#?}");
+            }
         }
     }
 }

@@ -110,25 +110,58 @@ const CREDENTIALS: [Credential; 4] = [
 /// `aws-session-token`, `export AWS_SESSION_TOKEN`, `$Env:AWS_…`,
 /// `SecretAccessKey`, and keys with invisible characters in them all count.
 pub(crate) fn credential_named(key: &str) -> Option<&'static Credential> {
-    CREDENTIALS.iter().find(|c| {
-        let mut letters = key
-            .bytes()
-            .rev()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| b.to_ascii_lowercase());
-        c.letters.bytes().rev().all(|b| letters.next() == Some(b))
-    })
+    // The key's last 15 letters and digits (the longest name's length),
+    // lower-cased; written as plain loops, since this runs on every line.
+    const LONGEST: usize = 15;
+    let mut tail = [0u8; LONGEST];
+    let mut n = 0;
+    for &b in key.as_bytes().iter().rev() {
+        if b.is_ascii_alphanumeric() {
+            n += 1;
+            tail[LONGEST - n] = b.to_ascii_lowercase();
+            // Quick no for nearly every key: its last three end no name.
+            if n == 3
+                && !matches!(
+                    tail[LONGEST - 3..],
+                    [b'y', b'i', b'd'] | [b'k', b'e', b'y'] | [b'k', b'e', b'n']
+                )
+            {
+                return None;
+            }
+            if n == LONGEST {
+                break;
+            }
+        }
+    }
+    let tail = &tail[LONGEST - n..];
+    CREDENTIALS
+        .iter()
+        .find(|c| tail.ends_with(c.letters.as_bytes()))
 }
 
 /// The credential a line holds, if it does: its key (before the first `=`,
-/// or the first `:`), or its first word when it has neither, names one.
-fn credential_in(line: &str) -> Option<&'static Credential> {
-    let before = |c: char| line.find(c).map(|i| &line[..i]);
-    let first_word = line.split_whitespace().next().unwrap_or("");
-    [before('='), before(':'), Some(first_word)]
-        .into_iter()
+/// or before a `:` that comes before any `=`), or its first word, names one.
+fn credential_in(
+    line: &str,
+    eq: Option<usize>,
+    colon: Option<usize>,
+) -> Option<&'static Credential> {
+    let word_end = line
+        .bytes()
+        .position(|b| b == b' ' || b == b'\t')
+        .unwrap_or(line.len());
+    let mut word_seen = false;
+    for end in [eq, colon].into_iter().flatten() {
+        let key = trim(&line[..end]);
+        word_seen |= key.len() == word_end;
+        if let Some(credential) = credential_named(key) {
+            return Some(credential);
+        }
+    }
+    // The first word, unless it was one of the keys.
+    (!word_seen)
+        .then(|| credential_named(&line[..word_end]))
         .flatten()
-        .find_map(credential_named)
 }
 
 /// Whether a `credential_process` command has a secret written into it
@@ -160,6 +193,9 @@ fn credential_message(what: &str) -> String {
 /// (zero-width, direction marks, …), a control character, or a space other
 /// than the ASCII one. Named for a message: `U+200B (ZERO WIDTH SPACE)`.
 fn unseen(c: char) -> Option<String> {
+    if c.is_ascii_graphic() {
+        return None; // nearly every character of a key
+    }
     let code = format!("U+{:04X}", u32::from(c));
     match invisible_char(c) {
         Some(name) => Some(format!("{code} ({name})")),
@@ -168,15 +204,21 @@ fn unseen(c: char) -> Option<String> {
     }
 }
 
-/// Whether a key looks like a setting name (`role_arn`, `sso_start_url`): at
-/// most 64 letters, digits, `_`, `-` or `.`. Anything else on the left of a
-/// `=` is not a key but text that cannot be read (it may be part of a
-/// secret), and is not repeated in messages.
+/// Whether a key looks like a setting name (`role_arn`, `sso_start_url`): 1
+/// to 64 letters, digits, `_`, `-` or `.`. Anything else on the left of a `=`
+/// is not a key but text that cannot be read (it may be part of a secret),
+/// and is not repeated in messages.
 fn key_shaped(key: &str) -> bool {
-    key.len() <= 64
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    let bytes = key.as_bytes();
+    if bytes.is_empty() || bytes.len() > 64 {
+        return false;
+    }
+    for &b in bytes {
+        if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.') {
+            return false;
+        }
+    }
+    true
 }
 
 /// Keys the readers know: the first word of a line without `=` is named in
@@ -209,9 +251,16 @@ const KNOWN_KEYS: [&str; 24] = [
 ];
 
 /// The lines of a text, ended by `\n`, `\r\n` or a lone `\r`.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split('\n')
-        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+fn lines(text: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+    let lines = text.split('\n').map(|l| match l.as_bytes().last() {
+        Some(b'\r') => &l[..l.len() - 1],
+        _ => l,
+    });
+    if text.as_bytes().contains(&b'\r') {
+        Box::new(lines.flat_map(|l| l.split('\r')))
+    } else {
+        Box::new(lines) // the usual text: no lone \r to look for on each line
+    }
 }
 
 /// Splits `text` into sections. Lines before the first section that are not
@@ -224,11 +273,20 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
         errors,
         credentials,
     } = &mut lexed;
+    // The profile a problem on this line belongs to.
+    let place = |sections: &[Section<'_>]| -> Option<String> {
+        sections
+            .last()
+            .map(|s| profile_name(s.header).0.to_string())
+    };
     // Whether the last key had an empty value, so indented lines nest under it.
     let mut open_parent = false;
     for (i, raw) in lines(text).enumerate() {
         let line = i + 1;
-        let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        let raw = match raw.as_bytes().first() {
+            Some(0xEF) => raw.strip_prefix('\u{feff}').unwrap_or(raw),
+            _ => raw,
+        };
         let indented = raw.starts_with([' ', '\t']);
         let trimmed = trim(raw);
         let Some(&first) = trimmed.as_bytes().first() else {
@@ -237,7 +295,6 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
         if first == b';' || first == b'#' {
             continue;
         }
-        let profile = sections.last().map(|s| profile_name(s.header).0);
         if first == b'[' {
             open_parent = false;
             match header(trimmed) {
@@ -254,55 +311,42 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
             }
             continue;
         }
-        if let Some(credential) = credential_in(trimmed) {
+        // A `:` only matters before the first `=`.
+        let eq = trimmed.find('=');
+        let colon = trimmed[..eq.unwrap_or(trimmed.len())].find(':');
+        if let Some(credential) = credential_in(trimmed, eq, colon) {
             credentials.push(Diagnostic::at_line(
                 line,
-                profile,
+                place(sections).as_deref(),
                 credential_message(credential.ini),
             ));
             continue;
         }
-        let Some(split) = trimmed.find(['=', ':']) else {
-            errors.push(Diagnostic::at_line(line, profile, unreadable(trimmed)));
+        let Some(split) = colon.or(eq) else {
+            errors.push(Diagnostic::at_line(
+                line,
+                place(sections).as_deref(),
+                unreadable(trimmed),
+            ));
             continue;
         };
         let (key, value) = (
             trim(&trimmed[..split]),
             unquote(trim(&trimmed[split + 1..])),
         );
-        if key.is_empty() {
-            errors.push(Diagnostic::at_line(
-                line,
-                profile,
-                "This line has no key before the =; write key = value.".into(),
-            ));
-            continue;
-        }
-        if let Some(what) = key.chars().find_map(unseen) {
-            let visible: String = key.chars().filter(|&c| unseen(c).is_none()).collect();
-            let named = if key_shaped(&visible) && !visible.is_empty() {
-                format!(" {}", quote(&visible))
-            } else {
-                String::new()
-            };
-            errors.push(Diagnostic::at_line(
-                line,
-                profile,
-                format!(
-                    "The key{named} has an invisible character, {what}, in it; delete the key and type it again."
-                ),
-            ));
-            continue;
-        }
         if !key_shaped(key) {
-            errors.push(Diagnostic::at_line(line, profile, unreadable(trimmed)));
+            errors.push(Diagnostic::at_line(
+                line,
+                place(sections).as_deref(),
+                not_a_key(key, trimmed),
+            ));
             continue;
         }
         let key = lower(key);
         if key == "credential_process" && secret_in_command(value) {
             credentials.push(Diagnostic::at_line(
                 line,
-                profile,
+                place(sections).as_deref(),
                 credential_message("a secret written into credential_process"),
             ));
             continue;
@@ -330,6 +374,23 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
         });
     }
     lexed
+}
+
+/// What is wrong with a line whose text before its `=` or `:` is not a key.
+fn not_a_key(key: &str, line: &str) -> String {
+    if key.is_empty() {
+        return "This line has no key before the =; write key = value.".into();
+    }
+    let Some(what) = key.chars().find_map(unseen) else {
+        return unreadable(line);
+    };
+    let visible: String = key.chars().filter(|&c| unseen(c).is_none()).collect();
+    let named = if key_shaped(&visible) && !visible.is_empty() {
+        format!(" {}", quote(&visible))
+    } else {
+        String::new()
+    };
+    format!("The key{named} has an invisible character, {what}, in it; delete the key and type it again.")
 }
 
 /// The message for a line that is not a setting: its first word is named only
@@ -470,20 +531,34 @@ pub(crate) fn unique_profiles<'s, 'a: 's>(
 /// Reports keys set twice in one section.
 pub(crate) fn repeated_keys(section: &Section, errors: &mut Diagnostics) {
     let name = profile_name(section.header).0;
+    let entries = &section.entries;
+    // The usual section's handful of keys are compared; more (a hostile or
+    // generated section) are looked up, so that it stays linear.
     let mut first_line: FnvMap<&str, usize> = FnvMap::default();
-    for e in section.entries.iter().filter(|e| !e.nested) {
-        match first_line.get(&*e.key) {
-            Some(first) => errors.push(Diagnostic::at_line(
+    for (i, e) in entries.iter().enumerate().filter(|(_, e)| !e.nested) {
+        let first = if entries.len() <= 16 {
+            entries[..i]
+                .iter()
+                .find(|o| !o.nested && o.key == e.key)
+                .map(|o| o.line)
+        } else {
+            match first_line.entry(&e.key) {
+                std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(e.line);
+                    None
+                }
+            }
+        };
+        if let Some(first) = first {
+            errors.push(Diagnostic::at_line(
                 e.line,
                 Some(name),
                 format!(
                     "{} is set twice in this profile (first on line {first}); keep one.",
                     e.key
                 ),
-            )),
-            None => {
-                first_line.insert(&e.key, e.line);
-            }
+            ));
         }
     }
 }

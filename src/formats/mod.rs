@@ -114,7 +114,7 @@ impl Format {
                         Some(Format::OwnJson)
                     } else if doc.get("Accounts").is_some() {
                         Some(Format::Organizations)
-                    } else if own_json::holds_credentials(trimmed) {
+                    } else if own_json::holds_credentials(trimmed, Some(&doc)) {
                         Some(Format::OwnJson) // whose reader refuses it and says why
                     } else {
                         None
@@ -123,7 +123,7 @@ impl Format {
                 Ok(_) => None,
                 Err(_) if trimmed.contains("\"environments\"") => Some(Format::OwnJson),
                 Err(_) if trimmed.contains("\"Accounts\"") => Some(Format::Organizations),
-                Err(_) if own_json::holds_credentials(trimmed) => Some(Format::OwnJson),
+                Err(_) if own_json::holds_credentials(trimmed, None) => Some(Format::OwnJson),
                 Err(_) => None,
             };
             return (format, None);
@@ -252,6 +252,9 @@ impl Diagnostic {
 /// longer one is refused as a display name anyway), so that a hostile name
 /// is not copied into every diagnostic of its profile.
 fn clip(name: &str) -> String {
+    if name.len() <= 100 {
+        return name.to_string(); // at most 100 bytes, so at most 100 characters
+    }
     match name.char_indices().nth(100) {
         Some((end, _)) => format!("{}…", &name[..end]),
         None => name.to_string(),

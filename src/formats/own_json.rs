@@ -33,34 +33,33 @@ const BASE_KEYS: [&str; 3] = ["accountId", "alias", "roleName"];
 /// the errors then name where each one is, never its value.
 pub(crate) fn read_json(text: &str, what: &str) -> Result<Value, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // Quoted keys that name credentials, found in the text itself: so even a
-    // key a later duplicate hides from the parsed document, or one in JSON
-    // that does not parse, is refused.
-    let in_text = credential_keys_in_text(text);
     let mut refused = Diagnostics::default();
     match serde_json::from_str(text) {
-        Ok(doc) if in_text.is_empty() => return Ok(doc),
-        // Where they are, by path.
-        Ok(doc) => find_credentials(&doc, &mut Vec::new(), &mut refused),
-        Err(e) if in_text.is_empty() => {
-            let full = e.to_string();
-            let reason = full
-                .rfind(" at line ")
-                .map_or(full.as_str(), |i| &full[..i]);
-            refused.push(Diagnostic::at_line(
-                e.line(),
-                None,
-                format!(
-                    "This is not valid JSON ({reason}, column {}); fix the syntax or paste the whole {what}.",
-                    e.column()
-                ),
-            ));
+        Ok(doc) => {
+            find_credentials(&doc, &mut Vec::new(), &mut refused);
+            if refused.is_empty() {
+                return Ok(doc);
+            }
         }
-        Err(_) => {}
-    }
-    if refused.is_empty() {
-        for (line, key) in in_text {
-            refused.push(Diagnostic::at_line(line, None, credentials_message(key)));
+        Err(e) => {
+            // Not JSON, but maybe credentials all the same (cut short, say).
+            for (line, key) in credential_keys_in_text(text) {
+                refused.push(Diagnostic::at_line(line, None, credentials_message(key)));
+            }
+            if refused.is_empty() {
+                let full = e.to_string();
+                let reason = full
+                    .rfind(" at line ")
+                    .map_or(full.as_str(), |i| &full[..i]);
+                refused.push(Diagnostic::at_line(
+                    e.line(),
+                    None,
+                    format!(
+                        "This is not valid JSON ({reason}, column {}); fix the syntax or paste the whole {what}.",
+                        e.column()
+                    ),
+                ));
+            }
         }
     }
     Err(refused)
@@ -74,9 +73,17 @@ fn credentials_message(key: &str) -> String {
     )
 }
 
-/// Whether a JSON text (valid or not) holds credentials.
-pub(crate) fn holds_credentials(text: &str) -> bool {
-    !credential_keys_in_text(text).is_empty()
+/// Whether a JSON text holds credentials: its parsed document, or when it
+/// does not parse, its text.
+pub(crate) fn holds_credentials(text: &str, doc: Option<&Value>) -> bool {
+    match doc {
+        Some(doc) => {
+            let mut found = Diagnostics::default();
+            find_credentials(doc, &mut Vec::new(), &mut found);
+            !found.is_empty()
+        }
+        None => !credential_keys_in_text(text).is_empty(),
+    }
 }
 
 /// One step of a JSON path.
@@ -139,28 +146,42 @@ fn path_text(path: &[Step]) -> String {
     out
 }
 
-/// The lines of quoted keys that name credentials (`"SecretAccessKey":`),
-/// with the name the message gives them. Reads strings from quote to quote
-/// (an escaped quote can only make it see a key that is not there).
+/// In JSON that does not parse, the lines of quoted keys that name
+/// credentials (`"SecretAccessKey":`), with the name the message gives them.
+/// Strings are read as JSON reads them (with `\"` escapes), except that a
+/// line break ends one.
 fn credential_keys_in_text(text: &str) -> Vec<(usize, &'static str)> {
+    let bytes = text.as_bytes();
+    let special = |b: &u8| matches!(b, b'"' | b'\\' | b'\n');
     let mut found = Vec::new();
-    let (mut line, mut counted) = (1, 0);
-    let mut from = 0;
-    while let Some(open) = text[from..].find('"').map(|i| from + i) {
-        let Some(close) = text[open + 1..].find('"').map(|i| open + 1 + i) else {
-            break;
-        };
-        if let Some(credential) = credential_named(&text[open + 1..close]) {
-            if text[close + 1..].trim_start().starts_with(':') {
-                line += text.as_bytes()[counted..open]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
-                counted = open;
-                found.push((line, credential.json));
+    let mut line = 1;
+    // Where the string being read starts.
+    let mut string = None;
+    let mut i = 0;
+    while let Some(at) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(special))
+    {
+        let at = i + at;
+        i = at + 1;
+        match (bytes[at], string) {
+            (b'\n', _) => {
+                line += 1;
+                string = None;
             }
+            (b'\\', Some(_)) if bytes.get(i) != Some(&b'\n') => i += 1,
+            (b'"', None) => string = Some(i),
+            (b'"', Some(start)) => {
+                string = None;
+                let next = bytes[i..].iter().find(|b| !b.is_ascii_whitespace());
+                if next == Some(&b':') {
+                    if let Some(credential) = credential_named(&text[start..at]) {
+                        found.push((line, credential.json));
+                    }
+                }
+            }
+            _ => {}
         }
-        from = close + 1;
     }
     found
 }
