@@ -24,7 +24,7 @@ use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
 use crate::validate::{parse_role, quote, role_arn_parts, validate_input, Field, FnvMap};
 
 use super::ini::{self, Entry, Section};
-use super::{Collected, Diagnostic, ExportOptions, Origin};
+use super::{Collected, Diagnostic, ExportOptions, Origin, Unique};
 
 /// The keys AESR and Roleswitch read. A section's entries are sorted into
 /// these once; each reader then looks its keys up by index.
@@ -420,8 +420,11 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         );
     }
     // Target names first: they are what users see; base sections avoid them.
-    let mut used = ini::UniqueNames::default();
-    let names: Vec<String> = envs.iter().map(|e| used.name(&e.display_name)).collect();
+    let mut used = Unique::default();
+    let names: Vec<String> = envs
+        .iter()
+        .map(|e| ini::unique_name(&e.display_name, &mut used))
+        .collect();
     let (bases, base_of) = ini::bases(envs, &mut used);
     // Per base: the role and the region all its environments share.
     let mut shared = vec![(Shared::None, Shared::None); bases.len()];

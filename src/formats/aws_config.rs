@@ -17,7 +17,7 @@ use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
 use crate::validate::{parse_role, quote, validate_environment, Field, FnvMap};
 
 use super::ini::{self, Entry, Section};
-use super::{role_arn, Collected, Diagnostic, ExportOptions, Origin};
+use super::{role_arn, Collected, Diagnostic, ExportOptions, Origin, Unique};
 
 const TARGET_KEYS: [&str; 7] = [
     "role_arn",
@@ -131,15 +131,24 @@ pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
     }
 
     // Who names each profile in source_profile (only environments count).
-    let mut referrers: FnvMap<&str, Vec<&str>> = FnvMap::default();
+    let mut referrer_lists: Vec<Vec<&str>> = Vec::new();
+    let mut referrers_of: FnvMap<&str, usize> = FnvMap::default();
     for (name, t) in &profiles {
         if let (Some(source), Some(_)) = (t.value("source_profile"), t.get("role_arn")) {
-            referrers.entry(source).or_default().push(name);
+            match referrers_of.get(source) {
+                Some(&i) => referrer_lists[i].push(name),
+                None => {
+                    referrers_of.insert(source, referrer_lists.len());
+                    referrer_lists.push(vec![*name]);
+                }
+            }
         }
     }
     let mut sources: Vec<(&str, SourceBase)> = Vec::new();
     for (name, s) in &profiles {
-        let referrers = referrers.get(name).map_or(&[][..], Vec::as_slice);
+        let referrers = referrers_of
+            .get(name)
+            .map_or(&[][..], |&i| referrer_lists[i].as_slice());
         if referrers.is_empty() {
             if s.get("role_arn").is_none() {
                 out.warnings.push(Diagnostic::at_line(
@@ -260,8 +269,11 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
              # back by Roleswitch; the AWS CLI ignores them.\n\n",
         );
     }
-    let mut used = ini::UniqueNames::default();
-    let names: Vec<String> = envs.iter().map(|e| used.name(&e.display_name)).collect();
+    let mut used = Unique::default();
+    let names: Vec<String> = envs
+        .iter()
+        .map(|e| ini::unique_name(&e.display_name, &mut used))
+        .collect();
     let (bases, base_of) = ini::bases(envs, &mut used);
     for (b, name) in &bases {
         out.push_str(&format!("[profile {name}]\n"));

@@ -10,6 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::model::Environment;
 
+use super::Unique;
+
 /// How an import combines with the current list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -48,29 +50,6 @@ pub struct ImportPlan {
     pub result: Vec<Environment>,
 }
 
-/// Ids not used yet: `id`, or else `id-2`, `id-3`…, each number tried once
-/// per id however often the id comes.
-struct FreeIds {
-    taken: HashSet<String>,
-    next: HashMap<String, usize>,
-}
-
-impl FreeIds {
-    fn take(&mut self, id: &str) -> String {
-        if self.taken.insert(id.to_string()) {
-            return id.to_string();
-        }
-        let n = self.next.entry(id.to_string()).or_insert(2);
-        loop {
-            let candidate = format!("{id}-{n}");
-            *n += 1;
-            if self.taken.insert(candidate.clone()) {
-                return candidate;
-            }
-        }
-    }
-}
-
 /// Plans importing `incoming` (as returned by [`super::parse`]) into `current`.
 ///
 /// The result passes [`crate::check_list`] when both inputs do: matched
@@ -93,10 +72,8 @@ pub fn plan_import(
     // For each current entry, what the file says about it.
     let mut updates: Vec<Option<Environment>> = vec![None; current.len()];
     let mut seen: HashSet<(&str, String)> = HashSet::new();
-    let mut ids = FreeIds {
-        taken: current.iter().map(|e| e.id.clone()).collect(),
-        next: HashMap::new(),
-    };
+    // An added entry keeps its id unless it is taken: then `id-2`, `id-3`….
+    let mut ids = Unique::with(current.iter().map(|e| e.id.clone()));
     fn key(e: &Environment) -> (&str, String) {
         (e.account_id.as_str(), e.role_name.to_ascii_lowercase())
     }
@@ -121,7 +98,7 @@ pub fn plan_import(
             }
             None => {
                 let mut added = env.clone();
-                added.id = ids.take(&env.id);
+                added.id = ids.take(&env.id, |id, n| format!("{id}-{n}"));
                 plan.added.push(added.clone());
                 in_file_order.push(added);
             }

@@ -24,7 +24,7 @@ use std::borrow::Cow;
 
 use crate::validate::{invisible_char, quote, trim, FnvMap};
 
-use super::{Diagnostic, Diagnostics};
+use super::{Diagnostic, Diagnostics, Unique};
 
 /// One `key = value` line, borrowed from the text it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -542,13 +542,11 @@ pub(crate) fn repeated_keys(section: &Section, errors: &mut Diagnostics) {
                 .find(|o| !o.nested && o.key == e.key)
                 .map(|o| o.line)
         } else {
-            match first_line.entry(&e.key) {
-                std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(e.line);
-                    None
-                }
+            let first = first_line.get(&*e.key).copied();
+            if first.is_none() {
+                first_line.insert(&e.key, e.line);
             }
+            first
         };
         if let Some(first) = first {
             errors.push(Diagnostic::at_line(
@@ -603,11 +601,11 @@ pub(crate) fn warn_ignored(
     let Some(first) = ignored.first() else {
         return;
     };
-    let mut seen = FnvMap::default();
+    let mut seen: FnvMap<&str, usize> = FnvMap::default();
     let keys: Vec<&str> = ignored
         .iter()
         .map(|e| &*e.key)
-        .filter(|k| seen.insert(*k, ()).is_none())
+        .filter(|k| seen.insert(k, 0).is_none())
         .collect();
     warnings.push(Diagnostic::at_line(
         first.line,
@@ -650,55 +648,35 @@ pub(crate) fn base_section_name(b: &crate::model::BaseAccount) -> String {
     name
 }
 
-/// Section names for export: each display name once, later repeats get ` (2)`, ` (3)`….
-#[derive(Default)]
-pub(crate) struct UniqueNames {
-    used: std::collections::HashSet<String>,
-    /// For a name given more than once, the next number to try.
-    next: std::collections::HashMap<String, usize>,
-}
-
-impl UniqueNames {
-    pub(crate) fn name(&mut self, wanted: &str) -> String {
-        if self.used.insert(wanted.to_string()) {
-            return wanted.to_string();
-        }
-        let n = self.next.entry(wanted.to_string()).or_insert(2);
-        loop {
-            let name = format!("{wanted} ({n})");
-            *n += 1;
-            if self.used.insert(name.clone()) {
-                return name;
-            }
-        }
-    }
+/// A section name for export: each display name once, later repeats get ` (2)`, ` (3)`….
+pub(crate) fn unique_name(wanted: &str, used: &mut Unique) -> String {
+    used.take(wanted, |name, n| format!("{name} ({n})"))
 }
 
 /// The distinct base accounts of a list, in order of first use, each with
 /// its section name; and for each environment the index of its base.
 pub(crate) fn bases<'e>(
     envs: &'e [crate::model::Environment],
-    names: &mut UniqueNames,
+    names: &mut Unique,
 ) -> (
     Vec<(&'e crate::model::BaseAccount, String)>,
     Vec<Option<usize>>,
 ) {
-    type Key<'e> = (Option<&'e str>, Option<&'e str>, Option<&'e str>);
-    let mut index: std::collections::HashMap<Key<'e>, usize> = std::collections::HashMap::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut list = Vec::new();
     let of_env = envs
         .iter()
         .map(|env| {
             let b = env.base.as_ref()?;
-            let key = (
-                b.account_id.as_deref(),
-                b.alias.as_deref(),
-                b.role_name.as_deref(),
-            );
-            Some(*index.entry(key).or_insert_with(|| {
-                list.push((b, names.name(&base_section_name(b))));
-                list.len() - 1
-            }))
+            // Validated values hold no control characters to confuse the parts.
+            let part = |v: &Option<String>| v.as_deref().unwrap_or("\u{0}").to_string();
+            let key = [part(&b.account_id), part(&b.alias), part(&b.role_name)].join("\u{1}");
+            if let Some(&i) = index.get(&key) {
+                return Some(i);
+            }
+            index.insert(key, list.len());
+            list.push((b, unique_name(&base_section_name(b), names)));
+            Some(list.len() - 1)
         })
         .collect();
     (list, of_env)

@@ -608,15 +608,14 @@ impl Collected {
     fn finish(mut self, format: Format) -> Result<Parsed, ImportErrors> {
         let (envs, origins): (Vec<Environment>, Vec<Origin>) = self.envs.into_iter().unzip();
         let problems = check_list(&envs);
-        let repeats_key: std::collections::HashSet<usize> = problems
-            .iter()
-            .filter(|p| p.field == Field::AccountId)
-            .map(|p| p.index)
-            .collect();
+        let mut repeats_key = vec![false; envs.len()];
+        for p in problems.iter().filter(|p| p.field == Field::AccountId) {
+            repeats_key[p.index] = true;
+        }
         for problem in &problems {
             // A generated id repeats exactly when account and role do: say it once.
             let env = &envs[problem.index];
-            let repeated_key = repeats_key.contains(&problem.index);
+            let repeated_key = repeats_key[problem.index];
             if problem.field == Field::Id
                 && repeated_key
                 && env.id == generated_id(&env.account_id, &env.role_name)
@@ -639,6 +638,42 @@ impl Collected {
                 errors: self.errors.into_list("problems"),
                 warnings,
             })
+        }
+    }
+}
+
+/// Names (or ids) given out once each: the one wanted, or else it numbered
+/// 2, 3, … Each number is tried once per name however often it is wanted, so
+/// that a list of one name over and over stays linear.
+#[derive(Debug, Default)]
+pub(crate) struct Unique {
+    /// Every name given out, with the next number to try when it is wanted again.
+    given: std::collections::HashMap<String, usize>,
+}
+
+impl Unique {
+    /// With `taken` already given out.
+    pub fn with(taken: impl IntoIterator<Item = String>) -> Self {
+        Unique {
+            given: taken.into_iter().map(|name| (name, 2)).collect(),
+        }
+    }
+
+    /// `wanted`, or `numbered(wanted, n)` for the first `n` not given out.
+    pub fn take(&mut self, wanted: &str, numbered: impl Fn(&str, usize) -> String) -> String {
+        let Some(&first) = self.given.get(wanted) else {
+            self.given.insert(wanted.to_string(), 2);
+            return wanted.to_string();
+        };
+        let mut n = first;
+        loop {
+            let candidate = numbered(wanted, n);
+            n += 1;
+            if !self.given.contains_key(&candidate) {
+                self.given.insert(wanted.to_string(), n);
+                self.given.insert(candidate.clone(), 2);
+                return candidate;
+            }
         }
     }
 }
