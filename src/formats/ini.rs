@@ -180,14 +180,20 @@ fn secret_in_command(command: &str) -> bool {
 }
 
 /// The message for a line that holds a credential.
-fn credential_message(what: &str) -> String {
+fn credential_message(key: &str) -> String {
     format!(
-        "This file contains credentials ({what}). Roleswitch never reads or stores credentials, \
+        "This file contains credentials ({key}). Roleswitch never reads or stores credentials, \
          and needs only account IDs and role names: remove every aws_access_key_id, \
          aws_secret_access_key, aws_session_token and aws_security_token line (or paste only \
          the profiles with role_arn) and import again. The file was not read."
     )
 }
+
+/// The message for a `credential_process` command with a secret in it.
+const SECRET_IN_COMMAND: &str = "This file contains credentials (a secret written into \
+     credential_process). Roleswitch never reads or stores credentials, and needs only account \
+     IDs and role names: take the secret out of the command (it should fetch credentials, not \
+     hold them) or remove the line, and import again. The file was not read.";
 
 /// A character that cannot be seen in a key or a line: an invisible one
 /// (zero-width, direction marks, …), a control character, or a space other
@@ -347,7 +353,7 @@ pub(crate) fn lex(text: &str) -> Lexed<'_> {
             credentials.push(Diagnostic::at_line(
                 line,
                 place(sections).as_deref(),
-                credential_message("a secret written into credential_process"),
+                SECRET_IN_COMMAND.into(),
             ));
             continue;
         }
