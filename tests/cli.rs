@@ -163,3 +163,71 @@ fn converting_round_trips_through_every_format() {
         assert_eq!(text(&back.stderr), "", "{format}");
     }
 }
+
+#[test]
+fn check_lists_the_first_two_hundred_problems_and_counts_the_rest() {
+    let input = format!("[profile a]\n{}", "[\n".repeat(100_000));
+    let output = run(&["check", "-"], Some(&input));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.starts_with("<stdin>: warning: "))
+        .collect();
+    assert_eq!(lines.len(), 201, "{}", &stderr[..stderr.len().min(500)]);
+    assert!(lines[0].starts_with("<stdin>: line 2: "), "{}", lines[0]);
+    assert_eq!(
+        lines[200],
+        "<stdin>: … and 99,800 more problems not listed; fix the ones above and check again to see the rest."
+    );
+}
+
+#[test]
+fn credentials_make_every_command_fail_without_repeating_them() {
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let assume_role = format!(
+        "{{\n  \"Credentials\": {{\n    \"AccessKeyId\": \"ASIAIOSFODNN7EXAMPLE\",\n    \"SecretAccessKey\": \"{SECRET}\"\n  }}\n}}\n"
+    );
+    // (input, the line stderr must have)
+    let cases = [
+        (
+            format!("[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\naws_security_token: {SECRET}\n"),
+            "<stdin>: line 3, profile \"a\": This file contains credentials (aws_security_token).",
+        ),
+        (
+            format!("[a]\naws_account_id = 111122223333\nrole_name = R\nAWS_Secret_Access_Key={SECRET}\n"),
+            "<stdin>: line 4, profile \"a\": This file contains credentials (aws_secret_access_key).",
+        ),
+        (
+            format!("[a]\naws_account_id = 111122223333\nrole_name = R\n{SECRET}\n"),
+            "<stdin>: line 4, profile \"a\": This line cannot be read",
+        ),
+        (
+            assume_role,
+            "<stdin>: Credentials.AccessKeyId: This file contains credentials (AccessKeyId).",
+        ),
+    ];
+    for (input, want) in &cases {
+        for args in [
+            &["check", "-"][..],
+            &["check", "--from", "aesr", "-"],
+            &["convert", "--to", "json", "-"],
+            &["policy", "-"],
+        ] {
+            let output = run(args, Some(input));
+            let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+            assert_eq!(output.status.code(), Some(1), "{args:?} {input}\n{stderr}");
+            assert_eq!(stdout, "", "{args:?}");
+            if args[1] != "--from" {
+                assert!(
+                    stderr.lines().any(|l| l.starts_with(want)),
+                    "{args:?}: {stderr}\nwant {want}"
+                );
+            }
+            assert!(
+                !stderr.contains(&SECRET[..8]) && !stderr.contains(&SECRET[20..28]),
+                "{stderr}"
+            );
+        }
+    }
+}

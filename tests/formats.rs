@@ -154,7 +154,10 @@ fn broken_sample_files_report_every_error() {
         ),
         (
             "aws-config-with-secret",
-            &["line 6, profile \"legacy\": This file contains credentials (aws_secret_access_key). Roleswitch never reads or stores credentials"],
+            &[
+                "line 5, profile \"legacy\": This file contains credentials (aws_access_key_id). Roleswitch never reads or stores credentials",
+                "line 6, profile \"legacy\": This file contains credentials (aws_secret_access_key). Roleswitch never reads or stores credentials",
+            ],
         ),
         (
             "organizations-broken.json",
@@ -716,4 +719,749 @@ proptest! {
             prop_assert_eq!(again, text);
         }
     }
+}
+
+// ---------------------------------------------------------------- bounded work
+
+/// An account ID for entry `i`: distinct for every `i` below 10^11.
+fn account(i: usize) -> String {
+    format!("{:012}", 100_000_000_000u64 + i as u64 * 7919)
+}
+
+/// A realistic AWS Extend Switch Roles file: one base account and `n` targets
+/// in three styles (as `make bench` writes it).
+fn aesr_file(n: usize) -> String {
+    let mut out = String::from("[org-management]\naws_account_id = 999988887777\n\n");
+    for i in 0..n {
+        let a = account(i);
+        out.push_str(&match i % 3 {
+            0 => format!("[profile team-{i}-prod]\naws_account_id = {a}\nrole_name = Admin\ncolor = f2b0a9\nregion = eu-west-1\n\n"),
+            1 => format!("[team-{i}-dev]\nrole_arn = arn:aws:iam::{a}:role/path/Developer\nsource_profile = org-management\ncolor = b7ca9d\n\n"),
+            _ => format!("[profile team-{i}-test]\naws_account_id = {a}\nrole_name = ReadOnly\nsource_profile = org-management\n; a comment\n\n"),
+        });
+    }
+    out
+}
+
+/// A realistic `~/.aws/config`: SSO sign-in profiles, and `n` role profiles
+/// reached from them, some through a role chain.
+fn aws_config_file(n: usize) -> String {
+    let mut out = String::from(
+        "[default]\nregion = eu-west-1\n\n[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n\n\
+         [profile mgmt]\nsso_session = acme\nsso_account_id = 999988887777\nsso_role_name = AdministratorAccess\n\n",
+    );
+    for i in 0..n {
+        let a = account(i);
+        let source = if i % 4 == 3 {
+            format!("team-{}", i - 1)
+        } else {
+            "mgmt".into()
+        };
+        out.push_str(&format!(
+            "[profile team-{i}]\nrole_arn = arn:aws:iam::{a}:role/Admin\nsource_profile = {source}\nregion = eu-west-1\n\n"
+        ));
+    }
+    out
+}
+
+fn own_json_file(n: usize) -> String {
+    let envs: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r##"{{"id":"env-{i}","accountId":"{}","roleName":"Admin","displayName":"team {i}","color":"#f2b0a9","region":"eu-west-1","base":{{"accountId":"999988887777"}}}}"##,
+                account(i)
+            )
+        })
+        .collect();
+    format!("{{\"version\":1,\"environments\":[{}]}}", envs.join(",\n"))
+}
+
+fn organizations_file(n: usize) -> String {
+    let accounts: Vec<String> = (0..n)
+        .map(|i| {
+            let a = account(i);
+            format!(
+                r#"{{"Id":"{a}","Arn":"arn:aws:organizations::999988887777:account/o-a1b2c3d4e5/{a}","Email":"aws+{i}@acme.example","Name":"workloads-{i}-prod","Status":"ACTIVE","JoinedMethod":"CREATED","JoinedTimestamp":"2020-01-15T08:00:00.000000+00:00"}}"#
+            )
+        })
+        .collect();
+    format!("{{\"Accounts\":[{}]}}", accounts.join(",\n"))
+}
+
+/// The CPU time this thread has used, in nanoseconds (Linux), or else the wall clock.
+fn cpu_now() -> u128 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| {
+            START
+                .get_or_init(std::time::Instant::now)
+                .elapsed()
+                .as_nanos()
+        })
+}
+
+/// The CPU time of one run of `work`, in nanoseconds: runs it until 50 ms
+/// have passed (the clock advances in scheduler ticks), then divides.
+fn cost(work: &dyn Fn()) -> f64 {
+    let start = cpu_now();
+    let mut runs = 0;
+    loop {
+        work();
+        runs += 1;
+        let spent = cpu_now() - start;
+        if spent >= 50_000_000 {
+            return spent as f64 / runs as f64;
+        }
+    }
+}
+
+/// Inputs of `n` entries, shaped the way that makes a careless reader quadratic.
+#[allow(clippy::type_complexity)]
+fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> Box<dyn Fn()>>)> {
+    fn parsing(text: String, format: Option<Format>) -> Box<dyn Fn()> {
+        Box::new(move || {
+            std::hint::black_box(parse_any(&text, format, &ImportOptions::default()));
+        })
+    }
+    fn exporting(envs: Vec<Environment>) -> Box<dyn Fn()> {
+        Box::new(move || {
+            for format in [Format::AesrIni, Format::AwsConfig, Format::OwnJson] {
+                std::hint::black_box(export(&envs, format, &ExportOptions::default()).unwrap());
+            }
+        })
+    }
+    fn env(i: usize) -> Environment {
+        Environment {
+            id: format!("env-{i}"),
+            account_id: account(i),
+            role_name: "Admin".into(),
+            display_name: "same name".into(),
+            color: "#f2b0a9".into(),
+            region: None,
+            partition: None,
+            production: false,
+            group: None,
+            base: Some(BaseAccount {
+                account_id: Some(account(i + 1_000_000)),
+                alias: None,
+                role_name: None,
+            }),
+            title_prefix: None,
+        }
+    }
+    vec![
+        ("AESR file", Box::new(|n| parsing(aesr_file(n), None))),
+        (
+            "~/.aws/config",
+            Box::new(|n| parsing(aws_config_file(n), None)),
+        ),
+        (
+            "Roleswitch JSON",
+            Box::new(|n| parsing(own_json_file(n), None)),
+        ),
+        (
+            "Organizations JSON",
+            Box::new(|n| parsing(organizations_file(n), None)),
+        ),
+        (
+            "~/.aws/config, every profile from one source that names no account",
+            Box::new(|n| {
+                let mut text = String::from("[profile base]\nregion = eu-west-1\n");
+                for i in 0..n {
+                    text.push_str(&format!("[profile p{i}]\nrole_arn = arn:aws:iam::{}:role/R\nsource_profile = base\n", account(i)));
+                }
+                parsing(text, Some(Format::AwsConfig))
+            }),
+        ),
+        (
+            "one section with every key set many times, and many unknown keys",
+            Box::new(|n| {
+                let mut text =
+                    String::from("[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\n");
+                for i in 0..n {
+                    text.push_str(&format!("color = red\nunknown_{i} = x\n"));
+                }
+                Box::new(move || {
+                    for format in [Format::AesrIni, Format::AwsConfig] {
+                        std::hint::black_box(
+                            parse(&text, format, &ImportOptions::default()).unwrap_err(),
+                        );
+                    }
+                })
+            }),
+        ),
+        (
+            "the same account and role over and over (INI)",
+            Box::new(|n| {
+                let text: String = (0..n)
+                    .map(|i| format!("[p{i}]\nrole_arn = arn:aws:iam::111122223333:role/R\n"))
+                    .collect();
+                parsing(text, Some(Format::AesrIni))
+            }),
+        ),
+        (
+            "the same account and role over and over (JSON)",
+            Box::new(|n| {
+                let envs: Vec<String> = (0..n)
+                    .map(|i| format!(r#"{{"accountId":"111122223333","displayName":"e{i}"}}"#))
+                    .collect();
+                parsing(
+                    format!("{{\"version\":1,\"environments\":[{}]}}", envs.join(",")),
+                    None,
+                )
+            }),
+        ),
+        (
+            "one very long line, and a very long value",
+            Box::new(|n| {
+                let long = "x".repeat(n * 100);
+                let text =
+                    format!("[a]\n{long}\nrole_arn = arn:aws:iam::111122223333:role/{long}\n");
+                parsing(text, Some(Format::AesrIni))
+            }),
+        ),
+        (
+            "unreadable lines",
+            Box::new(|n| {
+                parsing(
+                    "[a]\n".to_string() + &"this is not a setting\n".repeat(n),
+                    Some(Format::AesrIni),
+                )
+            }),
+        ),
+        (
+            "export: one display name, a base account each",
+            Box::new(|n| exporting((0..n).map(env).collect())),
+        ),
+        (
+            "import preview: one id over and over",
+            Box::new(|n| {
+                let current: Vec<Environment> = (0..n)
+                    .map(|i| Environment {
+                        id: if i == 0 {
+                            "x".into()
+                        } else {
+                            format!("x-{}", i + 1)
+                        },
+                        ..env(i)
+                    })
+                    .collect();
+                let incoming: Vec<Environment> = (0..n)
+                    .map(|i| Environment {
+                        id: "x".into(),
+                        ..env(n + i)
+                    })
+                    .collect();
+                Box::new(move || {
+                    std::hint::black_box(roleswitch::plan_import(
+                        &current,
+                        &incoming,
+                        roleswitch::ImportMode::Merge,
+                    ));
+                })
+            }),
+        ),
+    ]
+}
+
+/// Every reader, the exports and the import preview take time proportional
+/// to their input: 16 times the entries cost at most 3 × 16 times the CPU
+/// time (a quadratic step costs 256 times). CPU time of this thread, so that
+/// other processes do not count; the least of three runs (the least disturbed),
+/// stopping at the first that is within bounds.
+#[test]
+fn work_grows_linearly_with_the_input() {
+    const SMALL: usize = 500;
+    const FACTOR: usize = 16;
+    const BOUND: f64 = 3.0 * FACTOR as f64;
+    let mut report = Vec::new();
+    let mut failed = false;
+    for (what, make) in shapes() {
+        let (small, large) = (make(SMALL), make(SMALL * FACTOR));
+        small(); // warm up
+        let small = (0..3).map(|_| cost(&*small)).fold(f64::INFINITY, f64::min);
+        let mut ratio = f64::INFINITY;
+        for _ in 0..3 {
+            ratio = ratio.min(cost(&*large) / small);
+            if ratio <= BOUND {
+                break;
+            }
+        }
+        report.push(format!("{what}: ×{ratio:.1}"));
+        failed |= ratio > BOUND;
+    }
+    let report = report.join("\n");
+    assert!(
+        !failed,
+        "{FACTOR}× the input cost more than {BOUND}× the time:\n{report}"
+    );
+    eprintln!("{report}");
+}
+
+/// What a reader says about a text, as the CLI and the options page show it.
+fn messages(text: &str, format: Format) -> (Vec<String>, Vec<String>) {
+    let shown = |list: &[roleswitch::Diagnostic]| list.iter().map(ToString::to_string).collect();
+    match parse(text, format, &ImportOptions::default()) {
+        Ok(p) => (Vec::new(), shown(&p.warnings)),
+        Err(e) => (shown(&e.errors), shown(&e.warnings)),
+    }
+}
+
+/// 100,000 broken entries in each format give the first 200 problems, in
+/// file order, and one line counting the rest; warnings are bounded the same way.
+#[test]
+fn a_flood_of_problems_lists_the_first_two_hundred_and_counts_the_rest() {
+    const N: usize = 100_000;
+    let bad_json_entries = |key: &str, item: &str| {
+        format!("{{\"version\":1,\"{key}\":[{}]}}", vec![item; N].join(","))
+    };
+    // (format, text, the first problem)
+    let cases = [
+        (
+            Format::AesrIni,
+            format!(
+                "[a]\naws_account_id = 1\nrole_name = R\n{}",
+                "not a setting\n".repeat(N - 1)
+            ),
+            "line 2, profile \"a\": Account ID \"1\" must be 12 digits",
+        ),
+        (
+            Format::AwsConfig,
+            format!("[profile a]\n{}", "[\n".repeat(N)),
+            "line 2: ",
+        ),
+        (
+            Format::OwnJson,
+            bad_json_entries("environments", r#"{"accountId":"1","displayName":"x"}"#),
+            "environments[0].accountId (\"x\"): Account ID \"1\" must be 12 digits",
+        ),
+        (
+            Format::Organizations,
+            bad_json_entries("Accounts", r#"{"Id":"1","Name":"x"}"#),
+            "Accounts[0].Id (\"x\"): Account ID \"1\" must be 12 digits",
+        ),
+    ];
+    for (format, text, first) in cases {
+        let (errors, _) = messages(&text, format);
+        assert_eq!(
+            errors.len(),
+            201,
+            "{format}: {:#?}",
+            &errors[..errors.len().min(3)]
+        );
+        assert!(errors[0].starts_with(first), "{format}: {}", errors[0]);
+        assert_eq!(
+            errors[200],
+            "… and 99,800 more problems not listed; fix the ones above and check again to see the rest.",
+            "{format}"
+        );
+    }
+    // INI problems come in line order, whichever part of the reader found them.
+    let text = format!(
+        "[a]\nrole_arn = arn:aws:iam::111122223333:role/R\ncolor = red\n{}color = blue\n",
+        "[\n".repeat(N)
+    );
+    let (errors, _) = messages(&text, Format::AesrIni);
+    assert!(errors[0].starts_with("line 4: "), "{}", errors[0]);
+    assert!(errors[199].starts_with("line 203: "), "{}", errors[199]);
+    assert!(
+        errors[200].starts_with("… and 99,801 more problems"),
+        "{}",
+        errors[200]
+    );
+
+    let unknown: Vec<String> = (0..N).map(|i| format!("\"x{i}\":1")).collect();
+    let text = format!(
+        "{{\"version\":1,\"environments\":[{{\"accountId\":\"111122223333\",\"displayName\":\"a\",{}}}]}}",
+        unknown.join(",")
+    );
+    let (errors, warnings) = messages(&text, Format::OwnJson);
+    assert_eq!(errors, Vec::<String>::new());
+    assert_eq!(warnings.len(), 201);
+    assert!(
+        warnings[200].starts_with("… and 99,800 more warnings not listed"),
+        "{}",
+        warnings[200]
+    );
+}
+
+// ---------------------------------------------------------------- credentials
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+/// Whether `text` repeats 8 or more characters of `secret` in a row.
+fn leaks(text: &str, secret: &str) -> bool {
+    let chars: Vec<char> = secret.chars().collect();
+    chars
+        .windows(8.min(chars.len()))
+        .any(|w| text.contains(&w.iter().collect::<String>()))
+}
+
+/// Every message a reader gives about `text` (problems and warnings).
+fn all_messages(text: &str, format: Format) -> Vec<String> {
+    let (mut errors, warnings) = messages(text, format);
+    errors.extend(warnings);
+    errors
+}
+
+/// Credentials refuse the whole file, in every format, with `=` or `:`, in
+/// any case, anywhere; the one message per line names the line and the key,
+/// says what to do, and repeats no part of the secret.
+#[test]
+fn credentials_are_refused_everywhere_and_never_repeated() {
+    let keys = [
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "aws_security_token",
+    ];
+    let cases = |key: &str| {
+        [key.to_string(), key.to_uppercase(), {
+            // Aws_Secret_Access_Key
+            key.split('_')
+                .map(|w| w[..1].to_uppercase() + &w[1..])
+                .collect::<Vec<_>>()
+                .join("_")
+        }]
+    };
+    let mut checked = 0;
+    for key in keys {
+        for written in cases(key) {
+            for separator in [" = ", "=", ": ", ":", "\t=  "] {
+                let line = format!("{written}{separator}{SECRET}");
+                // (text, line of the credential, profile it is in)
+                let placements = [
+                    (format!("[profile dev]\nrole_arn = arn:aws:iam::111122223333:role/Dev\n{line}\n"), 3, " profile \"dev\":"),
+                    (format!("{line}\n[profile dev]\nrole_arn = arn:aws:iam::111122223333:role/Dev\n"), 1, ""),
+                    (format!("[dev]\naws_account_id = 111122223333\nrole_name = Dev\ns3 =\n  {line}\r\n"), 5, " profile \"dev\":"),
+                    (format!("[profile dev]\r\nrole_arn = arn:aws:iam::111122223333:role/Dev\r\n{line} ; note\r\n"), 3, " profile \"dev\":"),
+                ];
+                for (text, at, profile) in placements {
+                    assert_eq!(Format::detect(&text), Some(Format::AwsConfig), "{text}");
+                    for format in [Format::AesrIni, Format::AwsConfig] {
+                        let (errors, warnings) = messages(&text, format);
+                        assert_eq!(warnings, Vec::<String>::new(), "{format}: {text}");
+                        assert_eq!(errors.len(), 1, "{format}: {text}\n{errors:#?}");
+                        let want = format!("line {at},{profile} This file contains credentials ({key}). Roleswitch never reads or stores credentials, and needs only account IDs and role names: remove every");
+                        let want = want.replacen(", This", ": This", 1);
+                        assert!(
+                            errors[0].starts_with(&want),
+                            "{format}: {text}\n got  {}\n want {want}",
+                            errors[0]
+                        );
+                        assert!(!leaks(&errors[0], SECRET), "{}", errors[0]);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 3 * 5 * 4 * 2);
+
+    // Other ways a credential reaches a config-like text: (text, message)
+    let cases = [
+        (format!("export AWS_SECRET_ACCESS_KEY={SECRET}\n"), "line 1: This file contains credentials (aws_secret_access_key)"),
+        (format!("[a]\n$Env:AWS_SESSION_TOKEN=\"{SECRET}\"\n"), "line 2, profile \"a\": This file contains credentials (aws_session_token)"),
+        (format!("[a]\naws_secret_access_key {SECRET}\n"), "line 2, profile \"a\": This file contains credentials (aws_secret_access_key)"),
+        (format!("[a]\naws_secret_\u{200b}access_key = {SECRET}\n"), "line 2, profile \"a\": This file contains credentials (aws_secret_access_key)"),
+        (format!("[a]\n\"aws_session_token\" = {SECRET}\n"), "line 2, profile \"a\": This file contains credentials (aws_session_token)"),
+        (
+            format!("[profile tools]\ncredential_process = env AWS_SECRET_ACCESS_KEY={SECRET} /usr/bin/tool\n"),
+            "line 2, profile \"tools\": This file contains credentials (a secret written into credential_process)",
+        ),
+        (
+            format!("[profile tools]\ncredential_process = echo '{{\"Version\": 1, \"SessionToken\": \"{SECRET}\"}}'\n"),
+            "line 2, profile \"tools\": This file contains credentials (a secret written into credential_process)",
+        ),
+        // A key wrapped onto the next line: refused for its first line; the rest is not quoted.
+        (format!("[a]\naws_secret_access_key = {}\n{}\n", &SECRET[..20], &SECRET[20..]), "line 2, profile \"a\": This file contains credentials (aws_secret_access_key)"),
+    ];
+    for (text, want) in &cases {
+        for format in [Format::AesrIni, Format::AwsConfig] {
+            let got = all_messages(text, format);
+            assert!(
+                got.len() == 1 && got[0].starts_with(want),
+                "{format}: {text}\n{got:#?}\nwant {want}"
+            );
+            assert!(!leaks(&got[0], SECRET), "{}", got[0]);
+        }
+        assert_eq!(Format::detect(text), Some(Format::AwsConfig), "{text}");
+    }
+
+    // A command that only gets credentials is not a secret: ignored, and not repeated.
+    let text = "[profile tools]\ncredential_process = /usr/local/bin/get-creds --profile tools\n[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = tools\n";
+    let parsed = parse(text, Format::AwsConfig, &options()).expect("read");
+    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.iter().all(|w| !w.contains("get-creds")),
+        "{warnings:#?}"
+    );
+
+    // JSON: the output of aws sts assume-role, credentials pasted into a
+    // list, any case, and JSON that does not even parse. (text, format, message)
+    let assume_role = format!(
+        r#"{{"Credentials":{{"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"{SECRET}","SessionToken":"{SECRET}","Expiration":"2026-01-01T00:00:00Z"}},"AssumedRoleUser":{{"Arn":"arn:aws:sts::111122223333:assumed-role/R/me"}}}}"#
+    );
+    let cases: Vec<(String, Format, &[&str])> = vec![
+        (
+            assume_role.clone(),
+            Format::OwnJson,
+            &[
+                "Credentials.AccessKeyId: This file contains credentials (AccessKeyId). Roleswitch never reads or stores credentials, and needs only account IDs and role names",
+                "Credentials.SecretAccessKey: This file contains credentials (SecretAccessKey)",
+                "Credentials.SessionToken: This file contains credentials (SessionToken)",
+            ],
+        ),
+        (
+            format!(r#"{{"version":1,"environments":[{{"accountId":"111122223333","displayName":"a","secretaccesskey":"{SECRET}"}}]}}"#),
+            Format::OwnJson,
+            &["environments[0].secretaccesskey: This file contains credentials (SecretAccessKey)"],
+        ),
+        (
+            format!(r#"{{"Accounts":[{{"Id":"111122223333","Name":"a","Status":"ACTIVE"}}],"AWS_SESSION_TOKEN":"{SECRET}"}}"#),
+            Format::Organizations,
+            &["AWS_SESSION_TOKEN: This file contains credentials (SessionToken)"],
+        ),
+        (
+            format!("{{\"Credentials\": {{\n  \"AccessKeyId\": \"ASIA\",\n  \"SecretAccessKey\": \"{SECRET}"),
+            Format::OwnJson,
+            &[
+                "line 2: This file contains credentials (AccessKeyId)",
+                "line 3: This file contains credentials (SecretAccessKey)",
+            ],
+        ),
+    ];
+    for (text, format, want) in &cases {
+        assert_eq!(Format::detect(text), Some(*format), "{text}");
+        for format in [Format::OwnJson, Format::Organizations] {
+            let got = all_messages(text, format);
+            assert_eq!(got.len(), want.len(), "{format}: {text}\n{got:#?}");
+            for (g, w) in got.iter().zip(*want) {
+                assert!(g.starts_with(w), "{format}: {text}\n got  {g}\n want {w}");
+                assert!(!leaks(g, SECRET), "{g}");
+            }
+        }
+    }
+}
+
+/// A line that cannot be read is named by its number (and its key, when
+/// that is a key the readers know), never quoted: it may be half a secret.
+#[test]
+fn unreadable_lines_are_named_never_quoted() {
+    let token = format!(
+        "IQoJb3JpZ2luX2VjEJr{}+/{}==",
+        "A".repeat(80),
+        "b".repeat(40)
+    );
+    // (text, message, text that must not be in it)
+    let cases = [
+        (format!("[a]\n{SECRET}\n"), "line 2, profile \"a\": This line cannot be read: it is not a [profile name] header", SECRET.to_string()),
+        (format!("[a]\n{token}\n"), "line 2, profile \"a\": This line cannot be read: it is not a [profile name] header", token.clone()),
+        ("[a]\nrole_arn arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": role_arn needs an = between it and its value: write role_arn = value.", "111122223333".into()),
+        ("[wJalrXUtnFEMI/K7MDENG\n".into(), "line 1: This section header has no closing ]; write it as [profile name] or [name].", "wJalrXUtn".into()),
+        ("[a] wJalrXUtnFEMI/K7MDENG\n".into(), "line 1: This section header has text after its ] that is not a comment", "wJalrXUtn".into()),
+        ("[ ]\n".into(), "line 1: This section header has no name", "[ ]".into()),
+        ("[a]\nro\u{200b}le_arn = arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": The key \"role_arn\" has an invisible character, U+200B (ZERO WIDTH SPACE), in it; delete the key and type it again.", "\u{200b}".into()),
+        ("[a]\nrole_arn\0 = arn:aws:iam::111122223333:role/R\n".into(), "line 2, profile \"a\": The key \"role_arn\" has an invisible character, U+0000, in it", "\0".into()),
+        ("[a]\n\u{200b}wJalrXUtnFEMI\n".into(), "line 2, profile \"a\": This line cannot be read: it is not a [profile name] header, a key = value setting or a comment starting with ; or #. It has an invisible character, U+200B (ZERO WIDTH SPACE), in it.", "wJalrXUtn".into()),
+    ];
+    for (text, want, hidden) in &cases {
+        for format in [Format::AesrIni, Format::AwsConfig] {
+            let (errors, _) = messages(text, format);
+            assert!(
+                errors.iter().any(|e| e.starts_with(want)),
+                "{format}: {text:?}\n{errors:#?}\nwant {want}"
+            );
+            for message in all_messages(text, format) {
+                assert!(
+                    !message.contains(hidden.as_str()),
+                    "{format}: {text:?}: {message}"
+                );
+            }
+        }
+    }
+}
+
+/// A secret as AWS makes them: a 40-character secret access key, a session
+/// token (base64, hundreds of characters, maybe padded with `=`), or a piece
+/// of one.
+fn secret() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z0-9/+]{40}",
+        "[A-Za-z0-9/+]{100,400}={0,2}",
+        "[A-Za-z0-9/+]{8,20}",
+    ]
+}
+
+/// `name` with each letter's case chosen by `upper`.
+fn cased(name: &str, upper: &[bool]) -> String {
+    name.chars()
+        .zip(upper.iter().cycle())
+        .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A secret after a credential key (either separator, any case), maybe
+    /// wrapped onto the next line, or on a line of its own, anywhere in an
+    /// INI text: the text is refused when a key names it, and no message
+    /// repeats 8 characters of the secret.
+    #[test]
+    fn no_ini_message_repeats_a_secret(
+        secret in secret(),
+        key in proptest::sample::select(vec!["aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token"]),
+        upper in proptest::collection::vec(any::<bool>(), 1..8),
+        separator in proptest::sample::select(vec![" = ", "=", ": ", ":", " :", "\t= "]),
+        base in prop_oneof![Just(fixture("aesr.ini")), Just(fixture("aws-config")), Just(fixture("aesr-broken.ini")), ini_ish()],
+        at in any::<proptest::sample::Index>(),
+        placement in 0..4usize,
+        crlf in any::<bool>(),
+    ) {
+        let key = cased(key, &upper);
+        let half = secret.len() / 2;
+        let inserted = match placement {
+            0 => vec![format!("{key}{separator}{secret}")],
+            1 => vec![format!("{key}{separator}{}", &secret[..half]), secret[half..].to_string()],
+            2 => vec![format!("{key}{separator}{}", &secret[..half]), format!("    {}", &secret[half..])],
+            _ => vec![secret.clone()],
+        };
+        let mut lines: Vec<String> = base.lines().map(str::to_string).collect();
+        let i = at.index(lines.len() + 1);
+        lines.splice(i..i, inserted);
+        let text = lines.join(if crlf { "\r\n" } else { "\n" });
+        for format in Format::ALL {
+            for message in all_messages(&text, format) {
+                prop_assert!(!leaks(&message, &secret), "{format}: {message}\n{text}");
+            }
+        }
+        if placement < 3 {
+            for format in [Format::AesrIni, Format::AwsConfig] {
+                let (errors, warnings) = messages(&text, format);
+                prop_assert!(warnings.is_empty(), "{warnings:?}");
+                prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.contains("This file contains credentials")), "{errors:#?}");
+            }
+            prop_assert_eq!(Format::detect(&text), Some(Format::AwsConfig));
+        }
+    }
+
+    /// The same for JSON: a credential key (as the AWS CLI prints it or as
+    /// in a config file, any case) with a secret, in any object of a list.
+    #[test]
+    fn no_json_message_repeats_a_secret(
+        secret in secret(),
+        key in proptest::sample::select(vec!["AccessKeyId", "SecretAccessKey", "SessionToken", "aws_secret_access_key", "aws_session_token", "Token_SecurityToken"]),
+        upper in proptest::collection::vec(any::<bool>(), 1..8),
+        base in prop_oneof![Just(fixture("roleswitch.json")), Just(fixture("organizations.json")), Just(fixture("roleswitch-broken.json")), json_ish()],
+        at in any::<proptest::sample::Index>(),
+    ) {
+        let key = cased(key, &upper);
+        let objects: Vec<usize> = base.match_indices('{').map(|(i, _)| i + 1).collect();
+        let i = objects[at.index(objects.len())];
+        let empty = base[i..].trim_start().starts_with('}');
+        let text = format!("{}\"{key}\": \"{secret}\"{}{}", &base[..i], if empty { "" } else { "," }, &base[i..]);
+        for format in Format::ALL {
+            for message in all_messages(&text, format) {
+                prop_assert!(!leaks(&message, &secret), "{format}: {message}\n{text}");
+            }
+        }
+        // Refused, unless the key went where a later duplicate key replaces
+        // it as JSON is read (`{"a": {"SecretAccessKey": …}, "a": null}`):
+        // then it is dropped unread, and still never shown.
+        fn holds(v: &Value, key: &str) -> bool {
+            match v {
+                Value::Object(m) => m.iter().any(|(k, v)| k == key || holds(v, key)),
+                Value::Array(a) => a.iter().any(|v| holds(v, key)),
+                _ => false,
+            }
+        }
+        let read = serde_json::from_str::<Value>(&text);
+        if read.as_ref().map_or(true, |doc| holds(doc, &key)) {
+            for format in [Format::OwnJson, Format::Organizations] {
+                let (errors, warnings) = messages(&text, format);
+                prop_assert!(warnings.is_empty(), "{warnings:?}");
+                prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.contains("This file contains credentials")), "{errors:#?}");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- hostile input
+
+/// Line ends of every kind, byte order marks, NUL bytes, invisible
+/// characters and very long lines: each reader reads what can be read and
+/// says clearly, in a short message with its line, what cannot.
+#[test]
+fn hostile_input_gets_short_clear_messages() {
+    // Line ends: \r\n and a lone \r read as \n does.
+    for file in [
+        "aesr.ini",
+        "aws-config",
+        "aesr-broken.ini",
+        "aws-config-broken",
+    ] {
+        let text = fixture(file);
+        let want = parse_any(&text, None, &options());
+        for ends in ["\r\n", "\r"] {
+            let other = text.replace('\n', ends);
+            assert_eq!(
+                parse_any(&other, None, &options()),
+                want,
+                "{file} with {ends:?}"
+            );
+        }
+    }
+    // Byte order marks at the start, and where two files were joined.
+    let joined = format!(
+        "\u{feff}{}\n\u{feff}{}",
+        fixture("aesr.ini"),
+        "[extra]\nrole_arn = arn:aws:iam::999999999999:role/R\n"
+    );
+    let parsed = parse_any(&joined, None, &options())
+        .expect("detected")
+        .1
+        .expect("read");
+    assert_eq!(parsed.environments.len(), 5);
+
+    let long = "x".repeat(1_000_000);
+    // (text, format, a problem that starts with this)
+    let cases = [
+        ("[a]\nrole_arn = arn:aws:iam::111122223333:role/R\0\n".to_string(), Format::AesrIni, "line 2, profile \"a\": Role name \"R\\u{0}\""),
+        ("[a]\nrole\0_arn = arn:aws:iam::111122223333:role/R\n".to_string(), Format::AwsConfig, "line 2, profile \"a\": The key \"role_arn\" has an invisible character, U+0000, in it"),
+        ("[a\0]\nrole_arn = arn:aws:iam::111122223333:role/R\n".to_string(), Format::AesrIni, "line 1, profile \"a\\u{0}\": The display name \"a\\u{0}\" contains a control character"),
+        ("{\"version\":1,\"environments\":[{\"displayName\":\"a\0\"}]}".to_string(), Format::OwnJson, "line 1: This is not valid JSON (control character (\\u0000-\\u001F) found while parsing a string, column 47)"),
+        ("[a]\nreg\u{a0}ion = eu-west-1\nrole_arn = arn:aws:iam::111122223333:role/R\n".to_string(), Format::AesrIni, "line 2, profile \"a\": The key \"region\" has an invisible character, U+00A0, in it"),
+        (format!("[a]\nrole_arn = arn:aws:iam::111122223333:role/{long}\n"), Format::AesrIni, "line 2, profile \"a\": Role \"arn:aws:iam::111122223333:role/xxxxxxxxx…\" is 1000000 characters"),
+        (format!("[a]\n{long}\n"), Format::AwsConfig, "line 2, profile \"a\": This line cannot be read"),
+        (format!("[a]\n{long} = 1\n"), Format::AesrIni, "line 2, profile \"a\": This line cannot be read"),
+        (format!("[{long}]\nrole_arn = arn:aws:iam::111122223333:role/R\ncolor = z\n"), Format::AesrIni, "line 1, profile \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\": The display name"),
+        (format!("{{\"version\":1,\"environments\":[{{\"accountId\":\"111122223333\",\"displayName\":\"a\",\"{long}\":1}}]}}"), Format::OwnJson, ""),
+    ];
+    for (text, format, want) in &cases {
+        let (errors, warnings) = messages(text, *format);
+        let short = |t: &str| t.chars().take(80).collect::<String>();
+        assert!(
+            want.is_empty() || errors.iter().any(|e| e.starts_with(want)),
+            "{format}: {}\n{errors:#?}\nwant {want}",
+            short(text)
+        );
+        for m in errors.iter().chain(&warnings) {
+            assert!(
+                m.chars().count() < 600,
+                "{format}: a message of {} characters: {}…",
+                m.chars().count(),
+                short(m)
+            );
+        }
+    }
+    // An invisible character in a JSON key is shown, escaped.
+    let text = "{\"version\":1,\"environments\":[{\"accountId\u{200b}\":\"111122223333\",\"displayName\":\"a\"}]}";
+    let (_, warnings) = messages(text, Format::OwnJson);
+    assert!(
+        warnings[0].contains("Unknown key \"accountId\\u{200b}\""),
+        "{warnings:?}"
+    );
 }

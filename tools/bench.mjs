@@ -127,6 +127,53 @@ export function aesrFile(n) {
   return out.join('\n');
 }
 
+/**
+ * A realistic `~/.aws/config`: an SSO session and sign-in profile, and `n` role profiles reached
+ * from it (every fourth through a role chain), with the keys the CLI uses that Roleswitch ignores.
+ */
+export function awsConfigFile(n) {
+  const out = [
+    '[default]', 'region = eu-west-1', 'output = json', '',
+    '[sso-session acme]', 'sso_start_url = https://acme.awsapps.com/start', 'sso_region = eu-west-1', '',
+    '[profile mgmt]', 'sso_session = acme', 'sso_account_id = 999988887777', 'sso_role_name = AdministratorAccess', '',
+  ];
+  for (let i = 0; i < n; i++) {
+    const account = String(100000000000 + i * 7919).padStart(12, '0');
+    const source = i % 4 === 3 ? `team-${i - 1}` : 'mgmt';
+    out.push(`[profile team-${i}]`, `role_arn = arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, `source_profile = ${source}`, 'region = eu-west-1');
+    if (i % 5 === 0) out.push('mfa_serial = arn:aws:iam::999988887777:mfa/alice', 'duration_seconds = 3600');
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** A Roleswitch export of `n` environments, as the extension writes it. */
+export function ownJsonFile(n) {
+  const environments = generatedEnvironments(n).map((e, i) => ({
+    ...e,
+    color: e.production ? '#f2b0a9' : '#b7ca9d',
+    ...(i % 2 ? { region: 'eu-west-1', base: { accountId: '999988887777', roleName: 'Ops' } } : {}),
+  }));
+  return `${JSON.stringify({ version: 1, environments }, null, 2)}\n`;
+}
+
+/** The output of `aws organizations list-accounts` for `n` accounts. */
+export function organizationsFile(n) {
+  const Accounts = Array.from({ length: n }, (_, i) => {
+    const Id = String(100000000000 + i * 7919).padStart(12, '0');
+    return {
+      Id,
+      Arn: `arn:aws:organizations::999988887777:account/o-a1b2c3d4e5/${Id}`,
+      Email: `aws+${i}@acme.example`,
+      Name: `workloads-${i}${i % 10 === 9 ? '-prod' : ''}`,
+      Status: 'ACTIVE',
+      JoinedMethod: 'CREATED',
+      JoinedTimestamp: '2020-01-15T08:00:00.000000+00:00',
+    };
+  });
+  return `${JSON.stringify({ Accounts }, null, 4)}\n`;
+}
+
 function timeRuns(fn, runs) {
   for (let i = 0; i < 3; i++) fn(); // warm up both engines' code paths
   const times = [];
@@ -138,17 +185,40 @@ function timeRuns(fn, runs) {
   return times;
 }
 
-// Parse + validate a 5,000-profile AESR file, its format detected as the options page does by
-// default: the core (wasm, result converted into JS values) against aesr-config, the parser the
-// AESR extension uses, in one Node process.
-async function parse({ profiles = 5000, runs = 30 } = {}) {
-  console.log(`parse: ${profiles}-profile AWS Extend Switch Roles file (format detected), ${runs} runs each, same Node process`);
+// Parse + validate every import format at 5,000 and 20,000 entries, its format detected as the
+// options page does by default (wasm, result converted into JS values); then the 5,000-profile
+// AESR file against aesr-config, the parser the AESR extension uses, in the same Node process.
+async function parse({ sizes = [5000, 20000], runs = 30, profiles = 5000 } = {}) {
+  console.log(`parse: every import format (format detected), ${runs} runs each after 3 warm-ups, same Node process`);
   const core = await import(`${root}/build/pkg/roleswitch.js`);
   await core.default({ module_or_path: readFileSync(`${root}/build/pkg/roleswitch_bg.wasm`) });
+  const formats = [
+    ['AWS Extend Switch Roles', 'aesrIni', aesrFile],
+    ['~/.aws/config', 'awsConfig', awsConfigFile],
+    ['Roleswitch JSON', 'ownJson', ownJsonFile],
+    ['Organizations list-accounts', 'organizations', organizationsFile],
+  ];
+  const cell = (values) => `${quantile(values, 0.5).toFixed(1)} / ${quantile(values, 0.95).toFixed(1)}`.padStart(15);
+  console.log(`  ${'median / p95, ms (file size)'.padEnd(30)}${sizes.map((n) => `${n.toLocaleString('en')} entries`.padStart(28)).join('')}   20k ÷ 5k`);
+  for (const [label, id, make] of formats) {
+    const medians = [];
+    let line = `  ${label.padEnd(30)}`;
+    for (const n of sizes) {
+      const text = make(n);
+      const check = core.parseImport(text, null, null);
+      if (!check.ok || check.format !== id || check.environments.length !== n) {
+        throw new Error(`the ${n}-entry ${label} file did not parse as ${id}: ${check.format} ${JSON.stringify(check.errors.slice(0, 3))}`);
+      }
+      const times = timeRuns(() => core.parseImport(text, null, null), runs);
+      medians.push(quantile(times, 0.5));
+      line += `${cell(times)} (${(text.length / 1024).toFixed(0).padStart(5)} KiB)`;
+    }
+    console.log(`${line}   ${(medians[medians.length - 1] / medians[0]).toFixed(1)}×`);
+  }
+
   const { ConfigParser } = await import('aesr-config');
   const text = aesrFile(profiles);
   const check = core.parseImport(text, null, null);
-  if (!check.ok || check.environments.length !== profiles) throw new Error(`the benchmark file did not parse: ${JSON.stringify(check.errors.slice(0, 3))}`);
   const theirCount = ConfigParser.parseIni(text).singles.length + ConfigParser.parseIni(text).complexes.reduce((n, c) => n + c.targets.length, 0);
   const ours = timeRuns(() => core.parseImport(text, null, null), runs);
   const theirs = timeRuns(() => ConfigParser.parseIni(text), runs);
@@ -156,7 +226,7 @@ async function parse({ profiles = 5000, runs = 30 } = {}) {
   // a floor under ours that no work in the wasm can lower.
   const resultText = JSON.stringify(check);
   const jsonParse = timeRuns(() => JSON.parse(resultText), runs);
-  console.log(`  file: ${(text.length / 1024).toFixed(0)} KiB; environments: ours ${check.environments.length}, aesr-config ${theirCount}`);
+  console.log(`  ${profiles.toLocaleString('en')}-profile AESR file: ${(text.length / 1024).toFixed(0)} KiB; environments: ours ${check.environments.length}, aesr-config ${theirCount}`);
   row('roleswitch core (wasm): parse + validate + to JS', ours);
   row(`  of which: JSON.parse of the ${(resultText.length / 1024).toFixed(0)} KiB result`, jsonParse);
   row('aesr-config 0.6.0: parse', theirs);

@@ -27,8 +27,10 @@ Commands:
 Formats (detected from the content unless --from is given):
   json           Roleswitch's own JSON (version 1)
   aesr           AWS Extend Switch Roles configuration
-  aws-config     AWS CLI ~/.aws/config (files with credentials are refused)
+  aws-config     AWS CLI ~/.aws/config
   organizations  output of `aws organizations list-accounts` (read only)
+A file that holds credentials is refused (exit 1) whatever its format; no
+message repeats a secret.
 
 Options:
   --from FORMAT  Read FILE as FORMAT instead of detecting it.

@@ -24,7 +24,7 @@ use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
 use crate::validate::{parse_role, quote, role_arn_parts, validate_input, Field, FnvMap};
 
 use super::ini::{self, Entry, Section};
-use super::{Collected, Diagnostic, ExportOptions, Origin};
+use super::{Collected, Diagnostic, ExportOptions, Origin, Unique};
 
 /// The keys AESR and Roleswitch read. A section's entries are sorted into
 /// these once; each reader then looks its keys up by index.
@@ -194,14 +194,14 @@ fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccount
     if let Some(e) = p.get(Key::SourceProfile) {
         out.errors.push(Diagnostic::at_line(
             e.line,
-            Some(name.into()),
+            Some(name),
             "A base account cannot itself have a source_profile; AWS Extend Switch Roles and Roleswitch switch one level deep. Remove this line.".into(),
         ));
     }
     if input.account_id.is_none() && input.alias.is_none() {
         out.errors.push(Diagnostic::at_line(
             p.section.line,
-            Some(name.into()),
+            Some(name),
             "This base account (named in source_profile) has no aws_account_id; add aws_account_id = its 12-digit ID or alias.".into(),
         ));
         return None;
@@ -222,7 +222,7 @@ fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccount
             .map_or(p.section.line, |e| e.line);
         for e in errors {
             out.errors
-                .push(Diagnostic::at_line(line, Some(name.into()), e.message));
+                .push(Diagnostic::at_line(line, Some(name), e.message));
         }
         return None;
     }
@@ -236,14 +236,13 @@ fn read_base<'a>(p: &Profile<'_, 'a>, out: &mut Collected) -> Option<BaseAccount
     Some(input)
 }
 
-pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
-    let mut out = Collected::default();
-    let secrets = ini::refuse_credentials(&sections);
-    if !secrets.is_empty() {
-        out.errors = secrets;
-        return out;
-    }
-    out.errors = lex_errors;
+/// Reads a lexed text (without credentials: the caller refuses those).
+pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
+    let sections = lexed.sections;
+    let mut out = Collected {
+        errors: lexed.errors,
+        ..Collected::default()
+    };
     let profiles: Vec<Profile> = ini::unique_profiles(&sections, &mut out.errors)
         .into_iter()
         .map(|(name, s)| Profile::read(name, s))
@@ -276,7 +275,7 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
             }
             None => out.errors.push(Diagnostic::at_line(
                 src.line,
-                Some(p.name.into()),
+                Some(p.name),
                 format!(
                     "source_profile {} names no section of this file; add a [{}] section with its aws_account_id, or fix the name.",
                     quote(src.value),
@@ -338,7 +337,7 @@ fn read_target(p: &Profile, base: Option<&Base>, out: &mut Collected) {
             None => {
                 out.errors.push(Diagnostic::at_line(
                     p.section.line,
-                    Some(name.into()),
+                    Some(name),
                     "This profile has no role: add role_name = … (with aws_account_id) or role_arn = arn:aws:iam::…:role/…. If it is a base account, name it in its targets' source_profile.".into(),
                 ));
                 return;
@@ -384,17 +383,30 @@ fn read_target(p: &Profile, base: Option<&Base>, out: &mut Collected) {
     out.validate(&input, Origin::at_line(header, name), locate);
 }
 
-/// The value that all items share, when there are at least two of them.
-fn shared<'a, T: PartialEq>(mut items: impl Iterator<Item = &'a T>) -> Option<&'a T> {
-    let first = items.next()?;
-    let mut count = 1;
-    for item in items {
-        if item != first {
-            return None;
+/// The value that all items share, when there are at least two of them,
+/// folded one item at a time.
+#[derive(Debug, Clone, Copy)]
+enum Shared<T> {
+    None,
+    Same(T, usize),
+    Mixed,
+}
+
+impl<T: PartialEq + Copy> Shared<T> {
+    fn add(self, item: T) -> Self {
+        match self {
+            Shared::None => Shared::Same(item, 1),
+            Shared::Same(value, n) if value == item => Shared::Same(value, n + 1),
+            Shared::Same(..) | Shared::Mixed => Shared::Mixed,
         }
-        count += 1;
     }
-    (count >= 2).then_some(first)
+
+    fn get(self) -> Option<T> {
+        match self {
+            Shared::Same(value, n) if n >= 2 => Some(value),
+            _ => None,
+        }
+    }
 }
 
 pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
@@ -408,36 +420,32 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         );
     }
     // Target names first: they are what users see; base sections avoid them.
-    let mut used = std::collections::HashSet::new();
+    let mut used = Unique::default();
     let names: Vec<String> = envs
         .iter()
         .map(|e| ini::unique_name(&e.display_name, &mut used))
         .collect();
-    let mut bases: Vec<(&crate::model::BaseAccount, String)> = Vec::new();
-    for env in envs {
-        if let Some(b) = &env.base {
-            if !bases.iter().any(|(known, _)| *known == b) {
-                let name = ini::unique_name(&ini::base_section_name(b), &mut used);
-                bases.push((b, name));
-            }
+    let (bases, base_of) = ini::bases(envs, &mut used);
+    // Per base: the role and the region all its environments share.
+    let mut shared = vec![(Shared::None, Shared::None); bases.len()];
+    for (env, base) in envs.iter().zip(&base_of) {
+        if let Some(i) = *base {
+            let (role, region) = shared[i];
+            shared[i] = (role.add(&env.role_name), region.add(&env.region));
         }
     }
-    let mut written: Vec<&crate::model::BaseAccount> = Vec::new();
-    for (env, name) in envs.iter().zip(&names) {
+    let mut written = vec![false; bases.len()];
+    for ((env, name), base) in envs.iter().zip(&names).zip(base_of) {
         let mut target_role = None;
         let mut target_region = None;
         let mut source = None;
-        if let Some((b, base_section)) = env
-            .base
-            .as_ref()
-            .and_then(|b| bases.iter().find(|(k, _)| *k == b))
-        {
-            let members = || envs.iter().filter(|e| e.base.as_ref() == Some(*b));
-            target_role = shared(members().map(|e| &e.role_name));
-            target_region = shared(members().map(|e| &e.region)).and_then(Option::as_ref);
+        if let Some(i) = base {
+            let (b, base_section) = &bases[i];
+            target_role = shared[i].0.get();
+            target_region = shared[i].1.get().and_then(Option::as_ref);
             source = Some(base_section);
-            if !written.contains(b) {
-                written.push(b);
+            if !written[i] {
+                written[i] = true;
                 out.push_str(&format!("[profile {base_section}]\n"));
                 match (&b.account_id, &b.alias) {
                     (Some(id), Some(alias)) => out.push_str(&format!(

@@ -14,10 +14,10 @@
 //! `aws_session_token` is refused as a whole.
 
 use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
-use crate::validate::{parse_role, quote, validate_environment, Field};
+use crate::validate::{parse_role, quote, validate_environment, Field, FnvMap};
 
 use super::ini::{self, Entry, Section};
-use super::{role_arn, Collected, Diagnostic, ExportOptions, Origin};
+use super::{role_arn, Collected, Diagnostic, ExportOptions, Origin, Unique};
 
 const TARGET_KEYS: [&str; 7] = [
     "role_arn",
@@ -87,28 +87,27 @@ fn read_source(name: &str, s: &Section, out: &mut Collected) -> SourceBase {
             .map_or(s.line, |e| e.line);
             for e in errors {
                 out.errors
-                    .push(Diagnostic::at_line(line, Some(name.into()), e.message));
+                    .push(Diagnostic::at_line(line, Some(name), e.message));
             }
             SourceBase::Invalid
         }
     }
 }
 
-pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
-    let mut out = Collected::default();
-    let secrets = ini::refuse_credentials(&sections);
-    if !secrets.is_empty() {
-        out.errors = secrets;
-        return out;
-    }
-    out.errors = lex_errors;
+/// Reads a lexed text (without credentials: the caller refuses those).
+pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
+    let sections = lexed.sections;
+    let mut out = Collected {
+        errors: lexed.errors,
+        ..Collected::default()
+    };
 
     // Only [profile x] and [default] are profiles for the CLI.
-    let mut kept = Vec::new();
+    let mut kept = Vec::with_capacity(sections.len());
     for s in &sections {
         let (name, prefixed) = ini::profile_name(s.header);
         if prefixed || s.header == "default" {
-            kept.push(s.clone());
+            kept.push(s);
             continue;
         }
         let what = if name.starts_with("sso-session ") || name.starts_with("services ") {
@@ -119,9 +118,9 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
             )
         };
         out.warnings
-            .push(Diagnostic::at_line(s.line, Some(name.to_string()), what));
+            .push(Diagnostic::at_line(s.line, Some(name), what));
     }
-    let profiles = ini::unique_profiles(&kept, &mut out.errors);
+    let profiles = ini::unique_profiles(kept, &mut out.errors);
     for (_, s) in &profiles {
         ini::repeated_keys(s, &mut out.errors);
     }
@@ -131,20 +130,30 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
         ));
     }
 
+    // Who names each profile in source_profile (only environments count).
+    let mut referrer_lists: Vec<Vec<&str>> = Vec::new();
+    let mut referrers_of: FnvMap<&str, usize> = FnvMap::default();
+    for (name, t) in &profiles {
+        if let (Some(source), Some(_)) = (t.value("source_profile"), t.get("role_arn")) {
+            match referrers_of.get(source) {
+                Some(&i) => referrer_lists[i].push(name),
+                None => {
+                    referrers_of.insert(source, referrer_lists.len());
+                    referrer_lists.push(vec![*name]);
+                }
+            }
+        }
+    }
     let mut sources: Vec<(&str, SourceBase)> = Vec::new();
     for (name, s) in &profiles {
-        let referrers: Vec<&str> = profiles
-            .iter()
-            .filter(|(_, t)| {
-                t.value("source_profile") == Some(*name) && t.get("role_arn").is_some()
-            })
-            .map(|(n, _)| *n)
-            .collect();
+        let referrers = referrers_of
+            .get(name)
+            .map_or(&[][..], |&i| referrer_lists[i].as_slice());
         if referrers.is_empty() {
             if s.get("role_arn").is_none() {
                 out.warnings.push(Diagnostic::at_line(
                     s.line,
-                    Some((*name).into()),
+                    Some(*name),
                     "This profile has no role_arn, so it is not an environment (it is where you sign in, not where you switch to).".into(),
                 ));
             }
@@ -154,16 +163,16 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
         if matches!(base, SourceBase::Unknown) {
             out.warnings.push(Diagnostic::at_line(
                 s.line,
-                Some((*name).into()),
+                Some(*name),
                 format!(
                     "This profile does not say which account it signs in to, so {} can be switched into from any account; add aws_account_id = its 12-digit ID to tie them to it.",
-                    referrers.iter().map(|r| quote(r)).collect::<Vec<_>>().join(", ")
+                    ini::some_of(referrers.iter().map(|r| quote(r)), referrers.len(), "more")
                 ),
             ));
         }
         sources.push((name, base));
     }
-    let sources_by_name: std::collections::HashMap<&str, usize> = sources
+    let sources_by_name: FnvMap<&str, usize> = sources
         .iter()
         .enumerate()
         .map(|(i, (n, _))| (*n, i))
@@ -180,7 +189,7 @@ pub(crate) fn parse((sections, lex_errors): ini::Lexed) -> Collected {
                 Some(_) => {}
                 None => out.warnings.push(Diagnostic::at_line(
                     src.line,
-                    Some((*name).into()),
+                    Some(*name),
                     format!(
                         "source_profile {} is not in this file (it may be in ~/.aws/credentials), so this environment can be switched into from any account.",
                         quote(src.value)
@@ -211,7 +220,7 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
     {
         out.errors.push(Diagnostic::at_line(
             line_of("role_arn").unwrap_or(s.line),
-            Some(name.into()),
+            Some(name),
             format!(
                 "role_arn {} is not a role ARN; write it as arn:aws:iam::111122223333:role/RoleName.",
                 quote(s.value("role_arn").unwrap_or(""))
@@ -260,20 +269,12 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
              # back by Roleswitch; the AWS CLI ignores them.\n\n",
         );
     }
-    let mut used = std::collections::HashSet::new();
+    let mut used = Unique::default();
     let names: Vec<String> = envs
         .iter()
         .map(|e| ini::unique_name(&e.display_name, &mut used))
         .collect();
-    let mut bases: Vec<(&crate::model::BaseAccount, String)> = Vec::new();
-    for env in envs {
-        if let Some(b) = &env.base {
-            if !bases.iter().any(|(k, _)| *k == b) {
-                let name = ini::unique_name(&ini::base_section_name(b), &mut used);
-                bases.push((b, name));
-            }
-        }
-    }
+    let (bases, base_of) = ini::bases(envs, &mut used);
     for (b, name) in &bases {
         out.push_str(&format!("[profile {name}]\n"));
         if options.header_comment {
@@ -290,14 +291,10 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         }
         out.push('\n');
     }
-    for (env, name) in envs.iter().zip(&names) {
+    for ((env, name), base) in envs.iter().zip(&names).zip(base_of) {
         out.push_str(&format!("[profile {name}]\n"));
         out.push_str(&format!("role_arn = {}\n", role_arn(env)));
-        if let Some((_, src)) = env
-            .base
-            .as_ref()
-            .and_then(|b| bases.iter().find(|(k, _)| *k == b))
-        {
+        if let Some((_, src)) = base.map(|i| &bases[i]) {
             out.push_str(&format!("source_profile = {src}\n"));
         }
         if let Some(region) = &env.region {
@@ -421,6 +418,7 @@ source_profile = from-credentials-file
             (
                 "[profile a]\nrole_arn = arn:aws:iam::111122223333:role/R\naws_access_key_id = AKIA\naws_secret_access_key = SECRETVALUE\n[profile b]\naws_session_token = SECRETTOKEN\n",
                 &[
+                    "line 3, profile \"a\": This file contains credentials (aws_access_key_id). Roleswitch never reads or stores credentials",
                     "line 4, profile \"a\": This file contains credentials (aws_secret_access_key). Roleswitch never reads or stores credentials",
                     "line 6, profile \"b\": This file contains credentials (aws_session_token)",
                 ],

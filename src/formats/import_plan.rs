@@ -10,6 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::model::Environment;
 
+use super::Unique;
+
 /// How an import combines with the current list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -48,17 +50,6 @@ pub struct ImportPlan {
     pub result: Vec<Environment>,
 }
 
-/// An id not used by `taken`: `id`, or `id-2`, `id-3`….
-fn free_id(id: &str, taken: &HashSet<String>) -> String {
-    let mut candidate = id.to_string();
-    let mut n = 2;
-    while taken.contains(candidate.as_str()) {
-        candidate = format!("{id}-{n}");
-        n += 1;
-    }
-    candidate
-}
-
 /// Plans importing `incoming` (as returned by [`super::parse`]) into `current`.
 ///
 /// The result passes [`crate::check_list`] when both inputs do: matched
@@ -81,7 +72,8 @@ pub fn plan_import(
     // For each current entry, what the file says about it.
     let mut updates: Vec<Option<Environment>> = vec![None; current.len()];
     let mut seen: HashSet<(&str, String)> = HashSet::new();
-    let mut taken: HashSet<String> = current.iter().map(|e| e.id.clone()).collect();
+    // An added entry keeps its id unless it is taken: then `id-2`, `id-3`….
+    let mut ids = Unique::with(current.iter().map(|e| e.id.clone()));
     fn key(e: &Environment) -> (&str, String) {
         (e.account_id.as_str(), e.role_name.to_ascii_lowercase())
     }
@@ -106,8 +98,7 @@ pub fn plan_import(
             }
             None => {
                 let mut added = env.clone();
-                added.id = free_id(&env.id, &taken);
-                taken.insert(added.id.clone());
+                added.id = ids.take(&env.id, |id, n| format!("{id}-{n}"));
                 plan.added.push(added.clone());
                 in_file_order.push(added);
             }

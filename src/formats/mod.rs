@@ -83,15 +83,18 @@ impl Format {
     /// 1. Text starting with `{` is JSON: with an `environments` key it is
     ///    [`Format::OwnJson`], with `Accounts` it is [`Format::Organizations`].
     ///    JSON that does not parse is still classified by which of the two key
-    ///    names it contains, so that its syntax error can be reported.
+    ///    names it contains, so that its syntax error can be reported. Other
+    ///    JSON with credentials in it (`aws sts assume-role` output) is
+    ///    [`Format::OwnJson`], whose reader refuses it and says why.
     /// 2. Otherwise it must be INI with at least one `[section]`:
-    ///    - `aws_secret_access_key` or `aws_session_token` anywhere → AWS config
-    ///      (whose reader refuses the file and says why);
+    ///    - a line holding credentials (`aws_secret_access_key`, …) anywhere, even
+    ///      without a section → AWS config (every INI reader refuses the text
+    ///      and says why);
     ///    - a key only AESR uses (`aws_account_id`, `aws_account_alias`,
     ///      `target_role_name`, `target_region`, `image`) → AESR;
     ///    - a sign of a real `~/.aws/config` (`[default]`, `[sso-session …]`,
     ///      `[services …]`, a key starting with `sso_`, `credential_process`,
-    ///      `credential_source`, `aws_access_key_id`, `output`, `mfa_serial`) → AWS config;
+    ///      `credential_source`, `output`, `mfa_serial`) → AWS config;
     ///    - a section without the `profile ` prefix (the AWS CLI ignores those) or a
     ///      `color` key → AESR;
     ///    - otherwise (only `[profile x]` sections with `role_arn`, `region`,
@@ -106,11 +109,13 @@ impl Format {
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
         if trimmed.starts_with('{') {
             let format = match serde_json::from_str::<serde_json::Value>(trimmed) {
-                Ok(serde_json::Value::Object(map)) => {
-                    if map.contains_key("environments") {
+                Ok(doc @ serde_json::Value::Object(_)) => {
+                    if doc.get("environments").is_some() {
                         Some(Format::OwnJson)
-                    } else if map.contains_key("Accounts") {
+                    } else if doc.get("Accounts").is_some() {
                         Some(Format::Organizations)
+                    } else if own_json::holds_credentials(trimmed, Some(&doc)) {
+                        Some(Format::OwnJson) // whose reader refuses it and says why
                     } else {
                         None
                     }
@@ -118,6 +123,7 @@ impl Format {
                 Ok(_) => None,
                 Err(_) if trimmed.contains("\"environments\"") => Some(Format::OwnJson),
                 Err(_) if trimmed.contains("\"Accounts\"") => Some(Format::Organizations),
+                Err(_) if own_json::holds_credentials(trimmed, None) => Some(Format::OwnJson),
                 Err(_) => None,
             };
             return (format, None);
@@ -127,12 +133,16 @@ impl Format {
             return (None, None);
         }
         let lexed = ini::lex(text);
-        let format = Format::of_sections(&lexed.0);
+        let format = Format::of_lexed(&lexed);
         (format, Some(lexed))
     }
 
-    /// Which INI format sections are in (see [`Format::detect`]).
-    fn of_sections(sections: &[ini::Section]) -> Option<Format> {
+    /// Which INI format a lexed text is in (see [`Format::detect`]).
+    fn of_lexed(lexed: &ini::Lexed) -> Option<Format> {
+        if !lexed.credentials.is_empty() {
+            return Some(Format::AwsConfig);
+        }
+        let sections = &lexed.sections;
         if sections.is_empty() {
             return None;
         }
@@ -142,9 +152,6 @@ impl Format {
                 .flat_map(|s| s.entries.iter().map(|e| &*e.key))
         };
         let has_key = |names: &[&str]| keys().any(|k| names.contains(&k));
-        if has_key(&["aws_secret_access_key", "aws_session_token"]) {
-            return Some(Format::AwsConfig);
-        }
         if has_key(&[
             "aws_account_id",
             "aws_account_alias",
@@ -161,7 +168,6 @@ impl Format {
             || has_key(&[
                 "credential_process",
                 "credential_source",
-                "aws_access_key_id",
                 "output",
                 "mfa_serial",
             ])
@@ -214,20 +220,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub(crate) fn at_line(line: usize, profile: Option<String>, message: String) -> Self {
+    pub(crate) fn at_line(line: usize, profile: Option<&str>, message: String) -> Self {
         Diagnostic {
             line: Some(line),
             path: None,
-            profile,
+            profile: profile.map(clip),
             message,
         }
     }
 
-    pub(crate) fn at_path(path: String, profile: Option<String>, message: String) -> Self {
+    pub(crate) fn at_path(path: String, profile: Option<&str>, message: String) -> Self {
         Diagnostic {
             line: None,
             path: Some(path),
-            profile,
+            profile: profile.map(clip),
             message,
         }
     }
@@ -240,6 +246,88 @@ impl Diagnostic {
             message,
         }
     }
+}
+
+/// A profile name as diagnostics keep it: whole up to 100 characters (a
+/// longer one is refused as a display name anyway), so that a hostile name
+/// is not copied into every diagnostic of its profile.
+fn clip(name: &str) -> String {
+    if name.len() <= 100 {
+        return name.to_string(); // at most 100 bytes, so at most 100 characters
+    }
+    match name.char_indices().nth(100) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name.to_string(),
+    }
+}
+
+/// The most problems an import lists, and apart the most warnings. The rest
+/// are counted in one last line, `… and 99,800 more problems not listed.`:
+/// a file of 100,000 broken lines is not fixed by reading 100,000 messages,
+/// and listing them all would take more memory and time than reading it.
+pub(crate) const MAX_LISTED: usize = 200;
+
+/// Problems or warnings as a reader finds them: the first [`MAX_LISTED`] in
+/// file order (line, or the order found for JSON) are kept, the others only
+/// counted. Memory stays bounded however many there are.
+#[derive(Debug, Default)]
+pub(crate) struct Diagnostics {
+    kept: Vec<Diagnostic>,
+    unlisted: usize,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.kept.push(diagnostic);
+        if self.kept.len() >= 2 * MAX_LISTED {
+            self.keep_first();
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty() && self.unlisted == 0
+    }
+
+    /// Sorts by line (a stable sort: JSON paths stay in the order found) and
+    /// counts all but the first [`MAX_LISTED`].
+    fn keep_first(&mut self) {
+        self.kept.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
+        self.unlisted += self.kept.len().saturating_sub(MAX_LISTED);
+        self.kept.truncate(MAX_LISTED);
+    }
+
+    /// The kept diagnostics in file order, then one saying how many `what`
+    /// (problems, warnings) were not listed.
+    pub(crate) fn into_list(mut self, what: &str) -> Vec<Diagnostic> {
+        self.keep_first();
+        if self.unlisted > 0 {
+            self.kept.push(Diagnostic::general(format!(
+                "… and {} more {what} not listed; fix the ones above and check again to see the rest.",
+                thousands(self.unlisted)
+            )));
+        }
+        self.kept
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<I: IntoIterator<Item = Diagnostic>>(&mut self, iter: I) {
+        for d in iter {
+            self.push(d);
+        }
+    }
+}
+
+/// `99800` → `99,800`.
+fn thousands(mut n: usize) -> String {
+    let mut groups = Vec::new();
+    while n >= 1000 {
+        groups.push(format!("{:03}", n % 1000));
+        n /= 1000;
+    }
+    groups.push(n.to_string());
+    groups.reverse();
+    groups.join(",")
 }
 
 impl fmt::Display for Diagnostic {
@@ -349,11 +437,22 @@ fn collect<'a>(
     options: &ImportOptions,
     lexed: Option<ini::Lexed<'a>>,
 ) -> Collected {
-    let lexed = || lexed.unwrap_or_else(|| ini::lex(text));
+    let lexed = || {
+        let lexed = lexed.unwrap_or_else(|| ini::lex(text));
+        // Credentials refuse the whole text, whichever reader it was for.
+        if lexed.credentials.is_empty() {
+            Ok(lexed)
+        } else {
+            Err(Collected {
+                errors: lexed.credentials,
+                ..Collected::default()
+            })
+        }
+    };
     match format {
         Format::OwnJson => own_json::parse(text),
-        Format::AesrIni => aesr_ini::parse(lexed()),
-        Format::AwsConfig => aws_config::parse(lexed()),
+        Format::AesrIni => lexed().map_or_else(|refused| refused, aesr_ini::parse),
+        Format::AwsConfig => lexed().map_or_else(|refused| refused, aws_config::parse),
         Format::Organizations => organizations::parse(text, options),
     }
 }
@@ -441,7 +540,16 @@ impl Origin {
         Origin {
             line: Some(line),
             path: None,
-            profile: Some(profile.to_string()),
+            profile: Some(clip(profile)),
+        }
+    }
+
+    /// A place in a JSON document.
+    pub(crate) fn at_path(path: String, profile: Option<&str>) -> Origin {
+        Origin {
+            line: None,
+            path: Some(path),
+            profile: profile.map(clip),
         }
     }
 
@@ -459,8 +567,8 @@ impl Origin {
 #[derive(Debug, Default)]
 pub(crate) struct Collected {
     pub envs: Vec<(Environment, Origin)>,
-    pub errors: Vec<Diagnostic>,
-    pub warnings: Vec<Diagnostic>,
+    pub errors: Diagnostics,
+    pub warnings: Diagnostics,
 }
 
 impl Collected {
@@ -500,12 +608,14 @@ impl Collected {
     fn finish(mut self, format: Format) -> Result<Parsed, ImportErrors> {
         let (envs, origins): (Vec<Environment>, Vec<Origin>) = self.envs.into_iter().unzip();
         let problems = check_list(&envs);
+        let mut repeats_key = vec![false; envs.len()];
+        for p in problems.iter().filter(|p| p.field == Field::AccountId) {
+            repeats_key[p.index] = true;
+        }
         for problem in &problems {
             // A generated id repeats exactly when account and role do: say it once.
             let env = &envs[problem.index];
-            let repeated_key = problems
-                .iter()
-                .any(|p| p.index == problem.index && p.field == Field::AccountId);
+            let repeated_key = repeats_key[problem.index];
             if problem.field == Field::Id
                 && repeated_key
                 && env.id == generated_id(&env.account_id, &env.role_name)
@@ -516,19 +626,54 @@ impl Collected {
             self.errors.push(origin.diagnostic(problem.message.clone()));
         }
         // INI problems in line order; JSON ones stay in document order.
-        self.errors.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
-        self.warnings.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
+        let warnings = self.warnings.into_list("warnings");
         if self.errors.is_empty() {
             Ok(Parsed {
                 format,
                 environments: envs,
-                warnings: self.warnings,
+                warnings,
             })
         } else {
             Err(ImportErrors {
-                errors: self.errors,
-                warnings: self.warnings,
+                errors: self.errors.into_list("problems"),
+                warnings,
             })
+        }
+    }
+}
+
+/// Names (or ids) given out once each: the one wanted, or else it numbered
+/// 2, 3, … Each number is tried once per name however often it is wanted, so
+/// that a list of one name over and over stays linear.
+#[derive(Debug, Default)]
+pub(crate) struct Unique {
+    /// Every name given out, with the next number to try when it is wanted again.
+    given: std::collections::HashMap<String, usize>,
+}
+
+impl Unique {
+    /// With `taken` already given out.
+    pub fn with(taken: impl IntoIterator<Item = String>) -> Self {
+        Unique {
+            given: taken.into_iter().map(|name| (name, 2)).collect(),
+        }
+    }
+
+    /// `wanted`, or `numbered(wanted, n)` for the first `n` not given out.
+    pub fn take(&mut self, wanted: &str, numbered: impl Fn(&str, usize) -> String) -> String {
+        let Some(&first) = self.given.get(wanted) else {
+            self.given.insert(wanted.to_string(), 2);
+            return wanted.to_string();
+        };
+        let mut n = first;
+        loop {
+            let candidate = numbered(wanted, n);
+            n += 1;
+            if !self.given.contains_key(&candidate) {
+                self.given.insert(wanted.to_string(), n);
+                self.given.insert(candidate.clone(), 2);
+                return candidate;
+            }
         }
     }
 }

@@ -35,8 +35,8 @@ pub(crate) fn parse(text: &str, options: &ImportOptions) -> Collected {
     }
     let doc = match read_json(text, "output of aws organizations list-accounts") {
         Ok(v) => v,
-        Err(d) => {
-            out.errors.push(d);
+        Err(errors) => {
+            out.errors = errors;
             return out;
         }
     };
@@ -84,7 +84,7 @@ fn read_account(i: usize, account: &Value, options: &ImportOptions, out: &mut Co
         return;
     };
     let text = |key: &str| obj.get(key).and_then(Value::as_str);
-    let name = text("Name").map(|n| n.trim().to_string());
+    let name = text("Name").map(str::trim);
     // Newer CLI versions print State next to the older Status.
     let status = text("State").or(text("Status")).unwrap_or("ACTIVE");
     if !status.eq_ignore_ascii_case("ACTIVE") {
@@ -97,7 +97,7 @@ fn read_account(i: usize, account: &Value, options: &ImportOptions, out: &mut Co
                     "Status"
                 }
             ),
-            name.clone(),
+            name,
             format!("Skipped: the account is {status}, not ACTIVE."),
         ));
         return;
@@ -107,7 +107,7 @@ fn read_account(i: usize, account: &Value, options: &ImportOptions, out: &mut Co
         Some(other) => {
             out.errors.push(Diagnostic::at_path(
                 format!("{path}.Id"),
-                name.clone(),
+                name,
                 format!(
                     "Id is {}; it must be the account ID as text.",
                     type_name(other)
@@ -124,34 +124,29 @@ fn read_account(i: usize, account: &Value, options: &ImportOptions, out: &mut Co
     if management.is_some() {
         out.warnings.push(Diagnostic::at_path(
             path.clone(),
-            name.clone(),
+            name,
             format!(
                 "This is the management account; {} usually exists only in member accounts. Remove it in the preview or change its role if switching there fails.",
                 options.organizations_role
             ),
         ));
     }
-    let production = options.guess_production && name.as_deref().is_some_and(looks_like_production);
+    let production = options.guess_production && name.is_some_and(looks_like_production);
     let input = EnvironmentInput {
         account_id: id,
         role_name: Some(options.organizations_role.clone()),
-        display_name: name.clone(),
+        display_name: name.map(str::to_string),
         production: Some(production),
         ..Default::default()
     };
-    let origin = Origin {
-        line: None,
-        path: Some(path.clone()),
-        profile: name.clone(),
-    };
-    out.validate(&input.as_view(), origin, |field| Origin {
-        line: None,
-        path: Some(match field {
+    let origin = Origin::at_path(path.clone(), name);
+    out.validate(&input.as_view(), origin, |field| {
+        let path = match field {
             Field::AccountId => format!("{path}.Id"),
             Field::DisplayName => format!("{path}.Name"),
             _ => path.clone(),
-        }),
-        profile: name.clone(),
+        };
+        Origin::at_path(path, name)
     });
 }
 

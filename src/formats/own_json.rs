@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 use crate::model::{BaseAccountInput, Document, Environment, EnvironmentInput, DOCUMENT_VERSION};
 use crate::validate::{quote, Field};
 
-use super::{Collected, Diagnostic, Origin};
+use super::ini::credential_named;
+use super::{Collected, Diagnostic, Diagnostics, Origin};
 
 const ENV_KEYS: [&str; 11] = [
     "id",
@@ -26,23 +27,163 @@ const ENV_KEYS: [&str; 11] = [
 ];
 const BASE_KEYS: [&str; 3] = ["accountId", "alias", "roleName"];
 
-/// Reads a JSON document, giving a syntax error its line.
-pub(crate) fn read_json(text: &str, what: &str) -> Result<Value, Diagnostic> {
+/// Reads a JSON document, giving a syntax error its line. A document with
+/// credentials in it (`AccessKeyId`, `SecretAccessKey`, `SessionToken` in any
+/// case and at any depth, as `aws sts assume-role` prints them) is refused:
+/// the errors then name where each one is, never its value.
+pub(crate) fn read_json(text: &str, what: &str) -> Result<Value, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str(text).map_err(|e| {
-        let full = e.to_string();
-        let reason = full
-            .rfind(" at line ")
-            .map_or(full.as_str(), |i| &full[..i]);
-        Diagnostic::at_line(
-            e.line(),
-            None,
-            format!(
-                "This is not valid JSON ({reason}, column {}); fix the syntax or paste the whole {what}.",
-                e.column()
-            ),
-        )
-    })
+    let mut refused = Diagnostics::default();
+    match serde_json::from_str(text) {
+        Ok(doc) => {
+            find_credentials(&doc, &mut Vec::new(), &mut refused);
+            if refused.is_empty() {
+                return Ok(doc);
+            }
+        }
+        Err(e) => {
+            // Not JSON, but maybe credentials all the same (cut short, say).
+            for (line, key) in credential_keys_in_text(text) {
+                refused.push(Diagnostic::at_line(line, None, credentials_message(key)));
+            }
+            if refused.is_empty() {
+                let full = e.to_string();
+                let reason = full
+                    .rfind(" at line ")
+                    .map_or(full.as_str(), |i| &full[..i]);
+                refused.push(Diagnostic::at_line(
+                    e.line(),
+                    None,
+                    format!(
+                        "This is not valid JSON ({reason}, column {}); fix the syntax or paste the whole {what}.",
+                        e.column()
+                    ),
+                ));
+            }
+        }
+    }
+    Err(refused)
+}
+
+fn credentials_message(key: &str) -> String {
+    format!(
+        "This file contains credentials ({key}). Roleswitch never reads or stores credentials, \
+         and needs only account IDs and role names: remove every AccessKeyId, SecretAccessKey \
+         and SessionToken (or paste only the account list) and import again. The file was not read."
+    )
+}
+
+/// Whether a JSON text holds credentials: its parsed document, or when it
+/// does not parse, its text.
+pub(crate) fn holds_credentials(text: &str, doc: Option<&Value>) -> bool {
+    match doc {
+        Some(doc) => {
+            let mut found = Diagnostics::default();
+            find_credentials(doc, &mut Vec::new(), &mut found);
+            !found.is_empty()
+        }
+        None => !credential_keys_in_text(text).is_empty(),
+    }
+}
+
+/// One step of a JSON path.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Reports every object key that names a credential, with its path.
+fn find_credentials<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Diagnostics) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                path.push(Step::Key(key));
+                if let Some(credential) = credential_named(key) {
+                    out.push(Diagnostic::at_path(
+                        path_text(path),
+                        None,
+                        credentials_message(credential.json),
+                    ));
+                } else {
+                    find_credentials(v, path, out);
+                }
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.push(Step::Index(i));
+                find_credentials(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A key as a path shows it: whole up to 64 characters.
+fn path_key(key: &str) -> String {
+    match key.char_indices().nth(64) {
+        Some((end, _)) => format!("{}…", &key[..end]),
+        None => key.to_string(),
+    }
+}
+
+/// `Credentials.SecretAccessKey`, `environments[3].base`.
+fn path_text(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&path_key(key));
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// In JSON that does not parse, the lines of quoted keys that name
+/// credentials (`"SecretAccessKey":`), with the name the message gives them.
+/// Strings are read as JSON reads them (with `\"` escapes), except that a
+/// line break ends one.
+fn credential_keys_in_text(text: &str) -> Vec<(usize, &'static str)> {
+    let bytes = text.as_bytes();
+    let special = |b: &u8| matches!(b, b'"' | b'\\' | b'\n');
+    let mut found = Vec::new();
+    let mut line = 1;
+    // Where the string being read starts.
+    let mut string = None;
+    let mut i = 0;
+    while let Some(at) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(special))
+    {
+        let at = i + at;
+        i = at + 1;
+        match (bytes[at], string) {
+            (b'\n', _) => {
+                line += 1;
+                string = None;
+            }
+            (b'\\', Some(_)) if bytes.get(i) != Some(&b'\n') => i += 1,
+            (b'"', None) => string = Some(i),
+            (b'"', Some(start)) => {
+                string = None;
+                let next = bytes[i..].iter().find(|b| !b.is_ascii_whitespace());
+                if next == Some(&b':') {
+                    if let Some(credential) = credential_named(&text[start..at]) {
+                        found.push((line, credential.json));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// The name of a JSON value's type, for messages.
@@ -57,13 +198,14 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// Reads an optional string field; `null` counts as absent.
+/// Reads an optional string field; `null` counts as absent. A value of
+/// another type is a problem, added to `typed`.
 fn string_field(
     obj: &Map<String, Value>,
     key: &str,
     path: &str,
-    profile: &Option<String>,
-    out: &mut Collected,
+    profile: Option<&str>,
+    typed: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     match obj.get(key) {
         None | Some(Value::Null) => None,
@@ -74,9 +216,9 @@ fn string_field(
             } else {
                 ""
             };
-            out.errors.push(Diagnostic::at_path(
+            typed.push(Diagnostic::at_path(
                 format!("{path}.{key}"),
-                profile.clone(),
+                profile,
                 format!("{key} is {}; write it as text{hint}.", type_name(other)),
             ));
             None
@@ -88,13 +230,13 @@ fn warn_unknown(
     obj: &Map<String, Value>,
     known: &[&str],
     path: &str,
-    profile: &Option<String>,
+    profile: Option<&str>,
     out: &mut Collected,
 ) {
     for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
         out.warnings.push(Diagnostic::at_path(
-            format!("{path}.{key}"),
-            profile.clone(),
+            format!("{path}.{}", path_key(key)),
+            profile,
             format!(
                 "Unknown key {} is ignored; the known keys are {}.",
                 quote(key),
@@ -108,8 +250,8 @@ pub(crate) fn parse(text: &str) -> Collected {
     let mut out = Collected::default();
     let doc = match read_json(text, "exported file") {
         Ok(v) => v,
-        Err(d) => {
-            out.errors.push(d);
+        Err(errors) => {
+            out.errors = errors;
             return out;
         }
     };
@@ -152,7 +294,7 @@ pub(crate) fn parse(text: &str) -> Collected {
         &doc,
         &["version", "environments", "$schema"],
         "$",
-        &None,
+        None,
         &mut out,
     );
     let list = match doc.get("environments") {
@@ -197,30 +339,32 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
         return;
     };
     let profile = match obj.get("displayName") {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim()),
         _ => None,
     };
-    warn_unknown(obj, &ENV_KEYS, &path, &profile, out);
-    let before = out.errors.len();
+    warn_unknown(obj, &ENV_KEYS, &path, profile, out);
+    // Fields of the wrong type: reported here, and not again as missing.
+    let mut typed = Vec::new();
+    let mut field = |key| string_field(obj, key, &path, profile, &mut typed);
     let mut input = EnvironmentInput {
-        id: string_field(obj, "id", &path, &profile, out),
-        account_id: string_field(obj, "accountId", &path, &profile, out),
-        role_name: string_field(obj, "roleName", &path, &profile, out),
-        display_name: string_field(obj, "displayName", &path, &profile, out),
-        color: string_field(obj, "color", &path, &profile, out),
-        region: string_field(obj, "region", &path, &profile, out),
-        partition: string_field(obj, "partition", &path, &profile, out),
-        group: string_field(obj, "group", &path, &profile, out),
-        title_prefix: string_field(obj, "titlePrefix", &path, &profile, out),
+        id: field("id"),
+        account_id: field("accountId"),
+        role_name: field("roleName"),
+        display_name: field("displayName"),
+        color: field("color"),
+        region: field("region"),
+        partition: field("partition"),
+        group: field("group"),
+        title_prefix: field("titlePrefix"),
         production: None,
         base: None,
     };
     match obj.get("production") {
         None | Some(Value::Null) => {}
         Some(Value::Bool(b)) => input.production = Some(*b),
-        Some(other) => out.errors.push(Diagnostic::at_path(
+        Some(other) => typed.push(Diagnostic::at_path(
             format!("{path}.production"),
-            profile.clone(),
+            profile,
             format!("production is {}; write true or false.", type_name(other)),
         )),
     }
@@ -228,49 +372,48 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
         None | Some(Value::Null) => {}
         Some(Value::Object(b)) => {
             let bpath = format!("{path}.base");
-            warn_unknown(b, &BASE_KEYS, &bpath, &profile, out);
+            warn_unknown(b, &BASE_KEYS, &bpath, profile, out);
+            let mut field = |key| string_field(b, key, &bpath, profile, &mut typed);
             input.base = Some(BaseAccountInput {
-                account_id: string_field(b, "accountId", &bpath, &profile, out),
-                alias: string_field(b, "alias", &bpath, &profile, out),
-                role_name: string_field(b, "roleName", &bpath, &profile, out),
+                account_id: field("accountId"),
+                alias: field("alias"),
+                role_name: field("roleName"),
             });
         }
-        Some(other) => out.errors.push(Diagnostic::at_path(
+        Some(other) => typed.push(Diagnostic::at_path(
             format!("{path}.base"),
-            profile.clone(),
+            profile,
             format!(
                 "base is {}; write an object {{\"accountId\": …}} or leave it out.",
                 type_name(other)
             ),
         )),
     }
-    let origin = Origin {
-        line: None,
-        path: Some(path.clone()),
-        profile: profile.clone(),
-    };
     // Validate into a scratch list: a field with a type error would otherwise
     // be reported a second time as missing.
     let mut scratch = Collected::default();
-    scratch.validate(&input.as_view(), origin, |field| Origin {
-        line: None,
-        path: Some(match json_key(field) {
-            Some(key) => format!("{path}.{key}"),
-            None => path.clone(),
-        }),
-        profile: profile.clone(),
-    });
-    let typed: Vec<Option<String>> = out.errors[before..]
-        .iter()
-        .map(|e| e.path.clone())
-        .collect();
+    scratch.validate(
+        &input.as_view(),
+        Origin::at_path(path.clone(), profile),
+        |field| {
+            let at = match json_key(field) {
+                Some(key) => format!("{path}.{key}"),
+                None => path.clone(),
+            };
+            Origin::at_path(at, profile)
+        },
+    );
+    let typed_paths: Vec<Option<String>> = typed.iter().map(|e| e.path.clone()).collect();
+    let valid = typed.is_empty();
+    out.errors.extend(typed);
     out.errors.extend(
         scratch
             .errors
+            .into_list("problems")
             .into_iter()
-            .filter(|e| !typed.contains(&e.path)),
+            .filter(|e| !typed_paths.contains(&e.path)),
     );
-    if typed.is_empty() {
+    if valid {
         out.envs.extend(scratch.envs);
     }
 }
