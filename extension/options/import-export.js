@@ -109,8 +109,9 @@ async function preview() {
   });
   if (parsed.format === 'organizations') $('org-role-label').hidden = false;
   if (!parsed.ok) {
-    const n = parsed.errors.length;
-    showList($('import-errors'), `${source} has ${n} problem${n === 1 ? '' : 's'}; nothing was imported. Fix ${n === 1 ? 'it' : 'them'} and preview again:`,
+    // A long list ends with a line that counts the problems not listed: the list says how many.
+    const one = parsed.errors.length === 1;
+    showList($('import-errors'), `${source} has ${one ? 'a problem' : 'problems'}; nothing was imported. Fix ${one ? 'it' : 'them'} and preview again:`,
       parsed.errors.map((e) => e.text));
   }
   showList($('import-warnings'), 'Worth a look before importing:', parsed.warnings.map((w) => w.text));

@@ -31,7 +31,7 @@ test('a broken file shows every error with its line and profile, and changes not
   assert.equal(errors.length, 5);
   assert.equal(errors[0], 'line 3, profile "base": Base account: Account ID "12345" must be 12 digits; it has 5.');
   assert.match(errors[1], /^line 9, profile "prod": Color "pinkish" is not a color/);
-  assert.match(await page.textContent('#import-errors p'), /aesr-broken\.ini has 5 problems; nothing was imported/);
+  assert.match(await page.textContent('#import-errors p'), /aesr-broken\.ini has problems; nothing was imported/);
   assert.equal(await page.isVisible('#import-plan'), false, 'no preview, so no way to confirm');
   assert.equal(await page.isVisible('#empty'), true, 'the list is still empty');
 });
