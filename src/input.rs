@@ -26,10 +26,11 @@ pub const MAX_INPUT_DEPTH: usize = 64;
 /// inflate to, and more than ten times the largest import.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
-/// Largest text an import reads, pasted or from a file: 5 MiB, several times
-/// the largest list of accounts anyone keeps (20,000 profiles of an AWS Extend
-/// Switch Roles file are about 1.5 MiB).
-pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+/// Largest text an import reads, pasted or from a file: 16 MiB, three times
+/// the extension's own export of the largest list it holds (20,000
+/// environments are about 5.2 MB of Roleswitch JSON, 2.3 MB of AWS Extend
+/// Switch Roles INI), so that every list it wrote imports back.
+pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why an import of `bytes` of text is refused, if it is: what, how large,
 /// and what to do. Checked before the text is read (or, for a file, loaded).
@@ -235,10 +236,10 @@ mod tests {
             (MAX_IMPORT_BYTES, None),
             (
                 MAX_IMPORT_BYTES + 1,
-                Some("It is 5.1 MB, more than the 5 MB"),
+                Some("It is 16.1 MB, more than the 16 MB"),
             ),
-            (6_500_000, Some("It is 6.2 MB, more than the 5 MB")),
-            (50 * 1024 * 1024, Some("It is 50 MB, more than the 5 MB")),
+            (17_500_000, Some("It is 16.7 MB, more than the 16 MB")),
+            (50 * 1024 * 1024, Some("It is 50 MB, more than the 16 MB")),
         ];
         for (bytes, want) in cases {
             let got = import_too_large(bytes);
@@ -246,7 +247,7 @@ mod tests {
             if let (Some(got), Some(want)) = (got, want) {
                 assert!(got.starts_with(want), "{got}");
                 assert!(
-                    got.contains("split the list into parts of at most 5 MB"),
+                    got.contains("split the list into parts of at most 16 MB"),
                     "{got}"
                 );
             }

@@ -743,16 +743,16 @@ fn every_value_argument_is_checked_for_depth() {
 
 #[wasm_bindgen_test]
 fn imports_over_the_size_cap_are_refused_as_data() {
-    let text = "[profile a]\n".repeat(5 * 1024 * 1024 / 12 + 1);
+    let text = "[profile a]\n".repeat(16 * 1024 * 1024 / 12 + 1);
     let out = api::parse_import(&text, JsValue::NULL, JsValue::NULL).expect("no exception");
     assert!(is_plain_json(&out));
     assert_eq!(get(&out, "ok"), JsValue::FALSE);
     let errors = stringify(&get(&out, "errors"));
     assert!(
-        errors.contains("It is 5.1 MB, more than the 5 MB an import reads; nothing was read."),
+        errors.contains("It is 16.1 MB, more than the 16 MB an import reads; nothing was read."),
         "{errors}"
     );
-    assert_eq!(api::import_too_large_js(5.0 * 1024.0 * 1024.0), None);
-    let message = api::import_too_large_js(6.5e6).expect("too large");
-    assert!(message.starts_with("It is 6.2 MB"), "{message}");
+    assert_eq!(api::import_too_large_js(16.0 * 1024.0 * 1024.0), None);
+    let message = api::import_too_large_js(17.5e6).expect("too large");
+    assert!(message.starts_with("It is 16.7 MB"), "{message}");
 }

@@ -77,7 +77,7 @@ test('an import over the size cap is refused with a message, pasted or chosen, a
   try {
     await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
     await page.locator('#envs tbody tr').first().waitFor();
-    const text = largeAesrFile(6.5e6);
+    const text = largeAesrFile(17.5e6);
 
     // Pasted: the text lands in the box at once, with an input event (typing it would take hours).
     await page.evaluate((pasted) => {
@@ -90,7 +90,7 @@ test('an import over the size cap is refused with a message, pasted or chosen, a
     assert.equal(await page.textContent('#import-errors p'), 'The pasted text was not imported:');
     assert.match(
       await page.textContent('#import-errors li'),
-      /^It is 6\.2 MB, more than the 5 MB an import reads; nothing was read\. .*split the list into parts of at most 5 MB/,
+      /^It is 16\.7 MB, more than the 16 MB an import reads; nothing was read\. .*split the list into parts of at most 16 MB/,
     );
     assert.equal(await page.isVisible('#import-plan'), false, 'no preview, so no way to confirm');
 
@@ -98,7 +98,7 @@ test('an import over the size cap is refused with a message, pasted or chosen, a
     await page.locator('#import-text').fill('');
     await page.setInputFiles('#import-file', { name: 'huge.ini', mimeType: 'text/plain', buffer: Buffer.from(text) });
     await page.waitForFunction(() => document.querySelector('#import-errors p')?.textContent === 'huge.ini was not imported:');
-    assert.match(await page.textContent('#import-errors li'), /^It is 6\.2 MB, more than the 5 MB an import reads/);
+    assert.match(await page.textContent('#import-errors li'), /^It is 16\.7 MB, more than the 16 MB an import reads/);
     assert.equal(await page.inputValue('#import-text'), '');
     assert.deepEqual(await page.locator('#envs tbody tr').count(), 1, 'the list is as it was');
   } finally {
