@@ -50,6 +50,7 @@ import path from 'node:path';
 import {
   CSP, CONSOLE_CSP, PARTITIONS, classifyHost, escapeHtml, readAsset, renderConsole, renderError, renderSwitchRole,
 } from '../fixtures/aws/fixtures.mjs';
+import { poll } from '../e2e/harness.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
 /** The moz-extension:// host the profile gives the extension. */
@@ -260,22 +261,6 @@ async function callFunction(h, context, fn, args = [], refs = []) {
   return JSON.parse(reply.result.value);
 }
 
-async function poll(fn, timeoutMs, message, intervalMs = 50) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(`${message} (waited ${timeoutMs} ms)${lastError ? `; last error: ${lastError.message}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
 
 /** A tab (a top-level BiDi browsing context). */
 class Tab {

@@ -412,7 +412,8 @@ function corsHeaders({ headers }) {
 // ---------------------------------------------------------------------------------------------
 // The popup
 
-async function poll(fn, timeoutMs, message, intervalMs = 50) {
+/** Calls `fn` until it returns something truthy; throws `message` after `timeoutMs`. */
+export async function poll(fn, timeoutMs, message, intervalMs = 50) {
   const deadline = Date.now() + timeoutMs;
   let lastError;
   for (;;) {
