@@ -39,7 +39,7 @@ dist/.stamp: $(PKG)/roleswitch_bg.wasm $(PKG)/roleswitch-factory.js $(EXT_SOURCE
 	@touch $@
 
 # Formatting, Rust lints (native and the wasm facade), docs, JS lint and types.
-lint: deps $(PKG)/roleswitch_bg.wasm
+lint: deps $(PKG)/roleswitch_bg.wasm $(PKG)/roleswitch-factory.js
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --test wasm_facade -- -D warnings
