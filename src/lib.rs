@@ -23,15 +23,20 @@ mod formats;
 mod identity;
 mod lookup;
 mod model;
+mod popup_rows;
 mod reach;
 mod search;
 mod storage;
 mod switch;
 mod sync;
 mod validate;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "popup-wasm")))]
 #[doc(hidden)]
 pub mod wasm_api;
+// The popup's own small wasm (search only), built with `--features popup-wasm`.
+#[cfg(all(target_arch = "wasm32", feature = "popup-wasm"))]
+#[doc(hidden)]
+pub mod wasm_popup;
 
 pub use banner::{
     banner_for_environment, banner_for_page, contrast_ratio, luminance, readable_text, BannerLevel,
@@ -53,6 +58,9 @@ pub use lookup::{
 pub use model::{
     environments_json, example_environments, format_account_id, BaseAccount, BaseAccountInput,
     Document, Environment, EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
+};
+pub use popup_rows::{
+    flat_highlights, popup_rows, read_popup_rows, FIELD_SEPARATOR, ROW_FIELDS, ROW_SEPARATOR,
 };
 pub use reach::{
     back_environment, base_label, base_matches, is_reachable, popup_view, read_favorites,

@@ -282,6 +282,11 @@ impl PopupList {
     ) -> Result<JsValue, JsError> {
         view_of(&self.0, signals, recents, favorites, settings)
     }
+
+    /// The popup's rows for this list (see the core's `popup_rows`).
+    pub fn rows(&self) -> Result<String, JsError> {
+        crate::popup_rows(&self.0).map_err(|e| JsError::new(&e))
+    }
 }
 
 /// `favorites` (ids in star order, as stored; anything else is dropped) with
