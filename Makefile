@@ -31,10 +31,10 @@ $(PKG)/roleswitch_bg.wasm: $(RUST_SOURCES) | deps
 # in a target directory of its own so that the two builds do not undo each other.
 POPUP_TARGET := $(or $(CARGO_TARGET_DIR),target)/popup-wasm
 $(PKG)/popup_search_bg.wasm: $(RUST_SOURCES) | deps
-	cargo build --release --target wasm32-unknown-unknown --lib --features popup-wasm --target-dir $(POPUP_TARGET)
+	cargo build --profile popup-wasm --target wasm32-unknown-unknown --lib --features popup-wasm --target-dir $(POPUP_TARGET)
 	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(PKG) --out-name popup_search \
-	  $(POPUP_TARGET)/wasm32-unknown-unknown/release/roleswitch.wasm
-	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	  $(POPUP_TARGET)/wasm32-unknown-unknown/popup-wasm/roleswitch.wasm
+	$(WASM_OPT) -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  --enable-reference-types --enable-multivalue --enable-mutable-globals \
 	  $(PKG)/popup_search_bg.wasm -o $(PKG)/popup_search_bg.wasm
 

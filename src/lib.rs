@@ -67,7 +67,7 @@ pub use reach::{
     read_settings, toggle_favorite, touch_recent, BackOffer, PopupView, Section, Settings,
     SettingsRead, MAX_FAVORITES, MAX_RECENTS,
 };
-pub use search::{Highlights, SearchIndex, TextRange};
+pub use search::{Highlights, PreparedLoader, SearchIndex, TextRange};
 pub use storage::{
     plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError, Store, Stored,
     WritePlan, MAX_INFLATED, STORED_VERSION,

@@ -287,6 +287,13 @@ impl PopupList {
     pub fn rows(&self) -> Result<String, JsError> {
         crate::popup_rows(&self.0).map_err(|e| JsError::new(&e))
     }
+
+    /// This list's search index as text for the popup (`PopupSearch.fromPrepared`),
+    /// or null when it cannot be written so (then the popup builds it from the rows).
+    #[wasm_bindgen(js_name = searchIndex)]
+    pub fn search_index(&self) -> Option<String> {
+        crate::SearchIndex::new(&self.0).to_prepared()
+    }
 }
 
 /// `favorites` (ids in star order, as stored; anything else is dropped) with

@@ -7,7 +7,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{flat_highlights, read_popup_rows, SearchIndex};
+use crate::{flat_highlights, read_popup_rows, PreparedLoader, SearchIndex};
 
 /// A search index over the popup's rows, kept in wasm memory so that each
 /// keystroke only sends the query across.
@@ -29,6 +29,15 @@ impl PopupSearch {
         }
     }
 
+    /// Loads the index the service worker prepared for the same rows
+    /// (`PopupList.searchIndex()`); throws when `prepared` is not one.
+    #[wasm_bindgen(js_name = fromPrepared)]
+    pub fn from_prepared(prepared: &str, preferred: Vec<u32>) -> Result<PopupSearch, JsError> {
+        let index = SearchIndex::from_prepared(prepared)
+            .ok_or_else(|| JsError::new("the prepared search index could not be read"))?;
+        Ok(PopupSearch { index, preferred })
+    }
+
     /// Replaces the preferred order (a favorite was starred or unstarred).
     #[wasm_bindgen(js_name = setPreferred)]
     pub fn set_preferred(&mut self, preferred: Vec<u32>) {
@@ -45,4 +54,49 @@ impl PopupSearch {
     pub fn highlight(&self, index: u32, query: &str) -> Vec<u32> {
         flat_highlights(&self.index.highlight(index, query))
     }
+}
+
+/// Loads the index the service worker prepared a few entries at a time, so
+/// that the popup takes keys between steps: `step` until it returns true,
+/// then `finish`.
+#[wasm_bindgen]
+pub struct PopupSearchLoader {
+    loader: Option<PreparedLoader>,
+    preferred: Vec<u32>,
+}
+
+#[wasm_bindgen]
+impl PopupSearchLoader {
+    /// Starts loading `prepared` (`PopupList.searchIndex()`); throws when it is not one.
+    #[wasm_bindgen(constructor)]
+    pub fn new(prepared: String, preferred: Vec<u32>) -> Result<PopupSearchLoader, JsError> {
+        let loader = PreparedLoader::new(prepared).ok_or_else(unreadable)?;
+        Ok(PopupSearchLoader {
+            loader: Some(loader),
+            preferred,
+        })
+    }
+
+    /// Loads up to `entries` more entries; true once all are loaded.
+    pub fn step(&mut self, entries: u32) -> Result<bool, JsError> {
+        let loader = self.loader.as_mut().ok_or_else(unreadable)?;
+        loader.step(entries as usize).ok_or_else(unreadable)
+    }
+
+    /// The search over the loaded index (once `step` returned true).
+    pub fn finish(&mut self) -> Result<PopupSearch, JsError> {
+        let index = self
+            .loader
+            .take()
+            .and_then(PreparedLoader::finish)
+            .ok_or_else(unreadable)?;
+        Ok(PopupSearch {
+            index,
+            preferred: std::mem::take(&mut self.preferred),
+        })
+    }
+}
+
+fn unreadable() -> JsError {
+    JsError::new("the prepared search index could not be read")
 }
