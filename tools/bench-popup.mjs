@@ -8,10 +8,11 @@
 // Every popup gets the same probe (tools/bench-probe.js) as the first script of its page.
 // Times are the popup's own clock, from its navigation start:
 // - open → first screen painted and focused: a row's name drawn, the filter focused, and
-//   the frame after that done;
+//   the frame after that done (requestAnimationFrame, then a task after it);
 // - key → painted: from the keydown's timestamp to the frame after the DOM first shows the
-//   result. The first key is sent as soon as the filter is focused; each next one once the
-//   previous one has been painted.
+//   result. The first key is sent as soon as the first screen is painted (a popup is not
+//   on screen before, and a key sent earlier would be timed as part of the opening); each
+//   next one once the previous one has been painted.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,11 +93,11 @@ async function settle(popup, expression, timeoutMs = 15_000) {
   }
 }
 
-const WAIT_FOCUSED = `new Promise((resolve) => {
+const WAIT_SHOWN = `new Promise((resolve) => {
   const check = () => {
     const p = window.__probe;
     if (!p) return setTimeout(check, 1);
-    if (p.focused !== null) return resolve(true);
+    if (p.first !== null) return resolve(true);
     p.waiters.push(check);
   };
   check();
@@ -118,12 +119,11 @@ async function openOnce(variant, mode, typed) {
   }
   const popup = await h.openPopup(tab, { waitUntil: null, pollMs: 2 });
   try {
-    await settle(popup, WAIT_FOCUSED);
+    await settle(popup, WAIT_SHOWN);
     for (let k = 0; k < typed.length; k++) {
       await popup.press(typed[k]);
       await popup.evaluate(waitFor(`(p) => p.keys[${k}]?.painted != null`), undefined, { timeoutMs: 10_000 });
     }
-    await popup.evaluate(waitFor('(p) => p.first !== null'), undefined, { timeoutMs: 10_000 });
     const probe = await popup.evaluate(() => {
       const { first, fcp, keys } = window.__probe;
       return { first, fcp, keys: keys.map((k) => k.painted - k.down) };
@@ -147,7 +147,7 @@ export async function popup({ root = fileURLToPath(new URL('..', import.meta.url
   ];
   if (baseline) builds.push({ label: `before (${path.basename(path.dirname(baseline)) || baseline})`, key: 'before', ...withProbe(baseline, probe, work, 'before'), list: true });
   console.log(`popup: real toolbar popup over a console tab; ${runs} opens per configuration after 2 warm-ups, the builds `
-    + `taking turns; "${typed}" typed, the first key as soon as the filter is focused; headless Chromium; `
+    + `taking turns; "${typed}" typed, the first key as soon as the first screen is painted; headless Chromium; `
     + `load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const results = new Map(); // `${key}/${mode}/${n}` -> { first, firstKey, keys, workerAfter }
   try {

@@ -9,7 +9,7 @@
 //   the frame after that.
 (() => {
   const probe = (window.__probe = {
-    fcp: null, ready: null, first: null, focused: null, keys: [], waiters: [],
+    started: performance.now(), fcp: null, ready: null, first: null, focused: null, keys: [], waiters: [],
   });
   const afterPaint = (done) => requestAnimationFrame(() => setTimeout(done, 0));
   const notify = () => {
