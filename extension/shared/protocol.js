@@ -15,7 +15,6 @@
     PAGE_BG_GET_SETTINGS: 'page-bg-get-settings',
     PAGE_BG_SAVE_SETTINGS: 'page-bg-save-settings',
     POPUP_BG_GET_VIEW: 'popup-bg-get-view',
-    POPUP_BG_GET_ENVIRONMENTS: 'popup-bg-get-environments',
     POPUP_BG_SWITCH: 'popup-bg-switch',
     POPUP_BG_TOGGLE_FAVORITE: 'popup-bg-toggle-favorite',
     PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
@@ -23,6 +22,7 @@
     CS_BG_PAGE_CUES: 'cs-bg-page-cues',
     CS_BG_ADD_ACCOUNT: 'cs-bg-add-account',
     CS_BG_TAKE_FILL: 'cs-bg-take-fill',
+    CS_BG_PAGE_SIGNALS: 'cs-bg-page-signals',
     // From the background to a console page's content script (fastpath.js).
     BG_CS_PAGE_CONTEXT: 'bg-cs-page-context',
     BG_CS_POST_FORM: 'bg-cs-post-form',
@@ -44,12 +44,14 @@
     [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?' },
     [MSG.PAGE_BG_GET_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },
+    // When the popup cannot use what the worker stored: `{ first, view, rows }` made now.
     [MSG.POPUP_BG_GET_VIEW]: {},
-    [MSG.POPUP_BG_GET_ENVIRONMENTS]: {},
     [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?' },
     // Stars the environment, or unstars it; the reply is the popup's new `{ view }`.
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: { id: 'string' },
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
+    // The page's raw signals (as BG_CS_PAGE_CONTEXT answers them), whenever they change.
+    [MSG.CS_BG_PAGE_SIGNALS]: { signals: 'object' },
     [MSG.BG_CS_PAGE_CONTEXT]: {},
     [MSG.BG_CS_POST_FORM]: { plan: 'object' },
     [MSG.BG_CS_SESSION_SWITCH]: { plan: 'object' },
@@ -67,7 +69,6 @@
     [MSG.PAGE_BG_GET_SETTINGS]: ['page'],
     [MSG.PAGE_BG_SAVE_SETTINGS]: ['page'],
     [MSG.POPUP_BG_GET_VIEW]: ['page'],
-    [MSG.POPUP_BG_GET_ENVIRONMENTS]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: ['page'],
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],
@@ -75,6 +76,7 @@
     [MSG.CS_BG_PAGE_CUES]: ['console'],
     [MSG.CS_BG_ADD_ACCOUNT]: ['console'],
     [MSG.CS_BG_TAKE_FILL]: ['signin'],
+    [MSG.CS_BG_PAGE_SIGNALS]: ['console'],
     [MSG.BG_CS_PAGE_CONTEXT]: ['background'],
     [MSG.BG_CS_POST_FORM]: ['background'],
     [MSG.BG_CS_SESSION_SWITCH]: ['background'],
