@@ -6,7 +6,7 @@
 // console tab reports its page's signals, and when this worker starts.
 //
 // Console tabs report their signals (content/fastpath.js) on every change;
-// this file keeps { [tabId]: { identity, signals } } in storage.session, keeps
+// this file keeps { [tabId]: { identity, signals, at } } in storage.session, keeps
 // records for the identities of open console tabs (at most MAX_IDENTITIES)
 // and for NONE, and points each console tab's popup at its identity.
 import '../shared/popup-cache.js';
@@ -14,8 +14,12 @@ import { isConsoleUrl } from './router.js';
 
 const { NONE, KEYS, SOURCES, FIRST_ROWS, FIRST_KEYS, listStamp, sourcesDigest, pieces } = globalThis.RS.popupCache;
 
-/** At most this many identities keep records (each holds a view of the whole list). */
-const MAX_IDENTITIES = 16;
+/**
+ * At most this many identities keep records (besides NONE), the most recently reported:
+ * each holds a view of the whole list (about 0.3 MB at 20,000 entries; storage.session
+ * holds 10 MB, and the rows and the search index take 4 to 5 MB of it at 20,000).
+ */
+const MAX_IDENTITIES = 8;
 /**
  * What is stored, for this worker: { stamp (of popup.rows), pieces: { rows, index } (how many
  * are stored), digests: { [identity]: sources } }.
@@ -67,13 +71,17 @@ export class PopupCache {
     return { digest: sourcesDigest(local, sync), stamp: listStamp(local) };
   }
 
-  /** The list as the store has it now, parsed by the core once per change, and its rows. */
+  /**
+   * The list as the store has it now, parsed by the core once per change, and its rows;
+   * `index` and `pieces` (of the rows and of the index) are made when first asked for.
+   */
   async listData() {
     const state = await this.store.load();
     if (this.list?.environments !== state.environments) {
       const parsed = new this.core.PopupList(JSON.stringify(state.environments));
       const rows = parsed.rows();
-      const index = parsed.searchIndex() ?? '';
+      let index = null;
+      let cut = null;
       this.list = {
         environments: state.environments,
         unreadable: state.unreadable.length,
@@ -81,8 +89,14 @@ export class PopupCache {
         rows,
         rowList: rows ? rows.split('\u001e') : [],
         // The popup's search index, built here once per list ('': the popup builds it).
-        index,
-        pieces: { rows: pieces(rows), index: pieces(index) },
+        get index() {
+          index ??= parsed.searchIndex() ?? '';
+          return index;
+        },
+        get pieces() {
+          cut ??= { rows: pieces(rows), index: pieces(this.index) };
+          return cut;
+        },
       };
     }
     return this.list;
@@ -199,11 +213,14 @@ export class PopupCache {
    */
   async ensure(identities, { force = false } = {}) {
     const sources = await this.sources();
-    const list = await this.listData();
     const meta = await this.session(META_KEY, { stamp: null, pieces: { rows: 0, index: 0 }, digests: {} });
+    const rowsDue = force || meta.stamp !== sources.stamp;
+    const due = Object.entries(identities).filter(([identity]) => force || meta.digests[identity] !== sources.digest);
+    if (!rowsDue && !due.length) return { computed: {}, rows: null }; // all current: the list is not even read
+    const list = await this.listData();
     const items = {};
     const gone = [];
-    if (force || meta.stamp !== sources.stamp) {
+    if (rowsDue) {
       const stored = meta.pieces ?? { rows: 0, index: 0 };
       for (const [kind, key] of [['rows', KEYS.rowsPiece], ['index', KEYS.indexPiece]]) {
         const parts = list.pieces[kind];
@@ -216,8 +233,7 @@ export class PopupCache {
     }
     const computed = {};
     const later = []; // the first keys' records, once these are stored
-    for (const [identity, signals] of Object.entries(identities)) {
-      if (!force && meta.digests[identity] === sources.digest) continue;
+    for (const [identity, signals] of due) {
       const { keys, ...records } = await this.compute(identity, signals, list, sources);
       computed[identity] = records;
       items[KEYS.first(identity)] = JSON.stringify(records.first);
@@ -225,13 +241,20 @@ export class PopupCache {
       meta.digests[identity] = sources.digest;
       later.push(keys);
     }
+    let stored = true;
     if (Object.keys(items).length) {
-      // Rows and records first, the meta that says they are current last.
-      await this.api.storage.session.set(items);
-      await this.api.storage.session.set({ [META_KEY]: meta });
-      if (gone.length) await this.api.storage.session.remove(gone);
+      try {
+        // Rows and records first, the meta that says they are current last.
+        await this.api.storage.session.set(items);
+        await this.api.storage.session.set({ [META_KEY]: meta });
+        if (gone.length) await this.api.storage.session.remove(gone);
+      } catch (err) {
+        // Not stored (too large for storage.session): the popup asks this worker instead.
+        stored = false;
+        console.warn('Roleswitch: could not store what the popup shows:', err.message);
+      }
     }
-    for (const keys of later) keys();
+    if (stored) for (const keys of later) keys();
     return { computed, rows: { stamp: sources.stamp, rows: list.rows, index: list.index } };
   }
 
@@ -251,8 +274,8 @@ export class PopupCache {
     return this.enqueue(async () => {
       const tabs = await this.liveTabs();
       const identities = { [NONE]: null };
-      // The most recently reported first (insertion order of the stored map).
-      for (const { identity, signals } of Object.values(tabs).reverse()) {
+      const recent = Object.values(tabs).sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
+      for (const { identity, signals } of recent) {
         if (Object.keys(identities).length > MAX_IDENTITIES) break;
         identities[identity] ??= signals;
       }
@@ -265,21 +288,36 @@ export class PopupCache {
     });
   }
 
-  /** Points `tab`'s popup at `identity`, if the tab still shows the page at `url`. */
+  /**
+   * Points `tab`'s popup at `identity`, if the tab still shows a page of `url`'s origin (the
+   * browser resets a tab's popup when the tab loads another document: a report that arrives
+   * after its page left must not label the next one).
+   */
   async pointPopup(tabId, url, identity) {
     const tab = await this.api.tabs.get(tabId).catch(() => null);
-    if (!tab || tab.url !== url) return;
+    const origin = (u) => {
+      try {
+        return new URL(u).origin;
+      } catch {
+        return null;
+      }
+    };
+    if (!tab || origin(tab.url) === null || origin(tab.url) !== origin(url)) return;
     await this.api.action.setPopup({ tabId, popup: `popup/popup.html#${encodeURIComponent(identity)}` });
+  }
+
+  /** Notes that tab `tabId` shows a page with `signals` (its identity `identity`). */
+  async remember(tabId, identity, signals) {
+    const tabs = await this.session(KEYS.tabs, {});
+    tabs[tabId] = { identity, signals, at: Date.now() };
+    await this.api.storage.session.set({ [KEYS.tabs]: tabs });
   }
 
   /** A console tab's content script reported its page's `signals` (from the page at `url`). */
   report(tabId, url, signals) {
     return this.enqueue(async () => {
       const identity = this.identityOf(signals);
-      const tabs = await this.session(KEYS.tabs, {});
-      delete tabs[tabId]; // re-inserted last: the most recent
-      tabs[tabId] = { identity, signals };
-      await this.api.storage.session.set({ [KEYS.tabs]: tabs });
+      await this.remember(tabId, identity, signals);
       await this.ensure({ [identity]: signals });
       await this.pointPopup(tabId, url, identity);
       return null;
@@ -302,10 +340,7 @@ export class PopupCache {
       const identity = this.identityOf(signals);
       const { computed, rows } = await this.ensure({ [identity]: signals }, { force: true });
       if (signals && tab && typeof tab.id === 'number') {
-        const tabs = await this.session(KEYS.tabs, {});
-        delete tabs[tab.id];
-        tabs[tab.id] = { identity, signals };
-        await this.api.storage.session.set({ [KEYS.tabs]: tabs });
+        await this.remember(tab.id, identity, signals);
         await this.pointPopup(tab.id, tab.url, identity);
       }
       return { ...computed[identity], rows };
