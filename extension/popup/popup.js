@@ -706,12 +706,14 @@ async function load({ ask: asking = false } = {}) {
         loadSearch().catch(() => {}); // compiles meanwhile; a failure is reported where it is used
         const rest = await readRest(identity, first);
         if (rest) {
+          window.__rsFrom = 'stored'; // for tests: nothing was asked of the worker
           await takeRest(rest);
           return;
         }
       }
     }
     const fresh = await ask();
+    window.__rsFrom = 'worker'; // for tests
     show(fresh.first);
     await painted();
     await takeRest(fresh);
