@@ -3,7 +3,8 @@
 // as Chrome stops it after about 30 s idle), against an empty popup built here (the same
 // stylesheets, an autofocused input and 14 static rows, no script of its own) measured in
 // the same run: the floor the browser imposes. Optionally an earlier build too
-// (BENCH_BASELINE=<dist/chrome of that build>), so that a change shows as two lines.
+// (BENCH_BASELINE=<dist/chrome of that build>, BENCH_BASELINE_LABEL=<its name>), so that
+// a change shows as two lines.
 //
 // Every popup gets the same probe (tools/bench-probe.js) as the first script of its page.
 // Times are the popup's own clock, from its navigation start:
@@ -12,14 +13,18 @@
 // - key → painted: from the keydown's timestamp to the frame after the DOM first shows the
 //   result. The first key is sent as soon as the first screen is painted (a popup is not
 //   on screen before, and a key sent earlier would be timed as part of the opening); each
-//   next one once the previous one has been painted.
+//   next one 50 ms after the previous one, or once that one has been painted if later.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, generatedEnvironments } from '../tests/e2e/harness.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+// Keys follow each other at most this often (from one keydown to the next; later when the
+// previous key has not been painted yet): 50 ms is 1,200 characters a minute, faster than
+// any human types (a fast typist manages 100 to 150 ms between keys).
+const KEY_INTERVAL_MS = 50;
 
 function quantile(values, q) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -121,8 +126,10 @@ async function openOnce(variant, mode, typed) {
   try {
     await settle(popup, WAIT_SHOWN);
     for (let k = 0; k < typed.length; k++) {
+      const sent = Date.now();
       await popup.press(typed[k]);
       await popup.evaluate(waitFor(`(p) => p.keys[${k}]?.painted != null`), undefined, { timeoutMs: 10_000 });
+      await sleep(KEY_INTERVAL_MS - (Date.now() - sent));
     }
     const probe = await popup.evaluate(() => {
       const { first, fcp, keys } = window.__probe;
@@ -145,9 +152,13 @@ export async function popup({ root = fileURLToPath(new URL('..', import.meta.url
     { label: 'empty popup (floor)', key: 'floor', ...withProbe(emptyPopup(root, work), probe, work, 'floor'), list: false },
     { label: 'this build', key: 'ours', ...withProbe(path.join(root, 'dist/chrome'), probe, work, 'ours'), list: true },
   ];
-  if (baseline) builds.push({ label: `before (${path.basename(path.dirname(baseline)) || baseline})`, key: 'before', ...withProbe(baseline, probe, work, 'before'), list: true });
+  if (baseline) {
+    const label = process.env.BENCH_BASELINE_LABEL || 'before (BENCH_BASELINE)';
+    builds.push({ label, key: 'before', ...withProbe(baseline, probe, work, 'before'), list: true });
+  }
   console.log(`popup: real toolbar popup over a console tab; ${runs} opens per configuration after 2 warm-ups, the builds `
-    + `taking turns; "${typed}" typed, the first key as soon as the first screen is painted; headless Chromium; `
+    + `taking turns; "${typed}" typed, the first key as soon as the first screen is painted, the next ones `
+    + `${KEY_INTERVAL_MS} ms apart; headless Chromium; `
     + `load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const results = new Map(); // `${key}/${mode}/${n}` -> { first, firstKey, keys, workerAfter }
   try {

@@ -621,13 +621,17 @@ function loadSearch() {
   return searchModule;
 }
 
-// Entries of the prepared search index loaded per step: a few milliseconds of work,
+// Entries of the prepared search index loaded per step: a millisecond or two of work,
 // between which the popup takes keys and paints.
-const LOAD_STEP = 2000;
+const LOAD_STEP = 1000;
 
-/** Lets input and painting in before more of a long piece of work. */
+/**
+ * Lets keys, painting and whatever else is waiting in before more of a long piece of work:
+ * a background-priority task where the browser has them (scheduler.postTask), else a
+ * message to itself (a task like any other, not clamped as nested timers are).
+ */
 function yieldToInput() {
-  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  if (globalThis.scheduler?.postTask) return globalThis.scheduler.postTask(() => {}, { priority: 'background' });
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => resolve();
@@ -641,8 +645,11 @@ function yieldToInput() {
  * what was typed meanwhile.
  */
 async function takeRest({ view: whole, rows }) {
-  takeWhole(JSON.parse(whole.view), rows.rows);
+  const next = JSON.parse(whole.view);
+  await yieldToInput();
+  takeWhole(next, rows.rows);
   if (!$('filter').value.trim()) {
+    await yieldToInput();
     // The same items, now with every entry (for rows beyond the first screen).
     buildItems();
     render();
@@ -688,6 +695,7 @@ async function load({ ask: asking = false } = {}) {
     if (!asking && early) {
       // Read by early.js while the page loaded.
       const { identity } = early;
+      loadSearch().catch(() => {}); // compiles meanwhile; a failure is reported where it is used
       const read = await early.first;
       if (read.error) throw read.error;
       const [local, sync, stored, tab] = read.value;
@@ -703,7 +711,6 @@ async function load({ ask: asking = false } = {}) {
         });
         // The rest once the first screen is on screen: reading and taking it would hold the frame.
         await painted();
-        loadSearch().catch(() => {}); // compiles meanwhile; a failure is reported where it is used
         const rest = await readRest(identity, first);
         if (rest) {
           window.__rsFrom = 'stored'; // for tests: nothing was asked of the worker
@@ -722,19 +729,34 @@ async function load({ ask: asking = false } = {}) {
   }
 }
 
+// Pieces asked for at a time: each arrives as a task of its own, and with a few at a time
+// keys and frames are taken between them (all at once, they would all come before them).
+const PIECES_AT_ONCE = 2;
+
 /**
  * The whole view, the rows and the search index stored for `first`, or null when they are
- * not all there or not of the same list. The pieces are read in parallel: each arrives as
- * a task of its own, and keys typed meanwhile are taken between them.
+ * not all there or not of the same list.
  */
 async function readRest(identity, first) {
   const read = (key) => api.storage.session.get(key).then((got) => got[key]);
-  const pieces = (count, key) => Promise.all(Array.from({ length: count }, (_, n) => read(key(n))));
-  const [whole, rows, index] = await Promise.all([
-    read(KEYS.view(identity)),
-    pieces(first.pieces.rows, KEYS.rowsPiece),
-    pieces(first.pieces.index, KEYS.indexPiece),
-  ]);
+  const keys = [
+    KEYS.view(identity),
+    ...Array.from({ length: first.pieces.rows }, (_, n) => KEYS.rowsPiece(n)),
+    ...Array.from({ length: first.pieces.index }, (_, n) => KEYS.indexPiece(n)),
+  ];
+  const got = new Array(keys.length);
+  let next = 0;
+  const reader = async () => {
+    while (next < keys.length) {
+      const at = next++;
+      got[at] = await read(keys[at]);
+      await yieldToInput();
+    }
+  };
+  await Promise.all(Array.from({ length: PIECES_AT_ONCE }, reader));
+  const [whole, ...parts] = got;
+  const rows = parts.slice(0, first.pieces.rows);
+  const index = parts.slice(first.pieces.rows);
   const ours = (parts) => parts.every((part) => Array.isArray(part) && part[0] === first.stamp);
   if (whole?.sources !== first.sources || !ours(rows) || !ours(index)) return null;
   const join = (parts) => parts.map((part) => part[1]).join('');
