@@ -279,30 +279,33 @@ function select(position) {
 
 /** The items for the current query: ranked matches, or for an empty query the sections. */
 function buildItems() {
-  items = [];
   sectionAt = [];
   if (!query) {
-    if (view.back) {
-      items.push(BACK);
-      sectionAt.push(-1);
-    }
+    // Whole arrays at once (concat, fill): before the whole list is here, most of them
+    // are holes, and this runs before the first paint.
+    const parts = view.back ? [[BACK]] : [];
+    const spans = view.back ? [[-1, 1]] : [];
     // Headers only when there is more than one section to tell apart.
     const sections = view.sections.length > 1 ? view.sections : [];
     if (!sections.length) {
-      for (const i of shownOrder) items.push(i);
+      items = (view.back ? [BACK] : []).concat(shownOrder);
       return;
     }
     sections.forEach((section, s) => {
-      items.push(section);
-      sectionAt.push(s);
-      if (collapsed.has(section.key)) return;
-      for (const i of section.members) {
-        items.push(i);
-        sectionAt.push(s);
-      }
+      const members = collapsed.has(section.key) ? [] : section.members;
+      parts.push([section], members);
+      spans.push([s, 1 + members.length]);
     });
+    items = [].concat(...parts);
+    sectionAt = new Array(items.length);
+    let at = 0;
+    for (const [s, count] of spans) {
+      sectionAt.fill(s, at, at + count);
+      at += count;
+    }
     return;
   }
+  items = [];
   for (const i of searcher.search(query)) if (shownFlag[i]) items.push(i);
 }
 
@@ -364,15 +367,19 @@ function foldSelected(open) {
   return true;
 }
 
-/** A promise with its `resolve`, and `done` once resolved. */
+/** A promise (`value`) with its `resolve`, and `done` once resolved; awaitable itself. */
 function deferred() {
   let resolve;
-  const promise = new Promise((r) => { resolve = r; });
-  promise.resolve = () => {
-    promise.done = true;
-    resolve();
+  const value = new Promise((r) => { resolve = r; });
+  return {
+    value,
+    done: false,
+    resolve(v) {
+      this.done = true;
+      resolve(v);
+    },
+    then: (onFulfilled, onRejected) => value.then(onFulfilled, onRejected),
   };
-  return promise;
 }
 
 /** A list of `count` entries of which the first ones, `head`, are known (the rest holes). */
@@ -640,39 +647,47 @@ function yieldToInput() {
 }
 
 /**
- * Takes the whole view and the rows, and the search over them (the index the worker
- * prepared, loaded a step at a time, or else built here from the rows); then filters by
- * what was typed meanwhile.
+ * Takes the whole view, the search over the list (the index the worker prepared, loaded a
+ * step at a time while the rows arrive, or else built here from the rows) and the rows;
+ * then filters by what was typed meanwhile. `rows` may be a promise; false when it turns
+ * out not to be of the same list (nothing is taken then).
  */
-async function takeRest({ view: whole, rows }) {
+async function takeRest({ view: whole, index, rows }) {
   const next = JSON.parse(whole.view);
+  const { PopupSearch, PopupSearchLoader } = await loadSearch();
+  let search = null;
+  if (index) {
+    let loader = null;
+    try {
+      loader = new PopupSearchLoader(index, Uint32Array.from(next.preferred));
+      while (!loader.step(LOAD_STEP)) await yieldToInput();
+      search = loader.finish();
+    } catch (err) {
+      console.warn('Roleswitch: the prepared search index could not be read; building it here:', err.message);
+    } finally {
+      loader?.free();
+    }
+  }
+  const text = await rows;
+  if (text === null) {
+    search?.free();
+    return false;
+  }
   await yieldToInput();
-  takeWhole(next, rows.rows);
+  takeWhole(next, text);
   if (!$('filter').value.trim()) {
     await yieldToInput();
     // The same items, now with every entry (for rows beyond the first screen).
     buildItems();
     render();
   }
-  const { PopupSearch, PopupSearchLoader } = await loadSearch();
-  const preferred = () => Uint32Array.from(view.preferred);
-  let search = null;
-  if (rows.index) {
-    try {
-      const loader = new PopupSearchLoader(rows.index, preferred());
-      while (!loader.step(LOAD_STEP)) await yieldToInput();
-      search = loader.finish();
-      loader.free();
-    } catch (err) {
-      console.warn('Roleswitch: the prepared search index could not be read; building it here:', err.message);
-    }
-  }
-  search ??= new PopupSearch(rows.rows, preferred());
-  search.setPreferred(preferred()); // a star may have moved something meanwhile
+  search ??= new PopupSearch(text, Uint32Array.from(view.preferred));
+  search.setPreferred(Uint32Array.from(view.preferred)); // a star may have moved something meanwhile
   searcher?.free();
   searcher = search;
   window.__rsSearchReady ??= performance.now(); // for tests
   if ($('filter').value.trim()) filter();
+  return true;
 }
 
 /** `{ first, view, rows }` made now by the worker (slow when it has to start). */
@@ -704,17 +719,17 @@ async function load({ ask: asking = false } = {}) {
       const pageKnown = identity !== NONE || !isConsoleUrl(tab?.url ?? '');
       if (first && pageKnown && first.sources === sourcesDigest(local, sync) && first.stamp === listStamp(local)) {
         show(first);
-        // A first key typed before the search is ready shows what the worker stored for it.
+        // The rest once the first screen is on screen: reading and taking it would hold the
+        // frame. First what a first key typed before the search is ready shows (what the
+        // worker stored for it), then the whole view, the search and the rows.
+        await painted();
         early.keys.then(({ value }) => {
           const record = parseRecord(value?.[KEYS.keys(identity)]);
           if (record?.sources === first.sources && !searcher) takeKeys(record);
         });
-        // The rest once the first screen is on screen: reading and taking it would hold the frame.
-        await painted();
         const rest = await readRest(identity, first);
-        if (rest) {
+        if (rest && (await takeRest(rest))) {
           window.__rsFrom = 'stored'; // for tests: nothing was asked of the worker
-          await takeRest(rest);
           return;
         }
       }
@@ -723,7 +738,7 @@ async function load({ ask: asking = false } = {}) {
     window.__rsFrom = 'worker'; // for tests
     show(fresh.first);
     await painted();
-    await takeRest(fresh);
+    await takeRest({ view: fresh.view, index: fresh.rows.index, rows: fresh.rows.rows });
   } catch (err) {
     status(err.message, true);
   }
@@ -734,33 +749,35 @@ async function load({ ask: asking = false } = {}) {
 const PIECES_AT_ONCE = 2;
 
 /**
- * The whole view, the rows and the search index stored for `first`, or null when they are
- * not all there or not of the same list.
+ * The whole view, the search index and the rows stored for `first`: `{ view, index, rows }`,
+ * `rows` a promise (the index is loaded while they arrive) of their text, or of null when
+ * they are not of the same list; null when the view or the index is missing or not current.
  */
 async function readRest(identity, first) {
   const read = (key) => api.storage.session.get(key).then((got) => got[key]);
+  const pieces = (count, key) => Array.from({ length: count }, (_, n) => key(n));
   const keys = [
     KEYS.view(identity),
-    ...Array.from({ length: first.pieces.rows }, (_, n) => KEYS.rowsPiece(n)),
-    ...Array.from({ length: first.pieces.index }, (_, n) => KEYS.indexPiece(n)),
+    ...pieces(first.pieces.index, KEYS.indexPiece),
+    ...pieces(first.pieces.rows, KEYS.rowsPiece),
   ];
-  const got = new Array(keys.length);
+  const got = keys.map(() => deferred());
   let next = 0;
   const reader = async () => {
     while (next < keys.length) {
       const at = next++;
-      got[at] = await read(keys[at]);
+      got[at].resolve(await read(keys[at]).catch(() => null));
       await yieldToInput();
     }
   };
-  await Promise.all(Array.from({ length: PIECES_AT_ONCE }, reader));
-  const [whole, ...parts] = got;
-  const rows = parts.slice(0, first.pieces.rows);
-  const index = parts.slice(first.pieces.rows);
+  for (let n = 0; n < PIECES_AT_ONCE; n++) reader();
   const ours = (parts) => parts.every((part) => Array.isArray(part) && part[0] === first.stamp);
-  if (whole?.sources !== first.sources || !ours(rows) || !ours(index)) return null;
   const join = (parts) => parts.map((part) => part[1]).join('');
-  return { view: whole, rows: { stamp: first.stamp, rows: join(rows), index: join(index) } };
+  const [whole, ...index] = await Promise.all(got.slice(0, 1 + first.pieces.index).map((d) => d.value));
+  if (whole?.sources !== first.sources || !ours(index)) return null;
+  const rows = Promise.all(got.slice(1 + first.pieces.index).map((d) => d.value))
+    .then((parts) => (ours(parts) ? join(parts) : null));
+  return { view: whole, index: join(index), rows };
 }
 
 /** A record stored as JSON text, or null. */
