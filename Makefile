@@ -28,13 +28,24 @@ $(PKG)/roleswitch_bg.wasm: $(RUST_SOURCES) | deps
 	  --enable-reference-types --enable-multivalue --enable-mutable-globals \
 	  $(PKG)/roleswitch_bg.wasm -o $(PKG)/roleswitch_bg.wasm
 
-wasm: $(PKG)/roleswitch_bg.wasm
+# The popup's own wasm: the same crate with only its search facade (src/wasm_popup.rs),
+# in a target directory of its own so that the two builds do not undo each other.
+POPUP_TARGET := $(or $(CARGO_TARGET_DIR),target)/popup-wasm
+$(PKG)/popup_search_bg.wasm: $(RUST_SOURCES) | deps
+	cargo build --profile popup-wasm --target wasm32-unknown-unknown --lib --features popup-wasm --target-dir $(POPUP_TARGET)
+	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(PKG) --out-name popup_search \
+	  $(POPUP_TARGET)/wasm32-unknown-unknown/popup-wasm/roleswitch.wasm
+	$(WASM_OPT) -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	  --enable-reference-types --enable-multivalue --enable-mutable-globals \
+	  $(PKG)/popup_search_bg.wasm -o $(PKG)/popup_search_bg.wasm
 
 # wasm-bindgen's glue as a factory, so that the extension can start a fresh instance after a trap.
 $(PKG)/roleswitch-factory.js: $(PKG)/roleswitch_bg.wasm tools/glue-factory.mjs
 	node tools/glue-factory.mjs $(PKG)
 
-dist/.stamp: $(PKG)/roleswitch_bg.wasm $(PKG)/roleswitch-factory.js $(EXT_SOURCES) | deps
+wasm: $(PKG)/roleswitch_bg.wasm $(PKG)/popup_search_bg.wasm
+
+dist/.stamp: $(PKG)/roleswitch_bg.wasm $(PKG)/roleswitch-factory.js $(PKG)/popup_search_bg.wasm $(EXT_SOURCES) | deps
 	node tools/build.mjs
 	@touch $@
 

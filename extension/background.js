@@ -10,6 +10,7 @@ import { classifySender, isAllowed } from './background/router.js';
 import { ListStore } from './background/store.js';
 import { Switcher } from './background/switcher.js';
 import { Cues } from './background/cues.js';
+import { PopupCache } from './background/popup-cache.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -75,61 +76,13 @@ function recordRecent(id) {
   return recentsQueue;
 }
 
-// The list read for the popup, once per change of the list: the popup gets the
-// entries as objects, and the core keeps its own parsed copy for the view.
-let popupList = null; // { state, parsed }: parsed is a core PopupList, freed by the GC once dropped
-async function popupListState() {
-  if (!popupList) {
-    const state = await store.load();
-    popupList = { state, parsed: new core.PopupList(JSON.stringify(state.environments)) };
-  }
-  return popupList;
-}
-api.storage.onChanged.addListener((changes) => {
-  if (Object.keys(changes).some((k) => k === 'listArea' || k === 'envs' || k.startsWith('envs.'))) popupList = null;
+// What the popup shows, precomputed so that it paints without waiting for this worker.
+const popupCache = new PopupCache(api, core, store, {
+  loadSettings,
+  loadRecents,
+  loadFavorites,
+  pageContext: (tab) => switcher.pageContext(tab),
 });
-
-/** The popup's data; `listed` may be a promise: everything here is read concurrently. */
-async function popupView(listed) {
-  const signals = activeTab()
-    .then((tab) => switcher.pageContext(tab))
-    .then((page) => page?.signals ?? null, () => null); // no content script answering: no identity
-  const [{ state, parsed }, pageSignals, { settings }, recents, favorites] = await Promise.all([
-    listed,
-    signals,
-    loadSettings(),
-    loadRecents(),
-    loadFavorites(),
-  ]);
-  const view = parsed.view(pageSignals, recents, favorites, settings);
-  const first = firstScreen(state.environments, view);
-  return { total: state.environments.length, first, unreadable: state.unreadable, view, settings };
-}
-
-// How many rows of each part of the popup its first screen can show (it shows about 9).
-const FIRST_SCREEN = 24;
-
-/**
- * The entries the popup's first screen can show whatever is folded, as [index, entry]
- * pairs: favorites, the first visible ones in order, and the first of each section. The
- * whole list follows in a second message, so a long list does not delay the first rows.
- */
-function firstScreen(environments, view) {
-  const visible = new Set(view.visible);
-  const wanted = new Set(view.favorites);
-  const take = (indices) => {
-    let taken = 0;
-    for (const i of indices) {
-      if (taken === FIRST_SCREEN) break;
-      if (!visible.has(i)) continue;
-      wanted.add(i);
-      taken += 1;
-    }
-  };
-  take(view.preferred);
-  for (const section of view.sections) take(section.members);
-  return [...wanted].map((i) => [i, environments[i]]);
-}
 
 async function handle(msg, sender) {
   const problem = protocol.checkMessage(msg);
@@ -139,9 +92,6 @@ async function handle(msg, sender) {
     throw new Error(`${msg.type} is not accepted from ${kind ?? 'this sender'}`);
   }
   await ready;
-  // Anything but the popup's own messages may write the list: read it afresh next time.
-  const popupReads = [MSG.POPUP_BG_GET_VIEW, MSG.POPUP_BG_GET_ENVIRONMENTS, MSG.POPUP_BG_TOGGLE_FAVORITE, MSG.POPUP_BG_SWITCH];
-  if (!popupReads.includes(msg.type)) popupList = null;
   switch (msg.type) {
     case MSG.PAGE_BG_GET_LIST:
       return store.load();
@@ -191,18 +141,17 @@ async function handle(msg, sender) {
       return checked;
     }
     case MSG.POPUP_BG_GET_VIEW:
-      return popupView(popupListState());
-    case MSG.POPUP_BG_GET_ENVIRONMENTS:
-      return { environments: (await popupListState()).state.environments };
+      return popupCache.forPopup(await activeTab());
     case MSG.POPUP_BG_TOGGLE_FAVORITE: {
-      const listed = await popupListState();
-      if (!listed.state.environments.some((e) => e.id === msg.id)) {
+      const { environments } = await store.load();
+      if (!environments.some((e) => e.id === msg.id)) {
         throw new Error('This environment is no longer in the list; reopen the popup.');
       }
       await toggleFavorite(msg.id);
-      // The new order and sections; the list itself has not changed.
-      const { view } = await popupView(listed);
-      return { view };
+      // The new order and sections, made now (and stored for the next open); the rows
+      // have not changed unless the list did (the popup compares the stamp).
+      const { first, view } = await popupCache.forPopup(await activeTab());
+      return { first, view };
     }
     case MSG.POPUP_BG_SWITCH: {
       const { environments } = await store.load();
@@ -226,6 +175,8 @@ async function handle(msg, sender) {
       return cues.pageCues(sender.tab.id, msg.accountId ?? null, msg.roleName ?? null);
     case MSG.CS_BG_ADD_ACCOUNT:
       return cues.addAccount(msg.accountId, msg.roleName);
+    case MSG.CS_BG_PAGE_SIGNALS:
+      return popupCache.report(sender.tab.id, sender.url, msg.signals);
     case MSG.CS_BG_TAKE_FILL:
       // The page's own URL as the browser reports it, not as the page claims.
       return switcher.takeFill(sender.tab, sender.url);
@@ -249,6 +200,12 @@ api.storage.onChanged.addListener((changes, areaName) => {
   if (Cues.affectsLookup(changes, areaName)) ready.then(() => cues.rebuild());
 });
 ready.then(() => cues.rebuild());
+
+// The popup's records follow the same way (and the console tabs' reports).
+api.storage.onChanged.addListener((changes, areaName) => {
+  if (PopupCache.affects(changes, areaName)) ready.then(() => popupCache.rebuild());
+});
+ready.then(() => popupCache.rebuild());
 
 // A list written to sync by another browser (or this one), a retry that is due, or
 // this worker starting: merge what sync holds and share what it lacks.

@@ -26,15 +26,20 @@ mod identity;
 mod input;
 mod lookup;
 mod model;
+mod popup_rows;
 mod reach;
 mod search;
 mod storage;
 mod switch;
 mod sync;
 mod validate;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "popup-wasm")))]
 #[doc(hidden)]
 pub mod wasm_api;
+// The popup's own small wasm (search only), built with `--features popup-wasm`.
+#[cfg(all(target_arch = "wasm32", feature = "popup-wasm"))]
+#[doc(hidden)]
+pub mod wasm_popup;
 
 pub use aws::{format_account_id, Partition};
 pub use banner::{
@@ -63,13 +68,17 @@ pub use model::{
     environments_json, example_environments, BaseAccount, BaseAccountInput, Document, Environment,
     EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
+pub use popup_rows::{
+    flat_highlights, popup_rows, read_popup_rows, FIELD_SEPARATOR, ROW_FIELDS, ROW_SEPARATOR,
+};
 pub use reach::{
     back_environment, base_label, base_matches, is_reachable, popup_view, read_favorites,
     read_settings, toggle_favorite, touch_recent, BackOffer, PopupView, Section, Settings,
     SettingsRead, MAX_FAVORITES, MAX_RECENTS,
 };
 pub use search::{
-    query_note, Highlights, SearchIndex, TextRange, MAX_QUERY_CHARS, MAX_QUERY_TERMS, TABLE_BUDGET,
+    query_note, Highlights, PreparedLoader, SearchIndex, TextRange, MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS, TABLE_BUDGET,
 };
 pub use storage::{
     plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError, Store, Stored,

@@ -86,6 +86,9 @@ pub fn query_note(query: &str) -> Option<String> {
     })
 }
 
+mod prepared;
+pub use prepared::PreparedLoader;
+
 /// Precomputed, folded search text for a list of environments.
 ///
 /// Built once per list (and rebuilt when the list changes); indices in and
@@ -101,6 +104,9 @@ pub struct SearchIndex {
     entries: Vec<Entry>,
     /// Number of texts several fields have (`FieldText::shared`).
     shared: usize,
+    /// The strings the popup shows for every entry, each followed by
+    /// [`LABEL_END`] (one allocation for the whole list, not three per entry).
+    labels: String,
 }
 
 /// One entry's fields and the strings the popup shows for it.
@@ -108,11 +114,14 @@ pub struct SearchIndex {
 struct Entry {
     /// Range into `SearchIndex::fields`.
     fields: (u32, u32),
-    display_name: Box<str>,
-    /// As shown: `1111-2222-3333`.
-    account: Box<str>,
-    role_name: Box<str>,
+    /// Byte offsets into `SearchIndex::labels` where the display name, the
+    /// account as shown (`1111-2222-3333`) and the role start, and where the
+    /// next entry's labels start.
+    labels: [u32; 4],
 }
+
+/// Ends each label in `SearchIndex::labels` (validated text has no control characters).
+const LABEL_END: char = '\u{1f}';
 
 /// One searchable field: a range of `SearchIndex::text`.
 #[derive(Debug, Clone, Copy)]
@@ -278,6 +287,7 @@ impl SearchIndex {
             fields: Vec::with_capacity(envs.len() * 7),
             entries: Vec::with_capacity(envs.len()),
             shared: 0,
+            labels: String::new(),
         };
         for env in envs {
             let first = index.fields.len();
@@ -301,11 +311,23 @@ impl SearchIndex {
             if let Some(alias) = env.base.as_ref().and_then(|b| b.alias.as_ref()) {
                 index.push_field(FieldKind::Alias, alias);
             }
+            let mut labels = [0; 4];
+            for (i, label) in [
+                env.display_name.as_str(),
+                format_account_id(&env.account_id).as_str(),
+                env.role_name.as_str(),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                labels[i] = to_u32(index.labels.len());
+                index.labels.push_str(label);
+                index.labels.push(LABEL_END);
+            }
+            labels[3] = to_u32(index.labels.len());
             index.entries.push(Entry {
                 fields: (to_u32(first), to_u32(index.fields.len())),
-                display_name: env.display_name.as_str().into(),
-                account: format_account_id(&env.account_id).into(),
-                role_name: env.role_name.as_str().into(),
+                labels,
             });
         }
         index.share_repeated_texts();
@@ -513,9 +535,10 @@ impl SearchIndex {
         let Some(entry) = self.entries.get(index as usize) else {
             return Highlights::default();
         };
-        let mut name_marks = vec![false; entry.display_name.chars().count()];
-        let mut role_marks = vec![false; entry.role_name.chars().count()];
-        let mut account_marks = vec![false; entry.account.chars().count()];
+        let [display_name, account, role_name] = [0, 1, 2].map(|i| self.label(entry, i));
+        let mut name_marks = vec![false; display_name.chars().count()];
+        let mut role_marks = vec![false; role_name.chars().count()];
+        let mut account_marks = vec![false; account.chars().count()];
 
         let mut scratch = Scratch::default();
         let query = Query::parse(query);
@@ -544,7 +567,7 @@ impl SearchIndex {
                 }
                 for &p in &positions {
                     let p = if field.kind == FieldKind::AccountId {
-                        account_display_position(&entry.account, p)
+                        account_display_position(account, p)
                     } else {
                         p
                     };
@@ -554,13 +577,20 @@ impl SearchIndex {
                 }
             }
         }
-        fill_account_separators(&entry.account, &mut account_marks);
+        fill_account_separators(account, &mut account_marks);
 
         Highlights {
-            display_name: utf16_ranges(&entry.display_name, &name_marks),
-            account_id: utf16_ranges(&entry.account, &account_marks),
-            role_name: utf16_ranges(&entry.role_name, &role_marks),
+            display_name: utf16_ranges(display_name, &name_marks),
+            account_id: utf16_ranges(account, &account_marks),
+            role_name: utf16_ranges(role_name, &role_marks),
         }
+    }
+
+    /// Label `i` of `entry` (0: display name, 1: account as shown, 2: role).
+    fn label(&self, entry: &Entry, i: usize) -> &str {
+        let (start, next) = (entry.labels[i] as usize, entry.labels[i + 1] as usize);
+        let end = next.saturating_sub(LABEL_END.len_utf8());
+        self.labels.get(start..end).unwrap_or("")
     }
 
     fn push_field(&mut self, kind: FieldKind, value: &str) {

@@ -333,6 +333,18 @@ impl PopupList {
     ) -> Result<JsValue, JsError> {
         view_of(&self.0, signals, recents, favorites, settings)
     }
+
+    /// The popup's rows for this list (see the core's `popup_rows`).
+    pub fn rows(&self) -> Result<String, JsError> {
+        crate::popup_rows(&self.0).map_err(|e| JsError::new(&e))
+    }
+
+    /// This list's search index as text for the popup (`PopupSearch.fromPrepared`),
+    /// or null when it cannot be written so (then the popup builds it from the rows).
+    #[wasm_bindgen(js_name = searchIndex)]
+    pub fn search_index(&self) -> Option<String> {
+        crate::SearchIndex::new(&self.0).to_prepared()
+    }
 }
 
 /// `favorites` (ids in star order, as stored; anything else is dropped) with

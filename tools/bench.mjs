@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { launch, generatedEnvironments } from '../tests/e2e/harness.mjs';
+import { generatedEnvironments, launch } from '../tests/e2e/harness.mjs';
+import { popup } from './bench-popup.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -241,64 +242,9 @@ function size() {
   console.log('size: shipped files (after wasm-opt -Oz)');
   console.log(`  wasm: ${kib(wasm)} raw, ${kib(gzipSync(wasm, { level: 9 }))} gzipped`);
   console.log(`  wasm-bindgen JS glue (as a factory): ${kib(glue)} raw, ${kib(gzipSync(glue, { level: 9 }))} gzipped`);
-}
-
-/**
- * The popup at 500 / 5,000 / 20,000 environments: from the popup's navigation start to
- * interactive (list drawn, filter focused) and to the next frame after it, and per keystroke
- * the time from the input event to the end of the redraw, over repeated opens of the real
- * toolbar popup.
- */
-async function popup({ sizes = [500, 5000, 20000], runs = 15, typed = 'billing-42' } = {}) {
-  console.log(`popup (real toolbar popup over a blank tab, ${runs} opens per size after 2 warm-ups, `
-    + `"${typed}" typed in each, headless Chromium)`);
-  const results = [];
-  for (const n of sizes) {
-    const h = await launch({ extensionDir: `${root}/dist/chrome` });
-    try {
-      const seeded = await h.seedList(generatedEnvironments(n));
-      if (seeded !== n) throw new Error(`seeded ${seeded} environments, wanted ${n}`);
-      const tab = await h.context.newPage();
-      const r = { n, interactive: [], painted: [], keystroke: [], view: [], sent: [], index: [], rows: [] };
-      for (let i = 0; i < runs + 2; i++) {
-        const p = await h.openPopup(tab);
-        await p.waitFor('window.__rsPainted !== undefined && window.__rsPhases.indexMs !== undefined');
-        const open = await p.evaluate(() => ({
-          interactive: window.__rsInteractive,
-          painted: window.__rsPainted,
-          viewAt: window.__rsPhases.viewAt,
-          sentAt: window.__rsPhases.sentAt,
-          indexMs: window.__rsPhases.indexMs,
-          rows: document.querySelectorAll('#list li').length,
-        }));
-        await p.type(typed);
-        await p.waitFor(`window.__rsKeystrokes.length === ${typed.length}`);
-        const keys = await p.evaluate(() => window.__rsKeystrokes);
-        await Promise.race([p.close(), new Promise((res) => setTimeout(res, 1000))]);
-        if (i < 2) continue;
-        r.interactive.push(open.interactive);
-        r.painted.push(open.painted);
-        r.view.push(open.viewAt);
-        r.sent.push(open.sentAt);
-        r.index.push(open.indexMs);
-        r.rows.push(open.rows);
-        r.keystroke.push(...keys);
-      }
-      results.push(r);
-    } finally {
-      await h.close();
-    }
-  }
-  const cell = (values) => `${quantile(values, 0.5).toFixed(1)} / ${quantile(values, 0.95).toFixed(1)}`;
-  console.log(`  ${'median / p95, ms'.padEnd(44)}${results.map((r) => `${r.n.toLocaleString('en')} envs`.padStart(16)).join('')}`);
-  const line = (label, key) => console.log(`  ${label.padEnd(44)}${results.map((r) => cell(r[key]).padStart(16)).join('')}`);
-  line('open → interactive (rows drawn, focused)', 'interactive');
-  line('open → next frame after interactive', 'painted');
-  line('  of which: open → popup script asks', 'sent');
-  line('  of which: open → view message answered', 'view');
-  line('search index built after the first paint', 'index');
-  line('keystroke: input event → redraw done', 'keystroke');
-  console.log(`  rows in the DOM: ${results.map((r) => `${r.n.toLocaleString('en')} envs: ${Math.max(...r.rows)}`).join(', ')}`);
+  // The popup's own wasm (search only, -O3): not needed for its first paint.
+  const popupWasm = readFileSync(`${root}/dist/chrome/pkg/popup_search_bg.wasm`);
+  console.log(`  popup's search wasm (-O3): ${kib(popupWasm)} raw, ${kib(gzipSync(popupWasm, { level: 9 }))} gzipped`);
 }
 
 /**

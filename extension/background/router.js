@@ -1,31 +1,15 @@
 // @ts-check
 // Who sent a message, and whether that sender may send that type.
 import '../shared/protocol.js';
+import '../shared/hosts.js';
 
 const { SENDERS } = globalThis.RS.protocol;
-
-const CONSOLE_HOST = /^([a-z0-9-]+\.)*console\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)$/;
-const SIGNIN_HOST = /^signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)$/;
+const { CONSOLE_HOST, SIGNIN_HOST } = globalThis.RS.hosts;
 
 /** Whether `url` is an AWS console or sign-in page (where a switch can start from). */
-export function isAwsUrl(url) {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' && (CONSOLE_HOST.test(u.hostname) || SIGNIN_HOST.test(u.hostname));
-  } catch {
-    return false;
-  }
-}
-
+export const { isAwsUrl } = globalThis.RS.hosts;
 /** Whether `url` is an AWS console page (where the in-console switch can run). */
-export function isConsoleUrl(url) {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' && CONSOLE_HOST.test(u.hostname);
-  } catch {
-    return false;
-  }
-}
+export const { isConsoleUrl } = globalThis.RS.hosts;
 
 /**
  * 'page' (one of our own pages), 'console' (a content script on a console

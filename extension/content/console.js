@@ -491,6 +491,7 @@
     }
     draw(next);
     if (lookup) cues();
+    globalThis.RS.pageChanged?.(signals); // for the popup (content/fastpath.js)
   });
 
   // The session data is in <head>: read it as soon as the parser has it.

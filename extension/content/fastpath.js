@@ -66,6 +66,27 @@
     return { status: response.status, destination };
   }
 
+  // The page's signals for the popup's precomputed first screen (background/popup-cache.js):
+  // console.js calls this after each identity update; sent whenever they changed, in the
+  // shape BG_CS_PAGE_CONTEXT answers them.
+  let reported = null;
+  let last = null;
+  globalThis.RS.pageChanged = (signals) => {
+    last = signals;
+    const cookie = document.cookie.split('; ').find((c) => c.startsWith('aws-userInfo='));
+    const payload = { ...signals, host: location.host, userInfoCookie: cookie ? cookie.slice('aws-userInfo='.length) : null };
+    const key = JSON.stringify(payload);
+    if (key === reported) return;
+    reported = key;
+    protocol.send(MSG.CS_BG_PAGE_SIGNALS, { signals: payload }).catch((err) => console.debug('Roleswitch:', err.message));
+  };
+  // Back from the back/forward cache: the browser reset this tab's popup with the navigation.
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted || !last) return;
+    reported = null;
+    globalThis.RS.pageChanged(last);
+  });
+
   api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     if (sender.id !== api.runtime.id || sender.tab || protocol.checkMessage(msg)) return false;
     let work;

@@ -2,25 +2,28 @@
 // The order (favorites, then reachable from the signed-in account, recently used
 // first), which entries show, the sections for an empty filter (favorites, then
 // one per group) and the way back to the base account come from the core through
-// the background (`view`). Production asks for a second Enter.
+// the service worker. Production asks for a second Enter.
+//
+// Nothing waits for the worker or for the page: the worker precomputes, for each
+// console page's identity, the first screen, the whole view and the list's rows
+// (background/popup-cache.js, shared/popup-cache.js). The popup reads the first
+// screen and paints it; then it reads the rest and starts the core's search (a
+// small wasm of its own). Each record says what it was made from, and the popup
+// uses it only when the stored list, favorites, recents and settings agree; else
+// it asks the worker, which makes them now.
 //
 // The list is virtualised: rows have a fixed height, the list element is as tall
 // as all of them, and only the rows in (or near) the scroll viewport are in the
-// DOM. A keystroke is one `Searcher.search` call plus the visible rows' highlights.
-import '../shared/api.js';
-import '../shared/protocol.js';
-import { newGlue } from '../pkg/roleswitch-factory.js';
-import { openCore } from '../shared/core.js';
-
-const { api } = globalThis.RS;
-/** @type {Protocol} */
-const protocol = globalThis.RS.protocol;
+// DOM. A keystroke is one search call plus the visible rows' highlights.
+// A module with no imports: its classic helpers (shared/api.js, protocol.js, hosts.js,
+// popup-cache.js, popup/rows.js and early.js) are loaded by popup.html, so that nothing
+// waits for a module graph before the first screen.
+const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
+const { NONE, KEYS, listStamp, sourcesDigest } = globalThis.RS.popupCache;
+const { isConsoleUrl } = globalThis.RS.hosts;
+const { decodeHighlights, readRow, splitRows } = globalThis.RS.popupRows;
 const $ = (id) => document.getElementById(id);
-
-// Timings for `make bench` (tools/bench.mjs): when the popup became usable, and
-// per keystroke the time from the input event to the end of the redraw.
-window.__rsKeystrokes = [];
 
 const ROW = 46; // px, every row (see popup.css)
 const VIEWPORT = 420; // px, the scroller's max-height (see popup.css)
@@ -29,25 +32,45 @@ const PAGE = Math.floor(VIEWPORT / ROW) - 1; // rows PageUp/PageDown move
 const BACK = -1; // the way back to the base account
 const COLLAPSED_KEY = 'roleswitch.collapsedSections'; // localStorage: page-local UI state
 
-const { core, ready: wasm } = openCore(newGlue, api.runtime.getURL('pkg/roleswitch_bg.wasm'));
-const { formatAccountId, queryNote, Searcher } = core;
-let environments = [];
-let searcher = null; // the core's search index over `environments`, built once per load
+const EMPTY_VIEW = { preferred: [], favorites: [], sections: [], back: null, signedIn: null, current: null };
+
+let total = 0; // environments in the list
+let rowText = []; // per environment index, its row (sparse until the whole list is here)
+let decoded = new Map(); // environment index -> readRow() of it, for the rows drawn
+let searcher = null; // the core's search over the rows (popup wasm), once the whole list is here
+let shownOrder = []; // the entries to show, in the preferred order (sparse until the whole list is here)
+let stamp = null; // the list's stamp the rows were made from
+let firstKeys = null; // one-character queries' first rows, until the search is ready
+let shownQuery = ''; // the query the items are for (the typed one can be ahead, until searchable)
+let wholeReady = deferred(); // resolves once the whole view and every row are here
 // What the list shows, in order: an environment index, BACK, or a section header object.
 let items = [];
 let sectionAt = []; // per item with sections: the index of its section in view.sections
 let selected = 0;
 let query = '';
 let marks = new Map(); // highlight ranges for `query`, per environment index, as rows are drawn
-let view = { preferred: [], favorites: [], sections: [], visible: [], reachable: [], current: null, back: null, signedIn: null };
+let view = EMPTY_VIEW;
 let settings = { confirmProduction: true, reachableOnly: false };
-let shownFlag = new Uint8Array(0); // per environment: in view.visible
+let shownFlag = new Uint8Array(0); // per environment: shown (once the whole list is here)
 let reachableFlag = new Uint8Array(0);
 let favoriteFlag = new Uint8Array(0);
 const collapsed = readCollapsed();
-let confirming = null; // id of the production environment waiting for a second Enter
+let confirming = null; // index of the production environment waiting for a second Enter
 let busy = false; // a switch is on its way
+// The scroller's scrollTop as last set or scrolled to: drawing reads this rather than the
+// element, which would lay out the page in the middle of the first screen's script.
+let viewTop = 0;
 let loaded = false;
+
+/** Environment `index` as drawn (`readRow`), or undefined before its row is here. */
+function env(index) {
+  let entry = decoded.get(index);
+  if (entry === undefined && rowText[index] !== undefined) {
+    entry = readRow(rowText[index]);
+    decoded.set(index, entry);
+  }
+  return entry;
+}
 
 function readCollapsed() {
   try {
@@ -58,7 +81,7 @@ function readCollapsed() {
   }
 }
 
-function status(message, isError = false) {
+function showStatus(message, isError = false) {
   $('status').textContent = message;
   $('status').classList.toggle('error', isError);
 }
@@ -134,31 +157,31 @@ function headerRow(position, section) {
 }
 
 function envRow(position, index) {
-  const env = environments[index];
+  const entry = env(index);
   const li = optionRow(position);
-  if (!env) return li; // beyond the first screen, until the whole list is here
-  li.dataset.id = env.id;
+  if (!entry) return li; // beyond the first screen, until the whole list is here
+  li.dataset.id = entry.id;
   let ranges = null;
   if (query) {
     ranges = marks.get(index);
-    if (!ranges) marks.set(index, (ranges = searcher.highlight(index, query)));
+    if (!ranges && searcher) marks.set(index, (ranges = decodeHighlights(searcher.highlight(index, query))));
   }
   const swatch = document.createElement('span');
   swatch.className = 'swatch';
-  swatch.style.setProperty('--swatch', env.color);
+  swatch.style.setProperty('--swatch', entry.color);
   const text = document.createElement('span');
   text.className = 'text';
-  const name = marked('name', env.displayName, ranges?.displayName);
+  const name = marked('name', entry.displayName, ranges?.displayName);
   const sub = document.createElement('span');
   sub.className = 'sub';
   sub.append(
-    marked('account', formatAccountId(env.accountId), ranges?.accountId),
+    marked('account', entry.account, ranges?.accountId),
     ' · ',
-    marked('role', env.roleName, ranges?.roleName),
+    marked('role', entry.roleName, ranges?.roleName),
   );
   text.append(name, sub);
   li.append(swatch, text);
-  if (env.production) {
+  if (entry.production) {
     const badge = document.createElement('span');
     badge.className = 'badge-prod';
     badge.textContent = 'PROD';
@@ -170,7 +193,7 @@ function envRow(position, index) {
   star.tabIndex = -1;
   star.textContent = starred ? '★' : '☆';
   star.title = starred ? 'Unstar (Ctrl+D)' : 'Star: pin to the top (Ctrl+D)';
-  star.setAttribute('aria-label', starred ? `Unstar ${env.displayName}` : `Star ${env.displayName}`);
+  star.setAttribute('aria-label', starred ? `Unstar ${entry.displayName}` : `Star ${entry.displayName}`);
   star.setAttribute('aria-pressed', String(starred));
   star.addEventListener('mousedown', (event) => event.preventDefault()); // keep the filter focused
   star.addEventListener('click', (event) => {
@@ -189,7 +212,7 @@ function envRow(position, index) {
 /** Draws the rows in and near the viewport (and the selected one, for aria-activedescendant). */
 function drawRows() {
   const list = $('list');
-  const top = $('scroller').scrollTop;
+  const top = viewTop;
   const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
   const last = Math.min(items.length, Math.ceil((top + VIEWPORT) / ROW) + OVERSCAN);
   const positions = [];
@@ -210,21 +233,27 @@ function render() {
   $('list').style.height = `${items.length * ROW}px`;
   $('signed-in').textContent = view.signedIn ? `Signed in: ${view.signedIn}` : '';
   $('signed-in').hidden = !view.signedIn;
-  $('empty').hidden = environments.length > 0;
-  $('filter').parentElement.hidden = environments.length === 0;
-  $('help').hidden = environments.length === 0;
-  $('no-match').hidden = !(environments.length && !items.length && (complete || !query));
+  $('empty').hidden = total > 0;
+  $('filter').parentElement.hidden = total === 0;
+  $('help').hidden = total === 0;
+  $('no-match').hidden = !(total && !items.length && shownQuery === query);
   $('no-match-query').textContent = query;
   selected = Math.min(selected, Math.max(items.length - 1, 0));
   scrollToSelected();
   drawRows();
 }
 
+/** Scrolls the list to `top` (px); a scroll event then draws the rows there. */
+function scrollTo(top) {
+  if (top === viewTop) return;
+  viewTop = top;
+  $('scroller').scrollTop = top;
+}
+
 function scrollToSelected() {
-  const scroller = $('scroller');
   const top = selected * ROW;
-  if (top < scroller.scrollTop) scroller.scrollTop = top;
-  else if (top + ROW > scroller.scrollTop + VIEWPORT) scroller.scrollTop = top + ROW - VIEWPORT;
+  if (top < viewTop) scrollTo(top);
+  else if (top + ROW > viewTop + VIEWPORT) scrollTo(top + ROW - VIEWPORT);
 }
 
 function cancelConfirm() {
@@ -249,32 +278,34 @@ function select(position) {
 
 /** The items for the current query: ranked matches, or for an empty query the sections. */
 function buildItems() {
-  items = [];
   sectionAt = [];
   if (!query) {
-    if (view.back) {
-      items.push(BACK);
-      sectionAt.push(-1);
-    }
+    // Whole arrays at once (concat, fill): before the whole list is here, most of them
+    // are holes, and this runs before the first paint.
+    const parts = view.back ? [[BACK]] : [];
+    const spans = view.back ? [[-1, 1]] : [];
     // Headers only when there is more than one section to tell apart.
     const sections = view.sections.length > 1 ? view.sections : [];
     if (!sections.length) {
-      for (const i of view.preferred) if (shownFlag[i]) items.push(i);
+      items = (view.back ? [BACK] : []).concat(shownOrder);
       return;
     }
     sections.forEach((section, s) => {
-      items.push(section);
-      sectionAt.push(s);
-      if (collapsed.has(section.key)) return;
-      for (const i of section.members) {
-        items.push(i);
-        sectionAt.push(s);
-      }
+      const members = collapsed.has(section.key) ? [] : section.members;
+      parts.push([section], members);
+      spans.push([s, 1 + members.length]);
     });
+    items = [].concat(...parts);
+    sectionAt = new Array(items.length);
+    let at = 0;
+    for (const [s, count] of spans) {
+      sectionAt.fill(s, at, at + count);
+      at += count;
+    }
     return;
   }
-  if (!complete) return; // drawn again once the whole list is here (a few ms)
-  for (const i of searchIndex().search(query, view.preferred)) if (shownFlag[i]) items.push(i);
+  items = [];
+  for (const i of searcher.search(query)) if (shownFlag[i]) items.push(i);
 }
 
 /** The first position that is not a section header. */
@@ -286,14 +317,30 @@ function firstEntry() {
 function filter() {
   query = $('filter').value.trim();
   // The search has caps (words, characters): say when it leaves part of the query out.
-  const note = query ? queryNote(query) : undefined;
+  const note = query && queryNote ? queryNote(query) : undefined;
   $('query-note').textContent = note ?? '';
   $('query-note').hidden = !note;
+  if (query && !searcher) {
+    // Not searchable yet (a few ms after opening). A first key's results were stored
+    // by the worker; anything else stays as it is, and is filtered once the search is ready.
+    const early = firstKeys?.[query];
+    if (!early) return;
+    marks = new Map(early.top.map((i, k) => [i, early.marks[k]]));
+    items = partial(early.top, early.count);
+    sectionAt = [];
+    shownQuery = query;
+    cancelConfirm();
+    selected = 0;
+    scrollTo(0);
+    render();
+    return;
+  }
   marks = new Map();
   buildItems();
+  shownQuery = query;
   cancelConfirm();
   selected = firstEntry(); // the best match
-  $('scroller').scrollTop = 0;
+  scrollTo(0);
   render();
 }
 
@@ -323,48 +370,125 @@ function foldSelected(open) {
   return true;
 }
 
-function setFlags() {
-  const n = environments.length;
-  shownFlag = new Uint8Array(n);
-  reachableFlag = new Uint8Array(n);
-  favoriteFlag = new Uint8Array(n);
-  for (const i of view.visible) shownFlag[i] = 1;
-  for (const i of view.reachable) reachableFlag[i] = 1;
-  for (const i of view.favorites) favoriteFlag[i] = 1;
+/** A promise (`value`) with its `resolve`, and `done` once resolved; awaitable itself. */
+function deferred() {
+  let resolve;
+  const value = new Promise((r) => { resolve = r; });
+  return {
+    value,
+    done: false,
+    resolve(v) {
+      this.done = true;
+      resolve(v);
+    },
+    then: (onFulfilled, onRejected) => value.then(onFulfilled, onRejected),
+  };
+}
+
+/** A list of `count` entries of which the first ones, `head`, are known (the rest holes). */
+function partial(head, count) {
+  const out = new Array(count);
+  head.forEach((i, k) => { out[k] = i; });
+  return out;
+}
+
+/** Takes the first screen's record: what the popup draws before the rest is here. */
+function takeFirst(first) {
+  searcher?.free(); // of another list, if any
+  searcher = null;
+  firstKeys = null;
+  total = first.total;
+  stamp = first.stamp;
+  rowText = new Array(total);
+  decoded = new Map();
+  if (wholeReady.done) wholeReady = deferred();
+  reachableFlag = new Uint8Array(total);
+  favoriteFlag = new Uint8Array(total);
+  shownFlag = new Uint8Array(total);
+  for (const [i, row, reachable] of first.rows) {
+    rowText[i] = row;
+    reachableFlag[i] = reachable;
+  }
+  for (const i of first.favorites) favoriteFlag[i] = 1;
+  view = {
+    preferred: [],
+    favorites: first.favorites,
+    sections: first.sections.map((s) => ({ key: s.key, label: s.label, members: partial(s.head, s.count) })),
+    back: first.back,
+    signedIn: first.signedIn,
+    current: first.current,
+  };
+  shownOrder = partial(first.preferredHead, first.visibleCount);
+  settings = first.settings;
+  showStatus(first.unreadable ? `${first.unreadable} stored entries could not be read; see Options.` : '', first.unreadable > 0);
+}
+
+/** Takes the first keys' record: their results until the search is ready. */
+function takeKeys(record) {
+  for (const [i, row, reachable] of record.rows) {
+    if (rowText[i] !== undefined) continue;
+    rowText[i] = row;
+    reachableFlag[i] = reachable;
+  }
+  firstKeys = record.keys;
+  if (!searcher && $('filter').value.trim()) filter();
+}
+
+/** Takes the whole view (`next`, parsed) and, when given, the rows of the whole list. */
+function takeWhole(next, rows) {
+  if (rows !== undefined) {
+    rowText = splitRows(rows);
+    decoded = new Map();
+  }
+  view = { ...view, preferred: next.preferred, favorites: next.favorites, sections: next.sections };
+  shownFlag = new Uint8Array(total).fill(next.visible ? 0 : 1);
+  for (const i of next.visible ?? []) shownFlag[i] = 1;
+  reachableFlag = new Uint8Array(total).fill(next.reachable ? 0 : 1);
+  for (const i of next.reachable ?? []) reachableFlag[i] = 1;
+  favoriteFlag = new Uint8Array(total);
+  for (const i of next.favorites) favoriteFlag[i] = 1;
+  shownOrder = next.visible ? next.preferred.filter((i) => shownFlag[i]) : next.preferred;
+  wholeReady.resolve();
+  searcher?.setPreferred(Uint32Array.from(view.preferred));
 }
 
 async function toggleFavorite(index) {
-  const env = environments[index];
-  if (!env) return;
+  const entry = env(index);
+  if (!entry) return;
   try {
-    const { view: next } = await protocol.send(MSG.POPUP_BG_TOGGLE_FAVORITE, { id: env.id });
-    view = next;
-    setFlags();
+    await wholeReady; // the new view is taken as a whole
+    const fresh = await protocol.send(MSG.POPUP_BG_TOGGLE_FAVORITE, { id: entry.id });
+    if (fresh.first.stamp !== stamp) {
+      // The list itself changed meanwhile: start over with all of it.
+      await load({ ask: true });
+      return;
+    }
+    takeWhole(JSON.parse(fresh.view.view));
     buildItems();
     // Stay on the same environment, wherever it moved.
     const at = items.indexOf(index);
     selected = at >= 0 ? at : firstEntry();
     render();
-    status(favoriteFlag[index] ? `Starred ${env.displayName}: pinned to the top.` : `Unstarred ${env.displayName}.`);
+    showStatus(favoriteFlag[index] ? `Starred ${entry.displayName}: pinned to the top.` : `Unstarred ${entry.displayName}.`);
   } catch (err) {
-    status(err.message, true);
+    showStatus(err.message, true);
   }
 }
 
 async function send(payload, label) {
   busy = true;
-  status(`Switching to ${label}…`);
+  showStatus(`Switching to ${label}…`);
   try {
     const result = await protocol.send(MSG.POPUP_BG_SWITCH, payload);
     if (result.message) {
       // Shown until the popup is closed (a fallback) or the user acts (a refusal).
-      status(result.message, result.outcome === 'refused');
+      showStatus(result.message, result.outcome === 'refused');
       if (result.outcome === 'page') setTimeout(() => window.close(), 5000);
     } else {
       window.close();
     }
   } catch (err) {
-    status(err.message, true);
+    showStatus(err.message, true);
   } finally {
     busy = false;
   }
@@ -375,20 +499,20 @@ async function switchTo(index) {
   if (index === undefined || busy) return;
   if (index === BACK) {
     if (view.back.switchable) await send({ id: view.back.envId, back: true }, view.back.label);
-    else status('Use “Switch back” in the console’s account menu to return to your IAM user.');
+    else showStatus('Use “Switch back” in the console’s account menu to return to your IAM user.');
     return;
   }
-  const env = environments[index];
-  if (!env) return; // not here yet: a few ms after opening
-  if (env.production && settings.confirmProduction && confirming !== env.id) {
-    confirming = env.id;
+  const entry = env(index);
+  if (!entry) return; // not here yet: a few ms after opening
+  if (entry.production && settings.confirmProduction && confirming !== index) {
+    confirming = index;
     $('confirm').textContent =
-      `Switch into PRODUCTION ${env.displayName} (${formatAccountId(env.accountId)})? Enter to confirm, Esc to cancel.`;
+      `Switch into PRODUCTION ${entry.displayName} (${entry.account})? Enter to confirm, Esc to cancel.`;
     $('confirm').hidden = false;
     return;
   }
   cancelConfirm();
-  await send({ id: env.id }, env.displayName);
+  await send({ id: entry.id }, entry.displayName);
 }
 
 /** Enter or a click on row `position`: a header folds, an environment switches. */
@@ -403,12 +527,13 @@ function activate(position) {
   switchTo(item);
 }
 
-$('filter').addEventListener('input', (event) => {
-  if (!loaded) return; // load() filters once the list is in
-  filter();
-  window.__rsKeystrokes.push(performance.now() - event.timeStamp);
+$('filter').addEventListener('input', () => {
+  if (loaded) filter(); // else load() filters once the first screen is in
 });
-$('scroller').addEventListener('scroll', () => drawRows(), { passive: true });
+$('scroller').addEventListener('scroll', () => {
+  viewTop = $('scroller').scrollTop;
+  drawRows();
+}, { passive: true });
 
 document.addEventListener('keydown', (event) => {
   const move = (to) => {
@@ -422,7 +547,7 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
     const index = view.favorites[Number(event.code.slice(5)) - 1];
     if (index === undefined) {
-      status(`There is no favorite ${event.code.slice(5)}: star environments with ☆ or Ctrl+D.`);
+      showStatus(`There is no favorite ${event.code.slice(5)}: star environments with ☆ or Ctrl+D.`);
       return;
     }
     const at = items.indexOf(index);
@@ -447,8 +572,7 @@ document.addEventListener('keydown', (event) => {
   } else if (event.key === 'Enter') {
     event.preventDefault();
     if (confirming !== null) {
-      const index = environments.findIndex((e) => e.id === confirming);
-      if (index >= 0) switchTo(index);
+      switchTo(confirming);
     } else {
       activate(selected);
     }
@@ -469,71 +593,207 @@ $('import').addEventListener('click', () => openOptions('#import'));
 $('example').addEventListener('click', async () => {
   try {
     await protocol.send(MSG.PAGE_BG_LOAD_EXAMPLE);
-    await load();
-    status('Example list loaded: switch into “test”, see the banner, then make the list your own.');
+    await load({ ask: true });
+    showStatus('Example list loaded: switch into “test”, see the banner, then make the list your own.');
   } catch (err) {
-    status(err.message, true);
+    showStatus(err.message, true);
   }
 });
 
-// The whole list: the first screen's entries come with the view, the rest right after.
-let whole = Promise.resolve();
-let complete = false;
-
-async function load() {
-  (window.__rsPhases ??= {}).sentAt = performance.now(); // for `make bench`
-  const state = await protocol.send(MSG.POPUP_BG_GET_VIEW).catch((err) => err);
-  // Asked only now: a large answer must not travel ahead of the first screen's.
-  const list = state instanceof Error ? null : protocol.send(MSG.POPUP_BG_GET_ENVIRONMENTS);
-  const phases = (window.__rsPhases ??= {}); // for `make bench`
-  phases.viewAt ??= performance.now();
-  await wasm;
-  phases.wasmAt ??= performance.now();
-  searcher?.free();
-  searcher = null;
-  if (state instanceof Error) {
-    environments = [];
-    view = { preferred: [], favorites: [], sections: [], visible: [], reachable: [], current: null, back: null, signedIn: null };
-    status(state.message, true);
-  } else {
-    environments = new Array(state.total);
-    for (const [i, env] of state.first) environments[i] = env;
-    whole = list.then(
-      (answer) => {
-        environments = answer.environments;
-        complete = true;
-      },
-      (err) => status(err.message, true),
-    );
-    view = state.view;
-    settings = state.settings;
-    if (state.unreadable.length) {
-      status(`${state.unreadable.length} stored entries could not be read; see Options.`, true);
-    }
-  }
-  setFlags();
+/** Draws `first` (the first screen's record) and focuses the filter. */
+function show(first) {
+  takeFirst(first);
   loaded = true;
-  filter();
+  // The sections or the order for an empty filter; what was typed already is filtered
+  // as soon as the search is ready.
+  query = '';
+  shownQuery = '';
+  marks = new Map();
+  buildItems();
+  cancelConfirm();
+  selected = firstEntry();
+  scrollTo(0);
+  render();
   $('filter').focus();
-  window.__rsInteractive ??= performance.now();
-  requestAnimationFrame(() => setTimeout(() => { window.__rsPainted ??= performance.now(); }));
-  // The first rows need no index (the core already ordered them): build it once they are
-  // painted and the whole list is here, then draw whatever was typed or scrolled meanwhile.
-  whole.then(() => requestAnimationFrame(() => setTimeout(() => {
-    searchIndex();
-    if (query) filter();
-    else render();
-  })));
+  window.__rsInteractive ??= performance.now(); // for tests: the first screen is drawn
+  if ($('filter').value.trim()) filter();
 }
 
-// Once per open: each keystroke then only sends the query. Built after the first rows are
-// drawn (they need no index: the core ordered them), or at the first keystroke if sooner.
-function searchIndex() {
-  if (searcher || !complete) return searcher;
-  const indexing = performance.now();
-  searcher = new Searcher(environments);
-  (window.__rsPhases ??= {}).indexMs ??= performance.now() - indexing;
-  return searcher;
+/** The popup's search (the core's, in a small wasm of its own), loaded once. */
+let searchModule = null;
+/** The core's note on a query the search leaves part of out (caps), once the search is loaded. */
+let queryNote = null;
+function loadSearch() {
+  searchModule ??= import('../pkg/popup_search.js').then(async (module) => {
+    await module.default({ module_or_path: api.runtime.getURL('pkg/popup_search_bg.wasm') });
+    queryNote = module.queryNote;
+    return module;
+  });
+  return searchModule;
+}
+
+// Entries of the prepared search index loaded per step: a millisecond or two of work,
+// between which the popup takes keys and paints.
+const LOAD_STEP = 1000;
+
+/**
+ * Lets keys, painting and whatever else is waiting in before more of a long piece of work:
+ * a background-priority task where the browser has them (scheduler.postTask), else a
+ * message to itself (a task like any other, not clamped as nested timers are).
+ */
+function yieldToInput() {
+  if (globalThis.scheduler?.postTask) return globalThis.scheduler.postTask(() => {}, { priority: 'background' });
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * Takes the whole view, the search over the list (the index the worker prepared, loaded a
+ * step at a time while the rows arrive, or else built here from the rows) and the rows;
+ * then filters by what was typed meanwhile. `rows` may be a promise; false when it turns
+ * out not to be of the same list (nothing is taken then).
+ */
+async function takeRest({ view: whole, index, rows }) {
+  const next = JSON.parse(whole.view);
+  const { PopupSearch, PopupSearchLoader } = await loadSearch();
+  let search = null;
+  if (index) {
+    let loader = null;
+    try {
+      loader = new PopupSearchLoader(index, Uint32Array.from(next.preferred));
+      while (!loader.step(LOAD_STEP)) await yieldToInput();
+      search = loader.finish();
+    } catch (err) {
+      console.warn('Roleswitch: the prepared search index could not be read; building it here:', err.message);
+    } finally {
+      loader?.free();
+    }
+  }
+  const text = await rows;
+  if (text === null) {
+    search?.free();
+    return false;
+  }
+  await yieldToInput();
+  takeWhole(next, text);
+  if (!$('filter').value.trim()) {
+    await yieldToInput();
+    // The same items, now with every entry (for rows beyond the first screen).
+    buildItems();
+    render();
+  }
+  search ??= new PopupSearch(text, Uint32Array.from(view.preferred));
+  search.setPreferred(Uint32Array.from(view.preferred)); // a star may have moved something meanwhile
+  searcher?.free();
+  searcher = search;
+  window.__rsSearchReady ??= performance.now(); // for tests
+  if ($('filter').value.trim()) filter();
+  return true;
+}
+
+/** `{ first, view, rows }` made now by the worker (slow when it has to start). */
+function ask() {
+  return protocol.send(MSG.POPUP_BG_GET_VIEW);
+}
+
+/**
+ * Paints the first screen from what the worker stored for this page, then takes the rest;
+ * asks the worker when something stored is missing or not current (`ask`: at once).
+ */
+async function load({ ask: asking = false } = {}) {
+  try {
+    const early = globalThis.RS.popupEarly;
+    if (!asking && early) {
+      // Read by early.js while the page loaded.
+      const { identity } = early;
+      loadSearch().catch(() => {}); // compiles meanwhile; a failure is reported where it is used
+      const read = await early.first;
+      if (read.error) throw read.error;
+      const [local, sync, stored, tab] = read.value;
+      const first = parseRecord(stored[KEYS.first(identity)]);
+      // Without an identity, a console tab's page has not been seen yet: the worker asks it.
+      const pageKnown = identity !== NONE || !isConsoleUrl(tab?.url ?? '');
+      if (first && pageKnown && first.sources === sourcesDigest(local, sync) && first.stamp === listStamp(local)) {
+        show(first);
+        // The rest once the first screen is on screen: reading and taking it would hold the
+        // frame. First what a first key typed before the search is ready shows (what the
+        // worker stored for it), then the whole view, the search and the rows.
+        await painted();
+        early.keys.then(({ value }) => {
+          const record = parseRecord(value?.[KEYS.keys(identity)]);
+          if (record?.sources === first.sources && !searcher) takeKeys(record);
+        });
+        const rest = await readRest(identity, first);
+        if (rest && (await takeRest(rest))) {
+          window.__rsFrom = 'stored'; // for tests: nothing was asked of the worker
+          return;
+        }
+      }
+    }
+    const fresh = await ask();
+    window.__rsFrom = 'worker'; // for tests
+    show(fresh.first);
+    await painted();
+    await takeRest({ view: fresh.view, index: fresh.rows.index, rows: fresh.rows.rows });
+  } catch (err) {
+    showStatus(err.message, true);
+  }
+}
+
+// Pieces asked for at a time: each arrives as a task of its own, and with a few at a time
+// keys and frames are taken between them (all at once, they would all come before them).
+const PIECES_AT_ONCE = 2;
+
+/**
+ * The whole view, the search index and the rows stored for `first`: `{ view, index, rows }`,
+ * `rows` a promise (the index is loaded while they arrive) of their text, or of null when
+ * they are not of the same list; null when the view or the index is missing or not current.
+ */
+async function readRest(identity, first) {
+  const read = (key) => api.storage.session.get(key).then((got) => got[key]);
+  const pieces = (count, key) => Array.from({ length: count }, (_, n) => key(n));
+  const keys = [
+    KEYS.view(identity),
+    ...pieces(first.pieces.index, KEYS.indexPiece),
+    ...pieces(first.pieces.rows, KEYS.rowsPiece),
+  ];
+  const got = keys.map(() => deferred());
+  let next = 0;
+  const reader = async () => {
+    while (next < keys.length) {
+      const at = next++;
+      got[at].resolve(await read(keys[at]).catch(() => null));
+      await yieldToInput();
+    }
+  };
+  for (let n = 0; n < PIECES_AT_ONCE; n++) reader();
+  const ours = (parts) => parts.every((part) => Array.isArray(part) && part[0] === first.stamp);
+  const join = (parts) => parts.map((part) => part[1]).join('');
+  const [whole, ...index] = await Promise.all(got.slice(0, 1 + first.pieces.index).map((d) => d.value));
+  if (whole?.sources !== first.sources || !ours(index)) return null;
+  const rows = Promise.all(got.slice(1 + first.pieces.index).map((d) => d.value))
+    .then((parts) => (ours(parts) ? join(parts) : null));
+  return { view: whole, index: join(index), rows };
+}
+
+/** A record stored as JSON text, or null. */
+function parseRecord(text) {
+  try {
+    return typeof text === 'string' ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Resolves once the frame with what is in the page now has been painted, and the tasks
+ * waiting for that frame (a key typed meanwhile) have run.
+ */
+function painted() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => setTimeout(resolve))));
 }
 
 load();

@@ -142,9 +142,11 @@ class Harness {
 
   /**
    * Opens the extension's real toolbar popup over `page`'s tab (see the header comment).
+   * `waitUntil`: an expression to wait for in the popup before returning (null: return as
+   * soon as it is attached); `pollMs`: how often to look for the popup's target.
    * @returns {Promise<Popup>}
    */
-  async openPopup(page, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+  async openPopup(page, { timeoutMs = DEFAULT_TIMEOUT_MS, waitUntil = 'document.readyState === "complete"', pollMs = 50 } = {}) {
     const browserSession = await this.context.browser().newBrowserCDPSession();
     try {
       const tabId = await findTabTarget(browserSession, page);
@@ -153,17 +155,55 @@ class Harness {
       const target = await poll(async () => {
         const now = await extensionPages(browserSession, this.extensionId);
         return now.find((t) => !before.some((b) => b.targetId === t.targetId));
-      }, timeoutMs, `the popup of extension ${this.extensionId} did not open`);
+      }, timeoutMs, `the popup of extension ${this.extensionId} did not open`, pollMs);
       if (!new URL(target.url).pathname.endsWith(`/${this.popupPath}`)) {
         throw new Error(`the action opened ${target.url}, expected the popup page ${this.popupPath}`);
       }
       const popup = await Popup.attach(browserSession, target);
-      await popup.waitFor('document.readyState === "complete"', timeoutMs);
+      if (waitUntil) await popup.waitFor(waitUntil, timeoutMs);
       return popup;
     } catch (error) {
       await browserSession.detach().catch(() => {});
       throw error;
     }
+  }
+
+  /** Whether the extension's service worker is running (it has a DevTools target). */
+  async workerRunning() {
+    const browserSession = await this.context.browser().newBrowserCDPSession();
+    try {
+      const { targetInfos } = await browserSession.send('Target.getTargets');
+      return targetInfos.some((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${this.extensionId}/`));
+    } finally {
+      await browserSession.detach().catch(() => {});
+    }
+  }
+
+  /**
+   * Stops the extension's service worker, as Chrome does after about 30 s idle, and waits
+   * until it is gone (its DevTools target closed). `page` is any open page of the context.
+   */
+  async stopWorker(page, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+    const session = await this.context.newCDPSession(page);
+    try {
+      await session.send('ServiceWorker.enable');
+      await session.send('ServiceWorker.stopAllWorkers');
+    } finally {
+      await session.detach().catch(() => {});
+    }
+    await poll(async () => !(await this.workerRunning()), timeoutMs, 'the service worker did not stop', 20);
+  }
+
+  /** Starts the extension's service worker (if it is not running) and waits for its target. */
+  async startWorker(page, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+    const session = await this.context.newCDPSession(page);
+    try {
+      await session.send('ServiceWorker.enable');
+      await session.send('ServiceWorker.startWorker', { scopeURL: `chrome-extension://${this.extensionId}/` });
+    } finally {
+      await session.detach().catch(() => {});
+    }
+    await poll(() => this.workerRunning(), timeoutMs, 'the service worker did not start', 20);
   }
 
   async close() {

@@ -1,0 +1,210 @@
+// The popup as it opens most often (issue 12): over a console tab, with the service worker
+// stopped as Chrome stops it after about 30 s idle. Its first screen comes from what the
+// worker stored for that page's identity, without the worker or the page; a key typed at
+// once shows what the core's search shows; and what changed since (a renamed entry, a
+// favorite from another browser) is there at the next open, never an older first screen.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { launch, generatedEnvironments } from './harness.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const MGMT = { accountId: '999988887777', roleName: 'Admin', sessionName: 'alice', alias: 'acme-mgmt', region: 'us-east-1' };
+const OWN = [
+  { id: 'test', displayName: 'test', accountId: '111122223333', base: { accountId: '999988887777', roleName: 'Admin' } },
+  { id: 'prod', displayName: 'prod', accountId: '444455556666', production: true, base: { accountId: '999988887777', alias: 'acme-mgmt', roleName: 'Admin' } },
+  { id: 'other', displayName: 'other', accountId: '555566667777', base: { accountId: '123412341234' } },
+];
+const ENVS = [...OWN, ...generatedEnvironments(500)];
+
+let h;
+before(async () => {
+  h = await launch({ extensionDir: `${root}/dist/chrome` });
+  assert.equal(await h.seedList(ENVS), ENVS.length);
+});
+after(async () => {
+  await h?.close();
+});
+
+const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
+const closeTab = (tab) => Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Evaluates `fn` in an extension page (the options page) of the extension. */
+async function inExtension(fn, arg) {
+  const page = await h.context.newPage();
+  try {
+    await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+    return await page.evaluate(fn, arg);
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * A console tab as `identity`, once the page has read its signals and the worker has
+ * labelled the tab's popup with the page's identity.
+ */
+async function consoleTab(identity) {
+  h.aws.reset();
+  h.aws.identity = { ...identity };
+  const tab = await h.openConsole({ variant: 'header2021' });
+  const url = tab.url();
+  await sleep(500); // the navigation header is read after the load
+  for (let i = 0; i < 100; i++) {
+    const worker = await h.worker();
+    const popupUrl = await worker.evaluate(async (u) => {
+      const [t] = await chrome.tabs.query({ url: u });
+      return t ? chrome.action.getPopup({ tabId: t.id }) : '';
+    }, url.split('#')[0]);
+    if (popupUrl.includes('#')) return tab;
+    await sleep(50);
+  }
+  throw new Error('the console tab’s popup was never labelled with its page’s identity');
+}
+
+/** What a user sees: the header and the drawn rows. */
+const screen = (popup) => popup.evaluate(() => ({
+  signedIn: document.getElementById('signed-in').hidden ? null : document.getElementById('signed-in').textContent,
+  rows: [...document.querySelectorAll('#list li')].map((li) => ({
+    name: li.querySelector('.name')?.textContent ?? li.querySelector('.section-label')?.textContent ?? null,
+    section: li.classList.contains('section'),
+    back: li.classList.contains('back'),
+    unreachable: li.classList.contains('unreachable'),
+    selected: li.getAttribute('aria-selected') === 'true',
+    marked: [...li.querySelectorAll('.name mark')].map((m) => m.textContent).join(''),
+    size: Number(li.getAttribute('aria-setsize')),
+  })),
+}));
+
+test('worker stopped, over a console tab: the first screen shows the page’s identity without the worker, and Enter switches', async () => {
+  const tab = await consoleTab(MGMT);
+  await h.stopWorker(tab);
+  const popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
+  await popup.waitFor('window.__rsInteractive !== undefined');
+  const first = await screen(popup);
+  assert.equal(await h.workerRunning(), false, 'the first screen came without starting the worker');
+  assert.equal(first.signedIn, 'Signed in: acme-mgmt (9999-8888-7777) · Admin');
+  assert.equal(await popup.evaluate(() => document.activeElement.id), 'filter');
+  assert.deepEqual(first.rows.slice(0, 2).map((r) => r.name), ['OU-0', 'payments-0']);
+  await popup.waitFor('window.__rsSearchReady !== undefined');
+  assert.equal(await popup.evaluate(() => window.__rsFrom), 'stored', 'nothing was asked of the worker');
+  assert.equal(await h.workerRunning(), false, 'nor did the search start it');
+
+  await popup.type('other');
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'other'`);
+  assert.equal((await screen(popup)).rows.find((r) => r.selected).unreachable, true, '"other" is not reached from acme-mgmt');
+  for (let i = 0; i < 'other'.length; i++) await popup.press('Backspace');
+  await popup.type('test');
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'test'`);
+  await popup.press('Enter');
+  const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
+  assert.equal(post.form.account, '111122223333');
+  assert.equal(post.form.roleName, 'OrganizationAccountAccessRole');
+  assert.equal(post.form.action, 'switchFromBasis', 'posted by the console page itself');
+  await closePopup(popup);
+  await tab.waitForURL(/console\.aws\.amazon\.com/); // landed (its page reports to the worker)
+  await sleep(500);
+  await closeTab(tab);
+});
+
+test('worker stopped, in a role with a base: the way back comes first, and Enter asks the worker to switch back', async () => {
+  const tab = await consoleTab({ ...MGMT, accountId: '444455556666', roleName: 'OrganizationAccountAccessRole', alias: undefined });
+  await h.stopWorker(tab);
+  const popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
+  await popup.waitFor('window.__rsInteractive !== undefined');
+  const first = await screen(popup);
+  assert.equal(await h.workerRunning(), false, 'the first screen came without starting the worker');
+  assert.equal(first.signedIn, 'Signed in: 4444-5555-6666 · OrganizationAccountAccessRole');
+  await popup.waitFor('window.__rsSearchReady !== undefined');
+  assert.equal(await popup.evaluate(() => window.__rsFrom), 'stored', 'nothing was asked of the worker');
+  assert.deepEqual(first.rows[0], { ...first.rows[0], name: 'Back to acme-mgmt (9999-8888-7777) · Admin', back: true });
+  await popup.press('Enter');
+  const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
+  assert.equal(post.form.account, '999988887777');
+  assert.equal(post.form.roleName, 'Admin');
+  await closePopup(popup);
+  await tab.waitForURL(/console\.aws\.amazon\.com/);
+  await sleep(500);
+  await closeTab(tab);
+});
+
+test('a key typed as soon as the popup shows filters as the core’s search does', async () => {
+  const tab = await consoleTab(MGMT);
+  await h.stopWorker(tab);
+  let popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
+  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.type('bil');
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name mark')?.textContent === 'bil'`);
+  const shown = await screen(popup);
+  assert.equal(shown.rows.find((r) => r.selected).name, 'billing-2', 'the best match, first');
+  assert.ok(shown.rows.every((r) => !r.section), 'no group headers while filtering');
+  await closePopup(popup);
+
+  // Before the search is ready (here: its stored pieces are gone, so the popup waits for
+  // the worker to start and make them), a first key shows the results the worker stored
+  // for it; once the search is ready they are the search's own.
+  await inExtension(async () => {
+    const all = await chrome.storage.session.get(null);
+    await chrome.storage.session.remove(Object.keys(all).filter((k) => /^popup\.(rows|index)\.\d+$/.test(k)));
+  });
+  await h.stopWorker(tab);
+  popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
+  await popup.waitFor('window.__rsInteractive !== undefined');
+  // What the list shows when the selected row first shows the key's match, and whether the
+  // search was ready by then.
+  await popup.evaluate(() => {
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('#list li[aria-selected="true"] .name mark')?.textContent !== 'b') return;
+      observer.disconnect();
+      window.seen = {
+        searchReady: window.__rsSearchReady !== undefined,
+        rows: [...document.querySelectorAll('#list li')].map((li) => [li.querySelector('.name')?.textContent, li.getAttribute('aria-setsize'), li.getAttribute('aria-selected')]),
+      };
+    });
+    observer.observe(document.getElementById('list'), { childList: true, subtree: true });
+  });
+  await popup.press('b');
+  await popup.waitFor('window.seen !== undefined');
+  const early = await popup.evaluate(() => window.seen);
+  assert.equal(early.searchReady, false, 'shown before the search was ready');
+  await popup.waitFor('window.__rsSearchReady !== undefined', 20_000);
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name mark')?.textContent === 'b'`);
+  const ready = await popup.evaluate(() => [...document.querySelectorAll('#list li')].map((li) => [li.querySelector('.name')?.textContent, li.getAttribute('aria-setsize'), li.getAttribute('aria-selected')]));
+  assert.deepEqual(early.rows, ready, 'the stored first key’s results are the search’s');
+  assert.equal(early.rows.find((r) => r[2] === 'true')[0], 'billing-2');
+  assert.ok(Number(early.rows[0][1]) > 50, `${early.rows[0][1]} matches for "b"`);
+  await closePopup(popup);
+  await closeTab(tab);
+});
+
+test('what changed since is there at the next open: an entry renamed in the options page, a favorite from another browser', async () => {
+  const tab = await consoleTab(MGMT);
+  let popup = await h.openPopup(tab);
+  await popup.waitFor('window.__rsInteractive !== undefined');
+  await closePopup(popup);
+
+  const saved = await inExtension(async (env) => {
+    const { protocol } = globalThis.RS;
+    const { environments } = await protocol.send(protocol.MSG.PAGE_BG_GET_LIST);
+    const current = environments.find((e) => e.id === env.id);
+    return protocol.send(protocol.MSG.PAGE_BG_SAVE_ENV, { input: { ...current, displayName: 'test renamed' }, expected: current });
+  }, OWN[0]);
+  assert.equal(saved.ok, true, JSON.stringify(saved.errors));
+  popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
+  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.type('test');
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'test renamed'`);
+  await closePopup(popup);
+
+  // Favorites arrive through browser sync (written here straight into storage.sync, as
+  // sync does), with the worker stopped: the first screen stored before is not shown.
+  await h.stopWorker(tab);
+  await inExtension(() => chrome.storage.sync.set({ favorites: ['other'] }));
+  popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
+  await popup.waitFor('window.__rsInteractive !== undefined');
+  const first = await screen(popup);
+  assert.deepEqual(first.rows.slice(0, 2).map((r) => r.name), ['Favorites', 'other']);
+  await closePopup(popup);
+  await closeTab(tab);
+});

@@ -1,0 +1,154 @@
+// What the worker precomputes for the popup (extension/background/popup-cache.js), with
+// the real core and storage areas as fakes: a console tab's report stores its identity's
+// first screen and points the tab's popup at it; every change of what the records are made
+// from (list, entries set aside, recents, favorites, settings) leaves them not current for
+// the popup — which then asks the worker — until they are rebuilt; a report that comes
+// after its page left labels nothing.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import '../../extension/shared/popup-cache.js';
+import { PopupCache } from '../../extension/background/popup-cache.js';
+import { fakeApi, loadCore } from './helpers.mjs';
+
+const { KEYS, NONE, SOURCES, sourcesDigest, listStamp } = globalThis.RS.popupCache;
+
+let core;
+before(async () => {
+  core = await loadCore();
+});
+
+const CONSOLE = 'https://us-east-1.console.aws.amazon.com/console/home';
+const MGMT_SIGNALS = {
+  host: 'us-east-1.console.aws.amazon.com',
+  sessionData: JSON.stringify({ accountId: '999988887777', sessionARN: 'arn:aws:sts::999988887777:assumed-role/Admin/alice', accountAlias: 'acme-mgmt' }),
+  navAccount: null,
+  navRole: null,
+  userInfoCookie: null,
+};
+
+function list() {
+  const inputs = [
+    { displayName: 'test', accountId: '111122223333', base: { accountId: '999988887777', roleName: 'Admin' } },
+    { displayName: 'prod', accountId: '444455556666', production: true },
+    { displayName: 'other', accountId: '555566667777', base: { accountId: '123412341234' } },
+  ];
+  return inputs.map((input, i) => core.validateEnvironment(input, `env-${i}`).environment);
+}
+
+/** A PopupCache over fake storage, a console tab (id 7) and a store holding `environments`. */
+async function setUp() {
+  const api = fakeApi();
+  api.popups = [];
+  api.action = { setPopup: async (options) => api.popups.push(options) };
+  api.tabs.open = [{ id: 7, url: CONSOLE }];
+  api.tabs.query = async () => structuredClone(api.tabs.open);
+  api.tabs.get = async (id) => {
+    const tab = api.tabs.open.find((t) => t.id === id);
+    if (!tab) throw new Error(`No tab with id: ${id}.`);
+    return structuredClone(tab);
+  };
+  const store = {
+    environments: list(),
+    loads: 0,
+    async load() {
+      this.loads += 1;
+      return { environments: this.environments, unreadable: [] };
+    },
+  };
+  // The list's stored meta item: its stamp, as the store writes it.
+  await api.storage.local.set({ envs: { version: 2, chunks: 1, revision: 1, checksum: 'c1' } });
+  const cache = new PopupCache(api, core, store, {
+    loadSettings: async () => core.readSettings((await api.storage.sync.get('settings')).settings ?? null),
+    loadRecents: async () => (await api.storage.local.get('recents')).recents ?? [],
+    loadFavorites: async () => (await api.storage.sync.get('favorites')).favorites ?? [],
+    pageContext: async () => ({ signals: MGMT_SIGNALS }),
+  });
+  return { api, store, cache };
+}
+
+/** The stored first screen of `identity`, and whether the popup would take it now. */
+async function firstScreen(api, identity) {
+  const text = (await api.storage.session.get(KEYS.first(identity)))[KEYS.first(identity)];
+  const first = text ? JSON.parse(text) : null;
+  const local = await api.storage.local.get(SOURCES.local);
+  const sync = await api.storage.sync.get(SOURCES.sync);
+  const current = Boolean(first) && first.sources === sourcesDigest(local, sync) && first.stamp === listStamp(local);
+  return { first, current };
+}
+
+const names = (first) => first.rows.map(([, row]) => row.split('\u001f')[1]);
+
+test('a console tab’s report stores its page’s first screen and points the tab’s popup at it', async () => {
+  const { api, cache } = await setUp();
+  await cache.report(7, CONSOLE, MGMT_SIGNALS);
+  const identity = JSON.stringify(core.identify(MGMT_SIGNALS));
+  const { first, current } = await firstScreen(api, identity);
+  assert.equal(current, true);
+  assert.equal(first.signedIn, 'acme-mgmt (9999-8888-7777) · Admin');
+  assert.deepEqual(first.preferredHead.map((i) => names(first)[first.rows.findIndex(([r]) => r === i)]), ['test', 'prod', 'other'],
+    'reachable from acme-mgmt first, "other" last');
+  assert.equal(first.rows.find(([i]) => i === 2)[2], 0, '"other" is marked unreachable');
+  assert.deepEqual(api.popups, [{ tabId: 7, popup: `popup/popup.html#${encodeURIComponent(identity)}` }]);
+
+  await cache.rebuild();
+  assert.equal((await firstScreen(api, NONE)).current, true, 'other pages have theirs too');
+  assert.equal((await firstScreen(api, NONE)).first.signedIn, null);
+});
+
+test('every change of what the records are made from leaves them not current until rebuilt', async () => {
+  const { api, store, cache } = await setUp();
+  await cache.report(7, CONSOLE, MGMT_SIGNALS);
+  const identity = JSON.stringify(core.identify(MGMT_SIGNALS));
+  const changes = [
+    ['favorites', () => api.storage.sync.set({ favorites: ['env-2'] }),
+      (first) => assert.deepEqual(first.sections.map((s) => s.label)[0], 'Favorites')],
+    ['recents', () => api.storage.local.set({ recents: ['env-1'] }),
+      // The favorite first, then the reachable ones, the recently used (prod) first.
+      (first) => assert.deepEqual(first.preferredHead, [2, 1, 0])],
+    ['settings', () => api.storage.sync.set({ settings: { reachableOnly: true, confirmProduction: true } }),
+      (first) => assert.equal(first.visibleCount, 2, 'reachable only: "other" hidden')],
+    ['the list', () => {
+      store.environments = store.environments.map((e) => (e.id === 'env-0' ? { ...e, displayName: 'renamed' } : e));
+      return api.storage.local.set({ envs: { version: 2, chunks: 1, revision: 2, checksum: 'c2' } });
+    }, (first) => assert.ok(names(first).includes('renamed'))],
+    ['entries set aside', () => api.storage.local.set({ setAside: [{ id: 'x' }] }),
+      (first) => assert.ok(first)],
+  ];
+  for (const [what, change, check] of changes) {
+    await change();
+    assert.equal((await firstScreen(api, identity)).current, false, `${what}: the stored screen is not used`);
+    await cache.rebuild();
+    const { first, current } = await firstScreen(api, identity);
+    assert.equal(current, true, `${what}: current again`);
+    check(first);
+  }
+});
+
+test('the rows and the prepared search index are stored in pieces of one list; nothing is read when all is current', async () => {
+  const { api, store, cache } = await setUp();
+  await cache.rebuild();
+  const meta = (await api.storage.session.get(KEYS.rows))[KEYS.rows];
+  assert.deepEqual(meta, { stamp: listStamp({ envs: { revision: 1, checksum: 'c1' } }), rows: 1, index: 1 });
+  const [stamp, rows] = (await api.storage.session.get(KEYS.rowsPiece(0)))[KEYS.rowsPiece(0)];
+  assert.equal(stamp, meta.stamp);
+  assert.equal(rows, new core.PopupList(JSON.stringify(store.environments)).rows());
+  const loads = store.loads;
+  await cache.rebuild();
+  assert.equal(store.loads, loads, 'all current: the list was not read again');
+});
+
+test('a report that arrives after its page left labels nothing', async () => {
+  const { api, cache } = await setUp();
+  api.tabs.open = [{ id: 7, url: 'https://example.com/' }];
+  await cache.report(7, CONSOLE, MGMT_SIGNALS);
+  assert.deepEqual(api.popups, []);
+});
+
+test('the popup’s fallback gets records made now, for the page the tab shows', async () => {
+  const { cache } = await setUp();
+  const fresh = await cache.forPopup({ id: 7, url: CONSOLE });
+  assert.equal(fresh.first.signedIn, 'acme-mgmt (9999-8888-7777) · Admin');
+  assert.equal(typeof fresh.view.view, 'string');
+  assert.equal(fresh.rows.rows.split('\u001e').length, 3);
+  assert.ok(fresh.rows.index.startsWith('RSX1'));
+});

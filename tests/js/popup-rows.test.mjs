@@ -1,0 +1,107 @@
+// The popup's own copy of the list and its search, against the core: the rows the
+// worker writes (PopupList.rows) as the popup reads them (extension/popup/rows.js), and
+// the popup's small wasm (prepared index, loaded at once or a step at a time, or built
+// from the rows) against the core's Searcher over the same list, query by query.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import '../../extension/popup/rows.js';
+import { loadCore } from './helpers.mjs';
+
+const { readRow, splitRows, decodeHighlights } = globalThis.RS.popupRows;
+const pkg = (name) => fileURLToPath(new URL(`../../build/pkg/${name}`, import.meta.url));
+
+let core;
+let popup;
+before(async () => {
+  core = await loadCore();
+  popup = await import(pkg('popup_search.js'));
+  await popup.default({ module_or_path: readFileSync(pkg('popup_search_bg.wasm')) });
+});
+
+const NAMES = ['payments', 'Ödön’s sandbox', 'teamOps', 'ÉTÉ data', 'billing', 'x', '日本 prod', 'a b c'];
+/** A valid list with every field the popup shows or searches, in many shapes. */
+function varied(n) {
+  const inputs = Array.from({ length: n }, (_, i) => ({
+    id: `id-${i}`,
+    displayName: `${NAMES[i % NAMES.length]}-${i}`,
+    accountId: String(100000000000 + i * 7919),
+    roleName: ['Admin', 'team/Admin', 'OrganizationAccountAccessRole', 'ReadOnly'][i % 4],
+    color: ['red', 'green', '#123456'][i % 3],
+    production: i % 5 === 1,
+    ...(i % 3 === 0 ? { group: `OU-${i % 7}` } : {}),
+    ...(i % 4 === 2 ? { region: 'eu-west-1' } : {}),
+    ...(i % 6 === 1 ? { base: { accountId: '999988887777', alias: 'acme-mgmt', roleName: 'Admin' } } : {}),
+  }));
+  const checked = core.validateList(inputs);
+  assert.equal(checked.ok, true, JSON.stringify(checked.errors));
+  return checked.environments.map((e, i) => ({ ...e, id: `id-${i}` }));
+}
+
+const QUERIES = ['', 'p', 'pa', 'b', 'bil', 'billing-4', 'ö', 'odon', 'ete', '1000', '1000-0', '0000-79',
+  'team', 'admin', 'ou-3', 'eu', 'west', 'acme', 'mgmt', 'prod', 'production', 'a b', '日本', 'x-5', 'zz', 'oaar',
+  'B', 'BILL', '  bil  ', '-', '1'];
+
+test('the popup reads every row as the list has it, with the account as the core formats it', () => {
+  const envs = varied(60);
+  const rows = splitRows(new core.PopupList(JSON.stringify(envs)).rows());
+  assert.equal(rows.length, envs.length);
+  rows.forEach((row, i) => {
+    const e = envs[i];
+    assert.deepEqual(readRow(row), {
+      id: e.id,
+      displayName: e.displayName,
+      accountId: e.accountId,
+      account: core.formatAccountId(e.accountId),
+      roleName: e.roleName,
+      color: e.color,
+      production: e.production,
+    });
+  });
+  assert.deepEqual(splitRows(new core.PopupList('[]').rows()), []);
+});
+
+test('the popup’s search finds, orders and marks what the core’s does, however its index was made', async () => {
+  const envs = varied(300);
+  const list = new core.PopupList(JSON.stringify(envs));
+  const rows = list.rows();
+  const prepared = list.searchIndex();
+  assert.equal(typeof prepared, 'string');
+  const ours = new core.Searcher(JSON.stringify(envs));
+  const preferred = Uint32Array.from([7, 3, 250, 42]);
+
+  const stepped = new popup.PopupSearchLoader(prepared, preferred);
+  let steps = 0;
+  while (!stepped.step(17)) steps += 1;
+  assert.ok(steps >= 300 / 17 - 1, `${steps} steps`);
+  const searches = {
+    prepared: popup.PopupSearch.fromPrepared(prepared, preferred),
+    stepped: stepped.finish(),
+    rows: new popup.PopupSearch(rows, preferred),
+  };
+  for (const [how, search] of Object.entries(searches)) {
+    for (const query of QUERIES) {
+      const want = [...ours.search(query, preferred)];
+      assert.deepEqual([...search.search(query)], want, `${how}: ${JSON.stringify(query)}`);
+      for (const i of want.slice(0, 20)) {
+        assert.deepEqual(decodeHighlights(search.highlight(i, query)), ours.highlight(i, query), `${how}: ${JSON.stringify(query)} #${i}`);
+      }
+    }
+  }
+  // A star changes the preferred order: ties follow it.
+  searches.prepared.setPreferred(Uint32Array.from([299]));
+  assert.deepEqual([...searches.prepared.search('')].slice(0, 2), [299, 0]);
+});
+
+test('a prepared index that is cut short or of another version is refused, never misread', () => {
+  const prepared = new core.PopupList(JSON.stringify(varied(20))).searchIndex();
+  for (const bad of [prepared.slice(0, prepared.length / 2), prepared.replace('RSX1', 'RSX9'), '']) {
+    assert.throws(() => popup.PopupSearch.fromPrepared(bad, new Uint32Array()), /could not be read/);
+  }
+  const loader = new popup.PopupSearchLoader(prepared.slice(0, -3), new Uint32Array());
+  assert.throws(() => {
+    while (!loader.step(5));
+    loader.finish();
+  }, /could not be read/);
+});
