@@ -19,8 +19,15 @@
   RS.consoleBanner = true;
   const { api, protocol, lookup: L } = RS;
 
-  // Own main-thread time, read by `make bench` from this isolated world.
-  const stats = (RS.bannerStats = { busyMs: 0, started: performance.now(), inserted: null, lookupAt: null });
+  // Own main-thread time and milestones as User Timing entries, which `make bench` reads: marks
+  // `roleswitch:banner-started`, `…-inserted`, `…-lookup` (once each), and one measure
+  // `roleswitch:banner-busy` whose duration is the time spent so far (replaced, never piled up).
+  const BUSY = 'roleswitch:banner-busy';
+  let busyMs = 0;
+  const once = (name) => {
+    if (!performance.getEntriesByName(name, 'mark').length) performance.mark(name);
+  };
+  once('roleswitch:banner-started');
   let depth = 0;
   const timed = (fn) => (...args) => {
     if (depth++) {
@@ -35,7 +42,9 @@
       return fn(...args);
     } finally {
       depth--;
-      stats.busyMs += performance.now() - start;
+      busyMs += performance.now() - start;
+      performance.clearMeasures(BUSY);
+      performance.measure(BUSY, { start: 0, duration: busyMs });
     }
   };
 
@@ -200,7 +209,7 @@
     if (!host || !current || !root) return;
     if (host.parentNode !== root || root.firstElementChild !== host) {
       root.prepend(host);
-      stats.inserted ??= performance.now();
+      once('roleswitch:banner-inserted');
     }
     const bottom = lookup?.settings.position === 'bottom';
     if (bottom) {
@@ -660,7 +669,7 @@
   // The lookup: read once at document_start, then follow its changes.
   const take = (value) => {
     lookup = value?.version === L.LOOKUP_VERSION ? value : null;
-    stats.lookupAt ??= performance.now();
+    once('roleswitch:banner-lookup');
     update();
     release();
   };

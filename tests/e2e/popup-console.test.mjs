@@ -81,14 +81,15 @@ test('worker stopped, over a console tab: the first screen shows the page’s id
   const tab = await consoleTab(MGMT);
   await h.stopWorker(tab);
   const popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
-  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   const first = await screen(popup);
   assert.equal(await h.workerRunning(), false, 'the first screen came without starting the worker');
   assert.equal(first.signedIn, 'Signed in: acme-mgmt (9999-8888-7777) · Admin');
   assert.equal(await popup.evaluate(() => document.activeElement.id), 'filter');
   assert.deepEqual(first.rows.slice(0, 2).map((r) => r.name), ['OU-0', 'payments-0']);
-  await popup.waitFor('window.__rsSearchReady !== undefined');
-  assert.equal(await popup.evaluate(() => window.__rsFrom), 'stored', 'nothing was asked of the worker');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:search-ready').length > 0");
+  await popup.waitFor("performance.getEntriesByName('roleswitch:loaded').length > 0");
+  assert.equal(await popup.evaluate(() => performance.getEntriesByName('roleswitch:loaded')[0].detail), 'stored', 'nothing was asked of the worker');
   assert.equal(await h.workerRunning(), false, 'nor did the search start it');
 
   await popup.type('other');
@@ -112,12 +113,13 @@ test('worker stopped, in a role with a base: the way back comes first, and Enter
   const tab = await consoleTab({ ...MGMT, accountId: '444455556666', roleName: 'OrganizationAccountAccessRole', alias: undefined });
   await h.stopWorker(tab);
   const popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
-  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   const first = await screen(popup);
   assert.equal(await h.workerRunning(), false, 'the first screen came without starting the worker');
   assert.equal(first.signedIn, 'Signed in: 4444-5555-6666 · OrganizationAccountAccessRole');
-  await popup.waitFor('window.__rsSearchReady !== undefined');
-  assert.equal(await popup.evaluate(() => window.__rsFrom), 'stored', 'nothing was asked of the worker');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:search-ready').length > 0");
+  await popup.waitFor("performance.getEntriesByName('roleswitch:loaded').length > 0");
+  assert.equal(await popup.evaluate(() => performance.getEntriesByName('roleswitch:loaded')[0].detail), 'stored', 'nothing was asked of the worker');
   assert.deepEqual(first.rows[0], { ...first.rows[0], name: 'Back to acme-mgmt (9999-8888-7777) · Admin', back: true });
   await popup.press('Enter');
   const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
@@ -133,7 +135,7 @@ test('a key typed as soon as the popup shows filters as the core’s search does
   const tab = await consoleTab(MGMT);
   await h.stopWorker(tab);
   let popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
-  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   await popup.type('bil');
   await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name mark')?.textContent === 'bil'`);
   const shown = await screen(popup);
@@ -150,7 +152,7 @@ test('a key typed as soon as the popup shows filters as the core’s search does
   });
   await h.stopWorker(tab);
   popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
-  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   // What the list shows when the selected row first shows the key's match, and whether the
   // search was ready by then.
   await popup.evaluate(() => {
@@ -158,7 +160,7 @@ test('a key typed as soon as the popup shows filters as the core’s search does
       if (document.querySelector('#list li[aria-selected="true"] .name mark')?.textContent !== 'b') return;
       observer.disconnect();
       window.seen = {
-        searchReady: window.__rsSearchReady !== undefined,
+        searchReady: performance.getEntriesByName('roleswitch:search-ready').length > 0,
         rows: [...document.querySelectorAll('#list li')].map((li) => [li.querySelector('.name')?.textContent, li.getAttribute('aria-setsize'), li.getAttribute('aria-selected')]),
       };
     });
@@ -168,7 +170,7 @@ test('a key typed as soon as the popup shows filters as the core’s search does
   await popup.waitFor('window.seen !== undefined');
   const early = await popup.evaluate(() => window.seen);
   assert.equal(early.searchReady, false, 'shown before the search was ready');
-  await popup.waitFor('window.__rsSearchReady !== undefined', 20_000);
+  await popup.waitFor("performance.getEntriesByName('roleswitch:search-ready').length > 0", 20_000);
   await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name mark')?.textContent === 'b'`);
   const ready = await popup.evaluate(() => [...document.querySelectorAll('#list li')].map((li) => [li.querySelector('.name')?.textContent, li.getAttribute('aria-setsize'), li.getAttribute('aria-selected')]));
   assert.deepEqual(early.rows, ready, 'the stored first key’s results are the search’s');
@@ -181,7 +183,7 @@ test('a key typed as soon as the popup shows filters as the core’s search does
 test('what changed since is there at the next open: an entry renamed in the options page, a favorite from another browser', async () => {
   const tab = await consoleTab(MGMT);
   let popup = await h.openPopup(tab);
-  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   await closePopup(popup);
 
   const saved = await inExtension(async (env) => {
@@ -192,7 +194,7 @@ test('what changed since is there at the next open: an entry renamed in the opti
   }, OWN[0]);
   assert.equal(saved.ok, true, JSON.stringify(saved.errors));
   popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
-  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   await popup.type('test');
   await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'test renamed'`);
   await closePopup(popup);
@@ -202,7 +204,7 @@ test('what changed since is there at the next open: an entry renamed in the opti
   await h.stopWorker(tab);
   await inExtension(() => chrome.storage.sync.set({ favorites: ['other'] }));
   popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
-  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   const first = await screen(popup);
   assert.deepEqual(first.rows.slice(0, 2).map((r) => r.name), ['Favorites', 'other']);
   await closePopup(popup);

@@ -28,7 +28,7 @@ const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => se
 
 async function open(tab = blank) {
   const popup = await h.openPopup(tab);
-  await popup.waitFor('window.__rsInteractive !== undefined');
+  await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   return popup;
 }
 
