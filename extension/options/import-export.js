@@ -5,6 +5,7 @@ import '../shared/api.js';
 import '../shared/protocol.js';
 import { newGlue } from '../pkg/roleswitch-factory.js';
 import { openCore } from '../shared/core.js';
+import { reported } from './errors.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -60,7 +61,8 @@ async function readFile(file) {
   await preview();
 }
 
-$('import-file').addEventListener('change', (e) => readFile(e.target.files[0]));
+const readChosen = reported('Reading the file', readFile);
+$('import-file').addEventListener('change', (e) => readChosen(e.target.files[0]));
 const drop = $('drop');
 drop.addEventListener('dragover', (e) => {
   e.preventDefault();
@@ -70,7 +72,7 @@ drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
 drop.addEventListener('drop', (e) => {
   e.preventDefault();
   drop.classList.remove('dragging');
-  readFile(e.dataTransfer.files[0]);
+  readChosen(e.dataTransfer.files[0]);
 });
 $('import-text').addEventListener('input', () => {
   delete $('import-text').dataset.fileName;
@@ -189,7 +191,7 @@ function renderPlan() {
 for (const radio of document.querySelectorAll('input[name="import-mode"]')) {
   radio.addEventListener('change', () => pending && renderPlan());
 }
-$('import-preview').addEventListener('click', preview);
+$('import-preview').addEventListener('click', reported('The preview', preview));
 $('import-cancel').addEventListener('click', resetPreview);
 $('import-confirm').addEventListener('click', async () => {
   if (!pending) return;
@@ -230,9 +232,9 @@ async function currentList() {
 for (const f of FORMATS.filter((f) => f.canExport)) {
   const button = el('button', { type: 'button', textContent: `Download ${f.label}` });
   button.dataset.format = f.id;
-  button.addEventListener('click', async () => {
+  button.addEventListener('click', reported(`Downloading ${f.label}`, async () => {
     download(exportList(await currentList(), f.id), f.fileName, f.id === 'ownJson' ? 'application/json' : 'text/plain');
-  });
+  }));
   $('export-buttons').append(button);
 }
 
@@ -257,11 +259,12 @@ async function refreshPolicy() {
   }
 }
 
-$('policy-group').addEventListener('change', refreshPolicy);
-$('policy-mfa').addEventListener('change', refreshPolicy);
+const refreshPolicyReported = reported('Updating the IAM policy', refreshPolicy);
+$('policy-group').addEventListener('change', refreshPolicyReported);
+$('policy-mfa').addEventListener('change', refreshPolicyReported);
 $('policy-download').addEventListener('click', () => {
   const name = $('policy-group').value ? `roleswitch-policy-${$('policy-group').value}.json` : 'roleswitch-policy.json';
   download($('policy-preview').textContent, name, 'application/json');
 });
-api.storage.onChanged.addListener(() => refreshPolicy());
-refreshPolicy();
+api.storage.onChanged.addListener(() => refreshPolicyReported());
+refreshPolicyReported();

@@ -5,6 +5,7 @@ import '../shared/api.js';
 import '../shared/protocol.js';
 import { newGlue } from '../pkg/roleswitch-factory.js';
 import { openCore } from '../shared/core.js';
+import { reported } from './errors.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -74,10 +75,10 @@ function notices(state) {
 
 function discardButton() {
   const button = el('button', { type: 'button', id: 'discard-unreadable', textContent: 'Discard these entries' });
-  button.addEventListener('click', async () => {
+  button.addEventListener('click', reported('Discarding the unreadable entries', async () => {
     await protocol.send(MSG.PAGE_BG_DISCARD_UNREADABLE);
     await load();
-  });
+  }));
   return button;
 }
 
@@ -318,7 +319,7 @@ $('empty-import').addEventListener('click', () => {
   $('import-text').focus();
 });
 $('empty-example').addEventListener('click', loadExample);
-$('toast-undo').addEventListener('click', () => undo?.());
+$('toast-undo').addEventListener('click', reported('Undo', () => undo?.()));
 api.storage.onChanged.addListener(() => load());
 window.addEventListener('hashchange', route);
 
