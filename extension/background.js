@@ -197,7 +197,9 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 // this worker starts (install, browser start, or woken by any event) and on
 // every change of what it is built from.
 api.storage.onChanged.addListener((changes, areaName) => {
-  if (Cues.affectsLookup(changes, areaName)) ready.then(() => cues.rebuild());
+  ready.then(() => {
+    if (cues.affectsLookup(changes, areaName)) cues.rebuild();
+  });
 });
 ready.then(() => cues.rebuild());
 
@@ -218,7 +220,10 @@ function reconcile(why) {
     .catch((err) => console.warn('Roleswitch: could not bring the list and sync together:', err.message));
 }
 api.storage.onChanged.addListener((changes, areaName) => {
-  if (areaName === 'sync' && Object.keys(changes).some((k) => k === 'envs' || k.startsWith('envs.'))) reconcile('sync changed');
+  if (areaName !== 'sync') return;
+  ready.then(() => {
+    if (store.touches(Object.keys(changes))) reconcile('sync changed');
+  });
 });
 api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === SYNC_RETRY_ALARM) reconcile('retry');

@@ -71,7 +71,8 @@ impl Partition {
                 host == domain
                     || host
                         .strip_suffix(domain)
-                        .is_some_and(|rest| rest.ends_with('.'))
+                        .and_then(|rest| rest.strip_suffix('.'))
+                        .is_some_and(|labels| labels.split('.').all(is_host_label))
             })
     }
 
@@ -89,6 +90,44 @@ impl Partition {
             Partition::AwsUsGov => "signin.amazonaws-us-gov.com",
             Partition::AwsCn => "signin.amazonaws.cn",
         }
+    }
+}
+
+/// A DNS label as AWS console hosts have them: letters, digits and hyphens.
+fn is_host_label(label: &str) -> bool {
+    !label.is_empty()
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// What kind of AWS page a host serves, where a switch can start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostKind {
+    /// A console host of any partition, region or multi-session account.
+    Console,
+    /// A partition's sign-in host (the switch-role page).
+    SignIn,
+}
+
+impl HostKind {
+    /// `"console"` or `"signin"`, as the extension's glue names them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostKind::Console => "console",
+            HostKind::SignIn => "signin",
+        }
+    }
+}
+
+/// The kind of `host` (as a URL's hostname has it), or `None` for any other host.
+pub fn host_kind(host: &str) -> Option<HostKind> {
+    if Partition::of_console_host(host).is_some() {
+        Some(HostKind::Console)
+    } else if Partition::of_signin_host(host).is_some() {
+        Some(HostKind::SignIn)
+    } else {
+        None
     }
 }
 
@@ -114,6 +153,36 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(format_account_id(input), want, "input {input}");
+        }
+    }
+
+    #[test]
+    fn host_kinds() {
+        use HostKind::*;
+        let cases = [
+            ("console.aws.amazon.com", Some(Console)),
+            ("eu-west-1.console.aws.amazon.com", Some(Console)),
+            (
+                "111122223333-abcd1234.us-east-1.console.aws.amazon.com",
+                Some(Console),
+            ),
+            ("us-gov-west-1.console.amazonaws-us-gov.com", Some(Console)),
+            ("cn-north-1.console.amazonaws.cn", Some(Console)),
+            ("EU-WEST-1.Console.AWS.Amazon.com", Some(Console)),
+            ("signin.aws.amazon.com", Some(SignIn)),
+            ("signin.amazonaws-us-gov.com", Some(SignIn)),
+            ("signin.amazonaws.cn", Some(SignIn)),
+            ("xconsole.aws.amazon.com", None),
+            ("console.aws.amazon.com.evil.example", None),
+            ("a_b.console.aws.amazon.com", None),
+            ("a..console.aws.amazon.com", None),
+            (".console.aws.amazon.com", None),
+            ("eu-west-1.signin.aws.amazon.com", None),
+            ("aws.amazon.com", None),
+            ("", None),
+        ];
+        for (host, want) in cases {
+            assert_eq!(host_kind(host), want, "{host}");
         }
     }
 }

@@ -41,7 +41,7 @@ pub mod wasm_api;
 #[doc(hidden)]
 pub mod wasm_popup;
 
-pub use aws::{format_account_id, Partition};
+pub use aws::{format_account_id, host_kind, HostKind, Partition};
 pub use banner::{
     banner_for_environment, banner_for_page, contrast_ratio, luminance, readable_text, BannerLevel,
     BannerModel, MIN_CONTRAST,
@@ -81,8 +81,8 @@ pub use search::{
     MAX_QUERY_TERMS, TABLE_BUDGET,
 };
 pub use storage::{
-    plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError, Store, Stored,
-    WritePlan, MAX_INFLATED, STORED_VERSION,
+    is_list_key, plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError,
+    Store, Stored, WritePlan, MAX_INFLATED, STORED_VERSION,
 };
 pub use switch::{
     check_destination, encode_query_value, nearest_form_color, plan_console_switch, plan_switch,
@@ -94,7 +94,7 @@ pub use sync::{
     MAX_TOMBSTONES, TOMBSTONE_DAYS,
 };
 pub use validate::{
-    check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,
-    validate_environment, EntryError, Field, FieldError, RoleRef, MAX_DISPLAY_NAME, MAX_GROUP,
-    MAX_ROLE_PATH_AND_NAME,
+    account_to_add, check_list, parse_account_id, parse_color, parse_region, parse_role, quote,
+    upsert, validate_environment, EntryError, Field, FieldError, RoleRef, MAX_DISPLAY_NAME,
+    MAX_GROUP, MAX_ROLE_PATH_AND_NAME,
 };

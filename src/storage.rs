@@ -26,9 +26,10 @@ pub const META_KEY: &str = "envs";
 /// Chunk keys are this prefix plus an index.
 pub const CHUNK_PREFIX: &str = "envs.";
 
-/// Limits of a storage area (`chrome.storage.sync.QUOTA_BYTES` and friends).
+/// Limits of a storage area (`chrome.storage.sync.QUOTA_BYTES` and friends);
+/// a limit the browser does not report is Chrome's documented sync one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct Quota {
     /// Total bytes for the area.
     pub quota_bytes: usize,
@@ -45,6 +46,24 @@ impl Quota {
         quota_bytes_per_item: 8_192,
         max_items: 512,
     };
+
+    /// No limits (local storage with `unlimitedStorage`, or a test).
+    pub const UNLIMITED: Quota = Quota {
+        quota_bytes: usize::MAX,
+        quota_bytes_per_item: usize::MAX,
+        max_items: usize::MAX,
+    };
+}
+
+impl Default for Quota {
+    fn default() -> Quota {
+        Quota::SYNC
+    }
+}
+
+/// Whether `key` is one of the list's items (its meta item or a chunk), in either area.
+pub fn is_list_key(key: &str) -> bool {
+    key == META_KEY || key.starts_with(CHUNK_PREFIX)
 }
 
 /// Which `chrome.storage` area holds the list.
@@ -92,6 +111,9 @@ pub struct WritePlan {
     pub compressed: bool,
     /// The checksum of the list written.
     pub checksum: String,
+    /// The quota the plan was made for: the sync area's when `area` is
+    /// `Sync`, or when the list was too large for it (`area: Local`).
+    pub sync_quota_bytes: usize,
 }
 
 fn item_bytes(key: &str, value: &Value) -> usize {
@@ -220,6 +242,7 @@ fn layout(
             remove,
             bytes,
             compressed,
+            sync_quota_bytes: quota.quota_bytes,
         },
         fits,
     )
@@ -252,12 +275,16 @@ pub fn plan_write(state: &ListState, quota: &Quota, existing_keys: &[String]) ->
         return compressed;
     }
     // Local storage: no per-item limit worth chunking for; compressed, as it is smaller.
-    let local = Quota {
-        quota_bytes: usize::MAX,
-        quota_bytes_per_item: usize::MAX,
-        max_items: usize::MAX,
-    };
-    layout(&packed, encoded, Area::Local, &local, existing_keys).0
+    let mut local = layout(
+        &packed,
+        encoded,
+        Area::Local,
+        &Quota::UNLIMITED,
+        existing_keys,
+    )
+    .0;
+    local.sync_quota_bytes = quota.quota_bytes;
+    local
 }
 
 /// The stored document's text: `{"version":2,"clock":…,"entries":[…],…}`.
@@ -520,6 +547,35 @@ impl Store for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_keys_are_the_meta_item_and_its_chunks() {
+        for key in [META_KEY, "envs.0", "envs.17"] {
+            assert!(is_list_key(key), "{key}");
+        }
+        for key in [
+            "envsx",
+            "settings",
+            "bannerSettings",
+            "replicaId",
+            "listArea",
+            "",
+        ] {
+            assert!(!is_list_key(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_quota_limit_the_browser_does_not_report_is_chromes_documented_one() {
+        let quota: Quota = serde_json::from_str(r#"{"quotaBytes": 50000}"#).unwrap();
+        assert_eq!(
+            quota,
+            Quota {
+                quota_bytes: 50_000,
+                ..Quota::SYNC
+            }
+        );
+    }
     use crate::model::{example_environments, Environment};
 
     fn many(n: usize) -> Vec<Environment> {

@@ -239,6 +239,20 @@ pub fn parse_account_id(raw: &str) -> Result<String, String> {
     Ok(digits)
 }
 
+/// The account a console page asks to add, and its role when that is a valid
+/// role name or `path/name` (an invalid one is left out: the user types it).
+pub fn account_to_add(
+    account_id: &str,
+    role_name: Option<&str>,
+) -> Result<(String, Option<String>), String> {
+    let account_id = parse_account_id(account_id)?;
+    let role = role_name
+        .filter(|r| !r.starts_with("arn:"))
+        .and_then(|r| parse_role(r).ok())
+        .map(|r| r.role_name);
+    Ok((account_id, role))
+}
+
 fn is_role_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
 }
@@ -789,6 +803,27 @@ pub fn upsert(list: &[Environment], env: Environment) -> Result<Vec<Environment>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_to_add_keeps_a_valid_role_only() {
+        assert_eq!(
+            account_to_add("1111-2222-3333", Some("team/Admin")),
+            Ok(("111122223333".into(), Some("team/Admin".into())))
+        );
+        assert_eq!(
+            account_to_add("111122223333", Some("not a role!")),
+            Ok(("111122223333".into(), None))
+        );
+        assert_eq!(
+            account_to_add("111122223333", Some("arn:aws:iam::444455556666:role/Admin")),
+            Ok(("111122223333".into(), None)),
+            "a role of another account is not this account's"
+        );
+        assert_eq!(
+            account_to_add("11112222333", None),
+            Err("Account ID \"11112222333\" must be 12 digits; it has 11.".into())
+        );
+    }
 
     fn input(account: &str, role: &str, name: &str, color: &str) -> EnvironmentInput {
         EnvironmentInput {

@@ -512,18 +512,18 @@ impl StoredList {
     }
 
     /// Forgets old deletions at `now`, then plans writing the list to an area
-    /// with `quota` (null: no limits, as for local storage) holding `keys`:
+    /// with `quota` (null: no limits, as for local storage; a missing limit:
+    /// Chrome's documented sync one) holding `keys`:
     /// `{ area, set, remove, bytes, compressed, checksum }`.
     pub fn plan(&mut self, quota: JsValue, keys: JsValue, now: f64) -> Result<JsValue, JsError> {
         let quota: Option<Quota> = from_js(quota, "storage quota")?;
         let keys: Vec<String> = from_js(keys, "storage keys")?;
         self.state.compact(now as u64);
-        let unlimited = Quota {
-            quota_bytes: usize::MAX,
-            quota_bytes_per_item: usize::MAX,
-            max_items: usize::MAX,
-        };
-        to_js(&plan_write(&self.state, &quota.unwrap_or(unlimited), &keys))
+        to_js(&plan_write(
+            &self.state,
+            &quota.unwrap_or(Quota::UNLIMITED),
+            &keys,
+        ))
     }
 }
 
@@ -696,4 +696,27 @@ pub fn iam_policy(list: JsValue, options: JsValue) -> Result<String, JsError> {
     let list = list_from_js(list)?;
     let options: PolicyOptions = from_js(options, "policy options")?;
     policy(&list, &options).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Whether storage key `key` holds part of the list (in either area).
+#[wasm_bindgen(js_name = isListKey)]
+pub fn is_list_key_js(key: &str) -> bool {
+    crate::storage::is_list_key(key)
+}
+
+/// The account (and role, when it is a valid one) a console page's banner asks
+/// to add: `{ accountId, roleName? }`; throws the core's message for an account
+/// ID that is not one.
+#[wasm_bindgen(js_name = accountToAdd)]
+pub fn account_to_add_js(account_id: &str, role_name: Option<String>) -> Result<JsValue, JsError> {
+    let (account_id, role_name) = crate::validate::account_to_add(account_id, role_name.as_deref())
+        .map_err(|e| JsError::new(&e))?;
+    to_js(&serde_json::json!({ "accountId": account_id, "roleName": role_name }))
+}
+
+/// What kind of AWS page `host` (a URL's hostname) serves: `"console"`,
+/// `"signin"`, or null for any other host.
+#[wasm_bindgen(js_name = hostKind)]
+pub fn host_kind_js(host: &str) -> Option<String> {
+    crate::aws::host_kind(host).map(|kind| kind.as_str().to_string())
 }

@@ -25,8 +25,6 @@ const ADD_TAB_KEY = 'addAccountTab';
 /** Where the banner settings live (small, so they follow the user through sync). */
 export const SETTINGS_KEY = 'bannerSettings';
 
-const isListKey = (key) => key === 'envs' || key.startsWith('envs.') || key === 'listArea';
-
 export class Cues {
   constructor(api, core, store) {
     this.api = api;
@@ -50,11 +48,11 @@ export class Cues {
     return checked;
   }
 
-  /** Whether a storage change touches what the lookup is built from. */
-  static affectsLookup(changes, areaName) {
+  /** Whether a storage change touches what the lookup is built from (once the core is ready). */
+  affectsLookup(changes, areaName) {
     const keys = Object.keys(changes);
-    if (areaName === 'sync') return keys.some((k) => k === SETTINGS_KEY || isListKey(k));
-    if (areaName === 'local') return keys.some(isListKey);
+    if (areaName === 'sync') return keys.includes(SETTINGS_KEY) || this.store.touches(keys);
+    if (areaName === 'local') return this.store.touches(keys);
     return false;
   }
 
@@ -115,9 +113,14 @@ export class Cues {
    * typed there), never a pile of tabs. Requests are handled one at a time.
    */
   addAccount(accountId, roleName) {
-    if (!/^\d{12}$/.test(accountId)) return Promise.reject(new Error('account ID must be 12 digits'));
-    const params = new URLSearchParams({ accountId });
-    if (roleName && /^[\w+=,.@-]{1,64}$/.test(roleName)) params.set('roleName', roleName);
+    let wanted;
+    try {
+      wanted = this.core.accountToAdd(accountId, roleName ?? undefined);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const params = new URLSearchParams({ accountId: wanted.accountId });
+    if (wanted.roleName) params.set('roleName', wanted.roleName);
     const url = this.api.runtime.getURL(`options/options.html#add?${params}`);
     const run = this.addQueue.catch(() => {}).then(() => this.showAddTab(url));
     this.addQueue = run;

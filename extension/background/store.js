@@ -6,13 +6,9 @@
 // sync when sync lacks something. This file only moves the core's planned
 // items in and out of the storage areas, one change at a time.
 
-// The list's keys, in both areas: a meta item and its chunks.
-function isListKey(key) {
-  return key === 'envs' || key.startsWith('envs.');
-}
-
-function pick(items) {
-  return Object.fromEntries(Object.entries(items).filter(([k]) => isListKey(k)));
+// The list's keys, in both areas, are the core's (`isListKey`: a meta item and its chunks).
+function pick(core, items) {
+  return Object.fromEntries(Object.entries(items).filter(([k]) => core.isListKey(k)));
 }
 
 // This browser's name in the merged state (storage.local).
@@ -56,14 +52,15 @@ export class ListStore {
     this.ownCopy = false; // this browser has a list of its own (not only one still arriving)
   }
 
-  /** The sync area's own quota constants, with Chrome's documented values as fallback. */
+  /** The sync area's own quota constants (the core takes Chrome's documented ones for any missing). */
   syncQuota() {
     const sync = this.api.storage.sync;
-    return {
-      quotaBytes: sync.QUOTA_BYTES ?? 102400,
-      quotaBytesPerItem: sync.QUOTA_BYTES_PER_ITEM ?? 8192,
-      maxItems: sync.MAX_ITEMS ?? 512,
-    };
+    return { quotaBytes: sync.QUOTA_BYTES, quotaBytesPerItem: sync.QUOTA_BYTES_PER_ITEM, maxItems: sync.MAX_ITEMS };
+  }
+
+  /** Whether changed storage `keys` touch the list (its items, or the legacy area key). */
+  touches(keys) {
+    return keys.some((k) => this.core.isListKey(k) || k === LEGACY_AREA_KEY);
   }
 
   async replicaId() {
@@ -78,7 +75,7 @@ export class ListStore {
   /** This browser's state: read once, then kept (only this worker writes it). */
   async local() {
     if (!this.state) {
-      const items = pick(await this.api.storage.local.get(null));
+      const items = pick(this.core, await this.api.storage.local.get(null));
       const legacy = await this.api.storage.local.get(LEGACY_AREA_KEY);
       if (items.envs || legacy[LEGACY_AREA_KEY] === 'local') {
         this.state = this.core.StoredList.read(items);
@@ -101,7 +98,7 @@ export class ListStore {
    * newer version's list), and `unreadable` says which.
    */
   async remote() {
-    const items = pick(await this.api.storage.sync.get(null));
+    const items = pick(this.core, await this.api.storage.sync.get(null));
     if (!items.envs) return { list: null, unreadable: false };
     try {
       return { list: this.core.StoredList.read(items), unreadable: false };
@@ -243,7 +240,7 @@ export class ListStore {
    */
   async persist(state, remote, { local: writeLocal }) {
     if (writeLocal) {
-      const localKeys = Object.keys(pick(await this.api.storage.local.get(null)));
+      const localKeys = Object.keys(pick(this.core, await this.api.storage.local.get(null)));
       const local = state.plan(null, localKeys, this.now());
       await this.api.storage.local.set(local.set);
       if (local.remove.length) await this.api.storage.local.remove(local.remove);
@@ -254,10 +251,10 @@ export class ListStore {
     // Sync already holds this list, or holds one that cannot be read yet (the next change event comes).
     if (remote.unreadable) return (await this.status()).mode === 'local' ? 'local' : 'sync';
     if (remote.list?.storedChecksum === state.checksum()) return this.setStatus({ mode: 'sync' });
-    const syncKeys = Object.keys(pick(await this.api.storage.sync.get(null)));
+    const syncKeys = Object.keys(pick(this.core, await this.api.storage.sync.get(null)));
     const plan = state.plan(this.syncQuota(), syncKeys, this.now());
     if (plan.area !== 'sync') {
-      return this.setStatus({ mode: 'local', reason: 'too-large', bytes: plan.bytes, quotaBytes: this.syncQuota().quotaBytes });
+      return this.setStatus({ mode: 'local', reason: 'too-large', bytes: plan.bytes, quotaBytes: plan.syncQuotaBytes });
     }
     try {
       await this.api.storage.sync.set(plan.set);
@@ -265,7 +262,7 @@ export class ListStore {
       return this.setStatus({ mode: 'sync' });
     } catch (err) {
       if (isSizeError(err)) {
-        return this.setStatus({ mode: 'local', reason: 'too-large', bytes: plan.bytes, quotaBytes: this.syncQuota().quotaBytes });
+        return this.setStatus({ mode: 'local', reason: 'too-large', bytes: plan.bytes, quotaBytes: plan.syncQuotaBytes });
       }
       // Too many writes for now, or sync unavailable: the list is safe here; try again later.
       const previous = await this.status();

@@ -9,7 +9,15 @@
   globalThis.RS.fastPath = true;
   const { MSG } = protocol;
 
-  const SIGNIN = /^https:\/\/signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\//;
+  // A partition's sign-in host, over https (shared/hosts.js, pinned to the core by tests/js/hosts.test.mjs).
+  const isSignIn = (url) => {
+    try {
+      const u = new URL(url);
+      return u.protocol === 'https:' && u.port === '' && globalThis.RS.hosts.SIGNIN_HOST.test(u.hostname);
+    } catch {
+      return false;
+    }
+  };
 
   // Asks the main-world script (csrf-main.js) for the token. Events are
   // dispatched synchronously, so the reply has arrived when dispatch returns.
@@ -28,7 +36,7 @@
   }
 
   function postForm({ action, fields }) {
-    if (typeof action !== 'string' || !SIGNIN.test(action)) throw new Error('not a sign-in host');
+    if (typeof action !== 'string' || !isSignIn(action)) throw new Error('not a sign-in host');
     if (!fields || typeof fields.csrf !== 'string' || !fields.csrf) {
       throw new Error('no CSRF token: nothing was posted');
     }
@@ -49,7 +57,7 @@
   }
 
   async function sessionSwitch({ url, body }) {
-    if (typeof url !== 'string' || !SIGNIN.test(url)) throw new Error('not a sign-in host');
+    if (typeof url !== 'string' || !isSignIn(url)) throw new Error('not a sign-in host');
     const response = await fetch(url, {
       method: 'POST',
       credentials: 'include',
