@@ -28,6 +28,7 @@ mod lookup;
 mod model;
 mod reach;
 mod search;
+mod sso;
 mod storage;
 mod switch;
 mod sync;
@@ -61,7 +62,7 @@ pub use lookup::{
 };
 pub use model::{
     environments_json, example_environments, BaseAccount, BaseAccountInput, Document, Environment,
-    EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
+    EnvironmentInput, EnvironmentKind, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
 pub use reach::{
     back_environment, base_label, base_matches, is_reachable, popup_view, read_favorites,
@@ -71,6 +72,7 @@ pub use reach::{
 pub use search::{
     query_note, Highlights, SearchIndex, TextRange, MAX_QUERY_CHARS, MAX_QUERY_TERMS, TABLE_BUDGET,
 };
+pub use sso::{reserved_permission_set, shown_role, RESERVED_PREFIX};
 pub use storage::{
     plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError, Store, Stored,
     WritePlan, MAX_INFLATED, STORED_VERSION,
@@ -85,7 +87,8 @@ pub use sync::{
     MAX_TOMBSTONES, TOMBSTONE_DAYS,
 };
 pub use validate::{
-    check_list, parse_account_id, parse_color, parse_region, parse_role, quote, upsert,
-    validate_environment, EntryError, Field, FieldError, RoleRef, MAX_DISPLAY_NAME, MAX_GROUP,
+    check_list, parse_account_id, parse_color, parse_permission_set, parse_portal_url,
+    parse_region, parse_role, quote, upsert, validate_environment, EntryError, Field, FieldError,
+    RoleRef, MAX_DISPLAY_NAME, MAX_GROUP, MAX_PERMISSION_SET, MAX_PORTAL_URL,
     MAX_ROLE_PATH_AND_NAME,
 };

@@ -1256,6 +1256,7 @@ mod tests {
             group: None,
             base: None,
             title_prefix: None,
+            portal_url: None,
         }
     }
 

@@ -577,6 +577,7 @@ fn valid_list() -> impl Strategy<Value = Vec<Environment>> {
                     })
                 }),
                 title_prefix,
+                portal_url: None,
             };
             // Inputs the core rejects (e.g. a group of spaces) are skipped.
             if let Ok(env) = validate_environment(&input, &format!("id-{i}")) {
@@ -634,6 +635,7 @@ fn any_environment() -> impl Strategy<Value = Environment> {
                         role_name,
                     }),
                     title_prefix,
+                    portal_url: None,
                 }
             },
         )
@@ -849,6 +851,7 @@ fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> Box<dyn Fn()>>)> {
                 role_name: None,
             }),
             title_prefix: None,
+            portal_url: None,
         }
     }
     vec![
