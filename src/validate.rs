@@ -566,33 +566,31 @@ pub(crate) fn validate_input(
         r => r,
     };
     let mut account = account;
-    let role = if portal_url.is_some() {
-        match parse_permission_set(role_raw) {
-            Ok(set) => Some(set),
-            Err(m) => {
-                errors.push(err(Field::RoleName, m));
-                None
-            }
-        }
-    } else {
-        match parse_role(role_raw) {
-            Ok(role) => {
-                match (&account, &role.account_id) {
-                    (Some(a), Some(b)) if a != b => errors.push(err(
-                        Field::RoleName,
-                        format!(
+    // An Identity Center assignment's role is its permission set.
+    let parsed = match portal_url {
+        Some(_) => parse_permission_set(role_raw).map(|role_name| RoleRef {
+            role_name,
+            account_id: None,
+        }),
+        None => parse_role(role_raw),
+    };
+    let role = match parsed {
+        Ok(role) => {
+            match (&account, &role.account_id) {
+                (Some(a), Some(b)) if a != b => errors.push(err(
+                    Field::RoleName,
+                    format!(
                         "Role ARN is in account {b}, but the account ID is {a}; make them agree."
                     ),
-                    )),
-                    (None, Some(b)) => account = Some(b.clone()),
-                    _ => {}
-                }
-                Some(role.role_name)
+                )),
+                (None, Some(b)) => account = Some(b.clone()),
+                _ => {}
             }
-            Err(m) => {
-                errors.push(err(Field::RoleName, m));
-                None
-            }
+            Some(role.role_name)
+        }
+        Err(m) => {
+            errors.push(err(Field::RoleName, m));
+            None
         }
     };
     if account.is_none() && !errors.iter().any(|e| e.field == Field::AccountId) {
