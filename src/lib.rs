@@ -24,6 +24,7 @@ mod color;
 mod formats;
 mod identity;
 mod input;
+mod links;
 mod lookup;
 mod model;
 mod reach;
@@ -55,6 +56,10 @@ pub use identity::{
 pub use input::{
     check_json_input, import_too_large, InputError, MAX_IMPORT_BYTES, MAX_INPUT_BYTES,
     MAX_INPUT_DEPTH,
+};
+pub use links::{
+    console_home, copy_link, destination, parse_link, portal_shortcut, switch_role_link, LinkError,
+    ParsedLink, MAX_LINK,
 };
 pub use lookup::{
     badge_text, check_banner_settings, title_prefix, BannerLookup, BannerPosition, BannerSettings,
