@@ -496,6 +496,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)] // table rows
     fn identity_center_sessions_show_and_match_their_permission_set() {
         let mut envs = example_environments();
         let mut role = envs[0].clone();
