@@ -29,6 +29,7 @@ mod lookup;
 mod model;
 mod reach;
 mod search;
+mod sessions;
 mod sso;
 mod storage;
 mod switch;
@@ -77,6 +78,7 @@ pub use reach::{
 pub use search::{
     query_note, Highlights, SearchIndex, TextRange, MAX_QUERY_CHARS, MAX_QUERY_TERMS, TABLE_BUDGET,
 };
+pub use sessions::{choose_source, LiveSession, SourceChoice};
 pub use sso::{reserved_permission_set, shown_role, RESERVED_PREFIX};
 pub use storage::{
     plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError, Store, Stored,
