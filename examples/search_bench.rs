@@ -86,6 +86,7 @@ fn environments(n: usize) -> Vec<Environment> {
                 group: Some(rng.pick(&GROUPS).to_string()),
                 base: None,
                 title_prefix: None,
+                portal_url: None,
             }
         })
         .collect()

@@ -52,7 +52,8 @@ impl Partition {
         }
     }
 
-    fn console_domain(self) -> &'static str {
+    /// The partition's console domain (`console.aws.amazon.com`, …).
+    pub fn console_domain(self) -> &'static str {
         match self {
             Partition::Aws => "console.aws.amazon.com",
             Partition::AwsUsGov => "console.amazonaws-us-gov.com",
@@ -81,6 +82,26 @@ impl Partition {
         [Partition::Aws, Partition::AwsUsGov, Partition::AwsCn]
             .into_iter()
             .find(|p| p.signin_host().eq_ignore_ascii_case(host))
+    }
+
+    /// The partition of an IAM Identity Center access portal host:
+    /// `*.awsapps.com` (commercial; `*.us-gov-home.awsapps.com` is GovCloud)
+    /// or `*.awsapps.cn` (China). `None` for any other host.
+    pub fn of_portal_host(host: &str) -> Option<Partition> {
+        let host = host.to_ascii_lowercase();
+        let under = |domain: &str| {
+            host.strip_suffix(domain)
+                .is_some_and(|rest| rest.len() > 1 && rest.ends_with('.'))
+        };
+        if under("us-gov-home.awsapps.com") {
+            Some(Partition::AwsUsGov)
+        } else if under("awsapps.com") {
+            Some(Partition::Aws)
+        } else if under("awsapps.cn") {
+            Some(Partition::AwsCn)
+        } else {
+            None
+        }
     }
 
     /// The host of the partition's sign-in (switch-role) page.
@@ -143,6 +164,28 @@ pub fn format_account_id(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn portal_hosts() {
+        let cases = [
+            ("acme.awsapps.com", Some(Partition::Aws)),
+            ("d-1234567890.AWSAPPS.com", Some(Partition::Aws)),
+            ("start.us-gov-home.awsapps.com", Some(Partition::AwsUsGov)),
+            (
+                "start.us-gov-east-1.us-gov-home.awsapps.com",
+                Some(Partition::AwsUsGov),
+            ),
+            ("acme.awsapps.cn", Some(Partition::AwsCn)),
+            ("awsapps.com", None),
+            (".awsapps.com", None),
+            ("evilawsapps.com", None),
+            ("acme.awsapps.com.evil.example", None),
+            ("signin.aws.amazon.com", None),
+        ];
+        for (host, want) in cases {
+            assert_eq!(Partition::of_portal_host(host), want, "{host}");
+        }
+    }
 
     #[test]
     fn account_display_groups_digits() {

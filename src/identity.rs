@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::Environment;
+use crate::sso;
 
 /// Raw signals a content script read from a console page. All optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,8 +75,12 @@ fn role_in_nav_text(text: &str) -> Option<String> {
 #[serde(rename_all = "camelCase")]
 pub struct ConsoleIdentity {
     pub account_id: Option<String>,
-    /// The assumed role's name (without path), when in a role.
+    /// The assumed role's name (without path), when in a role; for an IAM
+    /// Identity Center session the permission set's name, never the
+    /// reserved `AWSReservedSSO_…` role name.
     pub role_name: Option<String>,
+    /// The role is an Identity Center permission set's reserved role.
+    pub identity_center: bool,
     pub account_alias: Option<String>,
     pub signin_endpoint: Option<String>,
     /// Multi-session console (`prismModeEnabled`).
@@ -237,6 +242,14 @@ pub fn identify(signals: &ConsoleSignals) -> ConsoleIdentity {
         .or_else(|| cookie_arn.filter(|(a, _)| same(a)).and_then(|(_, r)| r))
         // The navigation shows "Role/session" when in a role.
         .or_else(|| NavTexts::first(signals.nav_role.as_ref(), |t| role_in_nav_text(t)));
+    if let Some(set) = id
+        .role_name
+        .as_deref()
+        .and_then(sso::reserved_permission_set)
+    {
+        id.role_name = Some(set.to_string());
+        id.identity_center = true;
+    }
     if id.account_alias.is_none() {
         id.account_alias = cookie.as_ref().and_then(|c| json_str(c, "alias"));
     }
@@ -254,7 +267,8 @@ pub enum MatchKind {
 }
 
 /// The environment for an identity: same account, and the same role when there
-/// is an entry for it; otherwise the first entry for the account.
+/// is an entry for it (an Identity Center session: the assignment with its
+/// permission set); otherwise the first entry for the account.
 pub fn match_environment<'a>(
     envs: &'a [Environment],
     id: &ConsoleIdentity,
@@ -263,7 +277,8 @@ pub fn match_environment<'a>(
     let mut in_account = envs.iter().filter(|e| e.account_id == account).peekable();
     let first = *in_account.peek()?;
     if let Some(role) = id.role_name.as_deref() {
-        if let Some(env) = in_account.find(|e| e.role_base_name().eq_ignore_ascii_case(role)) {
+        let key = sso::identity_role_key(role, id.identity_center);
+        if let Some(env) = in_account.find(|e| sso::environment_role_key(e) == key) {
             return Some((env, MatchKind::AccountAndRole));
         }
     }
@@ -478,5 +493,86 @@ mod tests {
         );
         assert_eq!(m(&id("000000000000", None)), None);
         assert_eq!(m(&ConsoleIdentity::default()), None);
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)] // table rows
+    fn identity_center_sessions_show_and_match_their_permission_set() {
+        let mut envs = example_environments();
+        let mut role = envs[0].clone();
+        role.id = "iam-admin".into();
+        role.role_name = "Admin_Access".into();
+        let mut set = envs[0].clone();
+        set.id = "sso-admin".into();
+        set.role_name = "Admin_Access".into();
+        set.portal_url = Some("https://acme.awsapps.com/start".into());
+        let mut gov = envs[0].clone();
+        gov.id = "gov".into();
+        gov.account_id = "444455556666".into();
+        gov.role_name = "ReadOnly".into();
+        gov.portal_url = Some("https://start.us-gov-home.awsapps.com/directory/d-1".into());
+        envs.extend([role, set, gov]);
+        // ARN, and the account, the role shown, and the environment matched.
+        let cases: &[(&str, &str, &str, Option<(&str, MatchKind)>)] = &[
+            (
+                "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_Access_0123456789abcdef/user@x",
+                "111122223333",
+                "Admin_Access",
+                Some(("sso-admin", MatchKind::AccountAndRole)),
+            ),
+            (
+                "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_admin_access_0123456789ABCDEF/user@x",
+                "111122223333",
+                "admin_access",
+                Some(("sso-admin", MatchKind::AccountAndRole)),
+            ),
+            (
+                "arn:aws:sts::111122223333:assumed-role/Admin_Access/alice",
+                "111122223333",
+                "Admin_Access",
+                Some(("iam-admin", MatchKind::AccountAndRole)),
+            ),
+            (
+                "arn:aws-us-gov:sts::444455556666:assumed-role/AWSReservedSSO_ReadOnly_fedcba9876543210/bob",
+                "444455556666",
+                "ReadOnly",
+                Some(("gov", MatchKind::AccountAndRole)),
+            ),
+            (
+                "arn:aws-cn:sts::444455556666:assumed-role/AWSReservedSSO_Billing_fedcba9876543210/bob",
+                "444455556666",
+                "Billing",
+                Some(("example-prod", MatchKind::Account)),
+            ),
+            (
+                "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Other_0123456789abcdef/x",
+                "111122223333",
+                "Other",
+                Some(("example-test", MatchKind::Account)),
+            ),
+        ];
+        for (arn, account, shown, want) in cases {
+            let signals = ConsoleSignals {
+                session_data: Some(session(account, arn, false)),
+                ..Default::default()
+            };
+            let id = identify(&signals);
+            assert_eq!(id.account_id.as_deref(), Some(*account), "{arn}");
+            assert_eq!(id.role_name.as_deref(), Some(*shown), "{arn}");
+            assert_eq!(id.identity_center, arn.contains("AWSReservedSSO_"), "{arn}");
+            let got = match_environment(&envs, &id).map(|(e, k)| (e.id.as_str(), k));
+            assert_eq!(got, *want, "{arn}");
+        }
+        // The cookie and the navigation text are read the same way.
+        let signals = ConsoleSignals {
+            nav_account: Some("1111-2222-3333".into()),
+            nav_role: Some("AWSReservedSSO_Admin_Access_0123456789abcdef/user@x".into()),
+            ..Default::default()
+        };
+        let id = identify(&signals);
+        assert_eq!(
+            (id.role_name.as_deref(), id.identity_center),
+            (Some("Admin_Access"), true)
+        );
     }
 }

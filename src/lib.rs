@@ -24,11 +24,14 @@ mod color;
 mod formats;
 mod identity;
 mod input;
+mod links;
 mod lookup;
 mod model;
 mod popup_rows;
 mod reach;
 mod search;
+mod sessions;
+mod sso;
 mod storage;
 mod switch;
 mod sync;
@@ -60,13 +63,17 @@ pub use input::{
     check_json_input, import_too_large, InputError, MAX_IMPORT_BYTES, MAX_INPUT_BYTES,
     MAX_INPUT_DEPTH,
 };
+pub use links::{
+    console_home, copy_link, destination, parse_link, portal_shortcut, switch_role_link, LinkError,
+    ParsedLink, MAX_LINK,
+};
 pub use lookup::{
     badge_text, check_banner_settings, title_prefix, BannerLookup, BannerPosition, BannerSettings,
     LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX, PRODUCTION_CUE,
 };
 pub use model::{
     environments_json, example_environments, BaseAccount, BaseAccountInput, Document, Environment,
-    EnvironmentInput, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
+    EnvironmentInput, EnvironmentKind, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
 };
 pub use popup_rows::{
     flat_highlights, popup_rows, read_popup_rows, FIELD_SEPARATOR, ROW_FIELDS, ROW_SEPARATOR,
@@ -80,6 +87,8 @@ pub use search::{
     query_note, Highlights, PreparedLoader, SearchIndex, TextRange, MAX_QUERY_CHARS,
     MAX_QUERY_TERMS, TABLE_BUDGET,
 };
+pub use sessions::{choose_source, LiveSession, SourceChoice};
+pub use sso::{reserved_permission_set, shown_role, RESERVED_PREFIX};
 pub use storage::{
     is_list_key, plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError,
     Store, Stored, WritePlan, MAX_INFLATED, STORED_VERSION,
@@ -94,7 +103,8 @@ pub use sync::{
     MAX_TOMBSTONES, TOMBSTONE_DAYS,
 };
 pub use validate::{
-    account_to_add, check_list, parse_account_id, parse_color, parse_region, parse_role, quote,
-    upsert, validate_environment, EntryError, Field, FieldError, RoleRef, MAX_DISPLAY_NAME,
-    MAX_GROUP, MAX_ROLE_PATH_AND_NAME,
+    account_to_add, check_list, parse_account_id, parse_color, parse_permission_set,
+    parse_portal_url, parse_region, parse_role, quote, upsert, validate_environment, EntryError,
+    Field, FieldError, RoleRef, MAX_DISPLAY_NAME, MAX_GROUP, MAX_PERMISSION_SET, MAX_PORTAL_URL,
+    MAX_ROLE_PATH_AND_NAME,
 };

@@ -11,8 +11,12 @@
 //!
 //! ```text
 //! entries = lookup.accounts[accountId]               // no entry: not in the list
-//! entry   = entries[roleName.toLowerCase()] ?? entries["*"]
+//! entry   = entries[roleKey(roleName)] ?? entries["*"]
 //! ```
+//!
+//! `roleKey` is the role in lower case, except that an IAM Identity Center
+//! role `AWSReservedSSO_<permission set>_<hash>` is `sso:<permission set>`
+//! (see [`crate::sso`]).
 //!
 //! `"*"` is the first environment of the account, shown when the page's role
 //! is unknown or has no entry of its own (its `roleMatches` is false).
@@ -25,6 +29,7 @@ use serde_json::Value;
 use crate::banner::{banner_for_environment, BannerModel};
 use crate::identity::MatchKind;
 use crate::model::Environment;
+use crate::sso;
 use crate::validate::{invisible_char, quote};
 
 /// Version of the lookup's layout; a content script that finds another version ignores it.
@@ -37,7 +42,9 @@ pub const EXTRACTION: &str = "1. host: first label `<12 digits>-<suffix>` (multi
 2. <meta name=\"awsc-session-data\"> JSON: `accountId` (hyphens and spaces removed), else the account in `sessionARN`; \
 3. the navigation header's texts (copy control, its row, role section, account-menu button and its aria-label), \
 each tried until one holds twelve digits, possibly grouped 4-4-4. \
-Role: the assumed role in `sessionARN` when its account is the page's, else the first navigation text reading `Role/session`.";
+Role: the assumed role in `sessionARN` when its account is the page's, else the first navigation text reading `Role/session`. \
+Role key: an IAM Identity Center role `AWSReservedSSO_<permission set>_<16 hex digits>` (prefix in any case) is looked up as \
+`sso:<permission set>`, any other role as its name, both in lower case.";
 
 /// Where the banner sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -234,7 +241,9 @@ pub fn title_prefix(env: &Environment, settings: &BannerSettings) -> String {
 
 fn entry(env: &Environment, kind: MatchKind, settings: &BannerSettings) -> LookupEntry {
     let mut banner = match kind {
-        MatchKind::AccountAndRole => banner_for_environment(env, Some(env.role_base_name()), kind),
+        MatchKind::AccountAndRole => {
+            banner_for_environment(env, Some(sso::environment_shown_role(env)), kind)
+        }
         MatchKind::Account => banner_for_environment(env, None, kind),
     };
     if kind == MatchKind::Account {
@@ -263,7 +272,7 @@ impl BannerLookup {
                 .entry("*".into())
                 .or_insert_with(|| entry(env, MatchKind::Account, settings));
             roles
-                .entry(env.role_base_name().to_ascii_lowercase())
+                .entry(sso::environment_role_key(env))
                 .or_insert_with(|| entry(env, MatchKind::AccountAndRole, settings));
         }
         BannerLookup {
@@ -273,11 +282,13 @@ impl BannerLookup {
         }
     }
 
-    /// The entry for a page, by the same two key lookups a content script does.
+    /// The entry for a page, by the same two key lookups a content script
+    /// does; `role_name` as the page shows it (a reserved Identity Center
+    /// role name included).
     pub fn get(&self, account_id: &str, role_name: Option<&str>) -> Option<&LookupEntry> {
         let roles = self.accounts.get(account_id)?;
         role_name
-            .and_then(|r| roles.get(&r.to_ascii_lowercase()))
+            .and_then(|r| roles.get(&sso::page_role_key(r)))
             .or_else(|| roles.get("*"))
     }
 }
@@ -376,6 +387,47 @@ mod tests {
                 got.map(|e| (e.banner.env_id.as_str(), e.banner.role_matches)),
                 want.map(|(e, k)| (e.id.as_str(), k == MatchKind::AccountAndRole)),
                 "{account} {role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn identity_center_roles_have_their_own_keys_and_show_the_permission_set() {
+        let mut envs = list();
+        let mut set = envs[0].clone();
+        set.id = "sso".into();
+        set.display_name = "sso admin".into();
+        set.role_name = "Admin".into();
+        set.portal_url = Some("https://acme.awsapps.com/start".into());
+        envs.push(set);
+        let lookup = BannerLookup::build(&envs, &BannerSettings::default());
+        let reserved = "AWSReservedSSO_Admin_0123456789abcdef";
+        let entry = lookup.get("111122223333", Some(reserved)).unwrap();
+        assert_eq!(entry.banner.env_id, "sso");
+        assert_eq!(entry.banner.role_name, "Admin");
+        assert!(
+            !entry.banner.summary.contains("AWSReserved"),
+            "{}",
+            entry.banner.summary
+        );
+        // The IAM role of the same name keeps its own entry.
+        let admin = lookup.get("111122223333", Some("Admin")).unwrap();
+        assert_ne!(admin.banner.env_id, "sso");
+        for (role, arn_role) in [(Some(reserved), reserved), (Some("Admin"), "Admin")] {
+            let signals = ConsoleSignals {
+                session_data: Some(
+                    json!({"accountId": "111122223333",
+                        "sessionARN": format!("arn:aws:sts::111122223333:assumed-role/{arn_role}/me")})
+                    .to_string(),
+                ),
+                ..Default::default()
+            };
+            let want = match_environment(&envs, &identify(&signals)).map(|(e, _)| e.id.clone());
+            assert_eq!(
+                lookup
+                    .get("111122223333", role)
+                    .map(|e| e.banner.env_id.clone()),
+                want
             );
         }
     }

@@ -14,7 +14,10 @@ pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
 /// Version of the stored and exported list document.
 pub const DOCUMENT_VERSION: u32 = 1;
 
-/// One account/role pair a user switches into.
+/// One account/role pair a user switches into: an IAM role assumed through
+/// the switch-role page (no `portal_url`), or an IAM Identity Center
+/// assignment opened through its access portal (`portal_url` set, and
+/// `role_name` is the permission set's name). See [`EnvironmentKind`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Environment {
@@ -51,6 +54,23 @@ pub struct Environment {
     /// characters, trimmed; a space is put between it and the page's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_prefix: Option<String>,
+    /// The IAM Identity Center access portal (`https://acme.awsapps.com/start`)
+    /// when this environment is an Identity Center assignment; its
+    /// `role_name` is then the permission set. `None`: an assumed role.
+    /// Lists written before Identity Center support have none: assumed roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_url: Option<String>,
+}
+
+/// What kind of access an environment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum EnvironmentKind {
+    /// An IAM role, switched into from a signed-in session.
+    AssumedRole,
+    /// An IAM Identity Center account assignment (account + permission set),
+    /// opened through the access portal.
+    IdentityCenter,
 }
 
 /// The account (and optionally role) a user is signed in to before switching.
@@ -75,10 +95,32 @@ impl Environment {
     }
 
     /// The partition this environment's account is in: the declared one, else
-    /// the region's, else commercial.
+    /// the region's, else its access portal's, else commercial.
     pub fn partition(&self) -> Partition {
-        self.partition
-            .unwrap_or_else(|| Partition::of_region(self.region.as_deref()))
+        self.partition.unwrap_or_else(|| {
+            match (
+                &self.region,
+                self.portal_host().and_then(Partition::of_portal_host),
+            ) {
+                (None, Some(portal)) => portal,
+                _ => Partition::of_region(self.region.as_deref()),
+            }
+        })
+    }
+
+    /// Whether this is an assumed role or an Identity Center assignment.
+    pub fn kind(&self) -> EnvironmentKind {
+        if self.portal_url.is_some() {
+            EnvironmentKind::IdentityCenter
+        } else {
+            EnvironmentKind::AssumedRole
+        }
+    }
+
+    /// The host of the access portal URL, for Identity Center assignments.
+    pub fn portal_host(&self) -> Option<&str> {
+        let rest = self.portal_url.as_deref()?.strip_prefix("https://")?;
+        rest.split(['/', '?', '#']).next()
     }
 
     /// The role's name without its path (what an assumed-role ARN shows).
@@ -144,6 +186,9 @@ fn write_environment(out: &mut String, env: &Environment) {
     if let Some(prefix) = &env.title_prefix {
         field(out, ",\"", "titlePrefix", prefix);
     }
+    if let Some(portal) = &env.portal_url {
+        field(out, ",\"", "portalUrl", portal);
+    }
     out.push('}');
 }
 
@@ -207,6 +252,8 @@ pub struct EnvironmentInput<S = String> {
     pub base: Option<BaseAccountInput<S>>,
     /// Absent: the settings' template; empty (or blank): no prefix.
     pub title_prefix: Option<S>,
+    /// Set (non-blank): an Identity Center assignment, `role_name` its permission set.
+    pub portal_url: Option<S>,
 }
 
 /// A base account before validation.
@@ -237,6 +284,7 @@ impl EnvironmentInput {
             group: self.group.as_deref(),
             base: self.base.as_ref().map(BaseAccountInput::as_view),
             title_prefix: self.title_prefix.as_deref(),
+            portal_url: self.portal_url.as_deref(),
         }
     }
 }
@@ -276,6 +324,7 @@ impl From<&Environment> for EnvironmentInput {
             group: env.group.clone(),
             base: env.base.as_ref().map(BaseAccountInput::from),
             title_prefix: env.title_prefix.clone(),
+            portal_url: env.portal_url.clone(),
         }
     }
 }
@@ -312,6 +361,7 @@ pub fn example_environments() -> Vec<Environment> {
             group: Some("Example".into()),
             base: None,
             title_prefix: None,
+            portal_url: None,
         },
         Environment {
             id: "example-prod".into(),
@@ -325,6 +375,7 @@ pub fn example_environments() -> Vec<Environment> {
             group: Some("Example".into()),
             base: None,
             title_prefix: None,
+            portal_url: None,
         },
     ]
 }
@@ -351,6 +402,25 @@ mod tests {
         assert!(!json.contains("\"region\""), "{json}");
         let back: Document = serde_json::from_str(&json).unwrap();
         assert_eq!(back, doc);
+    }
+
+    #[test]
+    fn documents_without_a_portal_are_assumed_roles_and_portals_round_trip() {
+        let old = r##"{"version":1,"environments":[{"id":"a","accountId":"111122223333","roleName":"Admin","displayName":"a","color":"#b7ca9d"}]}"##;
+        let doc: Document = serde_json::from_str(old).unwrap();
+        assert_eq!(doc.environments[0].kind(), EnvironmentKind::AssumedRole);
+        let mut env = doc.environments[0].clone();
+        env.portal_url = Some("https://acme.awsapps.cn/start".into());
+        assert_eq!(env.kind(), EnvironmentKind::IdentityCenter);
+        assert_eq!(env.partition(), Partition::AwsCn);
+        let json = environments_json(std::slice::from_ref(&env));
+        assert_eq!(json, serde_json::to_string(&[&env]).unwrap());
+        assert!(
+            json.contains("\"portalUrl\":\"https://acme.awsapps.cn/start\""),
+            "{json}"
+        );
+        let back: Vec<Environment> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back[0], env);
     }
 
     #[test]

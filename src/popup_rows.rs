@@ -112,6 +112,7 @@ pub fn read_popup_rows(rows: &str) -> Vec<Environment> {
                     role_name: None,
                 }),
                 title_prefix: None,
+                portal_url: None,
             }
         })
         .collect()

@@ -135,7 +135,8 @@ pub fn base_matches(base: &BaseAccount, id: &ConsoleIdentity) -> bool {
     let role = match (&base.role_name, &id.role_name) {
         (None, _) => true,
         (Some(want), Some(have)) => {
-            let want = want.rsplit('/').next().unwrap_or(want);
+            // A base may name a reserved Identity Center role; the page shows its permission set.
+            let want = crate::sso::shown_role(want.rsplit('/').next().unwrap_or(want));
             want.eq_ignore_ascii_case(have)
         }
         (Some(_), None) => false,
@@ -382,6 +383,7 @@ pub fn back_environment(envs: &[Environment], env: &Environment) -> Option<Envir
         group: None,
         base: None,
         title_prefix: None,
+        portal_url: None,
     })
 }
 

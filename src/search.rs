@@ -1286,6 +1286,7 @@ mod tests {
             group: None,
             base: None,
             title_prefix: None,
+            portal_url: None,
         }
     }
 

@@ -23,6 +23,10 @@ pub const MAX_ROLE_PATH_AND_NAME: usize = 64;
 pub const MAX_GROUP: usize = 64;
 /// Longest tab title prefix of one environment, in characters.
 pub const MAX_ENV_TITLE_PREFIX: usize = 16;
+/// AWS limit on a permission set's name (IAM Identity Center `CreatePermissionSet`).
+pub const MAX_PERMISSION_SET: usize = 32;
+/// Longest access portal URL accepted.
+pub const MAX_PORTAL_URL: usize = 256;
 
 /// Which field of an environment a message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +53,8 @@ pub enum Field {
     Partition,
     /// The environment's own tab title prefix.
     TitlePrefix,
+    /// The IAM Identity Center access portal URL.
+    PortalUrl,
 }
 
 impl Field {
@@ -65,6 +71,7 @@ impl Field {
             Field::Base => "base account",
             Field::Partition => "partition",
             Field::TitlePrefix => "tab title prefix",
+            Field::PortalUrl => "access portal URL",
         }
     }
 }
@@ -350,6 +357,116 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
     })
 }
 
+/// Parses an IAM Identity Center permission set name: 1 to 32 of letters,
+/// digits and `+ = , . @ _ -` (AWS's rule for `CreatePermissionSet`).
+pub fn parse_permission_set(raw: &str) -> Result<String, String> {
+    let raw = trim(raw);
+    if raw.is_empty() {
+        return Err(
+            "Enter the permission set's name as the access portal shows it, e.g. AdministratorAccess."
+                .into(),
+        );
+    }
+    if raw.starts_with("arn:") || raw.contains('/') {
+        return Err(format!(
+            "Permission set {} is an ARN or a path; enter only its name, e.g. AdministratorAccess.",
+            quote(raw)
+        ));
+    }
+    if let Some(bad) = raw.chars().find(|c| !is_role_name_char(*c)) {
+        return Err(format!(
+            "Permission set name {} contains {}; permission set names use only letters, digits and + = , . @ _ -.",
+            quote(raw),
+            quote(&bad.to_string())
+        ));
+    }
+    if raw.len() > MAX_PERMISSION_SET {
+        return Err(format!(
+            "Permission set name {} is {} characters long; AWS allows at most {MAX_PERMISSION_SET}.",
+            quote(raw),
+            raw.len()
+        ));
+    }
+    Ok(raw.to_string())
+}
+
+/// Parses an IAM Identity Center access portal URL: `https://`, a portal host
+/// (`*.awsapps.com`, GovCloud's `*.us-gov-home.awsapps.com`, China's
+/// `*.awsapps.cn`), no user name, password or port, and a path (`/start`, or
+/// GovCloud's `/directory/<id>`). A trailing `/` and a fragment (`#/`, as
+/// the browser shows the portal) are dropped; the host is lower-cased.
+pub fn parse_portal_url(raw: &str) -> Result<String, String> {
+    const EXAMPLE: &str = "e.g. https://acme.awsapps.com/start (IAM Identity Center's settings show it as the AWS access portal URL)";
+    let raw = trim(raw);
+    if raw.is_empty() {
+        return Err(format!("Enter the AWS access portal URL, {EXAMPLE}."));
+    }
+    if raw.len() > MAX_PORTAL_URL {
+        return Err(format!(
+            "Access portal URL {} is {} characters long; portal URLs are at most {MAX_PORTAL_URL}.",
+            quote(raw),
+            raw.len()
+        ));
+    }
+    let Some(rest) = raw
+        .get(..8)
+        .filter(|s| s.eq_ignore_ascii_case("https://"))
+        .map(|_| &raw[8..])
+    else {
+        let why = if raw
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        {
+            "uses http; the portal is only served over https"
+        } else {
+            "does not start with https://"
+        };
+        return Err(format!(
+            "Access portal URL {} {why}; enter it as the portal shows it, {EXAMPLE}.",
+            quote(raw)
+        ));
+    };
+    if let Some(bad) = rest
+        .chars()
+        .find(|c| !('\u{21}'..='\u{7e}').contains(c) || "\"<>\\^`{|}".contains(*c))
+    {
+        return Err(format!(
+            "Access portal URL {} contains {}; portal URLs use printable ASCII without spaces or quotes.",
+            quote(raw),
+            quote(&bad.to_string())
+        ));
+    }
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    if authority.contains('@') || authority.contains(':') {
+        return Err(format!(
+            "Access portal URL {} has a user name, password or port in it; remove them, {EXAMPLE}.",
+            quote(raw)
+        ));
+    }
+    if crate::aws::Partition::of_portal_host(authority).is_none() {
+        return Err(format!(
+            "{} is not an AWS access portal host: portals are at <name>.awsapps.com (GovCloud: start.us-gov-home.awsapps.com, China: <name>.awsapps.cn); {EXAMPLE}.",
+            quote(authority)
+        ));
+    }
+    if tail.contains('?') {
+        return Err(format!(
+            "Access portal URL {} has a query (?…); enter the portal URL without it, {EXAMPLE}.",
+            quote(raw)
+        ));
+    }
+    let path = tail.trim_end_matches('/');
+    if path.is_empty() {
+        return Err(format!(
+            "Access portal URL {} has no path; add the portal's path, usually /start ({EXAMPLE}).",
+            quote(raw)
+        ));
+    }
+    Ok(format!("https://{}{path}", authority.to_ascii_lowercase()))
+}
+
 /// Parses a color: `#rrggbb`, `rrggbb`, or one of AWS's names (red, orange,
 /// yellow, green, blue). Returns lower-case `#rrggbb`.
 pub fn parse_color(raw: &str) -> Result<String, String> {
@@ -447,12 +564,31 @@ pub(crate) fn validate_input(
             None
         }
     };
+    let portal_url = match trimmed(&input.portal_url) {
+        "" => None,
+        raw => match parse_portal_url(raw) {
+            Ok(url) => Some(url),
+            Err(m) => {
+                errors.push(err(Field::PortalUrl, m));
+                // Still an Identity Center entry: its role field is a permission set.
+                Some(String::new())
+            }
+        },
+    };
     let role_raw = match trimmed(&input.role_name) {
-        "" => DEFAULT_ROLE_NAME,
+        "" if portal_url.is_none() => DEFAULT_ROLE_NAME,
         r => r,
     };
     let mut account = account;
-    let role = match parse_role(role_raw) {
+    // An Identity Center assignment's role is its permission set.
+    let parsed = match portal_url {
+        Some(_) => parse_permission_set(role_raw).map(|role_name| RoleRef {
+            role_name,
+            account_id: None,
+        }),
+        None => parse_role(role_raw),
+    };
+    let role = match parsed {
         Ok(role) => {
             match (&account, &role.account_id) {
                 (Some(a), Some(b)) if a != b => errors.push(err(
@@ -578,6 +714,13 @@ pub(crate) fn validate_input(
     let base = match &input.base {
         None => None,
         Some(b) => match validate_base(b) {
+            Ok(Some(_)) if portal_url.is_some() => {
+                errors.push(err(
+                    Field::Base,
+                    "An Identity Center assignment is opened through its access portal, not switched into from a base account; remove the base account or the portal URL.".into(),
+                ));
+                None
+            }
             Ok(base) => base,
             Err(m) => {
                 errors.push(err(Field::Base, m));
@@ -585,6 +728,28 @@ pub(crate) fn validate_input(
             }
         },
     };
+    if let Some(portal) = portal_url
+        .as_deref()
+        .and_then(|u| u.strip_prefix("https://"))
+        .and_then(|u| u.split('/').next())
+        .and_then(crate::aws::Partition::of_portal_host)
+    {
+        let env_partition = partition.unwrap_or_else(|| {
+            region
+                .as_deref()
+                .map_or(portal, |r| Partition::of_region(Some(r)))
+        });
+        if env_partition != portal {
+            errors.push(err(
+                Field::PortalUrl,
+                format!(
+                    "This access portal is in {}, but the environment is in {}; fix the portal URL, the region or the partition.",
+                    portal.label(),
+                    env_partition.label()
+                ),
+            ));
+        }
+    }
 
     let id = match trimmed(&input.id) {
         "" => trim(id).to_string(),
@@ -612,6 +777,7 @@ pub(crate) fn validate_input(
                 group,
                 base,
                 title_prefix,
+                portal_url,
             })
         }
         _ => Err(errors),
@@ -715,12 +881,15 @@ impl Hasher for Fnv {
 
 pub(crate) type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
-/// An account and a role name compared as IAM compares role names: ignoring ASCII case.
-struct AccountRole<'a>(&'a str, &'a str);
+/// An account and a role name compared as IAM compares role names: ignoring
+/// ASCII case. The flag tells an Identity Center permission set from an IAM
+/// role of the same name (they are different roles in the account).
+struct AccountRole<'a>(&'a str, &'a str, bool);
 
 impl Hash for AccountRole<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.0.hash(state);
+        self.2.hash(state);
         for b in self.1.bytes() {
             state.write_u8(b.to_ascii_lowercase());
         }
@@ -729,7 +898,7 @@ impl Hash for AccountRole<'_> {
 
 impl PartialEq for AccountRole<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0 && self.1.eq_ignore_ascii_case(other.1)
+        self.0 == other.0 && self.2 == other.2 && self.1.eq_ignore_ascii_case(other.1)
     }
 }
 
@@ -758,15 +927,16 @@ pub fn check_list(envs: &[Environment]) -> Vec<EntryError> {
         } else {
             ids.insert(&env.id, i);
         }
-        let key = AccountRole(&env.account_id, &env.role_name);
+        let key = AccountRole(&env.account_id, &env.role_name, env.portal_url.is_some());
         if let Some(&first) = pairs.get(&key) {
             errors.push(EntryError {
                 index: i,
                 name: env.display_name.clone(),
                 field: Field::AccountId,
                 message: format!(
-                    "Account {} with role {} is already in the list as {}.",
+                    "Account {} with {} {} is already in the list as {}.",
                     env.account_display(),
+                    if key.2 { "permission set" } else { "role" },
                     env.role_name,
                     quote(&envs[first].display_name)
                 ),
@@ -1389,5 +1559,202 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn portal_urls() {
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            (
+                "https://acme.awsapps.com/start",
+                Ok("https://acme.awsapps.com/start"),
+            ),
+            (
+                " https://ACME.awsapps.com/start/ ",
+                Ok("https://acme.awsapps.com/start"),
+            ),
+            (
+                "https://acme.awsapps.com/start#/",
+                Ok("https://acme.awsapps.com/start"),
+            ),
+            (
+                "HTTPS://d-1234567890.awsapps.com/start",
+                Ok("https://d-1234567890.awsapps.com/start"),
+            ),
+            (
+                "https://start.us-gov-home.awsapps.com/directory/d-9067abcdef",
+                Ok("https://start.us-gov-home.awsapps.com/directory/d-9067abcdef"),
+            ),
+            (
+                "https://acme.awsapps.cn/start",
+                Ok("https://acme.awsapps.cn/start"),
+            ),
+            ("", Err("Enter the AWS access portal URL")),
+            ("http://acme.awsapps.com/start", Err("uses http;")),
+            (
+                "acme.awsapps.com/start",
+                Err("does not start with https://"),
+            ),
+            (
+                "https://acme.example.com/start",
+                Err("\"acme.example.com\" is not an AWS access portal host"),
+            ),
+            (
+                "https://awsapps.com/start",
+                Err("is not an AWS access portal host"),
+            ),
+            (
+                "https://acme.awsapps.com.evil.example/start",
+                Err("is not an AWS access portal host"),
+            ),
+            (
+                "https://user:pw@acme.awsapps.com/start",
+                Err("user name, password or port"),
+            ),
+            (
+                "https://acme.awsapps.com:8443/start",
+                Err("user name, password or port"),
+            ),
+            ("https://acme.awsapps.com", Err("has no path")),
+            ("https://acme.awsapps.com/start?x=1", Err("has a query")),
+            ("https://acme.awsapps.com/st art", Err("contains \" \"")),
+            ("https://acme.awsapps.com/start\u{202e}", Err("contains")),
+            (
+                &format!("https://acme.awsapps.com/{}", "s".repeat(300)),
+                Err("characters long"),
+            ),
+        ];
+        for (raw, want) in cases {
+            match (parse_portal_url(raw), want) {
+                (Ok(got), Ok(w)) => assert_eq!(&got, w, "{raw}"),
+                (Err(got), Err(w)) => assert!(got.contains(w), "{raw}: {got}"),
+                (got, w) => panic!("{raw}: got {got:?}, want {w:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn permission_sets() {
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            ("AdministratorAccess", Ok("AdministratorAccess")),
+            (" Admin_Access ", Ok("Admin_Access")),
+            ("a+b=c,d.e@f_g-h", Ok("a+b=c,d.e@f_g-h")),
+            (&"P".repeat(32), Ok(&"P".repeat(32))),
+            (
+                &"P".repeat(33),
+                Err("is 33 characters long; AWS allows at most 32"),
+            ),
+            ("", Err("Enter the permission set's name")),
+            ("Admin Access", Err("contains \" \"")),
+            ("Zugriff-Ä", Err("contains \"Ä\"")),
+            ("team/Admin", Err("an ARN or a path")),
+            (
+                "arn:aws:sso:::permissionSet/ssoins-1/ps-1",
+                Err("an ARN or a path"),
+            ),
+        ];
+        for (raw, want) in cases {
+            match (parse_permission_set(raw), want) {
+                (Ok(got), Ok(w)) => assert_eq!(&got, w, "{raw}"),
+                (Err(got), Err(w)) => assert!(got.contains(w), "{raw}: {got}"),
+                (got, w) => panic!("{raw}: got {got:?}, want {w:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn identity_center_environments() {
+        let ic = |portal: &str, set: &str| EnvironmentInput {
+            portal_url: Some(portal.into()),
+            ..input("1111-2222-3333", set, "acme admin", "")
+        };
+        let env = validate_environment(&ic("https://acme.awsapps.com/start/", "Admin_Access"), "x")
+            .unwrap();
+        assert_eq!(
+            env.portal_url.as_deref(),
+            Some("https://acme.awsapps.com/start")
+        );
+        assert_eq!(env.role_name, "Admin_Access");
+        assert_eq!(env.kind(), crate::model::EnvironmentKind::IdentityCenter);
+
+        // Blank portal: an assumed role, with the default role.
+        let blank = EnvironmentInput {
+            portal_url: Some("  ".into()),
+            ..input("111122223333", "", "x", "")
+        };
+        let env = validate_environment(&blank, "x").unwrap();
+        assert_eq!(
+            (env.portal_url, env.role_name.as_str()),
+            (None, DEFAULT_ROLE_NAME)
+        );
+
+        // Every problem at once, on the right fields.
+        let got = field_errors(&ic("http://acme.awsapps.com/start", ""));
+        assert_eq!(
+            got.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
+            vec![Field::PortalUrl, Field::RoleName],
+            "{got:?}"
+        );
+        assert!(got[1].1.contains("permission set"), "{got:?}");
+        let got = field_errors(&ic(
+            "https://acme.awsapps.com/start",
+            "arn:aws:iam::111122223333:role/R",
+        ));
+        assert!(got[0].1.contains("an ARN or a path"), "{got:?}");
+
+        let mut with_base = ic("https://acme.awsapps.com/start", "Admin");
+        with_base.base = Some(BaseAccountInput {
+            account_id: Some("999988887777".into()),
+            ..Default::default()
+        });
+        let got = field_errors(&with_base);
+        assert_eq!(got[0].0, Field::Base, "{got:?}");
+        assert!(
+            got[0].1.contains("not switched into from a base account"),
+            "{got:?}"
+        );
+
+        let mut elsewhere = ic("https://acme.awsapps.cn/start", "Admin");
+        elsewhere.region = Some("eu-west-1".into());
+        let got = field_errors(&elsewhere);
+        assert_eq!(got[0].0, Field::PortalUrl, "{got:?}");
+        assert!(
+            got[0]
+                .1
+                .contains("in the AWS China partition, but the environment is in the commercial"),
+            "{got:?}"
+        );
+        let env = validate_environment(
+            &ic(
+                "https://start.us-gov-home.awsapps.com/directory/d-1",
+                "Admin",
+            ),
+            "x",
+        )
+        .unwrap();
+        assert_eq!(env.partition(), Partition::AwsUsGov);
+    }
+
+    #[test]
+    fn a_permission_set_and_a_role_of_one_name_may_share_an_account() {
+        let role = validate_environment(&input("111122223333", "Admin", "role", ""), "a").unwrap();
+        let set = validate_environment(
+            &EnvironmentInput {
+                portal_url: Some("https://acme.awsapps.com/start".into()),
+                ..input("111122223333", "admin", "set", "")
+            },
+            "b",
+        )
+        .unwrap();
+        assert!(check_list(&[role.clone(), set.clone()]).is_empty());
+        let mut again = set.clone();
+        again.id = "c".into();
+        let problems = check_list(&[role, set, again]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .message
+                .contains("with permission set admin is already in the list as \"set\""),
+            "{problems:?}"
+        );
     }
 }

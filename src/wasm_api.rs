@@ -10,12 +10,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::{
-    back_environment, banner_for_page, check_destination, check_list, environments_json,
+    back_environment, banner_for_page, check_destination, check_list, copy_link, environments_json,
     example_environments, export, identify, parse_any, plan_console_switch, plan_import,
-    plan_switch, plan_write, policy, popup_view, read, read_favorites, read_settings,
-    state_checksum, toggle_favorite, touch_recent, upsert, validate_environment, ConsoleSignals,
-    Diagnostic, Environment, EnvironmentInput, ExportOptions, FieldError, Format, ImportMode,
-    ImportOptions, ListState, PageContext, PolicyOptions, Quota, Settings,
+    plan_switch, plan_write, policy, popup_view, portal_shortcut, read, read_favorites,
+    read_settings, state_checksum, toggle_favorite, touch_recent, upsert, validate_environment,
+    ConsoleSignals, Diagnostic, Environment, EnvironmentInput, ExportOptions, FieldError, Format,
+    ImportMode, ImportOptions, ListState, PageContext, PolicyOptions, Quota, Settings,
 };
 use crate::{check_json_input, import_too_large, InputError, MAX_INPUT_BYTES};
 
@@ -271,6 +271,27 @@ pub fn check_destination_js(
             message: Some(message),
         },
     })
+}
+
+/// The access portal shortcut that opens Identity Center environment `id` on
+/// its region's console landing page (a string). A JS error names an
+/// assumed-role environment, which has none (see `copyLink`).
+#[wasm_bindgen(js_name = shortcutLink)]
+pub fn shortcut_link_js(list: JsValue, id: &str) -> Result<String, JsError> {
+    let list = list_from_js(list)?;
+    portal_shortcut(find(&list, id)?, None).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// "Copy link" for environment `id` on console page `page_url` (empty: the
+/// environment's landing page): the access portal shortcut to that page for
+/// an Identity Center assignment, AWS's switch-role link for an assumed role
+/// (a string). A page outside the environment's console is a JS error with
+/// the message to show.
+#[wasm_bindgen(js_name = copyLink)]
+pub fn copy_link_js(list: JsValue, id: &str, page_url: &str) -> Result<String, JsError> {
+    let list = list_from_js(list)?;
+    let page = Some(page_url).filter(|p| !p.trim().is_empty());
+    copy_link(find(&list, id)?, page).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The environment "back to the base account" of `id` switches into, or `null`.

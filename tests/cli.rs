@@ -40,7 +40,7 @@ fn commands_exit_codes_and_messages() {
         (
             &["check", "aesr.ini", "aws-config", "organizations.json", "roleswitch.json"],
             0,
-            "aesr.ini: ok, 4 environments (AWS Extend Switch Roles config)\naws-config: ok, 3 environments",
+            "aesr.ini: ok, 4 environments (AWS Extend Switch Roles config)\naws-config: ok, 4 environments",
             "aws-config: warning: line 20, profile \"prod\": Ignored mfa_serial, duration_seconds",
         ),
         (
@@ -84,6 +84,30 @@ fn commands_exit_codes_and_messages() {
         ),
         (&["policy", "--group", "nope", "roleswitch.json"], 1, "", "roleswitch.json: No environment is in group \"nope\"; the groups are \"Workloads\"."),
         (&["policy", "aesr-broken.ini"], 1, "", "aesr-broken.ini: line 3"),
+        (
+            &["check", "aws-sso.json"],
+            1,
+            "",
+            "aws-sso.json: These accounts are opened through your AWS access portal",
+        ),
+        (
+            &["check", "--portal", "https://acme.awsapps.com/start", "aws-sso.json"],
+            0,
+            "aws-sso.json: ok, 3 environments (IAM Identity Center",
+            "warning: [document 1].accountList[2] (\"workloads-staging\"): Skipped",
+        ),
+        (
+            &["convert", "--to", "aws-config", "--portal", "https://acme.awsapps.com/start", "--permission-set", "ReadOnlyAccess", "aws-sso.json"],
+            0,
+            "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n",
+            "",
+        ),
+        (
+            &["convert", "--to", "json", "aws-config"],
+            0,
+            "\"roleName\": \"AdministratorAccess\",\n      \"displayName\": \"acme-mgmt\"",
+            "",
+        ),
         (&[], 2, "", "roleswitch: give a command"),
         (&["lint", "aesr.ini"], 2, "", "roleswitch: unknown command \"lint\""),
         (&["check"], 2, "", "check needs at least one FILE"),

@@ -25,7 +25,7 @@ fn sample_files_are_detected_and_read() {
     // (file, detected format, environments, warnings)
     let cases = [
         ("aesr.ini", Format::AesrIni, 4, 1),
-        ("aws-config", Format::AwsConfig, 3, 5),
+        ("aws-config", Format::AwsConfig, 4, 4),
         ("organizations.json", Format::Organizations, 4, 2),
         ("roleswitch.json", Format::OwnJson, 3, 0),
     ];
@@ -577,6 +577,7 @@ fn valid_list() -> impl Strategy<Value = Vec<Environment>> {
                     })
                 }),
                 title_prefix,
+                portal_url: None,
             };
             // Inputs the core rejects (e.g. a group of spaces) are skipped.
             if let Ok(env) = validate_environment(&input, &format!("id-{i}")) {
@@ -634,6 +635,7 @@ fn any_environment() -> impl Strategy<Value = Environment> {
                         role_name,
                     }),
                     title_prefix,
+                    portal_url: None,
                 }
             },
         )
@@ -849,6 +851,7 @@ fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> Box<dyn Fn()>>)> {
                 role_name: None,
             }),
             title_prefix: None,
+            portal_url: None,
         }
     }
     vec![
@@ -1464,4 +1467,156 @@ fn hostile_input_gets_short_clear_messages() {
         warnings[0].contains("Unknown key \"accountId\\u{200b}\""),
         "{warnings:?}"
     );
+}
+
+// ------------------------------------------------------ IAM Identity Center
+
+#[test]
+fn aws_sso_sample_needs_the_portal_and_reads_every_pair() {
+    let text = fixture("aws-sso.json");
+    assert_eq!(Format::detect(&text), Some(Format::AwsSso));
+    let err = parse(&text, Format::AwsSso, &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.errors[0].message.starts_with(
+            "These accounts are opened through your AWS access portal, which this output does not name"
+        ),
+        "{err}"
+    );
+    let options = ImportOptions {
+        portal_url: Some("https://acme.awsapps.com/start".into()),
+        ..ImportOptions::default()
+    };
+    let parsed = parse(&text, Format::AwsSso, &options).unwrap();
+    let got: Vec<(&str, &str, bool)> = parsed
+        .environments
+        .iter()
+        .map(|e| (e.display_name.as_str(), e.role_name.as_str(), e.production))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("acme-management", "AdministratorAccess", false),
+            ("workloads-prod ReadOnlyAccess", "ReadOnlyAccess", true),
+            ("workloads-prod Deploy_Pipeline", "Deploy_Pipeline", true),
+        ]
+    );
+    assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
+    assert!(check_list(&parsed.environments).is_empty());
+}
+
+/// Identity Center assignments as a user could make them, in accounts of their own.
+fn assignments() -> impl Strategy<Value = Vec<Environment>> {
+    let portal = prop::sample::select(vec![
+        ("https://acme.awsapps.com/start", "eu-west-1"),
+        ("https://d-1234567890.awsapps.com/start", "us-east-1"),
+        (
+            "https://start.us-gov-home.awsapps.com/directory/d-9067abcdef",
+            "us-gov-west-1",
+        ),
+        ("https://acme.awsapps.cn/start", "cn-north-1"),
+    ]);
+    let one = (
+        portal,
+        "[A-Za-z0-9+=,.@_-]{1,32}",
+        "[^\\p{Cc}]{1,20}",
+        "#[0-9a-f]{6}",
+        any::<bool>(),
+        any::<bool>(),
+        proptest::option::of("[^\\p{Cc}]{1,12}"),
+    );
+    proptest::collection::vec(one, 0..6).prop_map(|raw| {
+        let mut list = Vec::new();
+        for (i, ((portal, region), set, name, color, with_region, production, group)) in
+            raw.into_iter().enumerate()
+        {
+            let input = EnvironmentInput {
+                account_id: Some(format!("{:012}", 200_000_000_000u64 + i as u64)),
+                role_name: Some(set),
+                portal_url: Some(portal.into()),
+                display_name: Some(format!("sso {i} {name}")),
+                color: Some(color),
+                region: with_region.then(|| region.to_string()),
+                production: Some(production),
+                group,
+                ..Default::default()
+            };
+            if let Ok(env) = validate_environment(&input, &format!("sso-{i}")) {
+                list.push(env);
+            }
+        }
+        list
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lists_with_assignments_round_trip(roles in valid_list(), sso in assignments()) {
+        let list: Vec<Environment> = roles.into_iter().chain(sso).collect();
+        prop_assume!(!list.is_empty());
+        let text = export(&list, Format::OwnJson, &ExportOptions::default()).unwrap();
+        prop_assert_eq!(&parse(&text, Format::OwnJson, &options()).unwrap().environments, &list);
+        let schema_problems = check_schema(&serde_json::from_str(&text).unwrap());
+        prop_assert!(schema_problems.is_empty(), "{:?}", schema_problems);
+
+        let text = export(&list, Format::AwsConfig, &ExportOptions::default()).unwrap();
+        let back = parse(&text, Format::AwsConfig, &options())
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert!(back.warnings.is_empty(), "{:?}\n{}", back.warnings, text);
+        // Assignments are written first; ids are made again from account and role.
+        let mut expected: Vec<Environment> = list.iter().filter(|e| e.portal_url.is_some()).cloned().collect();
+        expected.extend(list.iter().filter(|e| e.portal_url.is_none()).cloned());
+        for e in &mut expected {
+            let role = match e.portal_url {
+                Some(_) => format!("sso:{}", e.role_name),
+                None => e.role_name.clone(),
+            };
+            e.id = roleswitch::generated_id(&e.account_id, &role);
+        }
+        prop_assert_eq!(&back.environments, &expected, "{}", text);
+    }
+
+    #[test]
+    fn aws_sso_lists_give_one_environment_per_account_and_role(
+        accounts in proptest::collection::vec(("[\\p{L}\\p{N} ._-]{0,20}", proptest::collection::vec("[A-Za-z0-9+=,.@_-]{1,32}", 0..3)), 0..6),
+        split in any::<bool>(),
+    ) {
+        let ids: Vec<String> = (0..accounts.len()).map(|i| format!("{:012}", 300_000_000_000u64 + i as u64)).collect();
+        let account_list: Vec<Value> = accounts.iter().zip(&ids).map(|((name, _), id)| {
+            serde_json::json!({"accountId": id, "accountName": name, "emailAddress": "a@example.com"})
+        }).collect();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for ((_, sets), id) in accounts.iter().zip(&ids) {
+            for set in sets {
+                if !pairs.iter().any(|(a, s)| a == id && s.eq_ignore_ascii_case(set)) {
+                    pairs.push((id.clone(), set.clone()));
+                }
+            }
+        }
+        let role_list: Vec<Value> = pairs.iter().map(|(id, set)| serde_json::json!({"roleName": set, "accountId": id})).collect();
+        let text = if split {
+            format!("{}\n{}", serde_json::json!({"accountList": account_list}), serde_json::json!({"roleList": role_list}))
+        } else {
+            serde_json::json!({"accountList": account_list, "roleList": role_list}).to_string()
+        };
+        let options = ImportOptions { portal_url: Some("https://acme.awsapps.com/start".into()), ..ImportOptions::default() };
+        let parsed = parse(&text, Format::AwsSso, &options)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let got: Vec<(String, String)> = parsed.environments.iter().map(|e| (e.account_id.clone(), e.role_name.clone())).collect();
+        prop_assert_eq!(got, pairs.clone());
+        prop_assert!(parsed.environments.iter().all(|e| e.portal_url.as_deref() == Some("https://acme.awsapps.com/start")));
+        // Every account without a role is said, none silently dropped.
+        let without = accounts.iter().filter(|(_, sets)| sets.is_empty()).count();
+        prop_assert_eq!(parsed.warnings.len(), without);
+    }
+
+    #[test]
+    fn no_sso_like_text_makes_the_reader_panic(text in json_ish(), key in "(accountList|roleList)") {
+        let text = text.replace("Accounts", &key);
+        let options = ImportOptions { portal_url: Some("https://acme.awsapps.com/start".into()), ..ImportOptions::default() };
+        if let Ok(parsed) = parse(&text, Format::AwsSso, &options) {
+            prop_assert!(check_list(&parsed.environments).is_empty());
+        }
+    }
 }

@@ -756,3 +756,35 @@ fn imports_over_the_size_cap_are_refused_as_data() {
     let message = api::import_too_large_js(17.5e6).expect("too large");
     assert!(message.starts_with("It is 16.7 MB"), "{message}");
 }
+
+#[wasm_bindgen_test]
+fn links_for_identity_center_and_assumed_roles() {
+    let list = json(
+        r##"[{"id":"sso","accountId":"111122223333","roleName":"Admin","displayName":"acme","color":"#b7ca9d","region":"eu-west-1","portalUrl":"https://acme.awsapps.com/start"},
+            {"id":"role","accountId":"444455556666","roleName":"Ops","displayName":"ops","color":"#83d4e8"}]"##,
+    );
+    let link = api::shortcut_link_js(list.clone(), "sso").expect("a shortcut");
+    assert!(
+        link.starts_with("https://acme.awsapps.com/start/#/console?account_id=111122223333&role_name=Admin&destination=https%3A%2F%2Feu-west-1.console.aws.amazon.com"),
+        "{link}"
+    );
+    let err = api::shortcut_link_js(list.clone(), "role").expect_err("no shortcut for a role");
+    assert!(error_message(err).contains("is an assumed role"));
+    let copied = api::copy_link_js(
+        list.clone(),
+        "sso",
+        "https://111122223333-ab12.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1",
+    )
+    .expect("a link");
+    assert!(copied.ends_with("destination=https%3A%2F%2Feu-west-1.console.aws.amazon.com%2Fec2%2Fhome%3Fregion%3Deu-west-1"), "{copied}");
+    let switch = api::copy_link_js(list.clone(), "role", "").expect("a link");
+    assert!(
+        switch.starts_with(
+            "https://signin.aws.amazon.com/switchrole?account=444455556666&roleName=Ops"
+        ),
+        "{switch}"
+    );
+    let err =
+        api::copy_link_js(list, "sso", "https://evil.example/").expect_err("not a console page");
+    assert!(error_message(err).contains("is not an AWS console page"));
+}

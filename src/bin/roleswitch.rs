@@ -29,14 +29,24 @@ Formats (detected from the content unless --from is given):
   aesr           AWS Extend Switch Roles configuration
   aws-config     AWS CLI ~/.aws/config
   organizations  output of `aws organizations list-accounts` (read only)
-A file that holds credentials is refused (exit 1) whatever its format; no
-message repeats a secret.
+  aws-sso        output of `aws sso list-accounts` and `aws sso list-account-roles`,
+                 one or several documents (read only; needs --portal)
+IAM Identity Center assignments (account + permission set, opened through the
+access portal) are read from aws-config profiles with sso_account_id and
+sso_role_name, and written back with an [sso-session] section.
+A file that holds credentials or tokens is refused (exit 1) whatever its
+format; no message repeats a secret.
 
 Options:
   --from FORMAT  Read FILE as FORMAT instead of detecting it.
   --to FORMAT    Format to convert to: json, aesr or aws-config.
   --role ROLE    Role to use in every account of an Organizations list
                  (default OrganizationAccountAccessRole).
+  --portal URL   AWS access portal of an aws-sso list, e.g.
+                 https://acme.awsapps.com/start.
+  --permission-set NAME
+                 Permission set for the accounts of an aws-sso list that no
+                 list-account-roles output gives one for.
   --group GROUP  Policy for the environments of one group only.
   --no-mfa       Policy without the MFA condition.
 
@@ -55,6 +65,8 @@ struct Args {
     from: Option<Format>,
     to: Option<Format>,
     role: Option<String>,
+    portal: Option<String>,
+    permission_set: Option<String>,
     group: Option<String>,
     no_mfa: bool,
 }
@@ -70,6 +82,8 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--from" => args.from = Some(value(&mut raw, "--from")?.parse()?),
             "--to" => args.to = Some(value(&mut raw, "--to")?.parse()?),
             "--role" => args.role = Some(value(&mut raw, "--role")?),
+            "--portal" => args.portal = Some(value(&mut raw, "--portal")?),
+            "--permission-set" => args.permission_set = Some(value(&mut raw, "--permission-set")?),
             "--group" => args.group = Some(value(&mut raw, "--group")?),
             "--no-mfa" => args.no_mfa = true,
             "-" => args.files.push(arg),
@@ -116,9 +130,11 @@ fn load(file: &str, args: &Args) -> Result<(Format, Vec<Environment>), u8> {
     if let Some(role) = &args.role {
         options.organizations_role = role.clone();
     }
+    options.portal_url = args.portal.clone();
+    options.permission_set = args.permission_set.clone();
     let Some((format, parsed)) = parse_any(&text, args.from, &options) else {
         eprintln!(
-            "{name}: cannot tell which format this is; pass --from json, aesr, aws-config or organizations."
+            "{name}: cannot tell which format this is; pass --from json, aesr, aws-config, organizations or aws-sso."
         );
         return Err(INVALID);
     };

@@ -16,6 +16,7 @@
 use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
 use crate::validate::{parse_role, quote, validate_environment, Field, FnvMap};
 
+use super::aws_sso;
 use super::ini::{self, Entry, Section};
 use super::{role_arn, Collected, Diagnostic, ExportOptions, Origin, Unique};
 
@@ -97,6 +98,7 @@ fn read_source(name: &str, s: &Section, out: &mut Collected) -> SourceBase {
 /// Reads a lexed text (without credentials: the caller refuses those).
 pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
     let sections = lexed.sections;
+    let sessions = aws_sso::Sessions::of(&sections);
     let mut out = Collected {
         errors: lexed.errors,
         ..Collected::default()
@@ -109,6 +111,9 @@ pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
         if prefixed || s.header == "default" {
             kept.push(s);
             continue;
+        }
+        if aws_sso::is_session(s.header) {
+            continue; // read by the Identity Center profiles that name it
         }
         let what = if name.starts_with("sso-session ") || name.starts_with("services ") {
             "Roleswitch does not sign in or call services, so this section is not used.".to_string()
@@ -124,9 +129,13 @@ pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
     for (_, s) in &profiles {
         ini::repeated_keys(s, &mut out.errors);
     }
-    if !profiles.iter().any(|(_, s)| s.get("role_arn").is_some()) && out.errors.is_empty() {
+    if !profiles
+        .iter()
+        .any(|(_, s)| s.get("role_arn").is_some() || aws_sso::is_assignment(s))
+        && out.errors.is_empty()
+    {
         out.errors.push(Diagnostic::general(
-            "No profile in this file has a role_arn, so there is nothing to switch into; paste the profiles that assume roles.".into(),
+            "No profile in this file has a role_arn or an Identity Center sso_account_id and sso_role_name, so there is nothing to switch into; paste the profiles that assume roles or sign in through the access portal.".into(),
         ));
     }
 
@@ -150,7 +159,7 @@ pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
             .get(name)
             .map_or(&[][..], |&i| referrer_lists[i].as_slice());
         if referrers.is_empty() {
-            if s.get("role_arn").is_none() {
+            if s.get("role_arn").is_none() && !aws_sso::is_assignment(s) {
                 out.warnings.push(Diagnostic::at_line(
                     s.line,
                     Some(*name),
@@ -180,6 +189,9 @@ pub(crate) fn parse(lexed: ini::Lexed) -> Collected {
 
     for (name, s) in &profiles {
         let Some(_) = s.get("role_arn") else {
+            if aws_sso::is_assignment(s) {
+                aws_sso::read_assignment(name, s, &sessions, &mut out);
+            }
             continue;
         };
         let mut base = None;
@@ -291,7 +303,16 @@ pub(crate) fn export(envs: &[Environment], options: &ExportOptions) -> String {
         }
         out.push('\n');
     }
+    let assignments: Vec<(&Environment, &String)> = envs
+        .iter()
+        .zip(&names)
+        .filter(|(e, _)| e.portal_url.is_some())
+        .collect();
+    aws_sso::write_config(&mut out, &assignments, &mut used, options);
     for ((env, name), base) in envs.iter().zip(&names).zip(base_of) {
+        if env.portal_url.is_some() {
+            continue; // written above
+        }
         out.push_str(&format!("[profile {name}]\n"));
         out.push_str(&format!("role_arn = {}\n", role_arn(env)));
         if let Some((_, src)) = base.map(|i| &bases[i]) {
@@ -366,6 +387,8 @@ source_profile = from-credentials-file
         assert_eq!(
             got,
             vec![
+                // An Identity Center assignment, and the base of ops.
+                ("mgmt", "AdministratorAccess", None),
                 ("ops", "Ops", Some("999988887777")),
                 ("prod", "team/Admin", Some("111122223333")),
                 ("sandbox", "Dev", None),
@@ -373,7 +396,11 @@ source_profile = from-credentials-file
             ]
         );
         assert_eq!(
-            p.environments[1]
+            p.environments[0].portal_url.as_deref(),
+            Some("https://acme.awsapps.com/start")
+        );
+        assert_eq!(
+            p.environments[2]
                 .base
                 .as_ref()
                 .unwrap()
@@ -381,11 +408,10 @@ source_profile = from-credentials-file
                 .as_deref(),
             Some("Ops")
         );
-        assert_eq!(p.environments[0].base.as_ref().unwrap().role_name, None);
+        assert_eq!(p.environments[1].base.as_ref().unwrap().role_name, None);
         let warnings: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
         let want = [
             "line 1, profile \"default\": This profile does not say which account",
-            "line 5, profile \"sso-session acme\": Roleswitch does not sign in",
             "line 16, profile \"ops\": Ignored mfa_serial",
             "line 30, profile \"local\": source_profile \"from-credentials-file\" is not in this file",
         ];

@@ -83,7 +83,18 @@ pub(crate) struct Credential {
     pub json: &'static str,
 }
 
-const CREDENTIALS: [Credential; 4] = [
+const CREDENTIALS: [Credential; 6] = [
+    // The IAM Identity Center tokens of `~/.aws/sso/cache/*.json`.
+    Credential {
+        letters: "accesstoken",
+        ini: "accessToken",
+        json: "accessToken",
+    },
+    Credential {
+        letters: "refreshtoken",
+        ini: "refreshToken",
+        json: "refreshToken",
+    },
     Credential {
         letters: "accesskeyid",
         ini: "aws_access_key_id",

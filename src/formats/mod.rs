@@ -11,6 +11,7 @@
 
 mod aesr_ini;
 mod aws_config;
+mod aws_sso;
 mod import_plan;
 mod ini;
 mod organizations;
@@ -41,15 +42,19 @@ pub enum Format {
     AwsConfig,
     /// The JSON printed by `aws organizations list-accounts` (import only).
     Organizations,
+    /// The JSON printed by `aws sso list-accounts` and `aws sso
+    /// list-account-roles` (import only; the portal URL is an import option).
+    AwsSso,
 }
 
 impl Format {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 5] = [
         Format::OwnJson,
         Format::AesrIni,
         Format::AwsConfig,
         Format::Organizations,
+        Format::AwsSso,
     ];
 
     /// The short name the CLI uses: `json`, `aesr`, `aws-config`, `organizations`.
@@ -59,6 +64,7 @@ impl Format {
             Format::AesrIni => "aesr",
             Format::AwsConfig => "aws-config",
             Format::Organizations => "organizations",
+            Format::AwsSso => "aws-sso",
         }
     }
 
@@ -69,19 +75,24 @@ impl Format {
             Format::AesrIni => "AWS Extend Switch Roles config",
             Format::AwsConfig => "AWS CLI config (~/.aws/config)",
             Format::Organizations => "AWS Organizations account list",
+            Format::AwsSso => {
+                "IAM Identity Center accounts and roles (aws sso list-accounts, list-account-roles)"
+            }
         }
     }
 
     /// Whether [`export`] can write this format.
     pub fn can_export(self) -> bool {
-        self != Format::Organizations
+        !matches!(self, Format::Organizations | Format::AwsSso)
     }
 
     /// Guesses the format of a pasted text by looking at its content.
     ///
     /// The heuristic, in order:
     /// 1. Text starting with `{` is JSON: with an `environments` key it is
-    ///    [`Format::OwnJson`], with `Accounts` it is [`Format::Organizations`].
+    ///    [`Format::OwnJson`], with `Accounts` it is [`Format::Organizations`],
+    ///    with `accountList` or `roleList` it is [`Format::AwsSso`] (several
+    ///    such documents may follow one another).
     ///    JSON that does not parse is still classified by which of the two key
     ///    names it contains, so that its syntax error can be reported. Other
     ///    JSON with credentials in it (`aws sts assume-role` output) is
@@ -114,6 +125,8 @@ impl Format {
                         Some(Format::OwnJson)
                     } else if doc.get("Accounts").is_some() {
                         Some(Format::Organizations)
+                    } else if doc.get("accountList").is_some() || doc.get("roleList").is_some() {
+                        Some(Format::AwsSso)
                     } else if own_json::holds_credentials(trimmed, Some(&doc)) {
                         Some(Format::OwnJson) // whose reader refuses it and says why
                     } else {
@@ -123,6 +136,11 @@ impl Format {
                 Ok(_) => None,
                 Err(_) if trimmed.contains("\"environments\"") => Some(Format::OwnJson),
                 Err(_) if trimmed.contains("\"Accounts\"") => Some(Format::Organizations),
+                Err(_)
+                    if trimmed.contains("\"accountList\"") || trimmed.contains("\"roleList\"") =>
+                {
+                    Some(Format::AwsSso)
+                }
                 Err(_) if own_json::holds_credentials(trimmed, None) => Some(Format::OwnJson),
                 Err(_) => None,
             };
@@ -197,8 +215,9 @@ impl FromStr for Format {
             "aesr" | "aesr-ini" | "ini" => Ok(Format::AesrIni),
             "aws-config" | "aws" | "awsconfig" => Ok(Format::AwsConfig),
             "organizations" | "orgs" => Ok(Format::Organizations),
+            "aws-sso" | "sso" | "identity-center" => Ok(Format::AwsSso),
             _ => Err(format!(
-                "Unknown format {}; use one of json, aesr, aws-config, organizations.",
+                "Unknown format {}; use one of json, aesr, aws-config, organizations, aws-sso.",
                 quote(s)
             )),
         }
@@ -385,8 +404,16 @@ impl std::error::Error for ImportErrors {}
 pub struct ImportOptions {
     /// The role switched into in every account of an Organizations list.
     pub organizations_role: String,
-    /// Mark Organizations accounts named like prod/production/prd as production.
+    /// Mark Organizations (and Identity Center) accounts named like
+    /// prod/production/prd as production.
     pub guess_production: bool,
+    /// The AWS access portal of an `aws sso list-accounts` import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portal_url: Option<String>,
+    /// The permission set for the accounts of `aws sso list-accounts` that
+    /// no `list-account-roles` output gives one for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission_set: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -394,6 +421,8 @@ impl Default for ImportOptions {
         ImportOptions {
             organizations_role: DEFAULT_ROLE_NAME.to_string(),
             guess_production: true,
+            portal_url: None,
+            permission_set: None,
         }
     }
 }
@@ -454,6 +483,7 @@ fn collect<'a>(
         Format::AesrIni => lexed().map_or_else(|refused| refused, aesr_ini::parse),
         Format::AwsConfig => lexed().map_or_else(|refused| refused, aws_config::parse),
         Format::Organizations => organizations::parse(text, options),
+        Format::AwsSso => aws_sso::parse(text, options),
     }
 }
 
@@ -506,9 +536,9 @@ pub fn export(
 ) -> Result<String, ExportError> {
     match format {
         Format::OwnJson => Ok(own_json::export(envs)),
-        Format::AesrIni => Ok(aesr_ini::export(envs, options)),
+        Format::AesrIni => Ok(aws_sso::aesr_export(envs, options, aesr_ini::export)),
         Format::AwsConfig => Ok(aws_config::export(envs, options)),
-        Format::Organizations => Err(ExportError::ImportOnly { format }),
+        Format::Organizations | Format::AwsSso => Err(ExportError::ImportOnly { format }),
     }
 }
 
@@ -524,6 +554,17 @@ pub fn generated_id(account_id: &str, role_name: &str) -> String {
     }
     id[account_id.len()..].make_ascii_lowercase();
     id
+}
+
+/// [`generated_id`] of an environment: an Identity Center assignment's has
+/// `sso:` before the permission set (`111122223333-sso:admin`), so that it
+/// differs from the id of an IAM role of the same name in the account.
+fn generated_id_of(env: &Environment) -> String {
+    if env.portal_url.is_some() {
+        generated_id(&env.account_id, &format!("sso:{}", env.role_name))
+    } else {
+        generated_id(&env.account_id, &env.role_name)
+    }
 }
 
 /// Where an environment came from, to place list-level errors.
@@ -583,7 +624,7 @@ impl Collected {
         match validate_input(input, "pending") {
             Ok(mut env) => {
                 if input.id.is_none_or(|s| s.trim().is_empty()) {
-                    env.id = generated_id(&env.account_id, &env.role_name);
+                    env.id = generated_id_of(&env);
                 }
                 self.envs.push((env, origin));
             }
@@ -616,10 +657,7 @@ impl Collected {
             // A generated id repeats exactly when account and role do: say it once.
             let env = &envs[problem.index];
             let repeated_key = repeats_key[problem.index];
-            if problem.field == Field::Id
-                && repeated_key
-                && env.id == generated_id(&env.account_id, &env.role_name)
-            {
+            if problem.field == Field::Id && repeated_key && env.id == generated_id_of(env) {
                 continue;
             }
             let origin = &origins[problem.index];

@@ -12,7 +12,7 @@ use crate::validate::{quote, Field};
 use super::ini::credential_named;
 use super::{Collected, Diagnostic, Diagnostics, Origin};
 
-const ENV_KEYS: [&str; 11] = [
+const ENV_KEYS: [&str; 12] = [
     "id",
     "accountId",
     "roleName",
@@ -24,6 +24,7 @@ const ENV_KEYS: [&str; 11] = [
     "group",
     "base",
     "titlePrefix",
+    "portalUrl",
 ];
 const BASE_KEYS: [&str; 3] = ["accountId", "alias", "roleName"];
 
@@ -356,6 +357,7 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
         partition: field("partition"),
         group: field("group"),
         title_prefix: field("titlePrefix"),
+        portal_url: field("portalUrl"),
         production: None,
         base: None,
     };
@@ -431,6 +433,7 @@ fn json_key(field: Field) -> Option<&'static str> {
         Field::Base => "base",
         Field::Partition => "partition",
         Field::TitlePrefix => "titlePrefix",
+        Field::PortalUrl => "portalUrl",
         #[allow(unreachable_patterns)]
         _ => return None,
     })

@@ -43,6 +43,9 @@ pub enum PolicyError {
         /// The groups the list does have.
         known: Vec<String>,
     },
+    /// Every chosen environment is an IAM Identity Center assignment, which
+    /// the portal opens: no role to allow.
+    OnlyIdentityCenter,
 }
 
 impl fmt::Display for PolicyError {
@@ -50,6 +53,9 @@ impl fmt::Display for PolicyError {
         match self {
             PolicyError::EmptyList => f.write_str(
                 "The list has no environments, so the policy would allow nothing; add environments first.",
+            ),
+            PolicyError::OnlyIdentityCenter => f.write_str(
+                "These environments are all IAM Identity Center assignments, which the access portal opens (their permission sets say who may), so there is no role to allow; pick a group with assumed roles.",
             ),
             PolicyError::UnknownGroup { group, known } if known.is_empty() => write!(
                 f,
@@ -88,7 +94,8 @@ struct Statement {
 }
 
 /// The policy document (pretty JSON): one statement allowing `sts:AssumeRole`
-/// on the sorted, de-duplicated role ARNs of the list or group. The partition
+/// on the sorted, de-duplicated role ARNs of the list or group (Identity
+/// Center assignments left out: the portal opens them). The partition
 /// of each ARN follows the environment's region (`us-gov-*`, `cn-*`, else `aws`).
 ///
 /// The document covers every environment whatever its base account: attach
@@ -118,7 +125,15 @@ pub fn policy(envs: &[Environment], options: &PolicyOptions) -> Result<String, P
             known,
         });
     }
-    let mut arns: Vec<String> = chosen.iter().map(|e| role_arn(e)).collect();
+    // Identity Center assignments are opened through the portal, not assumed.
+    let mut arns: Vec<String> = chosen
+        .iter()
+        .filter(|e| e.portal_url.is_none())
+        .map(|e| role_arn(e))
+        .collect();
+    if arns.is_empty() {
+        return Err(PolicyError::OnlyIdentityCenter);
+    }
     arns.sort();
     arns.dedup();
     let doc = PolicyDocument {
@@ -220,5 +235,21 @@ mod tests {
             let got = policy(envs, &options).unwrap_err().to_string();
             assert!(got.contains(want), "{got}");
         }
+    }
+
+    #[test]
+    fn identity_center_assignments_are_left_out() {
+        let mut envs = crate::model::example_environments();
+        envs[1].portal_url = Some("https://acme.awsapps.com/start".into());
+        envs[1].role_name = "Admin".into();
+        let text = policy(&envs, &PolicyOptions::default()).unwrap();
+        assert!(
+            text.contains("arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"),
+            "{text}"
+        );
+        assert!(!text.contains("444455556666"), "{text}");
+        let err = policy(&envs[1..], &PolicyOptions::default()).unwrap_err();
+        assert_eq!(err, PolicyError::OnlyIdentityCenter);
+        assert!(err.to_string().contains("access portal opens"), "{err}");
     }
 }

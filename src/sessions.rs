@@ -1,0 +1,260 @@
+//! Which live console session a switch starts from. A multi-session console
+//! holds up to five sessions per browser; an assumed role can only be
+//! switched into from a session whose account may assume it (the
+//! environment's base account), and an Identity Center assignment needs no
+//! session at all (the access portal opens it).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::aws::Partition;
+use crate::identity::ConsoleIdentity;
+use crate::model::{Environment, EnvironmentKind};
+use crate::reach::{base_label, base_matches};
+use crate::sso;
+
+/// A console session live in this browser, as seen from its tabs (the
+/// multi-session host names the account) and their pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LiveSession {
+    /// Twelve digits.
+    pub account_id: String,
+    /// The role as the page shows it (a reserved `AWSReservedSSO_…` name is
+    /// read as its permission set); `None` when unknown or an IAM user.
+    pub role_name: Option<String>,
+    pub account_alias: Option<String>,
+    /// A console host of the session (`111122223333-abcd.us-east-1.console…`),
+    /// which tells its partition.
+    pub host: Option<String>,
+}
+
+impl LiveSession {
+    fn identity(&self) -> ConsoleIdentity {
+        let reserved = self
+            .role_name
+            .as_deref()
+            .and_then(sso::reserved_permission_set);
+        ConsoleIdentity {
+            account_id: Some(self.account_id.clone()),
+            role_name: reserved
+                .map(String::from)
+                .or_else(|| self.role_name.clone()),
+            identity_center: reserved.is_some(),
+            account_alias: self.account_alias.clone(),
+            ..Default::default()
+        }
+    }
+
+    fn partition(&self) -> Option<Partition> {
+        self.host.as_deref().and_then(Partition::of_console_host)
+    }
+}
+
+/// Where a switch into an environment starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum SourceChoice {
+    /// Session `index` already is this environment: go to it.
+    AlreadyOpen { index: usize },
+    /// Switch from session `index`: its account is the environment's base
+    /// account (or the environment names none and the session is in its partition).
+    From { index: usize },
+    /// An Identity Center assignment: its access portal opens it, no session needed.
+    Portal,
+    /// No live session may switch into it: sign in to `base` first.
+    #[serde(rename_all = "camelCase")]
+    SignInTo {
+        /// `acme-mgmt (1111-2222-3333) · Admin`.
+        base: String,
+        /// The base account's ID, when the list knows it.
+        account_id: Option<String>,
+    },
+    /// The environment names no base and no session is live in its partition:
+    /// sign in to any account of that partition first.
+    SignInAnywhere { partition: Partition },
+}
+
+impl fmt::Display for SourceChoice {
+    /// What to tell the user.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceChoice::AlreadyOpen { index } => {
+                write!(f, "Session {} is already there.", index + 1)
+            }
+            SourceChoice::From { index } => write!(f, "Switching from session {}.", index + 1),
+            SourceChoice::Portal => f.write_str("Opened through the AWS access portal."),
+            SourceChoice::SignInTo { base, .. } => write!(
+                f,
+                "No open session can switch into this role: sign in to {base} first, then switch."
+            ),
+            SourceChoice::SignInAnywhere { partition } => write!(
+                f,
+                "No console session is open in {}: sign in there first, then switch.",
+                partition.label()
+            ),
+        }
+    }
+}
+
+/// The session a switch into `env` starts from, among the live `sessions`
+/// (in the order the caller prefers, e.g. the current tab's first).
+pub fn choose_source(env: &Environment, sessions: &[LiveSession]) -> SourceChoice {
+    let env_key = sso::environment_role_key(env);
+    let already = sessions.iter().position(|s| {
+        let id = s.identity();
+        s.account_id == env.account_id
+            && id
+                .role_name
+                .as_deref()
+                .is_some_and(|r| sso::identity_role_key(r, id.identity_center) == env_key)
+    });
+    if let Some(index) = already {
+        return SourceChoice::AlreadyOpen { index };
+    }
+    if env.kind() == EnvironmentKind::IdentityCenter {
+        return SourceChoice::Portal;
+    }
+    let partition = env.partition();
+    let same_partition = |s: &LiveSession| s.partition().is_none_or(|p| p == partition);
+    match &env.base {
+        Some(base) => sessions
+            .iter()
+            .position(|s| same_partition(s) && base_matches(base, &s.identity()))
+            .map_or_else(
+                || SourceChoice::SignInTo {
+                    base: base_label(base),
+                    account_id: base.account_id.clone(),
+                },
+                |index| SourceChoice::From { index },
+            ),
+        None => sessions
+            .iter()
+            .position(same_partition)
+            .map_or(SourceChoice::SignInAnywhere { partition }, |index| {
+                SourceChoice::From { index }
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{example_environments, BaseAccount};
+
+    fn session(account: &str, role: Option<&str>, host: Option<&str>) -> LiveSession {
+        LiveSession {
+            account_id: account.into(),
+            role_name: role.map(String::from),
+            host: host.map(String::from),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_base_account_is_chosen_or_named() {
+        let mut env = example_environments().remove(0);
+        env.base = Some(BaseAccount {
+            account_id: Some("999988887777".into()),
+            alias: Some("acme-mgmt".into()),
+            role_name: Some("Ops".into()),
+        });
+        let sessions = [
+            session("555566667777", Some("Ops"), None),
+            session("999988887777", Some("ReadOnly"), None),
+            session("999988887777", Some("ops"), None),
+        ];
+        assert_eq!(
+            choose_source(&env, &sessions),
+            SourceChoice::From { index: 2 }
+        );
+        let choice = choose_source(&env, &sessions[..2]);
+        assert_eq!(
+            choice,
+            SourceChoice::SignInTo {
+                base: "acme-mgmt (9999-8888-7777) · Ops".into(),
+                account_id: Some("999988887777".into())
+            }
+        );
+        assert_eq!(
+            choice.to_string(),
+            "No open session can switch into this role: sign in to acme-mgmt (9999-8888-7777) · Ops first, then switch."
+        );
+        // A base signed in to through Identity Center: the session shows the reserved role.
+        env.base.as_mut().unwrap().role_name = Some("AWSReservedSSO_Ops_0123456789abcdef".into());
+        let sso = [session(
+            "999988887777",
+            Some("AWSReservedSSO_Ops_fedcba9876543210"),
+            None,
+        )];
+        assert_eq!(choose_source(&env, &sso), SourceChoice::From { index: 0 });
+        env.base.as_mut().unwrap().role_name = None;
+        assert_eq!(choose_source(&env, &sso), SourceChoice::From { index: 0 });
+    }
+
+    #[test]
+    fn an_open_session_of_the_environment_is_reused() {
+        let env = example_environments().remove(0);
+        let sessions = [
+            session("999988887777", Some("Ops"), None),
+            session("111122223333", Some("organizationaccountaccessrole"), None),
+        ];
+        assert_eq!(
+            choose_source(&env, &sessions),
+            SourceChoice::AlreadyOpen { index: 1 }
+        );
+        let mut sso_env = env.clone();
+        sso_env.portal_url = Some("https://acme.awsapps.com/start".into());
+        sso_env.role_name = "Admin_Access".into();
+        assert_eq!(choose_source(&sso_env, &sessions), SourceChoice::Portal);
+        let live = [session(
+            "111122223333",
+            Some("AWSReservedSSO_Admin_Access_0123456789ABCDEF"),
+            None,
+        )];
+        assert_eq!(
+            choose_source(&sso_env, &live),
+            SourceChoice::AlreadyOpen { index: 0 }
+        );
+        // An IAM role of the permission set's name is another role.
+        let iam = [session("111122223333", Some("Admin_Access"), None)];
+        assert_eq!(choose_source(&sso_env, &iam), SourceChoice::Portal);
+    }
+
+    #[test]
+    fn without_a_base_any_session_of_the_partition_will_do() {
+        let mut env = example_environments().remove(0);
+        env.region = Some("us-gov-west-1".into());
+        let sessions = [
+            session(
+                "999988887777",
+                Some("Ops"),
+                Some("999988887777-ab.us-east-1.console.aws.amazon.com"),
+            ),
+            session(
+                "888877776666",
+                None,
+                Some("888877776666-cd.us-gov-west-1.console.amazonaws-us-gov.com"),
+            ),
+        ];
+        assert_eq!(
+            choose_source(&env, &sessions),
+            SourceChoice::From { index: 1 }
+        );
+        let choice = choose_source(&env, &sessions[..1]);
+        assert_eq!(
+            choice,
+            SourceChoice::SignInAnywhere {
+                partition: Partition::AwsUsGov
+            }
+        );
+        assert!(choice.to_string().contains("AWS GovCloud (US)"), "{choice}");
+        assert_eq!(
+            choose_source(&env, &[]),
+            SourceChoice::SignInAnywhere {
+                partition: Partition::AwsUsGov
+            }
+        );
+    }
+}
