@@ -29,6 +29,7 @@ mod model;
 mod reach;
 mod search;
 mod storage;
+mod subscription;
 mod switch;
 mod sync;
 mod validate;
@@ -43,9 +44,9 @@ pub use banner::{
 };
 pub use color::AWS_COLORS;
 pub use formats::{
-    export, generated_id, parse, parse_any, plan_import, policy, Change, Diagnostic, ExportError,
-    ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan, Parsed,
-    PolicyError, PolicyOptions,
+    export, generated_id, parse, parse_any, parse_lenient, plan_import, policy, Change, Diagnostic,
+    ExportError, ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan,
+    Lenient, Parsed, PolicyError, PolicyOptions,
 };
 pub use identity::{
     find_account_in_text, identify, match_environment, parse_principal_arn, ConsoleIdentity,
@@ -74,6 +75,11 @@ pub use search::{
 pub use storage::{
     plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError, Store, Stored,
     WritePlan, MAX_INFLATED, STORED_VERSION,
+};
+pub use subscription::{
+    apply_refresh, check_url, is_sudden_shrink, Changes, CheckedUrl, Fetched, GoodCopy, Outcome,
+    RefreshOptions, Refreshed, StaleReason, Status, Subscription, SubscriptionError,
+    SubscriptionState, UrlError, MAX_URL_LENGTH, SHRINK_MIN_PREVIOUS,
 };
 pub use switch::{
     check_destination, encode_query_value, nearest_form_color, plan_console_switch, plan_switch,
