@@ -25,6 +25,7 @@ mod formats;
 mod identity;
 mod input;
 mod lookup;
+mod merged;
 mod model;
 mod reach;
 mod search;
@@ -59,6 +60,10 @@ pub use input::{
 pub use lookup::{
     badge_text, check_banner_settings, title_prefix, BannerLookup, BannerPosition, BannerSettings,
     LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX, PRODUCTION_CUE,
+};
+pub use merged::{
+    merged_view, set_override, Key, MergedEntry, MergedView, Override, OverrideError, Source,
+    StaleNote,
 };
 pub use model::{
     environments_json, example_environments, BaseAccount, BaseAccountInput, Document, Environment,
