@@ -28,6 +28,7 @@ mod lookup;
 mod merged;
 mod model;
 mod reach;
+mod refresh;
 mod search;
 mod storage;
 mod subscription;
@@ -73,6 +74,10 @@ pub use reach::{
     back_environment, base_label, base_matches, is_reachable, popup_view, read_favorites,
     read_settings, toggle_favorite, touch_recent, BackOffer, PopupView, Section, Settings,
     SettingsRead, MAX_FAVORITES, MAX_RECENTS,
+};
+pub use refresh::{
+    clamp_interval, conditional_headers, next_refresh_at, retry_delay_ms, schedule, Header,
+    Schedule, DEFAULT_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, RETRY_FIRST_MS,
 };
 pub use search::{
     query_note, Highlights, SearchIndex, TextRange, MAX_QUERY_CHARS, MAX_QUERY_TERMS, TABLE_BUDGET,
