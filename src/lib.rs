@@ -25,6 +25,7 @@ mod formats;
 mod identity;
 mod input;
 mod lookup;
+mod managed;
 mod merged;
 mod model;
 mod reach;
@@ -62,6 +63,7 @@ pub use lookup::{
     badge_text, check_banner_settings, title_prefix, BannerLookup, BannerPosition, BannerSettings,
     LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX, PRODUCTION_CUE,
 };
+pub use managed::{read_managed, ManagedError, ManagedRead, ManagedSettings, MANAGED_KEYS};
 pub use merged::{
     merged_view, set_override, Key, MergedEntry, MergedView, Override, OverrideError, Source,
     StaleNote,
