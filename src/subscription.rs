@@ -380,7 +380,7 @@ pub enum StaleReason {
     /// The format cannot be told.
     UnknownFormat,
     /// The file is not a usable list; the problems as an import words them
-    /// (at most [`MAX_LISTED`] and a count).
+    /// (at most 200 and a count of the rest).
     Invalid { errors: Vec<Diagnostic> },
     /// The file holds far fewer valid entries than the copy in use ([`is_sudden_shrink`]).
     Shrink { previous: usize, now: usize },
