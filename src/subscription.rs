@@ -361,7 +361,12 @@ pub struct GoodCopy {
 
 /// Why the copy in use is stale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind",
+    try_from = "wire::Tagged"
+)]
 #[non_exhaustive]
 pub enum StaleReason {
     /// The request failed before an answer: offline, DNS, TLS, timeout, a
@@ -439,7 +444,12 @@ impl fmt::Display for StaleReason {
 
 /// Whether the copy in use is current.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind",
+    try_from = "wire::Tagged"
+)]
 pub enum Status {
     /// Not fetched yet.
     New,
@@ -493,7 +503,12 @@ impl SubscriptionState {
 
 /// What the worker's fetch brought back (the body, if any, is passed apart).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind",
+    try_from = "wire::Tagged"
+)]
 pub enum Fetched {
     /// `200` with a body.
     Body {
@@ -647,6 +662,133 @@ pub fn apply_refresh(
                 changes: Changes::default(),
                 left_out: Vec::new(),
             }
+        }
+    }
+}
+
+/// Reading the tagged enums (`{ "kind": "stale", … }`) through one flat
+/// struct: serde's own reader for internally tagged enums buffers every value
+/// first, which cost the shipped wasm 39 KiB for these three.
+mod wire {
+    use serde::Deserialize;
+
+    use super::{Diagnostic, Fetched, StaleReason, Status};
+
+    /// Every field any of the three enums has; `kind` says which apply.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Tagged {
+        kind: String,
+        #[serde(default)]
+        checked_at: Option<u64>,
+        #[serde(default)]
+        since: Option<u64>,
+        #[serde(default)]
+        reason: Option<Box<StaleReason>>,
+        #[serde(default)]
+        text: Option<String>,
+        #[serde(default)]
+        message: Option<String>,
+        #[serde(default)]
+        status: Option<u16>,
+        #[serde(default)]
+        bytes: Option<usize>,
+        #[serde(default)]
+        errors: Option<Vec<Diagnostic>>,
+        #[serde(default)]
+        previous: Option<usize>,
+        #[serde(default)]
+        now: Option<usize>,
+        #[serde(default)]
+        content_type: Option<String>,
+        #[serde(default)]
+        etag: Option<String>,
+        #[serde(default)]
+        last_modified: Option<String>,
+    }
+
+    fn need<T>(value: Option<T>, kind: &str, field: &str) -> Result<T, String> {
+        value.ok_or_else(|| format!("{kind:?} needs the field {field}"))
+    }
+
+    fn unknown(kind: &str, what: &str) -> String {
+        format!("unknown {what} kind {kind:?}")
+    }
+
+    impl TryFrom<Tagged> for Status {
+        type Error = String;
+
+        fn try_from(t: Tagged) -> Result<Self, String> {
+            let kind = t.kind.as_str();
+            Ok(match kind {
+                "new" => Status::New,
+                "ok" => Status::Ok {
+                    checked_at: need(t.checked_at, kind, "checkedAt")?,
+                },
+                "stale" => {
+                    let reason = *need(t.reason, kind, "reason")?;
+                    Status::Stale {
+                        since: need(t.since, kind, "since")?,
+                        text: t.text.unwrap_or_else(|| reason.to_string()),
+                        reason,
+                    }
+                }
+                _ => return Err(unknown(kind, "status")),
+            })
+        }
+    }
+
+    impl TryFrom<Tagged> for StaleReason {
+        type Error = String;
+
+        fn try_from(t: Tagged) -> Result<Self, String> {
+            let kind = t.kind.as_str();
+            Ok(match kind {
+                "network" => StaleReason::Network {
+                    message: need(t.message, kind, "message")?,
+                },
+                "http" => StaleReason::Http {
+                    status: need(t.status, kind, "status")?,
+                },
+                "notModifiedWithoutCopy" => StaleReason::NotModifiedWithoutCopy,
+                "tooLarge" => StaleReason::TooLarge {
+                    bytes: need(t.bytes, kind, "bytes")?,
+                },
+                "notText" => StaleReason::NotText,
+                "webPage" => StaleReason::WebPage,
+                "unknownFormat" => StaleReason::UnknownFormat,
+                "invalid" => StaleReason::Invalid {
+                    errors: need(t.errors, kind, "errors")?,
+                },
+                "shrink" => StaleReason::Shrink {
+                    previous: need(t.previous, kind, "previous")?,
+                    now: need(t.now, kind, "now")?,
+                },
+                _ => return Err(unknown(kind, "stale reason")),
+            })
+        }
+    }
+
+    impl TryFrom<Tagged> for Fetched {
+        type Error = String;
+
+        fn try_from(t: Tagged) -> Result<Self, String> {
+            let kind = t.kind.as_str();
+            Ok(match kind {
+                "body" => Fetched::Body {
+                    content_type: t.content_type,
+                    etag: t.etag,
+                    last_modified: t.last_modified,
+                },
+                "notModified" => Fetched::NotModified,
+                "httpError" => Fetched::HttpError {
+                    status: need(t.status, kind, "status")?,
+                },
+                "networkError" => Fetched::NetworkError {
+                    message: need(t.message, kind, "message")?,
+                },
+                _ => return Err(unknown(kind, "fetch result")),
+            })
         }
     }
 }
@@ -1069,6 +1211,109 @@ pub(crate) mod tests {
             .to_string()
             .starts_with("environments[1].accountId (\"bad\")"));
         assert_eq!(r.state.last_good.unwrap().left_out, r.left_out);
+    }
+
+    #[test]
+    fn tagged_values_round_trip_and_bad_ones_are_refused() {
+        let reasons = [
+            StaleReason::Network {
+                message: "offline".into(),
+            },
+            StaleReason::Http { status: 404 },
+            StaleReason::NotModifiedWithoutCopy,
+            StaleReason::TooLarge { bytes: 20_000_000 },
+            StaleReason::NotText,
+            StaleReason::WebPage,
+            StaleReason::UnknownFormat,
+            StaleReason::Invalid {
+                errors: vec![Diagnostic::general("x".into())],
+            },
+            StaleReason::Shrink {
+                previous: 20,
+                now: 2,
+            },
+        ];
+        for reason in reasons {
+            let json = serde_json::to_string(&reason).unwrap();
+            assert_eq!(
+                serde_json::from_str::<StaleReason>(&json).unwrap(),
+                reason,
+                "{json}"
+            );
+            let status = Status::Stale {
+                since: 5,
+                text: reason.to_string(),
+                reason,
+            };
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Status>(&json).unwrap(),
+                status,
+                "{json}"
+            );
+        }
+        for status in [Status::New, Status::Ok { checked_at: 3 }] {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Status>(&json).unwrap(),
+                status,
+                "{json}"
+            );
+        }
+        for fetched in [
+            body(),
+            Fetched::NotModified,
+            Fetched::HttpError { status: 500 },
+            Fetched::NetworkError {
+                message: "timeout".into(),
+            },
+        ] {
+            let json = serde_json::to_string(&fetched).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Fetched>(&json).unwrap(),
+                fetched,
+                "{json}"
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&Fetched::HttpError { status: 500 }).unwrap(),
+            r#"{"kind":"httpError","status":500}"#
+        );
+        // As the worker writes it: camelCase fields.
+        let from_js: Fetched = serde_json::from_str(
+            r#"{"kind": "body", "contentType": "text/plain", "etag": "e", "lastModified": "m"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            from_js,
+            Fetched::Body {
+                content_type: Some("text/plain".into()),
+                etag: Some("e".into()),
+                last_modified: Some("m".into())
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&Status::Ok { checked_at: 1 }).unwrap(),
+            r#"{"kind":"ok","checkedAt":1}"#
+        );
+        for (json, want) in [
+            (
+                r#"{"kind": "httpError"}"#,
+                "\"httpError\" needs the field status",
+            ),
+            (
+                r#"{"kind": "teapot"}"#,
+                "unknown fetch result kind \"teapot\"",
+            ),
+            (r#"{"status": 500}"#, "missing field `kind`"),
+        ] {
+            let err = serde_json::from_str::<Fetched>(json)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(want), "{err}");
+        }
+        let err = serde_json::from_str::<Status>(r#"{"kind": "stale", "since": 1}"#).unwrap_err();
+        assert!(err.to_string().contains("needs the field reason"), "{err}");
     }
 
     #[test]
