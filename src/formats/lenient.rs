@@ -286,4 +286,63 @@ aws_account_id = 333333333333
             .last()
             .is_some_and(|d| d.message.contains("more problems")));
     }
+
+    use proptest::prelude::*;
+
+    /// A line of an INI or JSON list, good or broken.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (1..40u64).prop_map(|a| format!(
+                "[profile p{a}]\naws_account_id = {a:012}\nrole_name = Admin\n"
+            )),
+            (1..40u64).prop_map(|a| format!("[p{a}]\naws_account_id = {a}\n")),
+            (1..40u64, 1..40u64).prop_map(|(a, b)| format!(
+                "[profile t{a}]\nsource_profile = p{b}\nrole_name = R\naws_account_id = {a:012}\n"
+            )),
+            Just("color = zz\n".to_string()),
+            Just("[broken\n".to_string()),
+            "[ -~]{0,20}\n",
+        ]
+    }
+
+    fn json_item() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (1..40u64)
+                .prop_map(|a| format!(r#"{{"accountId": "{a:012}", "displayName": "e{a}"}}"#)),
+            (1..40u64).prop_map(|a| format!(r#"{{"accountId": "{a}", "displayName": "e{a}"}}"#)),
+            (1..40u64).prop_map(|a| format!(
+                r#"{{"accountId": "{a:012}", "displayName": "e{a}", "color": "nope"}}"#
+            )),
+            Just("7".to_string()),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the text: no panic, the entries kept pass the list rules,
+        /// a refused file keeps none, a text the import accepts is read whole
+        /// with nothing left out, and one it refuses has something left out
+        /// or is refused.
+        #[test]
+        fn lenient_agrees_with_the_import(
+            ini in proptest::collection::vec(piece(), 0..12).prop_map(|p| p.concat()),
+            items in proptest::collection::vec(json_item(), 0..12),
+        ) {
+            let json = format!(r#"{{"version": 1, "environments": [{}]}}"#, items.join(","));
+            for text in [ini, json] {
+                let Some(l) = parse_lenient(&text, None, &ImportOptions::default()) else { continue };
+                prop_assert!(check_list(&l.environments).is_empty());
+                prop_assert!(l.refused.is_empty() || l.environments.is_empty());
+                match crate::formats::parse(&text, l.format, &ImportOptions::default()) {
+                    Ok(parsed) => {
+                        prop_assert_eq!(&l.environments, &parsed.environments);
+                        prop_assert!(l.left_out.is_empty() && l.refused.is_empty());
+                    }
+                    Err(e) => {
+                        // Every problem of the import is either left out or refuses the file.
+                        prop_assert!(!l.left_out.is_empty() || !l.refused.is_empty(), "{:?}", e.errors);
+                    }
+                }
+            }
+        }
+    }
 }
