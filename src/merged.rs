@@ -184,6 +184,8 @@ pub struct MergedEntry {
     /// No personal entry: the editor cannot change it (local choices still apply).
     pub read_only: bool,
     pub favorite: bool,
+    /// Left out of the popup's list; still in the banner lookup and switchable
+    /// (a hidden production account still gets its banner).
     pub hidden: bool,
     /// The local choice applied, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
