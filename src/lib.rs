@@ -26,13 +26,17 @@ mod identity;
 mod input;
 mod links;
 mod lookup;
+mod managed;
+mod merged;
 mod model;
 mod popup_rows;
 mod reach;
+mod refresh;
 mod search;
 mod sessions;
 mod sso;
 mod storage;
+mod subscription;
 mod switch;
 mod sync;
 mod validate;
@@ -51,9 +55,9 @@ pub use banner::{
 };
 pub use color::AWS_COLORS;
 pub use formats::{
-    export, generated_id, parse, parse_any, plan_import, policy, Change, Diagnostic, ExportError,
-    ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan, Parsed,
-    PolicyError, PolicyOptions,
+    export, generated_id, parse, parse_any, parse_lenient, plan_import, policy, Change, Diagnostic,
+    ExportError, ExportOptions, Format, ImportErrors, ImportMode, ImportOptions, ImportPlan,
+    Lenient, Parsed, PolicyError, PolicyOptions,
 };
 pub use identity::{
     find_account_in_text, identify, match_environment, parse_principal_arn, ConsoleIdentity,
@@ -71,6 +75,11 @@ pub use lookup::{
     badge_text, check_banner_settings, title_prefix, BannerLookup, BannerPosition, BannerSettings,
     LookupEntry, EXTRACTION, LOOKUP_VERSION, MAX_TITLE_PREFIX, PRODUCTION_CUE,
 };
+pub use managed::{read_managed, ManagedError, ManagedRead, ManagedSettings, MANAGED_KEYS};
+pub use merged::{
+    merged_view, set_override, Key, MergedEntry, MergedView, Override, OverrideError, Source,
+    StaleNote,
+};
 pub use model::{
     environments_json, example_environments, BaseAccount, BaseAccountInput, Document, Environment,
     EnvironmentInput, EnvironmentKind, DEFAULT_ROLE_NAME, DOCUMENT_VERSION,
@@ -83,6 +92,10 @@ pub use reach::{
     read_settings, toggle_favorite, touch_recent, BackOffer, PopupView, Section, Settings,
     SettingsRead, MAX_FAVORITES, MAX_RECENTS,
 };
+pub use refresh::{
+    clamp_interval, conditional_headers, next_refresh_at, retry_delay_ms, schedule, Header,
+    Schedule, DEFAULT_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, RETRY_FIRST_MS,
+};
 pub use search::{
     query_note, Highlights, PreparedLoader, SearchIndex, TextRange, MAX_QUERY_CHARS,
     MAX_QUERY_TERMS, TABLE_BUDGET,
@@ -92,6 +105,11 @@ pub use sso::{reserved_permission_set, shown_role, RESERVED_PREFIX};
 pub use storage::{
     is_list_key, plan_write, read, state_checksum, Area, MemoryStore, Meta, Quota, ReadError,
     Store, Stored, WritePlan, MAX_INFLATED, STORED_VERSION,
+};
+pub use subscription::{
+    apply_refresh, check_url, is_sudden_shrink, Changes, CheckedUrl, Fetched, GoodCopy, Outcome,
+    RefreshOptions, Refreshed, StaleReason, Status, Subscription, SubscriptionError,
+    SubscriptionState, UrlError, MAX_URL_LENGTH, SHRINK_MIN_PREVIOUS,
 };
 pub use switch::{
     check_destination, encode_query_value, nearest_form_color, plan_console_switch, plan_switch,

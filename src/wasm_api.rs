@@ -10,6 +10,10 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::{
+    apply_refresh, check_url, clamp_interval, conditional_headers, merged_view, read_managed,
+    schedule, set_override, Fetched, Override, RefreshOptions, Subscription, SubscriptionState,
+};
+use crate::{
     back_environment, banner_for_page, check_destination, check_list, copy_link, environments_json,
     example_environments, export, identify, parse_any, plan_console_switch, plan_import,
     plan_switch, plan_write, policy, popup_view, portal_shortcut, read, read_favorites,
@@ -740,4 +744,138 @@ pub fn account_to_add_js(account_id: &str, role_name: Option<String>) -> Result<
 #[wasm_bindgen(js_name = hostKind)]
 pub fn host_kind_js(host: &str) -> Option<String> {
     crate::aws::host_kind(host).map(|kind| kind.as_str().to_string())
+}
+
+// --- Team lists (subscriptions): see the core's `subscription`, `merged`,
+// `refresh` and `managed` modules.
+
+/// Checks a subscription URL: `{ ok: true, url, origin, permission }` (the
+/// host permission to request) or `{ ok: false, error }`.
+#[wasm_bindgen(js_name = checkSubscriptionUrl)]
+pub fn check_subscription_url(url: &str) -> Result<JsValue, JsError> {
+    match check_url(url) {
+        Ok(checked) => to_js(&serde_json::json!({
+            "ok": true,
+            "url": checked.url,
+            "origin": checked.origin,
+            "permission": checked.permission,
+        })),
+        Err(e) => to_js(&serde_json::json!({ "ok": false, "error": e.to_string() })),
+    }
+}
+
+/// A new subscription's state, not fetched yet: `{ ok: true, state, permission }`
+/// or `{ ok: false, error }`. `existing` is the subscriptions' states.
+#[wasm_bindgen]
+pub fn subscribe(
+    url: &str,
+    name: Option<String>,
+    group: Option<String>,
+    existing: JsValue,
+) -> Result<JsValue, JsError> {
+    let existing: Option<Vec<SubscriptionState>> = from_js(existing, "subscriptions")?;
+    let existing: Vec<Subscription> = existing
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.subscription)
+        .collect();
+    match Subscription::new(url, name.as_deref(), group.as_deref(), &existing) {
+        Ok(subscription) => {
+            let permission = check_url(&subscription.url)
+                .map(|c| c.permission)
+                .map_err(|e| JsError::new(&e.to_string()))?;
+            to_js(&serde_json::json!({
+                "ok": true,
+                "state": SubscriptionState::new(subscription),
+                "permission": permission,
+            }))
+        }
+        Err(e) => to_js(&serde_json::json!({ "ok": false, "error": e.to_string() })),
+    }
+}
+
+/// Applies a fetch to a subscription's state: `fetched` is `{ kind: "body",
+/// contentType, etag, lastModified }`, `{ kind: "notModified" }`, `{ kind:
+/// "httpError", status }` or `{ kind: "networkError", message }`; `body` the
+/// response's bytes (empty unless a body); `options` `{ acceptShrink }` or
+/// null. Returns `{ state, outcome, changes: { added, changed, removed }, leftOut }`.
+#[wasm_bindgen(js_name = applyRefresh)]
+pub fn apply_refresh_js(
+    state: JsValue,
+    fetched: JsValue,
+    body: &[u8],
+    now: f64,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let state: SubscriptionState = from_js(state, "subscription")?;
+    let fetched: Fetched = from_js(fetched, "fetch result")?;
+    let options: Option<RefreshOptions> = from_js(options, "refresh options")?;
+    to_js(&apply_refresh(
+        &state,
+        &fetched,
+        body,
+        now as u64,
+        &options.unwrap_or_default(),
+    ))
+}
+
+/// The one list to show: `{ entries: [{ environment, sources, readOnly,
+/// favorite, hidden, local?, differs }], stale, dormantOverrides }` from the
+/// personal list, the subscriptions' states and the overrides.
+#[wasm_bindgen(js_name = mergedView)]
+pub fn merged_view_js(
+    personal: JsValue,
+    subscriptions: JsValue,
+    overrides: JsValue,
+) -> Result<JsValue, JsError> {
+    let personal = list_from_js(personal)?;
+    let subscriptions: Option<Vec<SubscriptionState>> = from_js(subscriptions, "subscriptions")?;
+    let overrides: Option<Vec<Override>> = from_js(overrides, "overrides")?;
+    to_js(&merged_view(
+        &personal,
+        &subscriptions.unwrap_or_default(),
+        &overrides.unwrap_or_default(),
+    ))
+}
+
+/// Saves one local choice: `{ ok: true, overrides }` or `{ ok: false, error }`.
+#[wasm_bindgen(js_name = setOverride)]
+pub fn set_override_js(overrides: JsValue, change: JsValue) -> Result<JsValue, JsError> {
+    let overrides: Option<Vec<Override>> = from_js(overrides, "overrides")?;
+    let change: Override = from_js(change, "override")?;
+    match set_override(&overrides.unwrap_or_default(), &change) {
+        Ok(next) => to_js(&serde_json::json!({ "ok": true, "overrides": next })),
+        Err(e) => to_js(&serde_json::json!({ "ok": false, "error": e.to_string() })),
+    }
+}
+
+/// Which subscriptions are due at `now` and when the next alarm is:
+/// `{ due: [url], nextAt }` (`nextAt` null without subscriptions).
+/// `intervalMinutes` is clamped to 15..1440 (null: 60).
+#[wasm_bindgen(js_name = refreshSchedule)]
+pub fn refresh_schedule(
+    states: JsValue,
+    interval_minutes: Option<f64>,
+    now: f64,
+) -> Result<JsValue, JsError> {
+    let states: Option<Vec<SubscriptionState>> = from_js(states, "subscriptions")?;
+    let interval = clamp_interval(interval_minutes);
+    to_js(&schedule(&states.unwrap_or_default(), interval, now as u64))
+}
+
+/// The headers for a subscription's next fetch: `[{ name, value }]`.
+#[wasm_bindgen(js_name = conditionalHeaders)]
+pub fn conditional_headers_js(state: JsValue) -> Result<JsValue, JsError> {
+    let state: SubscriptionState = from_js(state, "subscription")?;
+    to_js(&conditional_headers(&state))
+}
+
+/// Reads `chrome.storage.managed` values: `{ settings: { subscriptions,
+/// refreshIntervalMinutes, confirmProductionLocked, bannerLocked }, errors: [text] }`.
+#[wasm_bindgen(js_name = readManagedPolicy)]
+pub fn read_managed_policy(raw: JsValue) -> Result<JsValue, JsError> {
+    let raw: serde_json::Value = from_js(raw, "managed policy")?;
+    let read = read_managed(&raw);
+    let errors: Vec<String> = read.errors.iter().map(ToString::to_string).collect();
+    to_js(&serde_json::json!({ "settings": read.settings, "errors": errors }))
 }

@@ -32,11 +32,33 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Runs each `(arguments, exit code, text in stdout, text in stderr)` case.
+#[allow(clippy::type_complexity)] // table rows
+fn assert_cases(cases: &[(&[&str], i32, &str, &str)]) {
+    for (args, code, out, err) in cases {
+        let output = run(args, None);
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            Some(*code),
+            "{args:?}\nstdout: {stdout}\nstderr: {stderr}"
+        );
+        assert!(
+            stdout.contains(out),
+            "{args:?}: stdout\n{stdout}\nwant\n{out}"
+        );
+        assert!(
+            stderr.contains(err),
+            "{args:?}: stderr\n{stderr}\nwant\n{err}"
+        );
+    }
+}
+
 #[test]
 fn commands_exit_codes_and_messages() {
     // (arguments, exit code, text in stdout, text in stderr)
     let cases: &[(&[&str], i32, &str, &str)] = &[
-        (&["--help"], 0, "roleswitch check [--from FORMAT] FILE...", ""),
+        (&["--help"], 0, "roleswitch check [--strict] [--from FORMAT] FILE...", ""),
         (
             &["check", "aesr.ini", "aws-config", "organizations.json", "roleswitch.json"],
             0,
@@ -119,23 +141,7 @@ fn commands_exit_codes_and_messages() {
         (&["check", "missing.ini"], 2, "", "missing.ini: cannot read this file"),
         (&["policy", "--group"], 2, "", "--group needs a value"),
     ];
-    for (args, code, out, err) in cases {
-        let output = run(args, None);
-        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
-        assert_eq!(
-            output.status.code(),
-            Some(*code),
-            "{args:?}\nstdout: {stdout}\nstderr: {stderr}"
-        );
-        assert!(
-            stdout.contains(out),
-            "{args:?}: stdout\n{stdout}\nwant\n{out}"
-        );
-        assert!(
-            stderr.contains(err),
-            "{args:?}: stderr\n{stderr}\nwant\n{err}"
-        );
-    }
+    assert_cases(cases);
 }
 
 #[test]
@@ -253,5 +259,158 @@ fn credentials_make_every_command_fail_without_repeating_them() {
                 "{stderr}"
             );
         }
+    }
+}
+
+/// A file in a fresh temporary directory, for commands that read two files.
+fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("roleswitch-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// A Roleswitch JSON list of `n` accounts from `first`.
+fn list(first: u64, n: u64) -> String {
+    let entries: Vec<String> = (first..first + n)
+        .map(|a| {
+            format!(r#"{{"accountId": "{a:012}", "roleName": "Admin", "displayName": "acct {a}"}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"version": 1, "environments": [{}]}}"#,
+        entries.join(", ")
+    )
+}
+
+#[test]
+fn check_strict_fails_on_warnings() {
+    // (arguments, exit code, text in stdout, text in stderr)
+    let cases: &[(&[&str], i32, &str, &str)] = &[
+        (
+            &["check", "--strict", "roleswitch.json"],
+            0,
+            "roleswitch.json: ok, 3 environments",
+            "",
+        ),
+        (
+            &["check", "aws-config"],
+            0,
+            "aws-config: ok",
+            "aws-config: warning: line 1",
+        ),
+        (
+            &["check", "--strict", "aws-config", "roleswitch.json"],
+            1,
+            "roleswitch.json: ok",
+            "aws-config: 4 warnings, and --strict fails on warnings.",
+        ),
+        (
+            &["check", "--strict", "aesr-broken.ini"],
+            1,
+            "",
+            "aesr-broken.ini: line 3",
+        ),
+    ];
+    assert_cases(cases);
+    // A file that fails is not called ok.
+    let output = run(&["check", "--strict", "aws-config"], None);
+    assert_eq!(text(&output.stdout), "");
+}
+
+#[test]
+fn diff_shows_what_subscribers_see_change() {
+    let old = temp_file("old.json", &list(1, 4));
+    let new = list(2, 4)
+        .replace("\"acct 3\"", "\"acct three\", \"color\": \"red\"")
+        .replace("\"acct 4\"", "\"acct 4\", \"production\": true");
+    let output = run(&["diff", &old, "-"], Some(&new));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "+ \"acct 5\" (0000-0000-0005, Admin)\n\
+         ~ \"acct 3\" (0000-0000-0003, Admin): name \"acct 3\" → \"acct three\", color #83d4e8 → #f2b0a9\n\
+         ~ \"acct 4\" (0000-0000-0004, Admin): color #83d4e8 → #f2b0a9, production false → true\n\
+         - \"acct 1\" (0000-0000-0001, Admin)\n\
+         1 added, 2 changed, 1 removed, 1 unchanged\n"
+    );
+    assert_eq!(text(&output.stderr), "");
+    // The same list in another format changes nothing.
+    let same = run(&["convert", "--to", "aesr", &old], None);
+    let output = run(&["diff", &old, "-"], Some(&text(&same.stdout)));
+    assert_eq!(
+        text(&output.stdout),
+        "0 added, 0 changed, 0 removed, 4 unchanged\n"
+    );
+}
+
+#[test]
+fn diff_warns_of_a_shrink_subscribers_would_not_take() {
+    let old = temp_file("big.json", &list(1, 20));
+    let small = temp_file("small.json", &list(1, 9));
+    let half = temp_file("half.json", &list(1, 10));
+    // (arguments, exit code, warned)
+    let cases: &[(&[&str], i32, bool)] = &[
+        (&["diff", &old, &small], 0, true),
+        (&["diff", "--strict", &old, &small], 1, true),
+        (&["diff", "--strict", &old, &half], 0, false),
+        (&["diff", "--strict", &small, &old], 0, false),
+    ];
+    for (args, code, warned) in cases {
+        let output = run(args, None);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(*code), "{args:?}\n{stderr}");
+        assert_eq!(
+            stderr.contains("warning: subscribers would keep their last good copy. The new file holds 9 valid entries instead of 20"),
+            *warned,
+            "{args:?}\n{stderr}"
+        );
+    }
+    // Usage errors.
+    for args in [&["diff", "roleswitch.json"][..], &["diff", "a", "b", "c"]] {
+        let output = run(args, None);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(text(&output.stderr).contains("diff takes two files: OLD NEW"));
+    }
+    // An invalid NEW fails as check does.
+    let output = run(&["diff", "roleswitch.json", "roleswitch-broken.json"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("roleswitch-broken.json: environments[0].accountId"));
+}
+
+#[test]
+fn convert_publishes_every_readable_format_as_json_that_passes_strict_check() {
+    for file in [
+        "aesr.ini",
+        "aws-config",
+        "organizations.json",
+        "roleswitch.json",
+    ] {
+        let json = run(&["convert", "--to", "json", file], None);
+        assert_eq!(json.status.code(), Some(0), "{file}");
+        let published = text(&json.stdout);
+        let check = run(&["check", "--strict", "-"], Some(&published));
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{file}: {}",
+            text(&check.stderr)
+        );
+        assert!(text(&check.stdout).contains("(Roleswitch JSON)"), "{file}");
+        // What subscribers get is the source's list, entry for entry.
+        let source = temp_file(
+            &format!("source-{file}"),
+            &std::fs::read_to_string(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats/").to_string() + file,
+            )
+            .unwrap(),
+        );
+        let diff = run(&["diff", &source, "-"], Some(&published));
+        assert!(
+            text(&diff.stdout).starts_with("0 added, 0 changed, 0 removed"),
+            "{file}: {}",
+            text(&diff.stdout)
+        );
     }
 }

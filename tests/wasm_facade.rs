@@ -788,3 +788,144 @@ fn links_for_identity_center_and_assumed_roles() {
         api::copy_link_js(list, "sso", "https://evil.example/").expect_err("not a console page");
     assert!(error_message(err).contains("is not an AWS console page"));
 }
+
+#[wasm_bindgen_test]
+fn a_subscription_is_made_refreshed_kept_when_failing_and_merged() {
+    let bad = api::check_subscription_url("http://lists.example.com/l.json").expect("data");
+    assert_eq!(get(&bad, "ok"), JsValue::FALSE);
+    assert!(stringify(&bad).contains("only over https://"));
+
+    let made = api::subscribe(
+        "https://Lists.Example.com/team.json",
+        None,
+        Some("Team".into()),
+        JsValue::NULL,
+    )
+    .expect("subscribed");
+    assert_eq!(get(&made, "ok"), JsValue::TRUE);
+    assert_eq!(get(&made, "permission"), "https://lists.example.com/*");
+    let state = get(&made, "state");
+    assert!(is_plain_json(&state), "{}", stringify(&state));
+
+    let schedule = api::refresh_schedule(json(&format!("[{}]", stringify(&state))), None, 1000.0)
+        .expect("schedule");
+    assert_eq!(
+        stringify(&get(&schedule, "due")),
+        r#"["https://lists.example.com/team.json"]"#
+    );
+
+    let body = br#"{"version": 1, "environments": [
+        {"accountId": "111111111111", "displayName": "one"},
+        {"accountId": "12345", "displayName": "bad"}]}"#;
+    let fetched = json(r#"{"kind": "body", "contentType": "application/json", "etag": "\"v1\""}"#);
+    let r = api::apply_refresh_js(state, fetched, body, 1000.0, JsValue::NULL).expect("applied");
+    assert!(is_plain_json(&r), "{}", stringify(&r));
+    assert_eq!(get(&r, "outcome"), "accepted");
+    assert_eq!(Array::from(&get(&get(&r, "changes"), "added")).length(), 1);
+    assert!(stringify(&get(&r, "leftOut")).contains("must be 12 digits"));
+    let good = get(&r, "state");
+    assert_eq!(
+        stringify(&api::conditional_headers_js(good.clone()).expect("headers")),
+        r#"[{"name":"If-None-Match","value":"\"v1\""}]"#
+    );
+
+    let failed = api::apply_refresh_js(
+        good,
+        json(r#"{"kind": "httpError", "status": 500}"#),
+        &[],
+        2000.0,
+        JsValue::NULL,
+    )
+    .expect("applied");
+    assert_eq!(get(&failed, "outcome"), "keptLastGood");
+    let failed_state = get(&failed, "state");
+    assert_eq!(get(&get(&failed_state, "status"), "kind"), "stale");
+
+    let overrides = api::set_override_js(JsValue::NULL, json(r#"{"accountId": "111111111111", "roleName": "OrganizationAccountAccessRole", "favorite": true}"#))
+        .expect("saved");
+    assert_eq!(get(&overrides, "ok"), JsValue::TRUE);
+    let view = api::merged_view_js(
+        json("[]"),
+        json(&format!("[{}]", stringify(&failed_state))),
+        get(&overrides, "overrides"),
+    )
+    .expect("view");
+    assert!(is_plain_json(&view));
+    let entry = Array::from(&get(&view, "entries")).get(0);
+    assert_eq!(get(&entry, "readOnly"), JsValue::TRUE);
+    assert_eq!(get(&entry, "favorite"), JsValue::TRUE);
+    assert_eq!(get(&get(&entry, "environment"), "group"), "Team");
+    assert!(stringify(&get(&view, "stale")).contains("HTTP 500"));
+
+    let err = api::apply_refresh_js(
+        json("{}"),
+        json(r#"{"kind": "notModified"}"#),
+        &[],
+        0.0,
+        JsValue::NULL,
+    )
+    .expect_err("not a subscription");
+    assert!(error_message(err).starts_with("subscription:"));
+
+    let policy = api::read_managed_policy(json(
+        r#"{"subscriptionUrls": ["https://a.example/l"], "bannerAlwaysOn": true, "x": 1}"#,
+    ))
+    .expect("read");
+    assert_eq!(
+        get(&get(&policy, "settings"), "bannerLocked"),
+        JsValue::TRUE
+    );
+    assert!(stringify(&get(&policy, "errors")).contains("\\\"x\\\" is not a Roleswitch policy"));
+}
+
+#[wasm_bindgen_test]
+fn team_list_arguments_are_checked_for_depth() {
+    let deep = || nested(5000, false);
+    let state = || {
+        let made = api::subscribe("https://a.example/l", None, None, JsValue::NULL).expect("made");
+        get(&made, "state")
+    };
+    let calls: Vec<(&str, Result<JsValue, wasm_bindgen::JsError>)> = vec![
+        (
+            "subscribe",
+            api::subscribe("https://a.example/l", None, None, deep()),
+        ),
+        (
+            "applyRefresh state",
+            api::apply_refresh_js(deep(), JsValue::NULL, &[], 0.0, JsValue::NULL),
+        ),
+        (
+            "applyRefresh fetched",
+            api::apply_refresh_js(state(), deep(), &[], 0.0, JsValue::NULL),
+        ),
+        (
+            "mergedView personal",
+            api::merged_view_js(deep(), JsValue::NULL, JsValue::NULL),
+        ),
+        (
+            "mergedView subscriptions",
+            api::merged_view_js(json("[]"), deep(), JsValue::NULL),
+        ),
+        (
+            "mergedView overrides",
+            api::merged_view_js(json("[]"), JsValue::NULL, deep()),
+        ),
+        ("setOverride", api::set_override_js(deep(), JsValue::NULL)),
+        ("refreshSchedule", api::refresh_schedule(deep(), None, 0.0)),
+        ("conditionalHeaders", api::conditional_headers_js(deep())),
+        (
+            "applyRefresh options",
+            api::apply_refresh_js(
+                state(),
+                json(r#"{"kind": "notModified"}"#),
+                &[],
+                0.0,
+                deep(),
+            ),
+        ),
+        ("readManagedPolicy", api::read_managed_policy(deep())),
+    ];
+    for (call, result) in calls {
+        assert_refused_as_too_deep(result, call);
+    }
+}

@@ -6,21 +6,30 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use roleswitch::{
-    export, parse_any, policy, Environment, ExportOptions, Format, ImportOptions, PolicyOptions,
+    export, is_sudden_shrink, parse_any, plan_import, policy, Environment, ExportOptions, Format,
+    ImportMode, ImportOptions, PolicyOptions, StaleReason,
 };
 
 const USAGE: &str = "\
 roleswitch: check and convert Roleswitch environment lists
 
 Usage:
-  roleswitch check [--from FORMAT] FILE...
+  roleswitch check [--strict] [--from FORMAT] FILE...
+  roleswitch diff [--strict] [--from FORMAT] OLD NEW
   roleswitch convert --to FORMAT [--from FORMAT] FILE
   roleswitch policy [--group GROUP] [--no-mfa] [--from FORMAT] FILE
   roleswitch --help
 
 Commands:
-  check     Validate each file; print every problem and exit 1 if one is invalid.
-  convert   Write the list in another format to standard output.
+  check     Validate each file; print every problem and exit 1 if one is invalid
+            (with --strict, also if one has a warning).
+  diff      What subscribers of a list see change when OLD is replaced by NEW:
+            entries added (+), changed (~) and removed (-), matched by account
+            and role, as the import preview shows them. Warns when subscribers
+            would keep their last good copy because NEW holds less than half
+            of OLD's entries (with --strict, exits 1 then).
+  convert   Write the list in another format to standard output (--to json
+            publishes any format as Roleswitch JSON).
   policy    Write the IAM policy that allows sts:AssumeRole on exactly the
             list's roles (requiring MFA unless --no-mfa), for an IAM group.
 
@@ -49,6 +58,7 @@ Options:
                  list-account-roles output gives one for.
   --group GROUP  Policy for the environments of one group only.
   --no-mfa       Policy without the MFA condition.
+  --strict       check: warnings fail too; diff: a sudden shrink fails.
 
 FILE `-` reads standard input. Exit status: 0 valid, 1 invalid input, 2 usage error.
 ";
@@ -69,6 +79,7 @@ struct Args {
     permission_set: Option<String>,
     group: Option<String>,
     no_mfa: bool,
+    strict: bool,
 }
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -86,6 +97,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--permission-set" => args.permission_set = Some(value(&mut raw, "--permission-set")?),
             "--group" => args.group = Some(value(&mut raw, "--group")?),
             "--no-mfa" => args.no_mfa = true,
+            "--strict" => args.strict = true,
             "-" => args.files.push(arg),
             flag if flag.starts_with('-') => {
                 return Err(format!("Unknown option {flag}; see roleswitch --help."))
@@ -118,9 +130,16 @@ fn shown(file: &str) -> &str {
     }
 }
 
+/// A file read and validated.
+struct Loaded {
+    format: Format,
+    environments: Vec<Environment>,
+    warnings: usize,
+}
+
 /// Reads and validates one file, printing its warnings and errors to stderr
 /// prefixed by the file name. `Err` carries the exit status.
-fn load(file: &str, args: &Args) -> Result<(Format, Vec<Environment>), u8> {
+fn load(file: &str, args: &Args) -> Result<Loaded, u8> {
     let name = shown(file);
     let text = read(file).map_err(|m| {
         eprintln!("{name}: {m}");
@@ -143,7 +162,11 @@ fn load(file: &str, args: &Args) -> Result<(Format, Vec<Environment>), u8> {
             for w in &parsed.warnings {
                 eprintln!("{name}: warning: {w}");
             }
-            Ok((format, parsed.environments))
+            Ok(Loaded {
+                format,
+                environments: parsed.environments,
+                warnings: parsed.warnings.len(),
+            })
         }
         Err(e) => {
             for w in &e.warnings {
@@ -181,12 +204,28 @@ fn run(args: &Args) -> Result<(), u8> {
             }
             let mut status = Ok(());
             for file in &args.files {
-                match load(file, args) {
-                    Ok((format, envs)) => println!(
+                let result = load(file, args).and_then(|loaded| {
+                    if args.strict && loaded.warnings > 0 {
+                        eprintln!(
+                            "{}: {} warning{}, and --strict fails on warnings.",
+                            shown(file),
+                            loaded.warnings,
+                            plural(loaded.warnings)
+                        );
+                        return Err(INVALID);
+                    }
+                    Ok(loaded)
+                });
+                match result {
+                    Ok(Loaded {
+                        format,
+                        environments: envs,
+                        ..
+                    }) => println!(
                         "{}: ok, {} environment{} ({})",
                         shown(file),
                         envs.len(),
-                        if envs.len() == 1 { "" } else { "s" },
+                        plural(envs.len()),
                         format.label()
                     ),
                     Err(code) => status = Err(status.err().map_or(code, |s: u8| s.max(code))),
@@ -205,7 +244,7 @@ fn run(args: &Args) -> Result<(), u8> {
                 ));
             }
             let file = one_file(args)?;
-            let (_, envs) = load(file, args)?;
+            let envs = load(file, args)?.environments;
             match export(&envs, to, &ExportOptions::default()) {
                 Ok(text) => {
                     print!("{text}");
@@ -216,7 +255,7 @@ fn run(args: &Args) -> Result<(), u8> {
         }
         "policy" => {
             let file = one_file(args)?;
-            let (_, envs) = load(file, args)?;
+            let envs = load(file, args)?.environments;
             let options = PolicyOptions {
                 group: args.group.clone(),
                 require_mfa: !args.no_mfa,
@@ -232,11 +271,131 @@ fn run(args: &Args) -> Result<(), u8> {
                 }
             }
         }
-        "" => usage("give a command: check, convert or policy; see roleswitch --help."),
+        "diff" => {
+            let [old, new] = args.files.as_slice() else {
+                return usage(
+                    "diff takes two files: OLD NEW (either may be - for standard input).",
+                );
+            };
+            let old = load(old, args)?.environments;
+            let new = load(new, args)?.environments;
+            print!("{}", diff(&old, &new));
+            if is_sudden_shrink(old.len(), new.len()) {
+                let reason = StaleReason::Shrink {
+                    previous: old.len(),
+                    now: new.len(),
+                };
+                eprintln!("warning: subscribers would keep their last good copy. {reason}");
+                if args.strict {
+                    return Err(INVALID);
+                }
+            }
+            Ok(())
+        }
+        "" => usage("give a command: check, diff, convert or policy; see roleswitch --help."),
         other => usage(&format!(
-            "unknown command {other:?}; use check, convert or policy (see roleswitch --help)."
+            "unknown command {other:?}; use check, diff, convert or policy (see roleswitch --help)."
         )),
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `"Acme Prod" (4444-5555-6666, PlatformAdmin)`.
+fn entry(env: &Environment) -> String {
+    format!(
+        "{:?} ({}, {})",
+        env.display_name,
+        env.account_display(),
+        env.role_name
+    )
+}
+
+/// The import preview's plan for replacing `old` by `new`, one line per entry
+/// added, changed (with what) or removed, then the counts.
+fn diff(old: &[Environment], new: &[Environment]) -> String {
+    let plan = plan_import(old, new, ImportMode::Replace);
+    let mut out = String::new();
+    for env in &plan.added {
+        out.push_str(&format!("+ {}\n", entry(env)));
+    }
+    for change in &plan.changed {
+        out.push_str(&format!(
+            "~ {}: {}\n",
+            entry(&change.before),
+            changed_fields(&change.before, &change.after).join(", ")
+        ));
+    }
+    for env in &plan.removed {
+        out.push_str(&format!("- {}\n", entry(env)));
+    }
+    out.push_str(&format!(
+        "{} added, {} changed, {} removed, {} unchanged\n",
+        plan.added.len(),
+        plan.changed.len(),
+        plan.removed.len(),
+        plan.unchanged.len()
+    ));
+    out
+}
+
+/// What differs between two versions of an entry, in words.
+fn changed_fields(before: &Environment, after: &Environment) -> Vec<String> {
+    fn text(value: Option<&str>) -> String {
+        value.map_or_else(|| "none".into(), |v| format!("{v:?}"))
+    }
+    let json = |v: &Option<roleswitch::BaseAccount>| {
+        v.as_ref().map_or_else(
+            || "none".into(),
+            |b| serde_json::to_string(b).unwrap_or_default(),
+        )
+    };
+    let mut fields = Vec::new();
+    let mut field = |name: &str, a: String, b: String| {
+        if a != b {
+            fields.push(format!("{name} {a} → {b}"));
+        }
+    };
+    field("role", before.role_name.clone(), after.role_name.clone());
+    field(
+        "name",
+        format!("{:?}", before.display_name),
+        format!("{:?}", after.display_name),
+    );
+    field("color", before.color.clone(), after.color.clone());
+    field(
+        "region",
+        text(before.region.as_deref()),
+        text(after.region.as_deref()),
+    );
+    field(
+        "partition",
+        text(before.partition.map(|p| p.arn_name())),
+        text(after.partition.map(|p| p.arn_name())),
+    );
+    field(
+        "production",
+        before.production.to_string(),
+        after.production.to_string(),
+    );
+    field(
+        "group",
+        text(before.group.as_deref()),
+        text(after.group.as_deref()),
+    );
+    field("base", json(&before.base), json(&after.base));
+    field(
+        "title prefix",
+        text(before.title_prefix.as_deref()),
+        text(after.title_prefix.as_deref()),
+    );
+    fields
 }
 
 fn main() -> ExitCode {

@@ -14,6 +14,7 @@ mod aws_config;
 mod aws_sso;
 mod import_plan;
 mod ini;
+mod lenient;
 mod organizations;
 mod own_json;
 mod policy;
@@ -27,6 +28,7 @@ use crate::model::{Environment, EnvironmentInput, DEFAULT_ROLE_NAME};
 use crate::validate::{check_list, quote, validate_input, Field};
 
 pub use import_plan::{plan_import, Change, ImportMode, ImportPlan};
+pub use lenient::{parse_lenient, Lenient};
 pub use policy::{policy, PolicyError, PolicyOptions};
 
 /// A file format the list can be read from (and, except Organizations, written to).
