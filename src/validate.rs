@@ -1438,7 +1438,7 @@ mod tests {
 
     #[test]
     fn stored_entries_with_invisible_characters_are_set_aside_with_the_reason() {
-        use crate::storage::{plan_write, read, MemoryStore, Quota, Store};
+        use crate::storage::layout::{plan_write, read, MemoryStore, Quota, Store};
         // Written by a version that did not check for them.
         let good = validate_environment(&input("111122223333", "", "test", ""), "a").unwrap();
         let mut bad = validate_environment(&input("444455556666", "", "prod", ""), "b").unwrap();
@@ -1447,7 +1447,7 @@ mod tests {
         grouped.id = "c".into();
         grouped.role_name = "Admin".into();
         grouped.group = Some("\u{2067}Workloads".into());
-        let mut state = crate::sync::ListState::new();
+        let mut state = crate::storage::sync::ListState::new();
         state
             .apply(&[], &[good.clone(), bad, grouped], "a", 0)
             .unwrap();

@@ -410,23 +410,12 @@ pub fn banner_for_page_js(list: JsValue, signals: JsValue) -> Result<JsValue, Js
     to_js(&banner_for_page(&list, &signals))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CheckedSettings<'a> {
-    settings: &'a crate::BannerSettings,
-    repairs: &'a [String],
-}
-
 /// Reads banner settings (stored or from the options form), with defaults for
 /// what is missing or invalid: `{ settings, repairs }`.
 #[wasm_bindgen(js_name = checkBannerSettings)]
 pub fn check_banner_settings_js(settings: JsValue) -> Result<JsValue, JsError> {
     let raw: serde_json::Value = from_js(settings, "banner settings")?;
-    let (settings, repairs) = crate::check_banner_settings(&raw);
-    to_js(&CheckedSettings {
-        settings: &settings,
-        repairs: &repairs,
-    })
+    to_js(&crate::check_banner_settings(&raw))
 }
 
 /// The lookup content scripts draw banners and tab cues from, for `list` under
@@ -435,7 +424,7 @@ pub fn check_banner_settings_js(settings: JsValue) -> Result<JsValue, JsError> {
 pub fn banner_lookup_js(list: JsValue, settings: JsValue) -> Result<JsValue, JsError> {
     let list = list_from_js(list)?;
     let raw: serde_json::Value = from_js(settings, "banner settings")?;
-    let (settings, _) = crate::check_banner_settings(&raw);
+    let settings = crate::check_banner_settings(&raw).settings;
     to_js(&crate::BannerLookup::build(&list, &settings))
 }
 
@@ -726,7 +715,7 @@ pub fn iam_policy(list: JsValue, options: JsValue) -> Result<String, JsError> {
 /// Whether storage key `key` holds part of the list (in either area).
 #[wasm_bindgen(js_name = isListKey)]
 pub fn is_list_key_js(key: &str) -> bool {
-    crate::storage::is_list_key(key)
+    crate::storage::layout::is_list_key(key)
 }
 
 /// The account (and role, when it is a valid one) a console page's banner asks

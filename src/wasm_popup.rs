@@ -3,7 +3,7 @@
 //! this crate with `--features popup-wasm`; the full facade is `wasm_api.rs`.
 //!
 //! The popup gets the list as the rows the service worker wrote
-//! ([`crate::popup_rows`]); results are plain arrays of numbers.
+//! ([`crate::popup::rows`]); results are plain arrays of numbers.
 
 use wasm_bindgen::prelude::*;
 

@@ -1,6 +1,6 @@
 // Banner lookup and toolbar badge: the service worker's side of the banner.
 //
-// The core builds the lookup (src/lookup.rs) from the list and the banner
+// The core builds the lookup (src/console/lookup.rs) from the list and the banner
 // settings; this file stores it where console content scripts read it
 // directly, so that a page is labelled before its first paint without waiting
 // for this worker to wake up.

@@ -1,4 +1,4 @@
-// The popup's side of the rows the core writes (src/popup_rows.rs): one text for the
+// The popup's side of the rows the core writes (src/popup/rows.rs): one text for the
 // whole list, rows separated by U+001E, fields by U+001F in ROW_FIELDS order; and of
 // the search highlights the popup's wasm returns (flat_highlights). Pinned to the core
 // by tests/js/popup-rows.test.mjs. A classic script (RS.popupRows).

@@ -1,7 +1,7 @@
-// The page side of the banner lookup the core precomputes (src/lookup.rs):
+// The page side of the banner lookup the core precomputes (src/console/lookup.rs):
 // read a console page's account and role from its earliest signals, and find
 // its entry with two key lookups. The rules are the core's (identify() in
-// src/identity.rs, restricted as lookup.rs's EXTRACTION says); tests/js
+// src/console/identity.rs, restricted as lookup.rs's EXTRACTION says); tests/js
 // checks this file against the core on the fixture pages. Loaded as a classic
 // script by the console content script and imported by the service worker.
 (() => {

@@ -12,8 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::refresh::clamp_interval;
-use crate::subscription::{Subscription, SubscriptionError};
+use crate::team::refresh::clamp_interval;
+use crate::team::subscription::{Subscription, SubscriptionError};
 use crate::validate::quote;
 
 /// The policy keys, as `extension/managed_schema.json` declares them.
@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn schema_declares_exactly_the_keys_read() {
         let schema: Value =
-            serde_json::from_str(include_str!("../extension/managed_schema.json")).unwrap();
+            serde_json::from_str(include_str!("../../extension/managed_schema.json")).unwrap();
         let mut declared: Vec<&str> = schema["properties"]
             .as_object()
             .unwrap()

@@ -9,10 +9,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::aws::Partition;
-use crate::identity::ConsoleIdentity;
+use crate::console::identity::ConsoleIdentity;
+use crate::console::reach::{base_label, base_matches};
+use crate::console::sso;
 use crate::model::{Environment, EnvironmentKind};
-use crate::reach::{base_label, base_matches};
-use crate::sso;
 
 /// A console session live in this browser, as seen from its tabs (the
 /// multi-session host names the account) and their pages.

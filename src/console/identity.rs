@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::console::sso;
 use crate::model::Environment;
-use crate::sso;
 
 /// Raw signals a content script read from a console page. All optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -412,7 +412,7 @@ mod tests {
     #[test]
     fn shared_cases_every_navigation_text_is_tried() {
         let cases: Vec<serde_json::Value> =
-            serde_json::from_str(include_str!("../tests/fixtures/aws/identity-cases.json"))
+            serde_json::from_str(include_str!("../../tests/fixtures/aws/identity-cases.json"))
                 .expect("the shared identity cases are JSON");
         assert!(cases.len() >= 10);
         for case in cases {

@@ -19,7 +19,7 @@
 
 use crate::aws::format_account_id;
 use crate::model::{BaseAccount, Environment};
-use crate::search::Highlights;
+use crate::popup::search::Highlights;
 
 /// Between two rows.
 pub const ROW_SEPARATOR: char = '\u{1e}';
@@ -140,7 +140,7 @@ pub fn flat_highlights(highlights: &Highlights) -> Vec<u32> {
 mod tests {
     use super::*;
     use crate::model::example_environments;
-    use crate::search::SearchIndex;
+    use crate::popup::search::SearchIndex;
 
     fn varied() -> Vec<Environment> {
         let mut envs = Vec::new();

@@ -16,21 +16,20 @@
 //!
 //! `roleKey` is the role in lower case, except that an IAM Identity Center
 //! role `AWSReservedSSO_<permission set>_<hash>` is `sso:<permission set>`
-//! (see [`crate::sso`]).
+//! (see [`crate::console::sso`]).
 //!
 //! `"*"` is the first environment of the account, shown when the page's role
 //! is unknown or has no entry of its own (its `roleMatches` is false).
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
-use crate::banner::{banner_for_environment, BannerModel};
-use crate::identity::MatchKind;
+use crate::console::banner::{banner_for_environment, BannerModel};
+use crate::console::identity::MatchKind;
+use crate::console::sso;
 use crate::model::Environment;
-use crate::sso;
-use crate::validate::{invisible_char, quote};
+use crate::settings::BannerSettings;
 
 /// Version of the lookup's layout; a content script that finds another version ignores it.
 pub const LOOKUP_VERSION: u32 = 1;
@@ -45,115 +44,6 @@ each tried until one holds twelve digits, possibly grouped 4-4-4. \
 Role: the assumed role in `sessionARN` when its account is the page's, else the first navigation text reading `Role/session`. \
 Role key: an IAM Identity Center role `AWSReservedSSO_<permission set>_<16 hex digits>` (prefix in any case) is looked up as \
 `sso:<permission set>`, any other role as its name, both in lower case.";
-
-/// Where the banner sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub enum BannerPosition {
-    /// Above the page, pushing it down.
-    #[default]
-    Top,
-    /// Docked to the bottom of the window; the page gets as much padding.
-    Bottom,
-}
-
-/// The user's banner settings, always valid (see [`check_banner_settings`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BannerSettings {
-    pub position: BannerPosition,
-    /// A thinner banner with smaller text.
-    pub compact: bool,
-    /// Prefix the tab title (see `title_prefix_*`).
-    pub title_cue: bool,
-    /// Replace the tab's favicon by one in the environment's color.
-    pub favicon_cue: bool,
-    /// A badge in the environment's color on the toolbar icon, for that tab.
-    pub badge_cue: bool,
-    /// A neutral strip on console pages of accounts not in the list.
-    pub unknown_account_strip: bool,
-    /// A reminder over "Delete"/"Terminate" buttons on production pages.
-    pub destructive_reminder: bool,
-    /// Title prefix for production environments; `{name}` is the display name.
-    pub title_prefix_production: String,
-    /// Title prefix for other environments; `{name}` is the display name.
-    pub title_prefix_normal: String,
-}
-
-/// Longest title prefix template, in characters.
-pub const MAX_TITLE_PREFIX: usize = 40;
-
-impl Default for BannerSettings {
-    fn default() -> Self {
-        BannerSettings {
-            position: BannerPosition::Top,
-            compact: false,
-            title_cue: true,
-            favicon_cue: true,
-            badge_cue: true,
-            unknown_account_strip: true,
-            destructive_reminder: false,
-            title_prefix_production: "[PROD] ".into(),
-            title_prefix_normal: "[{name}] ".into(),
-        }
-    }
-}
-
-/// Reads stored or submitted settings: every missing or invalid field gets its
-/// default, and each repair of a field that was present is reported.
-pub fn check_banner_settings(raw: &Value) -> (BannerSettings, Vec<String>) {
-    let mut s = BannerSettings::default();
-    let mut repairs = Vec::new();
-    let Some(obj) = raw.as_object() else {
-        if !raw.is_null() {
-            repairs.push("banner settings were not an object; using the defaults.".to_string());
-        }
-        return (s, repairs);
-    };
-    let mut flag = |key: &str, slot: &mut bool| match obj.get(key) {
-        None => {}
-        Some(Value::Bool(b)) => *slot = *b,
-        Some(other) => repairs.push(format!(
-            "banner setting {key} was {other}, not true or false; using {slot}."
-        )),
-    };
-    flag("compact", &mut s.compact);
-    flag("titleCue", &mut s.title_cue);
-    flag("faviconCue", &mut s.favicon_cue);
-    flag("badgeCue", &mut s.badge_cue);
-    flag("unknownAccountStrip", &mut s.unknown_account_strip);
-    flag("destructiveReminder", &mut s.destructive_reminder);
-    match obj.get("position") {
-        None => {}
-        Some(Value::String(p)) if p == "top" => s.position = BannerPosition::Top,
-        Some(Value::String(p)) if p == "bottom" => s.position = BannerPosition::Bottom,
-        Some(other) => repairs.push(format!(
-            "banner setting position was {other}; use \"top\" or \"bottom\". Using \"top\"."
-        )),
-    }
-    let mut prefix = |key: &str, slot: &mut String| match obj.get(key) {
-        None => {}
-        Some(Value::String(p))
-            if p.chars().count() <= MAX_TITLE_PREFIX
-                && !p
-                    .chars()
-                    .any(|c| c.is_control() || invisible_char(c).is_some()) =>
-        {
-            *slot = p.clone()
-        }
-        Some(other) => repairs.push(format!(
-            "banner setting {key} was {}; it must be text of at most {MAX_TITLE_PREFIX} \
-             characters without control or invisible characters. Using {slot:?}.",
-            match other {
-                Value::String(p) => quote(p),
-                other => other.to_string(),
-            }
-        )),
-    };
-    prefix("titlePrefixProduction", &mut s.title_prefix_production);
-    prefix("titlePrefixNormal", &mut s.title_prefix_normal);
-    (s, repairs)
-}
 
 /// One banner in the lookup: the banner model plus the tab cues.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -296,8 +186,8 @@ impl BannerLookup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::banner::BannerLevel;
-    use crate::identity::{identify, match_environment, ConsoleSignals};
+    use crate::console::banner::BannerLevel;
+    use crate::console::identity::{identify, match_environment, ConsoleSignals};
     use crate::model::example_environments;
     use serde_json::json;
 
@@ -313,48 +203,6 @@ mod tests {
         dup.display_name = "shadowed".into();
         envs.push(dup);
         envs
-    }
-
-    #[test]
-    fn defaults_and_repairs() {
-        let (s, r) = check_banner_settings(&Value::Null);
-        assert_eq!((s, r.len()), (BannerSettings::default(), 0));
-        let d = BannerSettings::default();
-        assert!(d.unknown_account_strip && d.title_cue && d.favicon_cue && d.badge_cue);
-        assert!(!d.destructive_reminder && !d.compact);
-
-        let (s, r) = check_banner_settings(&json!({
-            "position": "bottom", "compact": true, "badgeCue": false,
-            "titlePrefixProduction": "!! {name} !! "
-        }));
-        assert!(r.is_empty(), "{r:?}");
-        assert_eq!(s.position, BannerPosition::Bottom);
-        assert!(s.compact && !s.badge_cue);
-        assert_eq!(s.title_prefix_production, "!! {name} !! ");
-
-        let (s, r) = check_banner_settings(&json!({
-            "position": "left", "compact": "yes", "titlePrefixNormal": "x".repeat(41),
-            "titlePrefixProduction": "a\nb", "unknownSetting": 1
-        }));
-        assert_eq!(s, BannerSettings::default());
-        assert_eq!(r.len(), 4, "{r:?}");
-        assert!(r[0].contains("compact was \"yes\""), "{r:?}");
-        assert!(r[1].contains("position was \"left\""), "{r:?}");
-
-        let (_, r) = check_banner_settings(&json!([1]));
-        assert_eq!(
-            r,
-            ["banner settings were not an object; using the defaults."]
-        );
-    }
-
-    #[test]
-    fn settings_round_trip_as_camel_case_json() {
-        let json = serde_json::to_value(BannerSettings::default()).unwrap();
-        assert_eq!(json["position"], "top");
-        assert_eq!(json["unknownAccountStrip"], true);
-        let (back, repairs) = check_banner_settings(&json);
-        assert_eq!((back, repairs.len()), (BannerSettings::default(), 0));
     }
 
     #[test]
@@ -533,23 +381,6 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(title_prefix(&prod, &off), "");
-    }
-
-    #[test]
-    fn title_templates_with_invisible_characters_are_repaired() {
-        let (s, r) = check_banner_settings(&json!({
-            "titlePrefixProduction": "\u{202E}DORP ",
-            "titlePrefixNormal": "[{name}\u{200B}] ",
-        }));
-        assert_eq!(s, BannerSettings::default());
-        assert_eq!(r.len(), 2, "{r:?}");
-        assert!(
-            r[0].contains("titlePrefixProduction was \"\\u{202e}DORP \""),
-            "{}",
-            r[0]
-        );
-        assert!(r[0].contains("invisible characters"), "{}", r[0]);
-        assert!(!r.iter().any(|m| m.contains('\u{202E}')), "{r:?}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::aws::format_account_id;
-use crate::identity::{identify, match_environment, ConsoleSignals, MatchKind};
+use crate::console::identity::{identify, match_environment, ConsoleSignals, MatchKind};
 use crate::model::Environment;
 
 /// Dark text, as dark as the AWS console's own.

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::formats::{generated_id, Unique};
 use crate::model::{Environment, EnvironmentInput};
-use crate::subscription::{Status, SubscriptionState};
-use crate::sync::MAX_ENVIRONMENTS;
+use crate::storage::sync::MAX_ENVIRONMENTS;
+use crate::team::subscription::{Status, SubscriptionState};
 use crate::validate::{parse_account_id, parse_color, parse_role, validate_environment, Field};
 
 /// An entry's account and role, the role in lower case (IAM ignores its case).
@@ -319,8 +319,8 @@ fn entry(environment: Environment, source: Source) -> MergedEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::subscription::tests::{body, list_text, subscribed};
-    use crate::subscription::{apply_refresh, Fetched, RefreshOptions, Subscription};
+    use crate::team::subscription::tests::{body, list_text, subscribed};
+    use crate::team::subscription::{apply_refresh, Fetched, RefreshOptions, Subscription};
     use crate::validate::check_list;
     use proptest::prelude::*;
 
@@ -625,7 +625,7 @@ mod tests {
                 let options = RefreshOptions { accept_shrink };
                 let r = apply_refresh(&before, &fetched, text.as_bytes(), now, &options);
                 // Never wiped: a refresh that is not accepted keeps the copy.
-                if r.outcome != crate::subscription::Outcome::Accepted {
+                if r.outcome != crate::team::subscription::Outcome::Accepted {
                     prop_assert_eq!(&r.state.last_good, &before.last_good);
                 }
                 if !before.environments().is_empty() {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::{format_account_id, Partition};
 use crate::color;
-use crate::identity::{identify, ConsoleSignals};
+use crate::console::identity::{identify, ConsoleSignals};
 use crate::model::Environment;
 
 /// Percent-encodes a query value: everything but RFC 3986 unreserved characters.

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::subscription::SubscriptionState;
+use crate::team::subscription::SubscriptionState;
 
 /// The refresh interval when none is set, in minutes.
 pub const DEFAULT_INTERVAL_MINUTES: u32 = 60;
@@ -121,8 +121,8 @@ pub fn conditional_headers(state: &SubscriptionState) -> Vec<Header> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::subscription::tests::{body, list_text, subscribed};
-    use crate::subscription::{apply_refresh, Fetched, RefreshOptions};
+    use crate::team::subscription::tests::{body, list_text, subscribed};
+    use crate::team::subscription::{apply_refresh, Fetched, RefreshOptions};
 
     const MIN: u64 = 60 * 1000;
 

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use std::fmt;
 
-use crate::sync::{ListState, MAX_ENVIRONMENTS, MAX_TOMBSTONES};
+use crate::storage::sync::{ListState, MAX_ENVIRONMENTS, MAX_TOMBSTONES};
 
 /// Version of the stored list: 1 held a plain list, 2 the merged state.
 pub const STORED_VERSION: u32 = 2;
@@ -293,7 +293,7 @@ fn state_text(state: &ListState) -> String {
     struct Doc<'a> {
         version: u32,
         #[serde(flatten)]
-        state: crate::sync::StoredState<'a>,
+        state: crate::storage::sync::StoredState<'a>,
     }
     serde_json::to_string(&Doc {
         version: STORED_VERSION,

@@ -12,8 +12,8 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::aws::Partition;
+use crate::console::switch::{encode_query_value, plan_switch, redirect_uri_for};
 use crate::model::{Environment, EnvironmentKind};
-use crate::switch::{encode_query_value, plan_switch, redirect_uri_for};
 use crate::validate::{
     parse_account_id, parse_permission_set, parse_portal_url, parse_role, quote,
 };

@@ -7,75 +7,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::aws::format_account_id;
-use crate::identity::ConsoleIdentity;
-use crate::model::{BaseAccount, Environment};
+use crate::console::identity::ConsoleIdentity;
+use crate::console::reach::{base_label, base_matches, is_reachable};
+use crate::model::Environment;
+use crate::settings::Settings;
 
 /// How many recently used environments are remembered.
 pub const MAX_RECENTS: usize = 20;
-
-/// The user's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    /// Ask before switching into a production environment.
-    pub confirm_production: bool,
-    /// Show only the environments reachable from the signed-in account
-    /// (otherwise they are shown first).
-    pub reachable_only: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            confirm_production: true,
-            reachable_only: false,
-        }
-    }
-}
-
-/// Settings read from storage, and what was repaired on the way.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SettingsRead {
-    pub settings: Settings,
-    /// One message per value that was missing, of the wrong type, or unknown.
-    pub repairs: Vec<String>,
-}
-
-/// Reads settings from whatever was stored: missing values get their default,
-/// values of the wrong type are replaced by the default, unknown keys dropped;
-/// each repair (but a missing value) is reported.
-pub fn read_settings(raw: &serde_json::Value) -> SettingsRead {
-    let mut settings = Settings::default();
-    let mut repairs = Vec::new();
-    let Some(obj) = raw.as_object() else {
-        if !raw.is_null() {
-            repairs.push("The stored settings were not an object; the defaults are used.".into());
-        }
-        return SettingsRead { settings, repairs };
-    };
-    for (key, value) in obj {
-        let slot = match key.as_str() {
-            "confirmProduction" => &mut settings.confirm_production,
-            "reachableOnly" => &mut settings.reachable_only,
-            _ => {
-                repairs.push(format!("Unknown setting {key:?} was dropped."));
-                continue;
-            }
-        };
-        match value.as_bool() {
-            Some(b) => *slot = b,
-            None => repairs.push(format!(
-                "Setting {key:?} was {value}, not true or false; its default ({}) is used.",
-                *slot
-            )),
-        }
-    }
-    SettingsRead { settings, repairs }
-}
 
 /// `recents` with `id` moved to the front, without duplicates, at most
 /// [`MAX_RECENTS`] long.
@@ -121,33 +62,6 @@ pub fn toggle_favorite(favorites: &[String], id: &str) -> Result<Vec<String>, St
     let mut next = favorites.to_vec();
     next.push(id.to_string());
     Ok(next)
-}
-
-/// Whether `base` is the account (and, when it names one, the role) of `id`.
-/// The account matches by ID, or by alias when only the alias is known.
-pub fn base_matches(base: &BaseAccount, id: &ConsoleIdentity) -> bool {
-    let by_id = matches!((&base.account_id, &id.account_id), (Some(a), Some(b)) if a == b);
-    let by_alias = matches!(
-        (&base.alias, &id.account_alias),
-        (Some(a), Some(b)) if a.eq_ignore_ascii_case(b)
-    );
-    let account = by_id || ((base.account_id.is_none() || id.account_id.is_none()) && by_alias);
-    let role = match (&base.role_name, &id.role_name) {
-        (None, _) => true,
-        (Some(want), Some(have)) => {
-            // A base may name a reserved Identity Center role; the page shows its permission set.
-            let want = crate::sso::shown_role(want.rsplit('/').next().unwrap_or(want));
-            want.eq_ignore_ascii_case(have)
-        }
-        (Some(_), None) => false,
-    };
-    account && role
-}
-
-/// Whether `env` can be switched into from `id`: it has no base (from
-/// anywhere), or its base is `id`'s account (and role).
-pub fn is_reachable(env: &Environment, id: &ConsoleIdentity) -> bool {
-    env.base.as_ref().is_none_or(|b| base_matches(b, id))
 }
 
 /// The way back to the base account of the environment the page is in.
@@ -216,20 +130,6 @@ fn rank_map(ids: &[String]) -> HashMap<&str, usize> {
         map.entry(id.as_str()).or_insert(rank);
     }
     map
-}
-
-/// How to name a base account: `acme-mgmt (1111-2222-3333) · Admin`.
-pub fn base_label(base: &BaseAccount) -> String {
-    let account = match (&base.alias, &base.account_id) {
-        (Some(alias), Some(id)) => format!("{alias} ({})", format_account_id(id)),
-        (Some(alias), None) => alias.clone(),
-        (None, Some(id)) => format_account_id(id),
-        (None, None) => "the base account".into(),
-    };
-    match &base.role_name {
-        Some(role) => format!("{account} · {role}"),
-        None => account,
-    }
 }
 
 /// The popup's view of `envs` for a page with identity `id` (`None`: not a
@@ -320,7 +220,7 @@ pub fn popup_view(
         });
     }
 
-    let current = known.and_then(|i| crate::identity::match_environment(envs, i));
+    let current = known.and_then(|i| crate::console::identity::match_environment(envs, i));
     let back = known.zip(current).and_then(|(i, (env, _))| {
         let base = env.base.as_ref()?;
         (i.role_name.is_some() && !base_matches(base, i)).then(|| BackOffer {
@@ -390,8 +290,8 @@ pub fn back_environment(envs: &[Environment], env: &Environment) -> Option<Envir
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::{identify, ConsoleSignals};
-    use crate::model::example_environments;
+    use crate::console::identity::{identify, ConsoleSignals};
+    use crate::model::{example_environments, BaseAccount};
 
     fn with_base(
         id: &str,
@@ -707,32 +607,5 @@ mod tests {
         }
         assert_eq!(r.len(), MAX_RECENTS);
         assert_eq!(r[0], "49");
-    }
-
-    #[test]
-    fn settings_are_repaired_with_defaults() {
-        let cases: Vec<(serde_json::Value, Settings, usize)> = vec![
-            (serde_json::Value::Null, Settings::default(), 0),
-            (serde_json::json!({}), Settings::default(), 0),
-            (
-                serde_json::json!({ "confirmProduction": false, "reachableOnly": true }),
-                Settings {
-                    confirm_production: false,
-                    reachable_only: true,
-                },
-                0,
-            ),
-            (
-                serde_json::json!({ "confirmProduction": "no", "colour": 1 }),
-                Settings::default(),
-                2,
-            ),
-            (serde_json::json!([true]), Settings::default(), 1),
-        ];
-        for (raw, want, repairs) in cases {
-            let got = read_settings(&raw);
-            assert_eq!(got.settings, want, "{raw}");
-            assert_eq!(got.repairs.len(), repairs, "{raw}: {:?}", got.repairs);
-        }
     }
 }
