@@ -948,6 +948,32 @@ pub fn check_list(envs: &[Environment]) -> Vec<EntryError> {
     errors
 }
 
+/// The list has no environment with this id (it may have been deleted meanwhile).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotInList {
+    pub id: String,
+}
+
+impl std::fmt::Display for NotInList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "There is no environment with id {:?}; it may have been deleted already.",
+            self.id
+        )
+    }
+}
+
+impl std::error::Error for NotInList {}
+
+/// The list without the environment `id`.
+pub fn remove(list: &[Environment], id: &str) -> Result<Vec<Environment>, NotInList> {
+    if !list.iter().any(|e| e.id == id) {
+        return Err(NotInList { id: id.into() });
+    }
+    Ok(list.iter().filter(|e| e.id != id).cloned().collect())
+}
+
 /// Adds `env` to the list, or replaces the entry with the same id, checking the
 /// list rules. The list is unchanged on error.
 pub fn upsert(list: &[Environment], env: Environment) -> Result<Vec<Environment>, Vec<FieldError>> {
@@ -973,6 +999,20 @@ pub fn upsert(list: &[Environment], env: Environment) -> Result<Vec<Environment>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn removing_an_environment_that_is_not_there_says_so_and_changes_nothing() {
+        let list = crate::model::example_environments();
+        let id = list[0].id.clone();
+        let after = remove(&list, &id).unwrap();
+        assert_eq!(after.len(), list.len() - 1);
+        assert!(after.iter().all(|e| e.id != id));
+        let err = remove(&after, &id).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("There is no environment with id {id:?}; it may have been deleted already.")
+        );
+    }
 
     #[test]
     fn an_account_to_add_keeps_a_valid_role_only() {

@@ -9,19 +9,33 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::{check_json_input, input::import_too_large, input::InputError, input::MAX_INPUT_BYTES};
 use crate::{
-    apply_refresh, check_url, clamp_interval, conditional_headers, merged_view, read_managed,
-    schedule, set_override, Fetched, Override, RefreshOptions, Subscription, SubscriptionState,
+    check_list, console::banner::banner_for_page, console::identity::identify,
+    console::identity::ConsoleSignals, console::links::copy_link, console::links::portal_shortcut,
+    console::switch::check_destination, console::switch::plan_console_switch,
+    console::switch::plan_switch, console::switch::PageContext, environments_json,
+    example_environments, export, parse_any, plan_import, policy, popup::view::back_environment,
+    popup::view::popup_view, popup::view::read_favorites, popup::view::toggle_favorite,
+    popup::view::touch_recent, settings::read_settings, settings::Settings,
+    storage::layout::plan_write, storage::layout::read, storage::layout::state_checksum,
+    storage::layout::Quota, storage::sync::ListState, validate::upsert, validate::FieldError,
+    validate_environment, Diagnostic, Environment, EnvironmentInput, ExportOptions, Format,
+    ImportMode, ImportOptions, PolicyOptions,
 };
 use crate::{
-    back_environment, banner_for_page, check_destination, check_list, copy_link, environments_json,
-    example_environments, export, identify, parse_any, plan_console_switch, plan_import,
-    plan_switch, plan_write, policy, popup_view, portal_shortcut, read, read_favorites,
-    read_settings, state_checksum, toggle_favorite, touch_recent, upsert, validate_environment,
-    ConsoleSignals, Diagnostic, Environment, EnvironmentInput, ExportOptions, FieldError, Format,
-    ImportMode, ImportOptions, ListState, PageContext, PolicyOptions, Quota, Settings,
+    team::managed::read_managed, team::merged::merged_view, team::merged::set_override,
+    team::merged::Override, team::refresh::clamp_interval, team::refresh::conditional_headers,
+    team::refresh::schedule, team::subscription::apply_refresh, team::subscription::check_url,
+    team::subscription::Fetched, team::subscription::RefreshOptions,
+    team::subscription::Subscription, team::subscription::SubscriptionState,
 };
-use crate::{check_json_input, import_too_large, InputError, MAX_INPUT_BYTES};
+
+/// The one conversion of a core error into a JavaScript `Error`: its message is
+/// the error's text (every core error says what, where and what to do).
+fn js_error(error: impl std::fmt::Display) -> JsError {
+    JsError::new(&error.to_string())
+}
 
 /// Results cross as one JSON text that the engine's `JSON.parse` turns into
 /// objects: for lists of thousands of entries this is several times faster than
@@ -136,13 +150,13 @@ pub fn version() -> String {
 /// An account ID as the console shows it: `1111-2222-3333`.
 #[wasm_bindgen(js_name = formatAccountId)]
 pub fn format_account_id_js(id: &str) -> String {
-    crate::format_account_id(id)
+    crate::aws::format_account_id(id)
 }
 
 /// The colors AWS's switch-role form offers: `[{ name, hex }]`.
 #[wasm_bindgen(js_name = awsColors)]
 pub fn aws_colors() -> Result<JsValue, JsError> {
-    let colors: Vec<serde_json::Value> = crate::AWS_COLORS
+    let colors: Vec<serde_json::Value> = crate::color::AWS_COLORS
         .iter()
         .map(|(name, hex)| serde_json::json!({ "name": name, "hex": hex }))
         .collect();
@@ -186,15 +200,7 @@ pub fn save_environment(list: JsValue, input: JsValue, new_id: &str) -> Result<J
 /// `list` without the entry `id`. Throws when there is no such entry.
 #[wasm_bindgen(js_name = deleteEnvironment)]
 pub fn delete_environment(list: JsValue, id: &str) -> Result<JsValue, JsError> {
-    let mut list = list_from_js(list)?;
-    let before = list.len();
-    list.retain(|e| e.id != id);
-    if list.len() == before {
-        return Err(JsError::new(&format!(
-            "There is no environment with id {id:?}; it may have been deleted already."
-        )));
-    }
-    to_js(&list)
+    to_js(&crate::validate::remove(&list_from_js(list)?, id).map_err(js_error)?)
 }
 
 /// The example list offered on first run.
@@ -269,10 +275,10 @@ pub fn check_destination_js(
             url: Some(url),
             message: None,
         },
-        Err(message) => Destination {
+        Err(error) => Destination {
             ok: false,
             url: None,
-            message: Some(message),
+            message: Some(error.to_string()),
         },
     })
 }
@@ -283,7 +289,7 @@ pub fn check_destination_js(
 #[wasm_bindgen(js_name = shortcutLink)]
 pub fn shortcut_link_js(list: JsValue, id: &str) -> Result<String, JsError> {
     let list = list_from_js(list)?;
-    portal_shortcut(find(&list, id)?, None).map_err(|e| JsError::new(&e.to_string()))
+    portal_shortcut(find(&list, id)?, None).map_err(js_error)
 }
 
 /// "Copy link" for environment `id` on console page `page_url` (empty: the
@@ -295,7 +301,7 @@ pub fn shortcut_link_js(list: JsValue, id: &str) -> Result<String, JsError> {
 pub fn copy_link_js(list: JsValue, id: &str, page_url: &str) -> Result<String, JsError> {
     let list = list_from_js(list)?;
     let page = Some(page_url).filter(|p| !p.trim().is_empty());
-    copy_link(find(&list, id)?, page).map_err(|e| JsError::new(&e.to_string()))
+    copy_link(find(&list, id)?, page).map_err(js_error)
 }
 
 /// The environment "back to the base account" of `id` switches into, or `null`.
@@ -361,7 +367,7 @@ impl PopupList {
 
     /// The popup's rows for this list (see the core's `popup_rows`).
     pub fn rows(&self) -> Result<String, JsError> {
-        crate::popup_rows(&self.0).map_err(|e| JsError::new(&e))
+        crate::popup_rows(&self.0).map_err(js_error)
     }
 
     /// This list's search index as text for the popup (`PopupSearch.fromPrepared`),
@@ -376,7 +382,7 @@ impl PopupList {
 /// `id` starred or unstarred. Throws when one more would be too many.
 #[wasm_bindgen(js_name = toggleFavorite)]
 pub fn toggle_favorite_js(favorites: JsValue, id: &str) -> Result<JsValue, JsError> {
-    let next = toggle_favorite(&favorites_from_js(favorites)?, id).map_err(|e| JsError::new(&e))?;
+    let next = toggle_favorite(&favorites_from_js(favorites)?, id).map_err(js_error)?;
     to_js(&next)
 }
 
@@ -415,7 +421,7 @@ pub fn banner_for_page_js(list: JsValue, signals: JsValue) -> Result<JsValue, Js
 #[wasm_bindgen(js_name = checkBannerSettings)]
 pub fn check_banner_settings_js(settings: JsValue) -> Result<JsValue, JsError> {
     let raw: serde_json::Value = from_js(settings, "banner settings")?;
-    to_js(&crate::check_banner_settings(&raw))
+    to_js(&crate::settings::check_banner_settings(&raw))
 }
 
 /// The lookup content scripts draw banners and tab cues from, for `list` under
@@ -424,15 +430,17 @@ pub fn check_banner_settings_js(settings: JsValue) -> Result<JsValue, JsError> {
 pub fn banner_lookup_js(list: JsValue, settings: JsValue) -> Result<JsValue, JsError> {
     let list = list_from_js(list)?;
     let raw: serde_json::Value = from_js(settings, "banner settings")?;
-    let settings = crate::check_banner_settings(&raw).settings;
-    to_js(&crate::BannerLookup::build(&list, &settings))
+    let settings = crate::settings::check_banner_settings(&raw).settings;
+    to_js(&crate::console::lookup::BannerLookup::build(
+        &list, &settings,
+    ))
 }
 
 /// What the search leaves out of `query` (words or characters past its caps),
 /// for a note under the filter; `undefined` when it uses all of it.
 #[wasm_bindgen(js_name = queryNote)]
 pub fn query_note_js(query: &str) -> Option<String> {
-    crate::query_note(query)
+    crate::popup::search::query_note(query)
 }
 
 /// A search index over one list, kept in wasm memory so that each keystroke
@@ -476,7 +484,7 @@ impl StoredList {
     /// list). Throws, changing nothing, when the stored list cannot be read.
     pub fn read(items: JsValue) -> Result<StoredList, JsError> {
         let items = from_js(items, "stored items")?;
-        let stored = read(&items).map_err(|e| JsError::new(&e.to_string()))?;
+        let stored = read(&items).map_err(js_error)?;
         Ok(StoredList {
             state: stored.state,
             checksum: stored.checksum,
@@ -516,7 +524,7 @@ impl StoredList {
         let (before, after) = (list_from_js(before)?, list_from_js(after)?);
         self.state
             .apply(&before, &after, replica, now as u64)
-            .map_err(|e| JsError::new(&e.to_string()))
+            .map_err(js_error)
     }
 
     /// Deletes the entries the view lists as unreadable: the user discarded them.
@@ -575,13 +583,12 @@ pub fn formats() -> Result<JsValue, JsError> {
     let list: Vec<serde_json::Value> = Format::ALL
         .iter()
         .map(|f| {
-            let file = match f {
-                Format::OwnJson => "roleswitch.json",
-                Format::AesrIni => "aesr-config.ini",
-                Format::AwsConfig => "aws-config",
-                _ => "",
-            };
-            serde_json::json!({ "id": f, "label": f.label(), "canExport": f.can_export(), "fileName": file })
+            serde_json::json!({
+                "id": f,
+                "label": f.label(),
+                "canExport": f.can_export(),
+                "fileName": f.file_name().unwrap_or_default(),
+            })
         })
         .collect();
     to_js(&list)
@@ -701,7 +708,7 @@ pub fn validate_list(list: JsValue) -> Result<JsValue, JsError> {
 pub fn export_list(list: JsValue, format: JsValue) -> Result<String, JsError> {
     let list = list_from_js(list)?;
     let format: Format = from_js(format, "format")?;
-    export(&list, format, &ExportOptions::default()).map_err(|e| JsError::new(&e.to_string()))
+    export(&list, format, &ExportOptions::default()).map_err(js_error)
 }
 
 /// The managing-account IAM policy for the list: `options` is `{ group?, requireMfa }`.
@@ -709,7 +716,7 @@ pub fn export_list(list: JsValue, format: JsValue) -> Result<String, JsError> {
 pub fn iam_policy(list: JsValue, options: JsValue) -> Result<String, JsError> {
     let list = list_from_js(list)?;
     let options: PolicyOptions = from_js(options, "policy options")?;
-    policy(&list, &options).map_err(|e| JsError::new(&e.to_string()))
+    policy(&list, &options).map_err(js_error)
 }
 
 /// Whether storage key `key` holds part of the list (in either area).
@@ -723,8 +730,8 @@ pub fn is_list_key_js(key: &str) -> bool {
 /// ID that is not one.
 #[wasm_bindgen(js_name = accountToAdd)]
 pub fn account_to_add_js(account_id: &str, role_name: Option<String>) -> Result<JsValue, JsError> {
-    let (account_id, role_name) = crate::validate::account_to_add(account_id, role_name.as_deref())
-        .map_err(|e| JsError::new(&e))?;
+    let (account_id, role_name) =
+        crate::validate::account_to_add(account_id, role_name.as_deref()).map_err(js_error)?;
     to_js(&serde_json::json!({ "accountId": account_id, "roleName": role_name }))
 }
 
@@ -772,7 +779,7 @@ pub fn subscribe(
         Ok(subscription) => {
             let permission = check_url(&subscription.url)
                 .map(|c| c.permission)
-                .map_err(|e| JsError::new(&e.to_string()))?;
+                .map_err(js_error)?;
             to_js(&serde_json::json!({
                 "ok": true,
                 "state": SubscriptionState::new(subscription),

@@ -7,7 +7,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{flat_highlights, read_popup_rows, PreparedLoader, SearchIndex};
+use crate::{
+    popup::rows::flat_highlights, popup::search::PreparedLoader, read_popup_rows, SearchIndex,
+};
 
 /// A search index over the popup's rows, kept in wasm memory so that each
 /// keystroke only sends the query across.
@@ -105,5 +107,5 @@ fn unreadable() -> JsError {
 /// caps on words and characters); `undefined` when it uses all of it.
 #[wasm_bindgen(js_name = queryNote)]
 pub fn query_note(query: &str) -> Option<String> {
-    crate::query_note(query)
+    crate::popup::search::query_note(query)
 }

@@ -5,7 +5,7 @@
 //! scripts), and they must draw the banner before their first paint, without
 //! waiting for the service worker. So the service worker stores this lookup
 //! where content scripts read it directly, and the matching rules of
-//! [`crate::match_environment`] are encoded in its keys: a content script only
+//! [`crate::console::identity::match_environment`] are encoded in its keys: a content script only
 //! extracts the page's account ID and role name (see [`EXTRACTION`]) and does
 //! two key lookups:
 //!
@@ -35,7 +35,7 @@ use crate::settings::BannerSettings;
 pub const LOOKUP_VERSION: u32 = 1;
 
 /// How a content script reads the page's identity, in order (the same rules as
-/// [`crate::identify`], restricted to the signals available before first paint
+/// [`crate::console::identity::identify`], restricted to the signals available before first paint
 /// plus the navigation header as a late fallback).
 pub const EXTRACTION: &str = "1. host: first label `<12 digits>-<suffix>` (multi-session console); \
 2. <meta name=\"awsc-session-data\"> JSON: `accountId` (hyphens and spaces removed), else the account in `sessionARN`; \

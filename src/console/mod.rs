@@ -2,11 +2,11 @@
 //! identity, the switch plans, the banner and its lookup, Identity Center
 //! names, links and multi-session choices.
 
-pub(crate) mod banner;
-pub(crate) mod identity;
-pub(crate) mod links;
-pub(crate) mod lookup;
-pub(crate) mod reach;
-pub(crate) mod sessions;
-pub(crate) mod sso;
-pub(crate) mod switch;
+pub mod banner;
+pub mod identity;
+pub mod links;
+pub mod lookup;
+pub mod reach;
+pub mod sessions;
+pub mod sso;
+pub mod switch;

@@ -1,8 +1,8 @@
 //! IAM Identity Center as the console shows it: the IAM role a portal sign-in
 //! lands in is `AWSReservedSSO_<PermissionSet>_<16 hex>`, and an Identity
 //! Center environment is named by its permission set. This module owns that
-//! mapping, and the role keys that matching ([`crate::match_environment`])
-//! and the banner lookup ([`crate::BannerLookup`]) compare.
+//! mapping, and the role keys that matching ([`crate::console::identity::match_environment`])
+//! and the banner lookup ([`crate::console::lookup::BannerLookup`]) compare.
 //!
 //! Depends only on the model.
 
@@ -56,7 +56,7 @@ pub fn page_role_key(role: &str) -> String {
     }
 }
 
-/// The key of a role as [`crate::identify`] reports it: `shown` is the
+/// The key of a role as [`crate::console::identity::identify`] reports it: `shown` is the
 /// permission set when `identity_center`, else the role's name.
 pub fn identity_role_key(shown: &str, identity_center: bool) -> String {
     if identity_center {

@@ -325,17 +325,45 @@ pub fn plan_console_switch(env: &Environment, page: &PageContext) -> ConsoleSwit
     }
 }
 
+/// Why a multi-session switch's answer is not opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestinationError {
+    pub kind: DestinationErrorKind,
+    /// What the user is told, naming the environment.
+    message: String,
+}
+
+/// The kinds of [`DestinationError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DestinationErrorKind {
+    /// AWS answered with no destination: this session may not assume the role.
+    Refused,
+    /// The destination is not a console or sign-in page of the environment's partition.
+    Unexpected,
+}
+
+impl std::fmt::Display for DestinationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DestinationError {}
+
 /// Checks the `destination` a multi-session switch into `env` replied with:
-/// the URL to open, or the message to show.
-pub fn check_destination(env: &Environment, destination: &str) -> Result<String, String> {
+/// the URL to open, or why not.
+pub fn check_destination(env: &Environment, destination: &str) -> Result<String, DestinationError> {
     let destination = destination.trim();
     if destination.is_empty() {
-        return Err(format!(
-            "This session may not assume {} in {} ({}).",
-            env.role_name,
-            format_account_id(&env.account_id),
-            env.display_name
-        ));
+        return Err(DestinationError {
+            kind: DestinationErrorKind::Refused,
+            message: format!(
+                "This session may not assume {} in {} ({}).",
+                env.role_name,
+                format_account_id(&env.account_id),
+                env.display_name
+            ),
+        });
     }
     let partition = env.partition();
     let ours = split_https(destination).is_some_and(|(host, _)| {
@@ -345,10 +373,13 @@ pub fn check_destination(env: &Environment, destination: &str) -> Result<String,
     if ours {
         Ok(destination.to_string())
     } else {
-        Err(format!(
-            "AWS answered the switch into {} with an unexpected destination; nothing was opened.",
-            env.display_name
-        ))
+        Err(DestinationError {
+            kind: DestinationErrorKind::Unexpected,
+            message: format!(
+                "AWS answered the switch into {} with an unexpected destination; nothing was opened.",
+                env.display_name
+            ),
+        })
     }
 }
 
@@ -727,13 +758,18 @@ mod tests {
     #[test]
     fn destinations() {
         let env = example_environments().remove(0);
+        let refused = check_destination(&env, "").unwrap_err();
+        assert_eq!(refused.kind, DestinationErrorKind::Refused);
         assert_eq!(
-            check_destination(&env, ""),
-            Err("This session may not assume OrganizationAccountAccessRole in 1111-2222-3333 (test).".into())
+            refused.to_string(),
+            "This session may not assume OrganizationAccountAccessRole in 1111-2222-3333 (test)."
         );
         let ok = "https://111122223333-s1.us-east-1.console.aws.amazon.com/console/home";
         assert_eq!(check_destination(&env, ok), Ok(ok.into()));
-        assert!(check_destination(&env, "https://evil.example/").is_err());
+        assert_eq!(
+            check_destination(&env, "https://evil.example/").map_err(|e| e.kind),
+            Err(DestinationErrorKind::Unexpected)
+        );
         assert!(check_destination(&env, "javascript:alert(1)").is_err());
         assert!(
             check_destination(&env, "https://us-gov-west-1.console.amazonaws-us-gov.com/").is_err()

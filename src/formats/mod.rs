@@ -88,6 +88,17 @@ impl Format {
         !matches!(self, Format::Organizations | Format::AwsSso)
     }
 
+    /// The file name an export in this format is saved as; `None` for the
+    /// formats [`export`] does not write.
+    pub fn file_name(self) -> Option<&'static str> {
+        match self {
+            Format::OwnJson => Some("roleswitch.json"),
+            Format::AesrIni => Some("aesr-config.ini"),
+            Format::AwsConfig => Some("aws-config"),
+            Format::Organizations | Format::AwsSso => None,
+        }
+    }
+
     /// Guesses the format of a pasted text by looking at its content.
     ///
     /// The heuristic, in order:

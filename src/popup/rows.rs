@@ -42,9 +42,31 @@ pub const ROW_FIELDS: [&str; 10] = [
     "baseAlias",
 ];
 
+/// A value the rows cannot hold: it has a separator, which a validated list's
+/// values never have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowsError {
+    /// The environment's id.
+    pub id: String,
+    /// Which of [`ROW_FIELDS`].
+    pub field: &'static str,
+}
+
+impl std::fmt::Display for RowsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "environment {:?}: its {} holds a control character, which a valid list cannot",
+            self.id, self.field
+        )
+    }
+}
+
+impl std::error::Error for RowsError {}
+
 /// The popup's rows for `envs`. Errors when a value holds a separator, which
 /// a validated list cannot.
-pub fn popup_rows(envs: &[Environment]) -> Result<String, String> {
+pub fn popup_rows(envs: &[Environment]) -> Result<String, RowsError> {
     let mut out = String::with_capacity(envs.len() * 96);
     for (i, env) in envs.iter().enumerate() {
         if i > 0 {
@@ -68,10 +90,10 @@ pub fn popup_rows(envs: &[Environment]) -> Result<String, String> {
         ];
         for (f, value) in fields.iter().enumerate() {
             if value.contains([ROW_SEPARATOR, FIELD_SEPARATOR]) {
-                return Err(format!(
-                    "environment {:?}: its {} holds a control character, which a valid list cannot",
-                    env.id, ROW_FIELDS[f]
-                ));
+                return Err(RowsError {
+                    id: env.id.clone(),
+                    field: ROW_FIELDS[f],
+                });
             }
             if f > 0 {
                 out.push(FIELD_SEPARATOR);
@@ -254,7 +276,11 @@ mod tests {
         let mut envs = example_environments();
         envs[1].display_name = "a\u{1f}b".into();
         let err = popup_rows(&envs).unwrap_err();
-        assert!(err.contains("displayName"), "{err}");
+        assert_eq!(
+            (err.id.as_str(), err.field),
+            (envs[1].id.as_str(), "displayName")
+        );
+        assert!(err.to_string().contains("displayName"), "{err}");
     }
 
     #[test]

@@ -47,17 +47,35 @@ pub fn read_favorites(raw: &serde_json::Value) -> Vec<String> {
     out
 }
 
+/// Why a star was not added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FavoriteError {
+    /// There are [`MAX_FAVORITES`] already.
+    TooMany,
+}
+
+impl std::fmt::Display for FavoriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FavoriteError::TooMany => write!(
+                f,
+                "You have {MAX_FAVORITES} favorites, the most that sync between browsers; unstar one first."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FavoriteError {}
+
 /// `favorites` with `id` starred (appended: favorites keep the order they
 /// were starred in) or, when it is starred already, unstarred. Errors when
 /// starring one more than [`MAX_FAVORITES`].
-pub fn toggle_favorite(favorites: &[String], id: &str) -> Result<Vec<String>, String> {
+pub fn toggle_favorite(favorites: &[String], id: &str) -> Result<Vec<String>, FavoriteError> {
     if favorites.iter().any(|f| f == id) {
         return Ok(favorites.iter().filter(|f| *f != id).cloned().collect());
     }
     if favorites.len() >= MAX_FAVORITES {
-        return Err(format!(
-            "You have {MAX_FAVORITES} favorites, the most that sync between browsers; unstar one first."
-        ));
+        return Err(FavoriteError::TooMany);
     }
     let mut next = favorites.to_vec();
     next.push(id.to_string());
@@ -583,9 +601,9 @@ mod tests {
         }
         assert_eq!(f, vec!["b", "c"]);
         let full: Vec<String> = (0..MAX_FAVORITES).map(|i| i.to_string()).collect();
-        assert!(toggle_favorite(&full, "x")
-            .unwrap_err()
-            .contains("unstar one"));
+        let too_many = toggle_favorite(&full, "x").unwrap_err();
+        assert_eq!(too_many, FavoriteError::TooMany);
+        assert!(too_many.to_string().contains("unstar one"));
         assert_eq!(
             toggle_favorite(&full, "0").unwrap().len(),
             MAX_FAVORITES - 1

@@ -1,5 +1,5 @@
 //! The list in `chrome.storage`: the replicated state every browser merges
 //! (`sync`) and its layout in storage items (`layout`).
 
-pub(crate) mod layout;
-pub(crate) mod sync;
+pub mod layout;
+pub mod sync;

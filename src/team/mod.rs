@@ -2,7 +2,7 @@
 //! refresh and schedule, the merged view with the personal list and local
 //! overrides, and browser policy.
 
-pub(crate) mod managed;
-pub(crate) mod merged;
-pub(crate) mod refresh;
-pub(crate) mod subscription;
+pub mod managed;
+pub mod merged;
+pub mod refresh;
+pub mod subscription;

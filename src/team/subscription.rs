@@ -6,7 +6,7 @@
 //! good copy kept and marked stale with the reason. A refresh keeps the last
 //! good copy when
 //! - the server cannot be reached or answers with an HTTP error;
-//! - the file is too large, not text, not a list ([`crate::parse_lenient`]
+//! - the file is too large, not text, not a list ([`crate::formats::parse_lenient`]
 //!   refuses it), or holds no valid entry;
 //! - the file suddenly holds far fewer valid entries than the copy in use
 //!   ([`is_sudden_shrink`]: fewer than half of at least
@@ -1155,7 +1155,7 @@ pub(crate) mod tests {
             assert!(matches!(again.state.status, Status::Stale { since: s, .. } if s == *since));
             assert_eq!(again.state.failures, 2);
         }
-        let too_large = vec![b' '; crate::MAX_IMPORT_BYTES + 1];
+        let too_large = vec![b' '; crate::input::MAX_IMPORT_BYTES + 1];
         let r = apply_refresh(
             &good,
             &body(),
