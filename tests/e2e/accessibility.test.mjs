@@ -1,8 +1,9 @@
 // Accessibility, checked by an engine (issue 11): axe-core runs over the toolbar popup (over a
 // console tab, with groups, a production entry, a favorite and a filter typed), the options page
-// (the list and the editor open) and the banner on a console page (a normal and a production
-// environment, an account not in the list, at the top and at the bottom), in light and dark mode.
-// No violation of impact serious or critical may remain; the failure names each rule and target.
+// (the list, the editor with a field in error, a deletion's toast) and the banner on a console
+// page (a normal and a production environment, an account not in the list, at the top and at the
+// bottom), in light and dark mode. No violation of impact serious or critical may remain; the
+// failure names each rule, its targets and axe's summary.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -118,6 +119,12 @@ for (const scheme of SCHEMES) {
       await page.click('#editor button[type=submit]');
       await page.waitForSelector('#error-accountId:not(:empty)');
       assertClean(await axe((source) => page.evaluate(source)), `options page (${scheme})`);
+      // The toast after a deletion, with its Undo; then undone.
+      await page.click('button[aria-label="Delete sandbox"]');
+      await page.waitForSelector('#toast:not([hidden]) #toast-undo:not([hidden])');
+      assertClean(await axe((source) => page.evaluate(source)), `options page (${scheme}), a deletion to undo`);
+      await page.click('#toast-undo');
+      await page.waitForFunction(() => document.getElementById('toast-text').textContent.startsWith('Restored'));
     } finally {
       await page.close();
     }
