@@ -46,6 +46,7 @@ let wholeReady = deferred(); // resolves once the whole view and every row are h
 // What the list shows, in order: an environment index, BACK, or a section header object.
 let items = [];
 let sectionAt = []; // per item with sections: the index of its section in view.sections
+let headerAt = []; // per section shown: the position of its header in items
 let selected = 0;
 let query = '';
 let marks = new Map(); // highlight ranges for `query`, per environment index, as rows are drawn
@@ -104,16 +105,35 @@ function marked(className, text, ranges = []) {
   return span;
 }
 
-function optionRow(position) {
+/** A row of the list at `position`: an option or a group's header. */
+function row(position) {
   const li = document.createElement('li');
-  li.role = 'option';
   li.id = `env-${position}`;
+  li.className = 'row';
   li.style.top = `${position * ROW}px`;
-  li.setAttribute('aria-setsize', String(items.length));
-  li.setAttribute('aria-posinset', String(position + 1));
-  li.setAttribute('aria-selected', String(position === selected));
   li.addEventListener('mousemove', () => { if (selected !== position) select(position); });
   return li;
+}
+
+// Options are counted without the group headers, which are not options.
+const optionCount = () => items.length - headerAt.length;
+const optionNumber = (position) => position - (sectionAt[position] >= 0 ? sectionAt[position] + 1 : 0);
+
+function optionRow(position) {
+  const li = row(position);
+  li.role = 'option';
+  li.setAttribute('aria-setsize', String(optionCount()));
+  li.setAttribute('aria-posinset', String(optionNumber(position) + 1));
+  li.setAttribute('aria-selected', String(position === selected));
+  return li;
+}
+
+/** Text for assistive technology only (see .visually-hidden in ui.css). */
+function hiddenText(text, className = '') {
+  const span = document.createElement('span');
+  span.className = `visually-hidden ${className}`.trim();
+  span.textContent = text;
+  return span;
 }
 
 function backRow(position) {
@@ -136,24 +156,49 @@ function backRow(position) {
   return li;
 }
 
+const environmentCount = (n) => `${n} ${n === 1 ? 'environment' : 'environments'}`;
+
+/**
+ * A group of the list (ARIA's grouped listbox): its header, which is not an option but
+ * labels the group, then the group's options as they are drawn. The group has no box of
+ * its own: its rows are placed against #list like the others.
+ */
+function groupOf(headerPosition, section) {
+  const group = document.createElement('ul');
+  group.role = 'group';
+  group.className = 'group';
+  group.setAttribute('aria-labelledby', `env-${headerPosition}`);
+  group.setAttribute('aria-expanded', String(!collapsed.has(section.key)));
+  group.append(headerRow(headerPosition, section));
+  return group;
+}
+
 function headerRow(position, section) {
-  const li = optionRow(position);
+  const li = row(position);
   const open = !collapsed.has(section.key);
+  li.role = 'presentation';
   li.classList.add('section');
-  li.setAttribute('aria-expanded', String(open));
-  li.setAttribute('aria-label', `${section.label}, ${section.members.length} ${section.members.length === 1 ? 'environment' : 'environments'}, ${open ? 'expanded' : 'collapsed'}`);
+  li.classList.toggle('selected', position === selected);
   const chevron = document.createElement('span');
   chevron.className = 'chevron';
+  chevron.setAttribute('aria-hidden', 'true');
   chevron.textContent = open ? '▾' : '▸';
   const label = document.createElement('span');
   label.className = 'section-label';
   label.textContent = section.label;
   const count = document.createElement('span');
   count.className = 'count';
-  count.textContent = String(section.members.length);
+  count.append(String(section.members.length), hiddenText(section.members.length === 1 ? ' environment' : ' environments'));
   li.append(chevron, label, count);
   li.addEventListener('click', () => toggleSection(section.key, position));
   return li;
+}
+
+/** What is said when a group's header is selected (it is not an option to point at). */
+function headerAnnouncement(section) {
+  const open = !collapsed.has(section.key);
+  return `${section.label}, ${environmentCount(section.members.length)}, ${open ? 'expanded' : 'collapsed'}. `
+    + `Enter or ${open ? '← collapses' : '→ expands'} the group.`;
 }
 
 function envRow(position, index) {
@@ -187,20 +232,7 @@ function envRow(position, index) {
     badge.textContent = 'PROD';
     li.append(badge);
   }
-  const starred = favoriteFlag[index] === 1;
-  const star = document.createElement('button');
-  star.className = 'star';
-  star.tabIndex = -1;
-  star.textContent = starred ? '★' : '☆';
-  star.title = starred ? 'Unstar (Ctrl+D)' : 'Star: pin to the top (Ctrl+D)';
-  star.setAttribute('aria-label', starred ? `Unstar ${entry.displayName}` : `Star ${entry.displayName}`);
-  star.setAttribute('aria-pressed', String(starred));
-  star.addEventListener('mousedown', (event) => event.preventDefault()); // keep the filter focused
-  star.addEventListener('click', (event) => {
-    event.stopPropagation();
-    toggleFavorite(index);
-  });
-  li.append(star);
+  if (favoriteFlag[index] === 1) li.append(hiddenText(', starred', 'starred'));
   if (!reachableFlag[index]) {
     li.classList.add('unreachable');
     li.title = 'Not reached from the account you are signed in to';
@@ -209,9 +241,30 @@ function envRow(position, index) {
   return li;
 }
 
+/**
+ * The star of environment `index`, drawn at `position`: a button of its own over the row's
+ * right edge, not inside the option (an option holds no control). Ctrl+D does the same.
+ */
+function starButton(position, index) {
+  const entry = env(index);
+  const starred = favoriteFlag[index] === 1;
+  const star = document.createElement('button');
+  star.className = 'star';
+  star.tabIndex = -1;
+  star.dataset.row = `env-${position}`;
+  star.style.top = `${position * ROW}px`;
+  star.textContent = starred ? '★' : '☆';
+  star.title = starred ? 'Unstar (Ctrl+D)' : 'Star: pin to the top (Ctrl+D)';
+  star.setAttribute('aria-label', starred ? `Unstar ${entry.displayName}` : `Star ${entry.displayName}`);
+  star.setAttribute('aria-pressed', String(starred));
+  star.addEventListener('mousedown', (event) => event.preventDefault()); // keep the filter focused
+  star.addEventListener('mousemove', () => { if (selected !== position) select(position); });
+  star.addEventListener('click', () => toggleFavorite(index));
+  return star;
+}
+
 /** Draws the rows in and near the viewport (and the selected one, for aria-activedescendant). */
 function drawRows() {
-  const list = $('list');
   const top = viewTop;
   const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
   const last = Math.min(items.length, Math.ceil((top + VIEWPORT) / ROW) + OVERSCAN);
@@ -219,13 +272,50 @@ function drawRows() {
   if (selected < first && selected < items.length) positions.push(selected);
   for (let p = first; p < last; p++) positions.push(p);
   if (selected >= last && selected < items.length) positions.push(selected);
-  list.replaceChildren(...positions.map((p) => {
+  // Ascending: a group's rows follow each other, its header first (drawn with any of its
+  // rows, since it labels the group).
+  const rows = [];
+  const stars = [];
+  let group = null;
+  let groupSection = -1;
+  for (const p of positions) {
     const item = items[p];
-    if (item === BACK) return backRow(p);
-    if (isHeader(item)) return headerRow(p, item);
-    return envRow(p, item);
-  }));
-  $('filter').setAttribute('aria-activedescendant', items.length ? `env-${selected}` : '');
+    const s = sectionAt[p] ?? -1;
+    if (s < 0) group = null;
+    else if (s !== groupSection || !group) {
+      group = groupOf(headerAt[s], view.sections[s]);
+      groupSection = s;
+      rows.push(group);
+    }
+    if (isHeader(item)) continue; // drawn with its group
+    const li = item === BACK ? backRow(p) : envRow(p, item);
+    if (group) group.append(li);
+    else rows.push(li);
+    if (item !== BACK && env(item)) stars.push(starButton(p, item));
+  }
+  $('list').replaceChildren(...rows);
+  $('stars').replaceChildren(...stars);
+  pointAtSelected();
+}
+
+/**
+ * Tells assistive technology what is selected: the filter (a combobox) points at the
+ * selected option; a selected group header is no option, so it is announced instead.
+ */
+function pointAtSelected() {
+  const filterBox = $('filter');
+  filterBox.setAttribute('aria-expanded', String(items.length > 0));
+  const item = items[selected];
+  let announcement = '';
+  if (item !== undefined && isHeader(item)) {
+    filterBox.removeAttribute('aria-activedescendant');
+    announcement = headerAnnouncement(item);
+  } else if (items.length) {
+    filterBox.setAttribute('aria-activedescendant', `env-${selected}`);
+  } else {
+    filterBox.removeAttribute('aria-activedescendant');
+  }
+  if ($('announce').textContent !== announcement) $('announce').textContent = announcement;
 }
 
 /** Lays out the whole list (height, empty states) and draws the visible rows. */
@@ -272,13 +362,15 @@ function select(position) {
     return;
   }
   // Drawn already: only the selection moves (redrawing under the mouse would eat clicks).
-  for (const li of $('list').children) li.setAttribute('aria-selected', String(li.id === `env-${position}`));
-  $('filter').setAttribute('aria-activedescendant', `env-${position}`);
+  for (const li of $('list').querySelectorAll('[role=option]')) li.setAttribute('aria-selected', String(li.id === `env-${position}`));
+  for (const li of $('list').querySelectorAll('.section')) li.classList.toggle('selected', li.id === `env-${position}`);
+  pointAtSelected();
 }
 
 /** The items for the current query: ranked matches, or for an empty query the sections. */
 function buildItems() {
   sectionAt = [];
+  headerAt = [];
   if (!query) {
     // Whole arrays at once (concat, fill): before the whole list is here, most of them
     // are holes, and this runs before the first paint.
@@ -300,6 +392,7 @@ function buildItems() {
     let at = 0;
     for (const [s, count] of spans) {
       sectionAt.fill(s, at, at + count);
+      if (s >= 0) headerAt[s] = at;
       at += count;
     }
     return;
@@ -328,6 +421,7 @@ function filter() {
     marks = new Map(early.top.map((i, k) => [i, early.marks[k]]));
     items = partial(early.top, early.count);
     sectionAt = [];
+    headerAt = [];
     shownQuery = query;
     cancelConfirm();
     selected = 0;

@@ -738,6 +738,13 @@ class Popup {
     return poll(() => this.evaluate(expression), timeoutMs, `popup: timed out waiting for ${label}`);
   }
 
+  /** Emulates a media feature in the popup, as Playwright's `page.emulateMedia` does for a page. */
+  async emulateMedia({ colorScheme }) {
+    await this.#session.send('Emulation.setEmulatedMedia', {
+      features: [{ name: 'prefers-color-scheme', value: colorScheme ?? '' }],
+    });
+  }
+
   async screenshot(file) {
     const { data } = await this.#session.send('Page.captureScreenshot', { format: 'png' });
     const png = Buffer.from(data, 'base64');

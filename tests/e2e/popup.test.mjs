@@ -32,18 +32,23 @@ async function open(tab = blank) {
   return popup;
 }
 
-/** What a user sees of the list: every drawn row, in order, with its position. */
+/**
+ * What a user sees of the list: every drawn row, in order, with its position among the options.
+ * A group's header is not an option: its group (role=group) says whether it is expanded, and
+ * it is shown selected without being aria-selected. A row's star is a button of its own.
+ */
 const rows = (popup) => popup.evaluate(() => [...document.querySelectorAll('#list li')].map((li) => ({
   id: li.id,
   name: li.querySelector('.name')?.textContent ?? null,
   section: li.classList.contains('section') ? li.querySelector('.section-label').textContent : null,
-  expanded: li.getAttribute('aria-expanded'),
-  selected: li.getAttribute('aria-selected') === 'true',
+  expanded: li.classList.contains('section') ? li.closest('[role=group]').getAttribute('aria-expanded') : null,
+  selected: li.getAttribute('aria-selected') === 'true' || (li.classList.contains('section') && li.classList.contains('selected')),
   marked: [...li.querySelectorAll('.name mark')].map((m) => m.textContent).join(''),
   pos: Number(li.getAttribute('aria-posinset')),
   size: Number(li.getAttribute('aria-setsize')),
-  starred: li.querySelector('.star')?.getAttribute('aria-pressed') === 'true',
+  starred: document.querySelector(`.star[data-row="${li.id}"]`)?.getAttribute('aria-pressed') === 'true',
 })));
+const selectedStar = () => document.querySelector(`.star[data-row="${document.querySelector('#list [aria-selected="true"]').id}"]`);
 const selectedRow = async (popup) => (await rows(popup)).find((r) => r.selected);
 
 test('5,000 environments: few rows in the DOM, groups shown, the filter focused', async () => {
@@ -52,10 +57,11 @@ test('5,000 environments: few rows in the DOM, groups shown, the filter focused'
   assert.ok(drawn.length > 5 && drawn.length < 60, `${drawn.length} rows in the DOM`);
   assert.equal(await popup.evaluate(() => document.activeElement.id), 'filter');
   assert.equal(drawn[0].section, 'OU-0', 'groups by name: OU-0 first');
-  assert.equal(drawn[0].size, N + 13, 'every environment and 13 headers (12 groups, "No group") in the list');
+  assert.equal(drawn[1].size, N, 'every environment is an option of the list (the 13 headers, 12 groups and "No group", are not)');
   assert.equal(await popup.evaluate(() => document.getElementById('list').offsetHeight), (N + 13) * 46,
-    'the list is as tall as all its rows');
-  assert.equal((await selectedRow(popup)).pos, 2, 'the first environment, not its header, is selected');
+    'the list is as tall as all its rows, headers included');
+  assert.equal((await selectedRow(popup)).id, drawn[1].id, 'the first environment, not its header, is selected');
+  assert.equal((await selectedRow(popup)).pos, 1, 'the first option');
   assert.equal(await popup.evaluate(() => document.getElementById('filter').getAttribute('aria-activedescendant')),
     (await selectedRow(popup)).id);
   await closePopup(popup);
@@ -71,7 +77,7 @@ test('typing filters and ranks: the best match is preselected and highlighted; a
   assert.equal((await rows(popup)).some((r) => r.section), false, 'no group headers while filtering');
 
   for (let i = 0; i < 3; i++) await popup.press('Backspace'); // "billing-4"
-  await popup.waitFor(`Number(document.querySelector('#list li')?.getAttribute('aria-setsize')) > 100`);
+  await popup.waitFor(`Number(document.querySelector('#list [role=option]')?.getAttribute('aria-setsize')) > 100`);
   const total = (await rows(popup))[0].size;
   assert.ok(total > 100, `${total} matches for billing-4`);
   assert.ok((await rows(popup)).length < 60);
@@ -100,8 +106,10 @@ test('a star pins to the top, survives reopening, and Alt+1 switches to the firs
   let popup = await open();
   await popup.type('ledger-1405');
   await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'ledger-1405'`);
-  await popup.evaluate(() => document.querySelector('#list li[aria-selected="true"] .star').click());
-  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .star')?.getAttribute('aria-pressed') === 'true'`);
+  await popup.evaluate(`(${selectedStar})().click()`);
+  await popup.waitFor(`(${selectedStar})()?.getAttribute('aria-pressed') === 'true'`);
+  assert.match(await popup.evaluate(() => document.querySelector('#list [aria-selected="true"]').textContent), /, starred$/,
+    'the option says it is starred');
   for (let i = 0; i < 'ledger-1405'.length; i++) await popup.press('Backspace');
   await popup.waitFor(`document.querySelector('#list li.section .section-label')?.textContent === 'Favorites'`);
   let drawn = await rows(popup);
@@ -118,7 +126,7 @@ test('a star pins to the top, survives reopening, and Alt+1 switches to the firs
   await popup.press('ArrowDown');
   const second = (await selectedRow(popup)).name;
   await popup.press('Control+d');
-  await popup.waitFor(`document.querySelectorAll('#list li[data-id] .star[aria-pressed="true"]').length === 2`);
+  await popup.waitFor(`document.querySelectorAll('#stars .star[aria-pressed="true"]').length === 2`);
   drawn = await rows(popup);
   assert.deepEqual(drawn.slice(0, 3).map((r) => r.section ?? r.name), ['Favorites', 'ledger-1405', second]);
   await closePopup(popup);
@@ -140,20 +148,31 @@ test('group headers collapse and expand (click, ←/→, Enter) and stay as left
   const ou0 = await header('OU-0');
   assert.equal(ou0.expanded, 'true');
   await popup.evaluate((id) => document.getElementById(id).click(), ou0.id);
-  await popup.waitFor(`document.getElementById(${JSON.stringify(ou0.id)}).getAttribute('aria-expanded') === 'false'`);
+  await popup.waitFor(`document.getElementById(${JSON.stringify(ou0.id)}).closest('[role=group]').getAttribute('aria-expanded') === 'false'`);
   const drawn = await rows(popup);
   const at = drawn.findIndex((r) => r.section === 'OU-0');
   assert.equal(drawn[at + 1].section, 'OU-1', 'OU-0 collapsed: the next row is the next header');
-  const size = drawn[0].size;
+  const size = drawn.find((r) => !r.section).size;
 
   // Keyboard: ArrowRight on a collapsed header opens it, ArrowLeft on a member folds it.
   await popup.evaluate((id) => document.getElementById(id).dispatchEvent(new MouseEvent('mousemove')), ou0.id);
+  // A header is no option: nothing to point at, so it is announced (name, count, state, keys).
+  const told = await popup.evaluate((id) => ({
+    active: document.getElementById('filter').getAttribute('aria-activedescendant'),
+    said: document.getElementById('announce').textContent,
+    count: document.getElementById(id).querySelector('.count').firstChild.textContent,
+  }), ou0.id);
+  assert.deepEqual(told, { ...told, active: null, said: `OU-0, ${told.count} environments, collapsed. Enter or → expands the group.` });
+  assert.ok(Number(told.count) > 300, `${told.count} environments in OU-0`);
   await popup.press('ArrowRight');
-  await popup.waitFor(`document.getElementById(${JSON.stringify(ou0.id)}).getAttribute('aria-expanded') === 'true'`);
-  assert.ok((await rows(popup))[0].size > size);
+  await popup.waitFor(`document.getElementById(${JSON.stringify(ou0.id)}).closest('[role=group]').getAttribute('aria-expanded') === 'true'`);
+  assert.ok((await rows(popup)).find((r) => !r.section).size > size);
   await popup.press('ArrowDown');
+  assert.equal(await popup.evaluate(() => document.getElementById('filter').getAttribute('aria-activedescendant')),
+    (await selectedRow(popup)).id, 'an option selected: the filter points at it');
+  assert.equal(await popup.evaluate(() => document.getElementById('announce').textContent), '');
   await popup.press('ArrowLeft');
-  await popup.waitFor(`document.querySelector('#list li[aria-expanded="false"] .section-label')?.textContent === 'OU-0'`);
+  await popup.waitFor(`document.querySelector('#list [aria-expanded="false"] .section-label')?.textContent === 'OU-0'`);
   assert.equal((await selectedRow(popup)).section, 'OU-0', 'folding from a member selects its header');
   await closePopup(popup);
 
@@ -162,7 +181,7 @@ test('group headers collapse and expand (click, ←/→, Enter) and stay as left
   const id = (await header('OU-0')).id;
   await popup.evaluate((i) => document.getElementById(i).dispatchEvent(new MouseEvent('mousemove')), id);
   await popup.press('Enter');
-  await popup.waitFor(`document.getElementById(${JSON.stringify(id)})?.getAttribute('aria-expanded') === 'true'`);
+  await popup.waitFor(`document.getElementById(${JSON.stringify(id)})?.closest('[role=group]').getAttribute('aria-expanded') === 'true'`);
   await closePopup(popup);
 });
 
