@@ -145,37 +145,51 @@ test('a key typed as soon as the popup shows filters as the core’s search does
 
   // Before the search is ready (here: its stored pieces are gone, so the popup waits for
   // the worker to start and make them), a first key shows the results the worker stored
-  // for it; once the search is ready they are the search's own.
-  await inExtension(async () => {
-    const all = await chrome.storage.session.get(null);
-    await chrome.storage.session.remove(Object.keys(all).filter((k) => /^popup\.(rows|index)\.\d+$/.test(k)));
-  });
-  await h.stopWorker(tab);
-  popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
-  await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
-  // What the list shows when the selected row first shows the key's match, and whether the
-  // search was ready by then.
-  await popup.evaluate(() => {
-    const observer = new MutationObserver(() => {
-      if (document.querySelector('#list li[aria-selected="true"] .name mark')?.textContent !== 'b') return;
-      observer.disconnect();
-      window.seen = {
-        searchReady: performance.getEntriesByName('roleswitch:search-ready').length > 0,
-        rows: [...document.querySelectorAll('#list li')].map((li) => [li.querySelector('.name')?.textContent, li.getAttribute('aria-setsize'), li.getAttribute('aria-selected')]),
-      };
+  // for it; once the search is ready they are the search's own. Whether the key comes before
+  // the search is ready depends on how fast the worker starts on this machine: an open where
+  // the search was ready before the key reached the page proves nothing here, and is retried.
+  let early = null;
+  for (let attempt = 1; attempt <= 5 && !early; attempt++) {
+    await inExtension(async () => {
+      const all = await chrome.storage.session.get(null);
+      await chrome.storage.session.remove(Object.keys(all).filter((k) => /^popup\.(rows|index)\.\d+$/.test(k)));
     });
-    observer.observe(document.getElementById('list'), { childList: true, subtree: true });
-  });
-  await popup.press('b');
-  await popup.waitFor('window.seen !== undefined');
-  const early = await popup.evaluate(() => window.seen);
+    await h.stopWorker(tab);
+    popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
+    await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
+    // Whether the search was ready when the key arrived, and what the list shows when the
+    // selected row first shows the key's match.
+    await popup.evaluate(() => {
+      document.addEventListener('keydown', () => {
+        window.readyAtKey ??= performance.getEntriesByName('roleswitch:search-ready').length > 0;
+      }, { capture: true });
+      const observer = new MutationObserver(() => {
+        if (document.querySelector('#list li[aria-selected="true"] .name mark')?.textContent !== 'b') return;
+        observer.disconnect();
+        window.seen = {
+          searchReady: performance.getEntriesByName('roleswitch:search-ready').length > 0,
+          rows: [...document.querySelectorAll('#list li')].map((li) => [li.querySelector('.name')?.textContent, li.getAttribute('aria-setsize'), li.getAttribute('aria-selected')]),
+        };
+      });
+      observer.observe(document.getElementById('list'), { childList: true, subtree: true });
+    });
+    await popup.press('b');
+    await popup.waitFor('window.seen !== undefined');
+    const seen = await popup.evaluate(() => ({ ...window.seen, readyAtKey: window.readyAtKey }));
+    if (seen.readyAtKey) {
+      await closePopup(popup);
+      continue;
+    }
+    early = seen;
+  }
+  assert.ok(early, 'in 5 opens the search was always ready before the first key: the early path was never taken');
   assert.equal(early.searchReady, false, 'shown before the search was ready');
   await popup.waitFor("performance.getEntriesByName('roleswitch:search-ready').length > 0", 20_000);
   await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name mark')?.textContent === 'b'`);
   const ready = await popup.evaluate(() => [...document.querySelectorAll('#list li')].map((li) => [li.querySelector('.name')?.textContent, li.getAttribute('aria-setsize'), li.getAttribute('aria-selected')]));
   assert.deepEqual(early.rows, ready, 'the stored first key’s results are the search’s');
   assert.equal(early.rows.find((r) => r[2] === 'true')[0], 'billing-2');
-  assert.ok(Number(early.rows[0][1]) > 50, `${early.rows[0][1]} matches for "b"`);
+  assert.ok(Number(early.rows.find((r) => r[1] !== null)[1]) > 50, `${JSON.stringify(early.rows.slice(0, 3))}: many matches for "b"`);
   await closePopup(popup);
   await closeTab(tab);
 });
