@@ -10,6 +10,7 @@ import { classifySender, isAllowed } from './background/router.js';
 import { ListStore } from './background/store.js';
 import { Switcher } from './background/switcher.js';
 import { Cues } from './background/cues.js';
+import { SettingsStore } from './background/settings.js';
 import { PopupCache } from './background/popup-cache.js';
 
 const { api } = globalThis.RS;
@@ -25,7 +26,6 @@ ready.then(
   () => console.info(`Roleswitch ${core.version()}: core ready`),
   (err) => console.error('Roleswitch: the core (wasm) failed to load:', err),
 );
-const SETTINGS_KEY = 'settings'; // storage.sync
 const RECENTS_KEY = 'recents'; // storage.local
 const FAVORITES_KEY = 'favorites'; // storage.sync: starred ids, in star order
 // A sync write refused for now (too many writes, sync unavailable) is retried by an
@@ -35,7 +35,8 @@ const store = new ListStore(api, core, {
   retry: (delayMs) => api.alarms.create(SYNC_RETRY_ALARM, { when: Date.now() + delayMs }),
 });
 const switcher = new Switcher(api, core);
-const cues = new Cues(api, core, store);
+const settingsStore = new SettingsStore(api, core);
+const cues = new Cues(api, core, store, settingsStore);
 
 async function activeTab() {
   const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
@@ -43,9 +44,8 @@ async function activeTab() {
 }
 
 /** `{ settings, repairs }`: the stored settings, validated by the core with defaults. */
-async function loadSettings() {
-  const got = await api.storage.sync.get(SETTINGS_KEY);
-  return core.readSettings(got[SETTINGS_KEY] ?? null);
+function loadSettings() {
+  return settingsStore.read();
 }
 
 async function loadRecents() {
@@ -134,12 +134,8 @@ async function handle(msg, sender) {
       return store.update(({ environments }) => ({ environments, dropUnreadable: true }));
     case MSG.PAGE_BG_GET_SETTINGS:
       return loadSettings();
-    case MSG.PAGE_BG_SAVE_SETTINGS: {
-      const checked = core.readSettings(msg.settings);
-      if (checked.repairs.length) throw new Error(checked.repairs.join(' '));
-      await api.storage.sync.set({ [SETTINGS_KEY]: checked.settings });
-      return checked;
-    }
+    case MSG.PAGE_BG_SAVE_SETTINGS:
+      return settingsStore.change(msg.settings);
     case MSG.POPUP_BG_GET_VIEW:
       return popupCache.forPopup(await activeTab());
     case MSG.POPUP_BG_TOGGLE_FAVORITE: {

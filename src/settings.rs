@@ -1,9 +1,9 @@
-//! The user's settings, one reader for each group of them: the popup's
-//! (`settings` in sync storage) and the banner's (`bannerSettings`). Both read
-//! whatever was stored or submitted the same way: a missing value gets its
-//! default, a value of the wrong type or out of range is replaced by the
-//! default, an unknown key is dropped, and each repair but a missing value is
-//! reported in one sentence.
+//! The user's settings, stored as one item (`settings` in sync storage): the
+//! popup's choices and, under `banner`, the banner's. One reader takes
+//! whatever was stored or submitted: a missing value gets its default, a value
+//! of the wrong type or out of range is replaced by the default, an unknown key
+//! is dropped, and each repair but a missing value is reported in one sentence
+//! naming the key (`banner.compact`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -11,14 +11,16 @@ use serde_json::{Map, Value};
 use crate::validate::{invisible_char, quote};
 
 /// The user's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     /// Ask before switching into a production environment.
     pub confirm_production: bool,
     /// Show only the environments reachable from the signed-in account
     /// (otherwise they are shown first).
     pub reachable_only: bool,
+    /// The banner and the tab cues on console pages.
+    pub banner: BannerSettings,
 }
 
 impl Default for Settings {
@@ -26,6 +28,7 @@ impl Default for Settings {
         Settings {
             confirm_production: true,
             reachable_only: false,
+            banner: BannerSettings::default(),
         }
     }
 }
@@ -95,6 +98,10 @@ pub struct SettingsRead<T> {
 /// Reads the keys of one stored settings object into typed slots.
 struct Reader<'a> {
     obj: &'a Map<String, Value>,
+    /// Put before each key in messages (`banner.`), for a nested object.
+    prefix: &'static str,
+    /// A change the user submitted (refused whole), not what was stored (repaired).
+    submitted: bool,
     known: Vec<&'static str>,
     repairs: Vec<String>,
 }
@@ -102,17 +109,36 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// The reader of `raw`, or the repairs to report when it is not an object
     /// (`what`: "settings", "banner settings").
-    fn new(raw: &'a Value, what: &str) -> Result<Reader<'a>, Vec<String>> {
+    fn new(
+        raw: &'a Value,
+        what: &str,
+        prefix: &'static str,
+        submitted: bool,
+    ) -> Result<Reader<'a>, Vec<String>> {
         match raw {
             Value::Object(obj) => Ok(Reader {
                 obj,
+                prefix,
+                submitted,
                 known: Vec::new(),
                 repairs: Vec::new(),
             }),
             Value::Null => Err(Vec::new()),
+            _ if submitted => Err(vec![format!(
+                "The {what} given were not an object; nothing was saved."
+            )]),
             _ => Err(vec![format!(
                 "The stored {what} were not an object; the defaults are used."
             )]),
+        }
+    }
+
+    /// What happens instead of the bad value: `used` is, or (for a change) nothing is saved.
+    fn instead(&self, used: impl std::fmt::Display) -> String {
+        if self.submitted {
+            "nothing was saved".into()
+        } else {
+            format!("{used} is used")
         }
     }
 
@@ -126,9 +152,13 @@ impl<'a> Reader<'a> {
         match self.get(key) {
             None => {}
             Some(Value::Bool(b)) => *slot = *b,
-            Some(other) => self.repairs.push(format!(
-                "Setting {key:?} was {other}, not true or false; {slot} is used."
-            )),
+            Some(other) => {
+                let instead = self.instead(&slot);
+                self.repairs.push(format!(
+                    "Setting \"{}{key}\" was {other}, not true or false; {instead}.",
+                    self.prefix
+                ))
+            }
         }
     }
 
@@ -142,8 +172,10 @@ impl<'a> Reader<'a> {
             Some((_, choice)) => *slot = *choice,
             None => {
                 let names: Vec<String> = choices.iter().map(|(n, _)| quote(n)).collect();
+                let instead = self.instead("the default");
                 self.repairs.push(format!(
-                    "Setting {key:?} was {value}, not one of {}; the default is used.",
+                    "Setting \"{}{key}\" was {value}, not one of {}; {instead}.",
+                    self.prefix,
                     names.join(", ")
                 ));
             }
@@ -162,15 +194,18 @@ impl<'a> Reader<'a> {
             {
                 slot.clone_from(p)
             }
-            Some(other) => self.repairs.push(format!(
-                "Setting {key:?} was {}; it must be text of at most {max} characters without \
-                 control or invisible characters. {} is used.",
-                match other {
-                    Value::String(p) => quote(p),
-                    other => other.to_string(),
-                },
-                quote(slot)
-            )),
+            Some(other) => {
+                let instead = self.instead(quote(slot));
+                self.repairs.push(format!(
+                    "Setting \"{}{key}\" was {}, not text of at most {max} characters without \
+                     control or invisible characters; {instead}.",
+                    self.prefix,
+                    match other {
+                        Value::String(p) => quote(p),
+                        other => other.to_string(),
+                    },
+                ))
+            }
         }
     }
 
@@ -178,33 +213,93 @@ impl<'a> Reader<'a> {
     fn finish(mut self) -> Vec<String> {
         for key in self.obj.keys() {
             if !self.known.contains(&key.as_str()) {
+                let what = if self.submitted {
+                    "is not one; nothing was saved"
+                } else {
+                    "was dropped"
+                };
                 self.repairs
-                    .push(format!("Unknown setting {key:?} was dropped."));
+                    .push(format!("Unknown setting \"{}{key}\" {what}.", self.prefix));
             }
         }
         self.repairs
     }
 }
 
-/// Reads the popup's settings from whatever was stored.
+/// Reads the settings from whatever was stored.
 pub fn read_settings(raw: &Value) -> SettingsRead<Settings> {
+    read_with(raw, false)
+}
+
+fn read_with(raw: &Value, submitted: bool) -> SettingsRead<Settings> {
     let mut settings = Settings::default();
-    let mut r = match Reader::new(raw, "settings") {
+    let mut r = match Reader::new(raw, "settings", "", submitted) {
         Ok(r) => r,
         Err(repairs) => return SettingsRead { settings, repairs },
     };
     r.flag("confirmProduction", &mut settings.confirm_production);
     r.flag("reachableOnly", &mut settings.reachable_only);
+    let mut repairs = Vec::new();
+    if let Some(banner) = r.get("banner") {
+        let read = read_banner(banner, "banner.", submitted);
+        settings.banner = read.settings;
+        repairs = read.repairs;
+    }
+    let mut all = r.finish();
+    all.extend(repairs);
     SettingsRead {
         settings,
-        repairs: r.finish(),
+        repairs: all,
     }
 }
 
-/// Reads the banner settings from whatever was stored or submitted.
+/// Reads banner settings alone (as earlier versions stored them, under
+/// `bannerSettings`, and as the options page's banner form submits them),
+/// with the same rules.
 pub fn check_banner_settings(raw: &Value) -> SettingsRead<BannerSettings> {
+    read_banner(raw, "", false)
+}
+
+/// The stored settings, taking the banner's from `legacy_banner` (the item
+/// earlier versions kept them in) when the stored ones have none.
+pub fn read_stored_settings(stored: &Value, legacy_banner: &Value) -> SettingsRead<Settings> {
+    let mut read = read_settings(stored);
+    let has_banner = stored.get("banner").is_some();
+    if !has_banner && !legacy_banner.is_null() {
+        let legacy = read_banner(legacy_banner, "banner.", false);
+        read.settings.banner = legacy.settings;
+        read.repairs.extend(legacy.repairs);
+    }
+    read
+}
+
+/// The settings after the user's change `patch` (any subset of the stored
+/// shape, `banner` included) to `current`; the messages for each value of the
+/// patch that is not valid, when one is not (nothing is saved then).
+pub fn change_settings(current: &Settings, patch: &Value) -> Result<Settings, Vec<String>> {
+    let checked = read_with(patch, true);
+    if !checked.repairs.is_empty() {
+        return Err(checked.repairs);
+    }
+    let mut merged = serde_json::to_value(current).unwrap_or(Value::Null);
+    if let (Value::Object(into), Value::Object(from)) = (&mut merged, patch) {
+        for (key, value) in from {
+            match (into.get_mut(key), value) {
+                (Some(Value::Object(inner)), Value::Object(changes)) => {
+                    inner.extend(changes.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                _ => {
+                    into.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+    Ok(read_settings(&merged).settings)
+}
+
+fn read_banner(raw: &Value, prefix: &'static str, submitted: bool) -> SettingsRead<BannerSettings> {
     let mut s = BannerSettings::default();
-    let mut r = match Reader::new(raw, "banner settings") {
+    let mut r = match Reader::new(raw, "banner settings", prefix, submitted) {
         Ok(r) => r,
         Err(repairs) => {
             return SettingsRead {
@@ -258,6 +353,7 @@ mod tests {
                 Settings {
                     confirm_production: false,
                     reachable_only: true,
+                    ..Settings::default()
                 },
                 0,
             ),
@@ -354,5 +450,78 @@ mod tests {
         );
         assert!(r[0].contains("invisible characters"), "{}", r[0]);
         assert!(!r.iter().any(|m| m.contains('\u{202E}')), "{r:?}");
+    }
+
+    #[test]
+    fn one_item_holds_the_popup_and_banner_settings() {
+        let read = read_settings(&json!({
+            "confirmProduction": false,
+            "banner": { "position": "bottom", "compact": "yes", "extra": 1 },
+        }));
+        assert!(!read.settings.confirm_production);
+        assert_eq!(read.settings.banner.position, BannerPosition::Bottom);
+        assert!(!read.settings.banner.compact);
+        assert_eq!(
+            read.repairs,
+            [
+                r#"Setting "banner.compact" was "yes", not true or false; false is used."#,
+                r#"Unknown setting "banner.extra" was dropped."#,
+            ]
+        );
+        let back = serde_json::to_value(&read.settings).unwrap();
+        assert_eq!(
+            read_settings(&back),
+            SettingsRead {
+                settings: read.settings,
+                repairs: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn banner_settings_of_earlier_versions_are_taken_until_the_item_has_its_own() {
+        let legacy = json!({ "position": "bottom" });
+        let read = read_stored_settings(&json!({ "reachableOnly": true }), &legacy);
+        assert!(read.settings.reachable_only);
+        assert_eq!(read.settings.banner.position, BannerPosition::Bottom);
+        let own = read_stored_settings(&json!({ "banner": { "compact": true } }), &legacy);
+        assert_eq!(
+            own.settings.banner.position,
+            BannerPosition::Top,
+            "its own banner wins"
+        );
+        assert!(own.settings.banner.compact);
+        let none = read_stored_settings(&Value::Null, &Value::Null);
+        assert_eq!(
+            none,
+            SettingsRead {
+                settings: Settings::default(),
+                repairs: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn a_change_keeps_what_it_does_not_name_and_refuses_an_invalid_value() {
+        let mut current = Settings::default();
+        current.banner.compact = true;
+        let changed =
+            change_settings(&current, &json!({ "banner": { "position": "bottom" } })).unwrap();
+        assert_eq!(changed.banner.position, BannerPosition::Bottom);
+        assert!(
+            changed.banner.compact,
+            "the rest of the banner settings kept"
+        );
+        assert!(changed.confirm_production);
+        let changed = change_settings(&changed, &json!({ "confirmProduction": false })).unwrap();
+        assert!(!changed.confirm_production);
+        assert_eq!(changed.banner.position, BannerPosition::Bottom);
+        assert_eq!(
+            change_settings(&changed, &json!({ "banner": { "position": "left" } })),
+            Err(vec![
+                r#"Setting "banner.position" was "left", not one of "top", "bottom"; nothing was saved."#
+                    .to_string()
+            ])
+        );
     }
 }

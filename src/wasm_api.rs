@@ -17,11 +17,11 @@ use crate::{
     console::switch::plan_switch, console::switch::PageContext, environments_json,
     example_environments, export, parse_any, plan_import, policy, popup::view::back_environment,
     popup::view::popup_view, popup::view::read_favorites, popup::view::toggle_favorite,
-    popup::view::touch_recent, settings::read_settings, settings::Settings,
-    storage::layout::plan_write, storage::layout::read, storage::layout::state_checksum,
-    storage::layout::Quota, storage::sync::ListState, validate::upsert, validate::FieldError,
-    validate_environment, Diagnostic, Environment, EnvironmentInput, ExportOptions, Format,
-    ImportMode, ImportOptions, PolicyOptions,
+    popup::view::touch_recent, settings::Settings, storage::layout::plan_write,
+    storage::layout::read, storage::layout::state_checksum, storage::layout::Quota,
+    storage::sync::ListState, validate::upsert, validate::FieldError, validate_environment,
+    Diagnostic, Environment, EnvironmentInput, ExportOptions, Format, ImportMode, ImportOptions,
+    PolicyOptions,
 };
 use crate::{
     team::managed::read_managed, team::merged::merged_view, team::merged::set_override,
@@ -386,12 +386,26 @@ pub fn toggle_favorite_js(favorites: JsValue, id: &str) -> Result<JsValue, JsErr
     to_js(&next)
 }
 
-/// Settings as stored (anything): `{ settings, repairs }`, with defaults for
-/// what is missing or wrong.
+/// Settings as stored (anything), with the banner's from `legacyBanner` (the
+/// `bannerSettings` item of earlier versions) when they have none:
+/// `{ settings, repairs }`, with defaults for what is missing or wrong.
 #[wasm_bindgen(js_name = readSettings)]
-pub fn read_settings_js(raw: JsValue) -> Result<JsValue, JsError> {
+pub fn read_settings_js(raw: JsValue, legacy_banner: JsValue) -> Result<JsValue, JsError> {
     let raw: serde_json::Value = from_js(raw, "stored settings")?;
-    to_js(&read_settings(&raw))
+    let legacy: serde_json::Value = from_js(legacy_banner, "stored banner settings")?;
+    to_js(&crate::settings::read_stored_settings(&raw, &legacy))
+}
+
+/// The settings after the user's `patch` (any part of them, `banner`
+/// included) to `current` (as `readSettings` gave them); throws, naming each
+/// invalid value, when the patch has one (nothing is to be saved then).
+#[wasm_bindgen(js_name = changeSettings)]
+pub fn change_settings_js(current: JsValue, patch: JsValue) -> Result<JsValue, JsError> {
+    let current: Settings = from_js(current, "settings")?;
+    let patch: serde_json::Value = from_js(patch, "settings change")?;
+    let changed = crate::settings::change_settings(&current, &patch)
+        .map_err(|repairs| JsError::new(&repairs.join(" ")))?;
+    to_js(&changed)
 }
 
 /// `recents` (ids, most recent first; anything else stored is dropped) after

@@ -270,7 +270,7 @@ fn console_page(url: &str, prism: bool, csrf: Option<&str>) -> JsValue {
 /// Settings as `readSettings` returns them (what the popup passes on).
 fn default_settings() -> JsValue {
     get(
-        &api::read_settings_js(JsValue::NULL).expect("defaults"),
+        &api::read_settings_js(JsValue::NULL, JsValue::NULL).expect("defaults"),
         "settings",
     )
 }
@@ -477,16 +477,18 @@ fn back_environment_and_popup_view() {
 #[wasm_bindgen_test]
 fn settings_and_recents_are_repaired_not_thrown() {
     for raw in [JsValue::UNDEFINED, JsValue::NULL] {
-        let read = api::read_settings_js(raw).expect("defaults");
+        let read = api::read_settings_js(raw, JsValue::NULL).expect("defaults");
         assert!(is_plain_json(&read), "{}", stringify(&read));
-        assert_eq!(
-            stringify(&read),
-            r#"{"settings":{"confirmProduction":true,"reachableOnly":false},"repairs":[]}"#
-        );
+        let settings = get(&read, "settings");
+        assert_eq!(get(&settings, "confirmProduction"), JsValue::TRUE);
+        assert_eq!(get(&settings, "reachableOnly"), JsValue::FALSE);
+        assert_eq!(get(&get(&settings, "banner"), "position"), "top");
+        assert_eq!(stringify(&get(&read, "repairs")), "[]");
     }
-    let read = api::read_settings_js(json(
-        r#"{"confirmProduction":"no","reachableOnly":true,"x":1}"#,
-    ))
+    let read = api::read_settings_js(
+        json(r#"{"confirmProduction":"no","reachableOnly":true,"x":1}"#),
+        JsValue::NULL,
+    )
     .expect("repaired");
     assert!(is_plain_json(&read), "{}", stringify(&read));
     let settings = get(&read, "settings");
@@ -501,7 +503,7 @@ fn settings_and_recents_are_repaired_not_thrown() {
         repairs.contains(r#"Unknown setting \"x\" was dropped."#),
         "{repairs}"
     );
-    let read = api::read_settings_js(json("[1]")).expect("repaired");
+    let read = api::read_settings_js(json("[1]"), JsValue::NULL).expect("repaired");
     assert!(stringify(&read).contains("were not an object"));
 
     let recents = api::touch_recent_js(json(r#"["a","b","c"]"#), "b").expect("recents");
@@ -589,7 +591,7 @@ fn over_deep_values_are_refused_and_the_core_keeps_working() {
             let deep = || nested(levels, object);
             let case = format!("{levels} levels, object: {object}");
             assert_refused_as_too_deep(
-                api::read_settings_js(deep()),
+                api::read_settings_js(deep(), JsValue::NULL),
                 &format!("readSettings, {case}"),
             );
             assert_refused_as_too_deep(
@@ -612,12 +614,13 @@ fn over_deep_values_are_refused_and_the_core_keeps_working() {
         }
     }
     // Still whole: the same calls with ordinary values.
-    let read = api::read_settings_js(json(r#"{"reachableOnly":true}"#)).expect("settings");
+    let read =
+        api::read_settings_js(json(r#"{"reachableOnly":true}"#), JsValue::NULL).expect("settings");
     assert_eq!(get(&get(&read, "settings"), "reachableOnly"), JsValue::TRUE);
     let favorites = api::toggle_favorite_js(json(r#"["a"]"#), "b").expect("favorites");
     assert_eq!(stringify(&favorites), r#"["a","b"]"#);
     // At the limit, a value is read (and then judged on its shape).
-    let read = api::read_settings_js(nested(64, true)).expect("read, with repairs");
+    let read = api::read_settings_js(nested(64, true), JsValue::NULL).expect("read, with repairs");
     assert!(stringify(&get(&read, "repairs")).contains("Unknown setting"));
 }
 
@@ -928,4 +931,23 @@ fn team_list_arguments_are_checked_for_depth() {
     for (call, result) in calls {
         assert_refused_as_too_deep(result, call);
     }
+}
+
+#[wasm_bindgen_test]
+fn settings_are_one_item_changed_by_the_core() {
+    let read = api::read_settings_js(
+        json(r#"{"reachableOnly":true}"#),
+        json(r#"{"position":"bottom"}"#),
+    )
+    .expect("read");
+    let settings = get(&read, "settings");
+    assert_eq!(get(&get(&settings, "banner"), "position"), "bottom");
+    let changed = api::change_settings_js(settings.clone(), json(r#"{"banner":{"compact":true}}"#))
+        .expect("changed");
+    assert_eq!(get(&changed, "reachableOnly"), JsValue::TRUE);
+    assert_eq!(get(&get(&changed, "banner"), "compact"), JsValue::TRUE);
+    assert_eq!(get(&get(&changed, "banner"), "position"), "bottom");
+    let refused = api::change_settings_js(settings, json(r#"{"confirmProduction":"no"}"#))
+        .expect_err("refused");
+    assert!(error_message(refused).contains("nothing was saved"));
 }

@@ -16,42 +16,41 @@
 // answer a little faster; not measured here. Content scripts can read local
 // storage anyway, so nothing is exposed that was not already.
 import '../shared/lookup.js';
+import { SettingsStore } from './settings.js';
 
 const { LOOKUP_KEY, lookupEntry } = globalThis.RS.lookup;
 
 /** storage.session: the tab "add it" opened the options page in, reused by the next one. */
 const ADD_TAB_KEY = 'addAccountTab';
 
-/** Where the banner settings live (small, so they follow the user through sync). */
-export const SETTINGS_KEY = 'bannerSettings';
 
 export class Cues {
-  constructor(api, core, store) {
+  constructor(api, core, store, settings) {
     this.api = api;
     this.core = core;
     this.store = store;
+    this.settingsStore = settings; // background/settings.js: the banner's are its `banner`
     this.queue = Promise.resolve();
     this.badgeQueues = new Map(); // tab id → the last badge update
     this.addQueue = Promise.resolve();
   }
 
-  /** `{ settings, repairs }`: the stored settings checked by the core. */
+  /** `{ settings, repairs }`: the stored banner settings checked by the core. */
   async settings() {
-    const got = await this.api.storage.sync.get(SETTINGS_KEY);
-    return this.core.checkBannerSettings(got[SETTINGS_KEY] ?? null);
+    const { settings, repairs } = await this.settingsStore.read();
+    return { settings: settings.banner, repairs };
   }
 
-  /** Checks `input` and stores the result; the lookup follows through storage.onChanged. */
+  /** Stores the banner settings `input` (refused when a value is invalid); the lookup follows through storage.onChanged. */
   async saveSettings(input) {
-    const checked = this.core.checkBannerSettings(input);
-    await this.api.storage.sync.set({ [SETTINGS_KEY]: checked.settings });
-    return checked;
+    const { settings } = await this.settingsStore.change({ banner: input });
+    return { settings: settings.banner, repairs: [] };
   }
 
   /** Whether a storage change touches what the lookup is built from (once the core is ready). */
   affectsLookup(changes, areaName) {
     const keys = Object.keys(changes);
-    if (areaName === 'sync') return keys.includes(SETTINGS_KEY) || this.store.touches(keys);
+    if (areaName === 'sync') return SettingsStore.touches(keys) || this.store.touches(keys);
     if (areaName === 'local') return this.store.touches(keys);
     return false;
   }

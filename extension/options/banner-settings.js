@@ -1,6 +1,6 @@
-// Options page: the banner and tab-cue settings. Self-contained: the core
-// checks what is saved (defaults for anything missing, repairs reported), the
-// service worker stores it and rebuilds the banner lookup.
+// Options page: the banner and tab-cue settings (the `banner` part of the one settings
+// item). Self-contained: the core checks what is saved (an invalid value is refused with
+// its message), the service worker stores it and rebuilds the banner lookup.
 import '../shared/api.js';
 import '../shared/protocol.js';
 
@@ -52,6 +52,6 @@ async function save() {
 form.addEventListener('change', save);
 form.addEventListener('submit', (event) => event.preventDefault());
 api.storage.onChanged.addListener((changes, area) => {
-  if (area === 'sync' && 'bannerSettings' in changes) load();
+  if (area === 'sync' && 'settings' in changes) load();
 });
 load();

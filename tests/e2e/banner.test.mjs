@@ -279,6 +279,36 @@ test('settings: bottom position, compact, cues off, strip off — applied to ope
   await lookupMatches((l) => l.settings.position === 'top' && l.settings.badgeCue && l.settings.unknownAccountStrip && !l.settings.compact);
 });
 
+test('banner settings of an earlier version (their own sync item) are used, and moved into the one settings item on the next save', async () => {
+  const worker = await h.worker();
+  await worker.evaluate(async () => {
+    const { settings } = await chrome.storage.sync.get('settings');
+    if (settings) delete settings.banner;
+    await chrome.storage.sync.set({ settings: settings ?? {}, bannerSettings: { position: 'bottom', compact: true } });
+  });
+  await lookupMatches((l) => l.settings.position === 'bottom' && l.settings.compact);
+  await options.reload();
+  assert.equal(await options.inputValue('#bs-position'), 'bottom', 'the options page shows them');
+  assert.equal(await options.isChecked('#bs-compact'), true);
+
+  await options.setChecked('#bs-compact', false);
+  await lookupMatches((l) => l.settings.position === 'bottom' && !l.settings.compact);
+  const stored = await worker.evaluate(() => chrome.storage.sync.get(['settings', 'bannerSettings']));
+  assert.equal(stored.bannerSettings, undefined, 'the old item is gone once the settings are written');
+  assert.equal(stored.settings.banner.position, 'bottom', 'kept in the one item');
+  assert.equal(stored.settings.confirmProduction, true, 'the popup settings are in the same item');
+
+  // One save path: a value the core refuses is not saved, and the form says why.
+  await options.fill('#bs-titlePrefixProduction', 'PROD\u200B ');
+  await options.locator('#bs-titlePrefixProduction').dispatchEvent('change');
+  await options.waitForFunction(() => document.getElementById('banner-settings-status').textContent.startsWith('Not saved:'));
+  assert.match(await options.textContent('#banner-settings-status'),
+    /^Not saved: Setting "banner\.titlePrefixProduction" was "PROD\\u\{200b\} ", not text of at most 40 characters without control or invisible characters; nothing was saved\./);
+  const after = await worker.evaluate(() => chrome.storage.sync.get('settings'));
+  assert.equal(after.settings.banner.titlePrefixProduction, '[PROD] ');
+  await saveSettings({ position: 'top' });
+});
+
 test('optional reminder over destructive buttons on production pages (off by default)', async () => {
   h.aws.identity = { ...PROD };
   const page = await h.openConsole({ variant: 'header2021' });
