@@ -123,17 +123,13 @@ async function preview() {
   renderPlan();
 }
 
-const FIELD_NAMES = { displayName: 'name', roleName: 'role', color: 'color', region: 'region', production: 'production', group: 'group' };
-
 function describe(env) {
   return `${formatAccountId(env.accountId)} · ${env.roleName}`;
 }
 
-function changes(before, after) {
-  return Object.entries(FIELD_NAMES)
-    .filter(([k]) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))
-    .map(([k, label]) => `${label}: ${before[k] ?? '—'} → ${after[k] ?? '—'}`)
-    .join(', ');
+/** What an import changes in an entry: the core's list of changed fields, in words. */
+function changes(change) {
+  return change.fields.map((f) => `${f.field}: ${f.before} → ${f.after}`).join(', ');
 }
 
 // Organizations lists guess production from account names: the user confirms each guess here.
@@ -171,7 +167,7 @@ function renderPlan() {
       el('td', {}, guessing ? productionToggle(env) : (env.production ? 'production' : '')), el('td', {}, extra));
   const sections = [
     group('Added', plan.added.map((e) => row(e, leaveOut(e)))),
-    group('Changed', plan.changed.map((c) => row(c.after, changes(c.before, c.after)))),
+    group('Changed', plan.changed.map((c) => row(c.after, changes(c)))),
     group('Removed', plan.removed.map((e) => row(e))),
   ].filter(Boolean);
   $('plan-details').replaceChildren(...sections);

@@ -329,7 +329,12 @@ fn diff(old: &[Environment], new: &[Environment]) -> String {
         out.push_str(&format!(
             "~ {}: {}\n",
             entry(&change.before),
-            changed_fields(&change.before, &change.after).join(", ")
+            change
+                .fields
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     for env in &plan.removed {
@@ -343,59 +348,6 @@ fn diff(old: &[Environment], new: &[Environment]) -> String {
         plan.unchanged.len()
     ));
     out
-}
-
-/// What differs between two versions of an entry, in words.
-fn changed_fields(before: &Environment, after: &Environment) -> Vec<String> {
-    fn text(value: Option<&str>) -> String {
-        value.map_or_else(|| "none".into(), |v| format!("{v:?}"))
-    }
-    let json = |v: &Option<roleswitch::BaseAccount>| {
-        v.as_ref().map_or_else(
-            || "none".into(),
-            |b| serde_json::to_string(b).unwrap_or_default(),
-        )
-    };
-    let mut fields = Vec::new();
-    let mut field = |name: &str, a: String, b: String| {
-        if a != b {
-            fields.push(format!("{name} {a} → {b}"));
-        }
-    };
-    field("role", before.role_name.clone(), after.role_name.clone());
-    field(
-        "name",
-        format!("{:?}", before.display_name),
-        format!("{:?}", after.display_name),
-    );
-    field("color", before.color.clone(), after.color.clone());
-    field(
-        "region",
-        text(before.region.as_deref()),
-        text(after.region.as_deref()),
-    );
-    field(
-        "partition",
-        text(before.partition.map(|p| p.arn_name())),
-        text(after.partition.map(|p| p.arn_name())),
-    );
-    field(
-        "production",
-        before.production.to_string(),
-        after.production.to_string(),
-    );
-    field(
-        "group",
-        text(before.group.as_deref()),
-        text(after.group.as_deref()),
-    );
-    field("base", json(&before.base), json(&after.base));
-    field(
-        "title prefix",
-        text(before.title_prefix.as_deref()),
-        text(after.title_prefix.as_deref()),
-    );
-    fields
 }
 
 fn main() -> ExitCode {

@@ -28,6 +28,116 @@ pub enum ImportMode {
 pub struct Change {
     pub before: Environment,
     pub after: Environment,
+    /// What differs, field by field, in words (see [`changed_fields`]).
+    #[serde(default)]
+    pub fields: Vec<FieldChange>,
+}
+
+impl Change {
+    /// The change from `before` to `after`, with what differs.
+    pub fn new(before: Environment, after: Environment) -> Change {
+        let fields = changed_fields(&before, &after);
+        Change {
+            before,
+            after,
+            fields,
+        }
+    }
+}
+
+/// One field of an entry that an import (or a subscription's refresh) changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    /// What a user calls the field: `name`, `role`, `title prefix`.
+    pub field: String,
+    /// The value before, as shown (quoted text, or `none`).
+    pub before: String,
+    /// The value after.
+    pub after: String,
+}
+
+impl std::fmt::Display for FieldChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} → {}", self.field, self.before, self.after)
+    }
+}
+
+/// Every field that differs between two versions of an entry (all but its id),
+/// in the order the editor shows them.
+pub fn changed_fields(before: &Environment, after: &Environment) -> Vec<FieldChange> {
+    fn text(value: Option<&str>) -> String {
+        value.map_or_else(|| "none".into(), crate::validate::quote)
+    }
+    fn base(value: &Option<crate::model::BaseAccount>) -> String {
+        value.as_ref().map_or_else(
+            || "none".into(),
+            |b| {
+                let parts: Vec<String> = [
+                    b.account_id.as_deref().map(crate::aws::format_account_id),
+                    b.alias.clone(),
+                    b.role_name.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                parts.join(" · ")
+            },
+        )
+    }
+    let pairs = [
+        (
+            "name",
+            text(Some(&before.display_name)),
+            text(Some(&after.display_name)),
+        ),
+        (
+            "role",
+            text(Some(&before.role_name)),
+            text(Some(&after.role_name)),
+        ),
+        (
+            "portal",
+            text(before.portal_url.as_deref()),
+            text(after.portal_url.as_deref()),
+        ),
+        ("color", before.color.clone(), after.color.clone()),
+        (
+            "region",
+            text(before.region.as_deref()),
+            text(after.region.as_deref()),
+        ),
+        (
+            "partition",
+            text(before.partition.map(|p| p.arn_name())),
+            text(after.partition.map(|p| p.arn_name())),
+        ),
+        (
+            "production",
+            before.production.to_string(),
+            after.production.to_string(),
+        ),
+        (
+            "group",
+            text(before.group.as_deref()),
+            text(after.group.as_deref()),
+        ),
+        ("base", base(&before.base), base(&after.base)),
+        (
+            "title prefix",
+            text(before.title_prefix.as_deref()),
+            text(after.title_prefix.as_deref()),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(field, before, after)| FieldChange {
+            field: field.into(),
+            before,
+            after,
+        })
+        .collect()
 }
 
 /// What an import would do. Nothing is written until the user confirms;
@@ -113,10 +223,8 @@ pub fn plan_import(
                 }
             }
             Some(after) => {
-                plan.changed.push(Change {
-                    before: before.clone(),
-                    after: after.clone(),
-                });
+                plan.changed
+                    .push(Change::new(before.clone(), after.clone()));
                 if mode == ImportMode::Merge {
                     plan.result.push(after);
                 }

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Environment, EnvironmentInput, DEFAULT_ROLE_NAME};
 use crate::validate::{check_list, quote, validate_input, Field};
 
-pub use import_plan::{plan_import, Change, ImportMode, ImportPlan};
+pub use import_plan::{changed_fields, plan_import, Change, FieldChange, ImportMode, ImportPlan};
 pub use lenient::{parse_lenient, Lenient};
 pub use policy::{policy, PolicyError, PolicyOptions};
 

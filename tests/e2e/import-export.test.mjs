@@ -146,3 +146,21 @@ test('export downloads each format, and the IAM policy lists exactly the role AR
   const downloaded = JSON.parse(readFileSync(await file.path(), 'utf8'));
   assert.equal(downloaded.Statement[0].Condition, undefined);
 });
+
+test('the preview names every field an import changes, base and title prefix included (as the core lists them)', async () => {
+  await page.locator('#import-text').fill(JSON.stringify({
+    version: 1,
+    environments: [{
+      id: 'acme-prod', accountId: '444455556666', roleName: 'PlatformAdmin', displayName: 'Acme Prod',
+      color: '#f2b0a9', region: 'eu-west-1', production: true, titlePrefix: 'AP',
+      base: { alias: 'acme-management', roleName: 'Ops' },
+    }],
+  }));
+  await page.click('#import-preview');
+  await page.locator('#plan-details h4:has-text("Changed")').waitFor();
+  const changed = await page.locator('#plan-details .plan-group:has(h4:has-text("Changed")) tr').allTextContents();
+  assert.equal(changed.length, 1, changed.join('\n'));
+  assert.match(changed[0], /title prefix: none → "AP"/);
+  assert.match(changed[0], /base: [^,]* → acme-management · Ops/);
+  await page.click('#import-cancel');
+});
