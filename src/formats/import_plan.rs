@@ -249,6 +249,33 @@ mod tests {
     use crate::model::example_environments;
     use crate::validate::check_list;
 
+    #[test]
+    fn changed_fields_name_every_difference_but_the_id() {
+        let before = example_environments().remove(0);
+        let mut after = before.clone();
+        after.id = "other-id".into();
+        assert_eq!(changed_fields(&before, &after), vec![]);
+        after.title_prefix = Some("T".into());
+        after.base = Some(crate::model::BaseAccount {
+            account_id: Some("999988887777".into()),
+            alias: None,
+            role_name: Some("Ops".into()),
+        });
+        after.display_name = "renamed".into();
+        let got: Vec<String> = changed_fields(&before, &after)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                r#"name "test" → "renamed""#,
+                "base none → 9999-8888-7777 · Ops",
+                r#"title prefix none → "T""#,
+            ]
+        );
+    }
+
     fn env(id: &str, account: &str, role: &str, name: &str) -> Environment {
         let mut e = example_environments().remove(0);
         e.id = id.into();
