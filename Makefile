@@ -11,7 +11,11 @@ WASM_OPT := node_modules/.bin/wasm-opt
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 EXT_SOURCES := $(shell find extension -type f) manifest.json tools/build.mjs
 
-.PHONY: all deps deps-test wasm lint demo test test-native test-wasm test-js test-e2e test-firefox bench clean
+# README pictures (docs/*.png) from the built extension over the fixture pages.
+screenshots: deps-test all
+	node tools/screenshots.mjs
+
+.PHONY: screenshots all deps deps-test wasm lint demo test test-native test-wasm test-js test-e2e test-firefox bench clean
 
 all: dist/.stamp
 

@@ -2,7 +2,6 @@
 // in headless Chromium, AWS served from fixtures at the real AWS URLs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
 import { inBanner, waitForBanner } from './banner-dom.mjs';
@@ -161,8 +160,6 @@ test('popup: filter, arrows, Enter switches from the console in one step; banner
   const selected = await popup.evaluate(() => document.querySelector('[aria-selected="true"] .name').textContent);
   assert.equal(selected, 'prod');
   await popup.press('ArrowUp');
-  mkdirSync(`${root}/docs`, { recursive: true });
-  await popup.screenshot(`${root}/docs/popup.png`);
   await popup.press('Enter');
   await popup.closed();
 
@@ -185,7 +182,6 @@ test('popup: filter, arrows, Enter switches from the console in one step; banner
   assert.equal(banner.background, 'rgb(183, 202, 157)'); // #b7ca9d
   assert.equal(banner.color, 'rgb(22, 25, 31)'); // dark text on a light color
   assert.ok(banner.headerTop >= banner.bannerBottom - 0.5, `the AWS header (${banner.headerTop}) is below the banner (${banner.bannerBottom})`);
-  await tab.screenshot({ path: `${root}/docs/banner.png` });
   await tab.close();
 });
 
@@ -216,7 +212,6 @@ test('the 2024 switch-role form is filled too, and production gets the warning b
   assert.equal(banner.background, 'rgb(208, 2, 27)');
   assert.equal(banner.color, 'rgb(255, 255, 255)', 'light text on a dark red');
   assert.match(banner.backgroundImage, /repeating-linear-gradient/, 'stripes, not only a color');
-  await tab.screenshot({ path: `${root}/docs/banner-production.png` });
   await tab.close();
 });
 
