@@ -122,7 +122,7 @@ async function handle(msg, sender) {
       return store.update((current) => {
         // Checked again here: the page's preview is not trusted to be valid or current.
         const checked = core.validateList(msg.environments);
-        if (!checked.ok) throw new Error(`Nothing was imported: ${checked.errors.join(' ')}`);
+        if (!checked.ok) throw new Error(`Nothing was imported: ${checked.errors.map((e) => e.text).join(' ')}`);
         if (current.revision !== msg.revision) {
           throw new Error('Nothing was imported: the list changed since this preview. Preview the import again.');
         }

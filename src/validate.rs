@@ -857,6 +857,39 @@ impl fmt::Display for EntryError {
     }
 }
 
+/// Validates every entry of a list and the list rules (duplicates): the
+/// environments, or every problem, each naming its entry.
+pub fn validate_list(inputs: &[EnvironmentInput]) -> Result<Vec<Environment>, Vec<EntryError>> {
+    let mut envs = Vec::with_capacity(inputs.len());
+    let mut errors = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        match validate_environment(input, "") {
+            Ok(env) => envs.push(env),
+            Err(problems) => {
+                let name = [&input.display_name, &input.account_id]
+                    .into_iter()
+                    .flatten()
+                    .map(|s| trim(s))
+                    .find(|s| !s.is_empty())
+                    .unwrap_or("")
+                    .to_string();
+                errors.extend(problems.into_iter().map(|p| EntryError {
+                    index,
+                    name: name.clone(),
+                    field: p.field,
+                    message: p.message,
+                }));
+            }
+        }
+    }
+    errors.extend(check_list(&envs));
+    if errors.is_empty() {
+        Ok(envs)
+    } else {
+        Err(errors)
+    }
+}
+
 /// FNV-1a: a fast hasher for the short keys of [`check_list`] (no untrusted
 /// keys reach it that could make collisions matter: the list is the user's own).
 #[derive(Default)]
@@ -999,6 +1032,30 @@ pub fn upsert(list: &[Environment], env: Environment) -> Result<Vec<Environment>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_is_valid_whole_or_every_problem_names_its_entry() {
+        let input = |name: &str, account: &str| EnvironmentInput {
+            id: Some(name.into()),
+            account_id: Some(account.into()),
+            display_name: Some(name.into()),
+            ..Default::default()
+        };
+        let ok = validate_list(&[input("a", "111122223333"), input("b", "444455556666")]).unwrap();
+        assert_eq!(ok.len(), 2);
+        let errors = validate_list(&[
+            input("a", "111122223333"),
+            input("bad", "12"),
+            input("dup", "111122223333"),
+        ])
+        .unwrap_err();
+        let texts: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors[0].index, 1);
+        assert_eq!(errors[0].field, Field::AccountId);
+        assert!(texts[0].starts_with(r#"entry 2 ("bad"): Account ID"#), "{texts:?}");
+        assert_eq!(errors.len(), 2, "{texts:?}");
+        assert!(texts[1].contains("dup"), "{texts:?}");
+    }
 
     #[test]
     fn removing_an_environment_that_is_not_there_says_so_and_changes_nothing() {

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::{check_json_input, input::import_too_large, input::InputError, input::MAX_INPUT_BYTES};
 use crate::{
-    check_list, console::banner::banner_for_page, console::identity::identify,
+    console::banner::banner_for_page, console::identity::identify,
     console::identity::ConsoleSignals, console::links::copy_link, console::links::portal_shortcut,
     console::switch::check_destination, console::switch::plan_console_switch,
     console::switch::plan_switch, console::switch::PageContext, environments_json,
@@ -693,27 +693,20 @@ pub fn plan_import_js(
 }
 
 /// Validates a whole list again (as the background does before writing an
-/// import): `{ ok: true, environments }` or `{ ok: false, errors: [text] }`.
+/// import): `{ ok: true, environments }` or `{ ok: false, errors: [{ index,
+/// name, field, message, text }] }`, `text` naming the entry.
 #[wasm_bindgen(js_name = validateList)]
 pub fn validate_list(list: JsValue) -> Result<JsValue, JsError> {
     let inputs: Vec<EnvironmentInput> = from_js(list, "environment list")?;
-    let mut envs = Vec::with_capacity(inputs.len());
-    let mut errors = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        match validate_environment(input, "") {
-            Ok(env) => envs.push(env),
-            Err(problems) => errors.extend(
-                problems
-                    .into_iter()
-                    .map(|p| format!("entry {}: {}", i + 1, p.message)),
-            ),
+    match crate::validate::validate_list(&inputs) {
+        Ok(environments) => to_js(&serde_json::json!({ "ok": true, "environments": environments })),
+        Err(errors) => {
+            let errors: Vec<serde_json::Value> = errors
+                .iter()
+                .map(|e| serde_json::json!({ "index": e.index, "name": e.name, "field": e.field, "message": e.message, "text": e.to_string() }))
+                .collect();
+            to_js(&serde_json::json!({ "ok": false, "errors": errors }))
         }
-    }
-    errors.extend(check_list(&envs).into_iter().map(|e| e.to_string()));
-    if errors.is_empty() {
-        to_js(&serde_json::json!({ "ok": true, "environments": envs }))
-    } else {
-        to_js(&serde_json::json!({ "ok": false, "errors": errors }))
     }
 }
 
