@@ -1052,7 +1052,10 @@ mod tests {
         let texts: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(errors[0].index, 1);
         assert_eq!(errors[0].field, Field::AccountId);
-        assert!(texts[0].starts_with(r#"entry 2 ("bad"): Account ID"#), "{texts:?}");
+        assert!(
+            texts[0].starts_with(r#"entry 2 ("bad"): Account ID"#),
+            "{texts:?}"
+        );
         assert_eq!(errors.len(), 2, "{texts:?}");
         assert!(texts[1].contains("dup"), "{texts:?}");
     }
