@@ -172,7 +172,7 @@ async function handle(msg, sender) {
     case MSG.PAGE_BG_SAVE_BANNER_SETTINGS:
       return cues.saveSettings(msg.settings);
     case MSG.CS_BG_PAGE_CUES:
-      return cues.pageCues(sender.tab.id, msg.accountId ?? null, msg.roleName ?? null);
+      return cues.pageCues(sender.tab.id, msg.accountId ?? null, msg.roleName ?? null, msg.identityCenter === true);
     case MSG.CS_BG_ADD_ACCOUNT:
       return cues.addAccount(msg.accountId, msg.roleName);
     case MSG.CS_BG_PAGE_SIGNALS:

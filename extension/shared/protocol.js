@@ -45,7 +45,7 @@
  *   'popup-bg-toggle-favorite': { id: string },
  *   'page-bg-get-banner-settings': {},
  *   'page-bg-save-banner-settings': { settings: object },
- *   'cs-bg-page-cues': { accountId?: string, roleName?: string },
+ *   'cs-bg-page-cues': { accountId?: string, roleName?: string, identityCenter?: boolean },
  *   'cs-bg-page-signals': { signals: object },
  *   'cs-bg-add-account': { accountId: string, roleName?: string },
  *   'cs-bg-take-fill': { url: string },
@@ -132,8 +132,9 @@
     [MSG.PAGE_BG_DISCARD_UNREADABLE]: {},
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: { settings: 'object' },
-    // The page's account and role as the content script read them (absent: unknown).
-    [MSG.CS_BG_PAGE_CUES]: { accountId: 'string?', roleName: 'string?' },
+    // The page's account and role as the content script read them (absent: unknown);
+    // `identityCenter`: the role is an Identity Center permission set (shared/lookup.js).
+    [MSG.CS_BG_PAGE_CUES]: { accountId: 'string?', roleName: 'string?', identityCenter: 'boolean?' },
     [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?' },
     [MSG.PAGE_BG_GET_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },

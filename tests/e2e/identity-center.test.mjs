@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { launch, poll } from './harness.mjs';
+import { waitForBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const PORTAL = 'https://acme.awsapps.com/start';
@@ -97,3 +98,29 @@ test('production Identity Center environments ask first; from a non-AWS tab the 
   await closeTab(portal);
   await closeTab(tab);
 });
+
+const IC_SESSION = {
+  accountId: '444455556666', roleName: 'AWSReservedSSO_Read_Only_0123456789abcdef', sessionName: 'dana@example.com',
+  region: 'us-west-2',
+};
+
+for (const variant of ['header2021', 'navbutton']) {
+  test(`a console page of an Identity Center session (${variant}) shows the assignment's banner with the permission set, never the reserved name`, async () => {
+    h.aws.reset();
+    h.aws.identity = { ...IC_SESSION };
+    const tab = await h.openConsole({ variant });
+    const banner = await waitForBanner(tab, (b) => b.name !== '');
+    assert.equal(banner.name, 'sso-prod', 'the assignment, not the IAM role of the same name in that account');
+    assert.equal(banner.level, 'production');
+    assert.equal(banner.meta, '4444-5555-6666 · Read_Only');
+    assert.doesNotMatch(JSON.stringify(banner), /AWSReserved/i);
+    assert.doesNotMatch(await tab.title(), /AWSReserved/i);
+    const popup = await h.openPopup(tab);
+    await popup.waitFor(`!document.getElementById('signed-in').hidden`);
+    const signedIn = await popup.evaluate(() => document.getElementById('signed-in').textContent);
+    assert.match(signedIn, /^Signed in: .*4444-5555-6666.* · Read_Only$/);
+    assert.doesNotMatch(signedIn, /AWSReserved/i);
+    await closePopup(popup);
+    await closeTab(tab);
+  });
+}
