@@ -11,6 +11,7 @@ import { ListStore } from './background/store.js';
 import { Switcher } from './background/switcher.js';
 import { Cues } from './background/cues.js';
 import { PopupCache } from './background/popup-cache.js';
+import { COPY_LINK_COMMAND, Links } from './background/links.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -36,6 +37,7 @@ const store = new ListStore(api, core, {
 });
 const switcher = new Switcher(api, core);
 const cues = new Cues(api, core, store);
+const links = new Links(api, core, store, switcher);
 
 async function activeTab() {
   const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
@@ -167,6 +169,8 @@ async function handle(msg, sender) {
       if (result.outcome !== 'refused' && environments.some((e) => e.id === id)) await recordRecent(id);
       return result;
     }
+    case MSG.POPUP_BG_COPY_LINK:
+      return links.forTab(await activeTab());
     case MSG.PAGE_BG_GET_BANNER_SETTINGS:
       return cues.settings();
     case MSG.PAGE_BG_SAVE_BANNER_SETTINGS:
@@ -191,6 +195,17 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     (err) => sendResponse({ error: err?.message || String(err) }),
   );
   return true;
+});
+
+// Copy link from the keyboard (manifest `commands`): for the tab it was pressed in.
+api.commands.onCommand.addListener((command, tab) => {
+  if (command !== COPY_LINK_COMMAND) return;
+  ready
+    .then(() => links.copyFromCommand(tab))
+    .then(
+      (link) => console.info('Roleswitch: link copied:', link),
+      (err) => console.warn('Roleswitch: no link copied:', err.message),
+    );
 });
 
 // The banner lookup follows the list and the settings. It is rebuilt each time

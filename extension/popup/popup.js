@@ -583,6 +583,26 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
+/** "Copy link" is offered on a console page whose environment is in the list. */
+function showCopyLink() {
+  $('copy-link').hidden = typeof view.current !== 'number';
+}
+
+/**
+ * Copies the core's link to this console page in its environment (the worker makes it):
+ * written here, in the popup's own document, during the click's user activation.
+ */
+async function copyLink() {
+  try {
+    const { link, displayName } = await protocol.send(MSG.POPUP_BG_COPY_LINK);
+    await navigator.clipboard.writeText(link);
+    showStatus(`Copied a link to this page in ${displayName}.`);
+  } catch (err) {
+    showStatus(`No link copied: ${err.message}`, true);
+  }
+}
+$('copy-link').addEventListener('click', copyLink);
+
 function openOptions(hash = '') {
   api.tabs.create({ url: api.runtime.getURL(`options/options.html${hash}`) });
   window.close();
@@ -621,6 +641,7 @@ function show(first) {
   selected = firstEntry();
   scrollTo(0);
   render();
+  showCopyLink();
   $('filter').focus();
   // User Timing marks (tests and `make bench` read them): the first screen is drawn.
   if (!performance.getEntriesByName('roleswitch:interactive').length) performance.mark('roleswitch:interactive');

@@ -43,6 +43,7 @@
  *   'popup-bg-get-view': {},
  *   'popup-bg-switch': { id: string, back?: boolean },
  *   'popup-bg-toggle-favorite': { id: string },
+ *   'popup-bg-copy-link': {},
  *   'page-bg-get-banner-settings': {},
  *   'page-bg-save-banner-settings': { settings: object },
  *   'cs-bg-page-cues': { accountId?: string, roleName?: string, identityCenter?: boolean },
@@ -52,6 +53,7 @@
  *   'bg-cs-page-context': {},
  *   'bg-cs-post-form': { plan: object },
  *   'bg-cs-session-switch': { plan: object },
+ *   'bg-cs-copy-text': { text: string },
  * }} Payloads
  */
 
@@ -69,6 +71,7 @@
  *   'popup-bg-get-view': { first: object, view: object, rows: string },
  *   'popup-bg-switch': SwitchReply,
  *   'popup-bg-toggle-favorite': { first: object, view: object },
+ *   'popup-bg-copy-link': { link: string, displayName: string },
  *   'page-bg-get-banner-settings': object,
  *   'page-bg-save-banner-settings': object,
  *   'cs-bg-page-cues': object | null,
@@ -78,6 +81,7 @@
  *   'bg-cs-page-context': object | null,
  *   'bg-cs-post-form': object | null,
  *   'bg-cs-session-switch': object | null,
+ *   'bg-cs-copy-text': { copied: boolean },
  * }} Replies
  */
 /** @typedef {keyof Payloads} MessageType */
@@ -109,6 +113,7 @@
     POPUP_BG_GET_VIEW: 'popup-bg-get-view',
     POPUP_BG_SWITCH: 'popup-bg-switch',
     POPUP_BG_TOGGLE_FAVORITE: 'popup-bg-toggle-favorite',
+    POPUP_BG_COPY_LINK: 'popup-bg-copy-link',
     PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
     PAGE_BG_SAVE_BANNER_SETTINGS: 'page-bg-save-banner-settings',
     CS_BG_PAGE_CUES: 'cs-bg-page-cues',
@@ -119,6 +124,7 @@
     BG_CS_PAGE_CONTEXT: 'bg-cs-page-context',
     BG_CS_POST_FORM: 'bg-cs-post-form',
     BG_CS_SESSION_SWITCH: 'bg-cs-session-switch',
+    BG_CS_COPY_TEXT: 'bg-cs-copy-text',
   });
 
   // Payload fields and their `typeof` (a trailing ? means optional).
@@ -143,12 +149,16 @@
     [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?' },
     // Stars the environment, or unstars it; the reply is the popup's new `{ view }`.
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: { id: 'string' },
+    // "Copy link" for the active tab's console page: the core's link (the popup writes it).
+    [MSG.POPUP_BG_COPY_LINK]: {},
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
     // The page's raw signals (as BG_CS_PAGE_CONTEXT answers them), whenever they change.
     [MSG.CS_BG_PAGE_SIGNALS]: { signals: 'object' },
     [MSG.BG_CS_PAGE_CONTEXT]: {},
     [MSG.BG_CS_POST_FORM]: { plan: 'object' },
     [MSG.BG_CS_SESSION_SWITCH]: { plan: 'object' },
+    // The copy-link command: the console page writes `text` to the clipboard.
+    [MSG.BG_CS_COPY_TEXT]: { text: 'string' },
   });
 
   // Who may send each type: extension pages, console pages, switch-role pages,
@@ -166,6 +176,7 @@
     [MSG.POPUP_BG_GET_VIEW]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: ['page'],
+    [MSG.POPUP_BG_COPY_LINK]: ['page'],
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],
     [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: ['page'],
     [MSG.CS_BG_PAGE_CUES]: ['console'],
@@ -175,6 +186,7 @@
     [MSG.BG_CS_PAGE_CONTEXT]: ['background'],
     [MSG.BG_CS_POST_FORM]: ['background'],
     [MSG.BG_CS_SESSION_SWITCH]: ['background'],
+    [MSG.BG_CS_COPY_TEXT]: ['background'],
   });
 
   /**

@@ -88,6 +88,25 @@ export async function launch({ extensionDir, userDataDir, popupPath = 'popup/pop
   }
 }
 
+/**
+ * A fresh browser profile without the extension, with the same fake AWS: what a teammate
+ * without Roleswitch gets when opening a link. `{ context, aws, close() }`.
+ */
+export async function launchWithoutExtension({ headless = true } = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'roleswitch-e2e-plain-'));
+  const context = await chromium.launchPersistentContext(dataDir, { executablePath: CHROMIUM, headless, args: CHROMIUM_FLAGS });
+  const aws = createFakeAws();
+  await context.route(() => true, (route) => serve(aws, route));
+  return {
+    context,
+    aws,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 class Harness {
   #dataDir;
   #ownsUserDataDir;

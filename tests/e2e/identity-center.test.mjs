@@ -1,10 +1,12 @@
 // IAM Identity Center environments end to end (issue 13): opened from the popup through the
-// access portal's shortcut link (the portal is a fixture host, `acme.awsapps.com`), and
-// recognised on a console page of a portal session (role `AWSReservedSSO_<set>_<hash>`).
+// access portal's shortcut link (the portal is a fixture host, `acme.awsapps.com`),
+// recognised on a console page of a portal session (role `AWSReservedSSO_<set>_<hash>`), and
+// "Copy link" (popup button and keyboard command), whose link a fresh browser without the
+// extension opens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launch, poll } from './harness.mjs';
+import { launch, launchWithoutExtension, poll } from './harness.mjs';
 import { waitForBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -124,3 +126,95 @@ for (const variant of ['header2021', 'navbutton']) {
     await closeTab(tab);
   });
 }
+
+/** The clipboard's text, read in console tab `tab` (brought to the front: reading needs focus). */
+async function clipboardOf(tab) {
+  await h.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(tab.url()).origin });
+  await tab.bringToFront();
+  return tab.evaluate(() => navigator.clipboard.readText());
+}
+
+/** Opens `link` in a fresh profile without the extension; `{ page, aws }` (the caller closes `fresh`). */
+async function openFresh(fresh, link) {
+  const page = await fresh.context.newPage();
+  await page.goto(link, { waitUntil: 'load' });
+  return page;
+}
+
+test('Copy link in the popup: on an Identity Center page, the portal shortcut to that page, which a browser without the extension opens', async () => {
+  h.aws.reset();
+  h.aws.identity = { ...IC_SESSION };
+  const pageUrl = 'https://us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2&tab=objects';
+  const tab = await h.openConsole(pageUrl);
+  await waitForBanner(tab, (b) => b.name === 'sso-prod');
+  await tab.evaluate(() => navigator.clipboard.writeText('before')).catch(() => {});
+  const popup = await h.openPopup(tab);
+  await popup.waitFor(`!document.getElementById('copy-link').hidden`);
+  await popup.evaluate(() => document.getElementById('copy-link').click());
+  await popup.waitFor(`document.getElementById('status').textContent.startsWith('Copied')`);
+  assert.equal(await popup.evaluate(() => document.getElementById('status').textContent), 'Copied a link to this page in sso-prod.');
+  await closePopup(popup);
+  const link = await clipboardOf(tab);
+  assert.equal(link, `${PORTAL}/#/console?account_id=444455556666&role_name=Read_Only&destination=${encodeURIComponent(pageUrl)}`);
+
+  const fresh = await launchWithoutExtension();
+  try {
+    const opened = await openFresh(fresh, link);
+    await opened.locator('#shortcut-account', { hasText: '444455556666' }).waitFor();
+    assert.equal(await opened.locator('#shortcut-role').textContent(), 'Read_Only');
+    assert.equal(await opened.locator('#shortcut-destination').textContent(), pageUrl);
+    assert.ok(fresh.aws.requests.some((r) => r.host === 'acme.awsapps.com' && r.path === '/start/'), 'the portal was asked');
+  } finally {
+    await fresh.close();
+  }
+  await closeTab(tab);
+});
+
+test('Copy link from the keyboard command: on an assumed-role page, the switch-role link, which a browser without the extension opens with the fields', async () => {
+  h.aws.reset();
+  h.aws.identity = { accountId: '444455556666', roleName: 'Read_Only', sessionName: 'alice', region: 'us-east-1' };
+  const tab = await h.openConsole('https://444455556666-abcd1234.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1');
+  await waitForBanner(tab, (b) => b.name === 'prod-iam');
+  await tab.evaluate(() => navigator.clipboard.writeText('before')).catch(() => {});
+  // Headless Chromium does not route key presses to extension commands: the command's own
+  // event is dispatched to the worker's listener, with the tab as Chrome passes it.
+  const worker = await h.worker();
+  await worker.evaluate(async (url) => {
+    const [tab] = await chrome.tabs.query({ url });
+    chrome.commands.onCommand.dispatch('copy-link', tab);
+  }, tab.url());
+  const link = await poll(async () => {
+    const text = await clipboardOf(tab);
+    return text !== 'before' && text;
+  }, 10_000, 'the command copied nothing');
+  const u = new URL(link);
+  assert.equal(`${u.origin}${u.pathname}`, 'https://signin.aws.amazon.com/switchrole');
+  assert.deepEqual(Object.fromEntries(u.searchParams), {
+    account: '444455556666', roleName: 'Read_Only', displayName: 'prod-iam', color: u.searchParams.get('color'),
+  });
+  assert.match(u.searchParams.get('color'), /^[0-9a-f]{6}$/);
+  assert.doesNotMatch(link, /abcd1234|csrf|token/i, 'nothing of the sender’s session');
+
+  const fresh = await launchWithoutExtension();
+  try {
+    await openFresh(fresh, link);
+    const get = await fresh.aws.waitForRequest((r) => r.method === 'GET' && r.path === '/switchrole');
+    // What AWS's page pre-fills its form from (AWS-CONSOLE-FACTS.md).
+    assert.equal(get.host, 'signin.aws.amazon.com');
+    assert.deepEqual(get.query, Object.fromEntries(u.searchParams));
+  } finally {
+    await fresh.close();
+  }
+  await closeTab(tab);
+});
+
+test('Copy link is not offered on a page whose account is not in the list', async () => {
+  h.aws.reset();
+  h.aws.identity = { accountId: '000011112222', roleName: 'Admin', sessionName: 'x', region: 'us-east-1' };
+  const tab = await h.openConsole();
+  const popup = await h.openPopup(tab);
+  await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
+  assert.equal(await popup.evaluate(() => document.getElementById('copy-link').hidden), true);
+  await closePopup(popup);
+  await closeTab(tab);
+});
