@@ -12,6 +12,7 @@ import { Switcher } from './background/switcher.js';
 import { Cues } from './background/cues.js';
 import { PopupCache } from './background/popup-cache.js';
 import { COPY_LINK_COMMAND, Links } from './background/links.js';
+import { Sessions } from './background/sessions.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -38,6 +39,7 @@ const store = new ListStore(api, core, {
 const switcher = new Switcher(api, core);
 const cues = new Cues(api, core, store);
 const links = new Links(api, core, store, switcher);
+const sessions = new Sessions(api, core);
 
 async function activeTab() {
   const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
@@ -165,7 +167,11 @@ async function handle(msg, sender) {
         list = environments.some((e) => e.id === base.id) ? environments : [base];
         id = base.id;
       }
-      const result = await switcher.fromPopup(list, id, await activeTab());
+      const tab = await activeTab();
+      // A live session already there: go to its tab, unless a new one was asked for (Shift+Enter).
+      const open = msg.back || msg.alongside ? null : await sessions.goToOpen(list, id, tab);
+      if (open) return open;
+      const result = await switcher.fromPopup(list, id, tab, { alongside: msg.alongside === true });
       if (result.outcome !== 'refused' && environments.some((e) => e.id === id)) await recordRecent(id);
       return result;
     }

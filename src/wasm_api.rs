@@ -14,12 +14,13 @@ use crate::{
     schedule, set_override, Fetched, Override, RefreshOptions, Subscription, SubscriptionState,
 };
 use crate::{
-    back_environment, banner_for_page, check_destination, check_list, copy_link, environments_json,
-    example_environments, export, identify, parse_any, plan_console_switch, plan_import,
-    plan_switch, plan_write, policy, popup_view, portal_shortcut, read, read_favorites,
-    read_settings, state_checksum, toggle_favorite, touch_recent, upsert, validate_environment,
-    ConsoleSignals, Diagnostic, Environment, EnvironmentInput, ExportOptions, FieldError, Format,
-    ImportMode, ImportOptions, ListState, PageContext, PolicyOptions, Quota, Settings,
+    back_environment, banner_for_page, check_destination, check_list, choose_source, copy_link,
+    environments_json, example_environments, export, identify, parse_any, plan_console_switch,
+    plan_import, plan_switch, plan_write, policy, popup_view, portal_shortcut, read,
+    read_favorites, read_settings, state_checksum, toggle_favorite, touch_recent, upsert,
+    validate_environment, ConsoleSignals, Diagnostic, Environment, EnvironmentInput, ExportOptions,
+    FieldError, Format, ImportMode, ImportOptions, ListState, LiveSession, PageContext,
+    PolicyOptions, Quota, Settings,
 };
 use crate::{check_json_input, import_too_large, InputError, MAX_INPUT_BYTES};
 
@@ -296,6 +297,30 @@ pub fn copy_link_js(list: JsValue, id: &str, page_url: &str) -> Result<String, J
     let list = list_from_js(list)?;
     let page = Some(page_url).filter(|p| !p.trim().is_empty());
     copy_link(find(&list, id)?, page).map_err(|e| JsError::new(&e.to_string()))
+}
+
+#[derive(Serialize)]
+struct Choice<'a> {
+    #[serde(flatten)]
+    choice: &'a crate::SourceChoice,
+    /// What to tell the user.
+    message: String,
+}
+
+/// Where a switch into environment `id` starts, among the live console
+/// `sessions` (`[{ accountId, roleName?, accountAlias?, host? }]`, in the
+/// caller's order): `{ kind: "alreadyOpen" | "from", index }`,
+/// `{ kind: "portal" }`, `{ kind: "signInTo", base, accountId }` or
+/// `{ kind: "signInAnywhere", partition }`, each with its `message`.
+#[wasm_bindgen(js_name = chooseSource)]
+pub fn choose_source_js(list: JsValue, id: &str, sessions: JsValue) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    let sessions: Vec<LiveSession> = from_js(sessions, "live sessions")?;
+    let choice = choose_source(find(&list, id)?, &sessions);
+    to_js(&Choice {
+        message: choice.to_string(),
+        choice: &choice,
+    })
 }
 
 /// The environment "back to the base account" of `id` switches into, or `null`.

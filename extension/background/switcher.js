@@ -46,8 +46,8 @@ export class Switcher {
    * (an Identity Center environment: its access portal shortcut opened), or
    * 'refused' (`message` says why; nothing happened).
    */
-  async fromPopup(list, id, tab) {
-    if (list.find((e) => e.id === id)?.portalUrl) return this.openPortal(list, id, tab);
+  async fromPopup(list, id, tab, { alongside = false } = {}) {
+    if (list.find((e) => e.id === id)?.portalUrl) return this.openPortal(list, id, tab, { alongside });
     let page = null;
     try {
       page = await this.pageContext(tab);
@@ -61,7 +61,10 @@ export class Switcher {
     if (plan.kind === 'form') {
       try {
         await this.ask(tab.id, MSG.BG_CS_POST_FORM, { plan: { action: plan.action, fields: plan.fields } });
-        return { outcome: 'posted', host: plan.host };
+        // (A multi-session console's switch opens a new session in a new tab: alongside already.)
+        const message = alongside
+          ? 'This console holds one session (multi-session is off), so the switch replaces it.' : undefined;
+        return { outcome: 'posted', host: plan.host, message };
       } catch (err) {
         const started = await this.start(list, id, tab);
         return { outcome: 'page', message: `The console page could not post the switch (${err.message}): using the switch-role page.`, ...started };
@@ -88,12 +91,13 @@ export class Switcher {
 
   /**
    * Opens Identity Center environment `id` through its access portal's shortcut link: in
-   * `tab` if it is an AWS tab, else in a new tab. Resolves to `{ outcome: 'portal', url }`.
-   * Nothing is planned or posted: the portal signs the user in to the assignment.
+   * `tab` if it is an AWS tab (unless `alongside`: the current session is kept), else in a
+   * new tab. Resolves to `{ outcome: 'portal', url }`. Nothing is planned or posted: the
+   * portal signs the user in to the assignment.
    */
-  async openPortal(list, id, tab) {
+  async openPortal(list, id, tab, { alongside = false } = {}) {
     const url = this.portalLink(list, id, tab?.url ?? '');
-    if (tab && typeof tab.id === 'number' && isAwsUrl(tab.url ?? '')) {
+    if (!alongside && tab && typeof tab.id === 'number' && isAwsUrl(tab.url ?? '')) {
       await this.api.tabs.update(tab.id, { url });
       return { outcome: 'portal', url, tabId: tab.id, inNewTab: false };
     }

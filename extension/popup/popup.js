@@ -494,8 +494,11 @@ async function send(payload, label) {
   }
 }
 
-/** Switches into environment `index` (BACK: the way back); production asks first. */
-async function switchTo(index) {
+/**
+ * Switches into environment `index` (BACK: the way back); production asks first.
+ * `alongside`: a new session in a new tab, this one kept (Shift+Enter).
+ */
+async function switchTo(index, alongside = false) {
   if (index === undefined || busy) return;
   if (index === BACK) {
     if (view.back.switchable) await send({ id: view.back.envId, back: true }, view.back.label);
@@ -512,11 +515,11 @@ async function switchTo(index) {
     return;
   }
   cancelConfirm();
-  await send({ id: entry.id }, entry.displayName);
+  await send(alongside ? { id: entry.id, alongside } : { id: entry.id }, entry.displayName);
 }
 
-/** Enter or a click on row `position`: a header folds, an environment switches. */
-function activate(position) {
+/** Enter or a click on row `position`: a header folds, an environment switches (`alongside`: Shift+Enter). */
+function activate(position, alongside = false) {
   const item = items[position];
   if (item === undefined) return;
   if (isHeader(item)) {
@@ -524,7 +527,7 @@ function activate(position) {
     return;
   }
   if (position !== selected) select(position);
-  switchTo(item);
+  switchTo(item, alongside);
 }
 
 $('filter').addEventListener('input', () => {
@@ -572,9 +575,9 @@ document.addEventListener('keydown', (event) => {
   } else if (event.key === 'Enter') {
     event.preventDefault();
     if (confirming !== null) {
-      switchTo(confirming);
+      switchTo(confirming, event.shiftKey);
     } else {
-      activate(selected);
+      activate(selected, event.shiftKey);
     }
   } else if (event.key === 'Escape') {
     event.preventDefault();

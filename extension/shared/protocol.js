@@ -41,7 +41,7 @@
  *   'page-bg-get-settings': {},
  *   'page-bg-save-settings': { settings: object },
  *   'popup-bg-get-view': {},
- *   'popup-bg-switch': { id: string, back?: boolean },
+ *   'popup-bg-switch': { id: string, back?: boolean, alongside?: boolean },
  *   'popup-bg-toggle-favorite': { id: string },
  *   'popup-bg-copy-link': {},
  *   'page-bg-get-banner-settings': {},
@@ -146,7 +146,9 @@
     [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },
     // When the popup cannot use what the worker stored: `{ first, view, rows }` made now.
     [MSG.POPUP_BG_GET_VIEW]: {},
-    [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?' },
+    // `alongside`: a new session, the current one kept (Shift+Enter); without it, a live
+    // session already in that environment is gone to instead.
+    [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?', alongside: 'boolean?' },
     // Stars the environment, or unstars it; the reply is the popup's new `{ view }`.
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: { id: 'string' },
     // "Copy link" for the active tab's console page: the core's link (the popup writes it).

@@ -77,6 +77,24 @@ test('from a console page, an Identity Center environment opens the portal short
   await closeTab(tab);
 });
 
+test('Shift+Enter opens an Identity Center environment alongside: the portal shortcut in a new tab, the console tab kept', async () => {
+  h.aws.reset();
+  const pageUrl = 'https://us-east-1.console.aws.amazon.com/lambda/home?region=us-east-1';
+  const tab = await h.openConsole(pageUrl);
+  const popup = await h.openPopup(tab);
+  await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
+  await popup.type('sso-dev');
+  await popup.waitFor(`document.querySelector('#list .name')?.textContent === 'sso-dev'`);
+  await popup.press('Shift+Enter');
+  const portal = await poll(() => h.context.pages().find((p) => p.url().startsWith(PORTAL)), 10_000,
+    'the portal shortcut did not open in a new tab');
+  assert.equal(readShortcut(portal.url()).destination, 'https://eu-west-1.console.aws.amazon.com/lambda/home?region=eu-west-1');
+  assert.equal(tab.url(), pageUrl, 'the console tab and its session are kept');
+  await closePopup(popup);
+  await closeTab(portal);
+  await closeTab(tab);
+});
+
 test('production Identity Center environments ask first; from a non-AWS tab the shortcut opens its landing page in a new tab', async () => {
   h.aws.reset();
   const tab = await h.context.newPage();
