@@ -62,9 +62,9 @@ export class Switcher {
       try {
         await this.ask(tab.id, MSG.BG_CS_POST_FORM, { plan: { action: plan.action, fields: plan.fields } });
         // (A multi-session console's switch opens a new session in a new tab: alongside already.)
-        const message = alongside
-          ? 'This console holds one session (multi-session is off), so the switch replaces it.' : undefined;
-        return { outcome: 'posted', host: plan.host, message };
+        const posted = { outcome: 'posted', host: plan.host };
+        if (!alongside) return posted;
+        return { ...posted, message: 'This console holds one session (multi-session is off), so the switch replaces it.' };
       } catch (err) {
         const started = await this.start(list, id, tab);
         return { outcome: 'page', message: `The console page could not post the switch (${err.message}): using the switch-role page.`, ...started };

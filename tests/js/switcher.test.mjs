@@ -260,3 +260,12 @@ test('an Identity Center environment opens its portal shortcut: to this console 
     portal + encodeURIComponent('https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1'));
   assert.equal(api.storage.session.items['pendingSwitch:7'], undefined, 'no switch-role fill is pending');
 });
+
+test('alongside (Shift+Enter) on a console of one session: the form is still posted, and the popup is told it replaces the session', async () => {
+  const api = fakeApi();
+  const received = consolePage(api, CONSOLE_TAB, { csrf: 'tok-123' });
+  const result = await new Switcher(api, core).fromPopup(list, list[1].id, CONSOLE_TAB, { alongside: true });
+  assert.equal(result.outcome, 'posted');
+  assert.match(result.message, /holds one session \(multi-session is off\), so the switch replaces it/);
+  assert.deepEqual(types(received), [MSG.BG_CS_PAGE_CONTEXT, MSG.BG_CS_POST_FORM]);
+});
