@@ -12,6 +12,8 @@ import { Switcher } from './background/switcher.js';
 import { Cues } from './background/cues.js';
 import { SettingsStore } from './background/settings.js';
 import { PopupCache } from './background/popup-cache.js';
+import { COPY_LINK_COMMAND, Links } from './background/links.js';
+import { Sessions } from './background/sessions.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -37,6 +39,8 @@ const store = new ListStore(api, core, {
 const switcher = new Switcher(api, core);
 const settingsStore = new SettingsStore(api, core);
 const cues = new Cues(api, core, store, settingsStore);
+const links = new Links(api, core, store, switcher);
+const sessions = new Sessions(api, core);
 
 async function activeTab() {
   const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
@@ -159,16 +163,22 @@ async function handle(msg, sender) {
         list = environments.some((e) => e.id === base.id) ? environments : [base];
         id = base.id;
       }
-      const result = await switcher.fromPopup(list, id, await activeTab());
+      const tab = await activeTab();
+      // A live session already there: go to its tab, unless a new one was asked for (Shift+Enter).
+      const open = msg.back || msg.alongside ? null : await sessions.goToOpen(list, id, tab);
+      if (open) return open;
+      const result = await switcher.fromPopup(list, id, tab, { alongside: msg.alongside === true });
       if (result.outcome !== 'refused' && environments.some((e) => e.id === id)) await recordRecent(id);
       return result;
     }
+    case MSG.POPUP_BG_COPY_LINK:
+      return links.forTab(await activeTab());
     case MSG.PAGE_BG_GET_BANNER_SETTINGS:
       return cues.settings();
     case MSG.PAGE_BG_SAVE_BANNER_SETTINGS:
       return cues.saveSettings(msg.settings);
     case MSG.CS_BG_PAGE_CUES:
-      return cues.pageCues(sender.tab.id, msg.accountId ?? null, msg.roleName ?? null);
+      return cues.pageCues(sender.tab.id, msg.accountId ?? null, msg.roleName ?? null, msg.identityCenter === true);
     case MSG.CS_BG_ADD_ACCOUNT:
       return cues.addAccount(msg.accountId, msg.roleName);
     case MSG.CS_BG_PAGE_SIGNALS:
@@ -187,6 +197,17 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     (err) => sendResponse({ error: err?.message || String(err) }),
   );
   return true;
+});
+
+// Copy link from the keyboard (manifest `commands`): for the tab it was pressed in.
+api.commands.onCommand.addListener((command, tab) => {
+  if (command !== COPY_LINK_COMMAND) return;
+  ready
+    .then(() => links.copyFromCommand(tab))
+    .then(
+      (link) => console.info('Roleswitch: link copied:', link),
+      (err) => console.warn('Roleswitch: no link copied:', err.message),
+    );
 });
 
 // The banner lookup follows the list and the settings. It is rebuilt each time

@@ -24,11 +24,12 @@ use crate::{
     PolicyOptions,
 };
 use crate::{
-    team::managed::read_managed, team::merged::merged_view, team::merged::set_override,
-    team::merged::Override, team::refresh::clamp_interval, team::refresh::conditional_headers,
-    team::refresh::schedule, team::subscription::apply_refresh, team::subscription::check_url,
-    team::subscription::Fetched, team::subscription::RefreshOptions,
-    team::subscription::Subscription, team::subscription::SubscriptionState,
+    console::sessions::choose_source, console::sessions::LiveSession, team::managed::read_managed,
+    team::merged::merged_view, team::merged::set_override, team::merged::Override,
+    team::refresh::clamp_interval, team::refresh::conditional_headers, team::refresh::schedule,
+    team::subscription::apply_refresh, team::subscription::check_url, team::subscription::Fetched,
+    team::subscription::RefreshOptions, team::subscription::Subscription,
+    team::subscription::SubscriptionState,
 };
 
 /// The one conversion of a core error into a JavaScript `Error`: its message is
@@ -302,6 +303,30 @@ pub fn copy_link_js(list: JsValue, id: &str, page_url: &str) -> Result<String, J
     let list = list_from_js(list)?;
     let page = Some(page_url).filter(|p| !p.trim().is_empty());
     copy_link(find(&list, id)?, page).map_err(js_error)
+}
+
+#[derive(Serialize)]
+struct Choice<'a> {
+    #[serde(flatten)]
+    choice: &'a crate::console::sessions::SourceChoice,
+    /// What to tell the user.
+    message: String,
+}
+
+/// Where a switch into environment `id` starts, among the live console
+/// `sessions` (`[{ accountId, roleName?, accountAlias?, host? }]`, in the
+/// caller's order): `{ kind: "alreadyOpen" | "from", index }`,
+/// `{ kind: "portal" }`, `{ kind: "signInTo", base, accountId }` or
+/// `{ kind: "signInAnywhere", partition }`, each with its `message`.
+#[wasm_bindgen(js_name = chooseSource)]
+pub fn choose_source_js(list: JsValue, id: &str, sessions: JsValue) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    let sessions: Vec<LiveSession> = from_js(sessions, "live sessions")?;
+    let choice = choose_source(find(&list, id)?, &sessions);
+    to_js(&Choice {
+        message: choice.to_string(),
+        choice: &choice,
+    })
 }
 
 /// The environment "back to the base account" of `id` switches into, or `null`.

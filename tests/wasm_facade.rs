@@ -793,6 +793,33 @@ fn links_for_identity_center_and_assumed_roles() {
 }
 
 #[wasm_bindgen_test]
+fn choose_source_goes_to_an_open_session_or_says_where_to_sign_in() {
+    let list = json(
+        r##"[{"id":"test","accountId":"111122223333","roleName":"Admin","displayName":"test","color":"#b7ca9d","base":{"accountId":"999988887777"}},
+            {"id":"sso","accountId":"111122223333","roleName":"Admin","displayName":"sso","color":"#b7ca9d","portalUrl":"https://acme.awsapps.com/start"}]"##,
+    );
+    let sessions = json(
+        r#"[{"accountId":"999988887777","roleName":"Ops","host":"999988887777-ab.us-east-1.console.aws.amazon.com"},
+            {"accountId":"111122223333","roleName":"Admin","host":"111122223333-cd.us-east-1.console.aws.amazon.com"}]"#,
+    );
+    let open = api::choose_source_js(list.clone(), "test", sessions).expect("a choice");
+    assert!(is_plain_json(&open), "{}", stringify(&open));
+    assert_eq!(get(&open, "kind"), "alreadyOpen");
+    assert_eq!(get(&open, "index"), 1.0);
+    assert_eq!(get(&open, "message"), "Session 2 is already there.");
+    let portal = api::choose_source_js(list.clone(), "sso", json("[]")).expect("a choice");
+    assert_eq!(get(&portal, "kind"), "portal");
+    let none = api::choose_source_js(list.clone(), "test", json("[]")).expect("a choice");
+    assert_eq!(get(&none, "kind"), "signInTo");
+    assert!(
+        stringify(&none).contains("sign in to"),
+        "{}",
+        stringify(&none)
+    );
+    assert!(api::choose_source_js(list, "test", json(r#"[{"accountId":7}]"#)).is_err());
+}
+
+#[wasm_bindgen_test]
 fn a_subscription_is_made_refreshed_kept_when_failing_and_merged() {
     let bad = api::check_subscription_url("http://lists.example.com/l.json").expect("data");
     assert_eq!(get(&bad, "ok"), JsValue::FALSE);

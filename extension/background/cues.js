@@ -78,11 +78,11 @@ export class Cues {
    * `accountId`/`roleName`; the entry comes from the stored lookup, never from
    * the page, so a page cannot choose what the badge says.
    */
-  pageCues(tabId, accountId, roleName) {
+  pageCues(tabId, accountId, roleName, identityCenter = false) {
     // One at a time per tab: a page that learns its account late sends twice in a
     // row, and the later message must be the one that stays.
     const previous = this.badgeQueues.get(tabId) ?? Promise.resolve();
-    const run = previous.catch(() => {}).then(() => this.setBadge(tabId, accountId, roleName));
+    const run = previous.catch(() => {}).then(() => this.setBadge(tabId, accountId, roleName, identityCenter));
     this.badgeQueues.set(tabId, run);
     const forget = () => {
       if (this.badgeQueues.get(tabId) === run) this.badgeQueues.delete(tabId);
@@ -91,9 +91,9 @@ export class Cues {
     return run;
   }
 
-  async setBadge(tabId, accountId, roleName) {
+  async setBadge(tabId, accountId, roleName, identityCenter = false) {
     const lookup = (await this.api.storage.local.get(LOOKUP_KEY))[LOOKUP_KEY];
-    const entry = lookupEntry(lookup, accountId, roleName);
+    const entry = lookupEntry(lookup, accountId, roleName, identityCenter);
     const action = this.api.action;
     if (!entry || !lookup.settings.badgeCue) {
       await action.setBadgeText({ tabId, text: '' });

@@ -42,10 +42,12 @@ export class Switcher {
    * Switches into environment `id` of `list` from `tab`. Resolves to
    * `{ outcome, message? }`: 'posted' (the console posted its form), 'opened'
    * (a multi-session destination opened in a new tab), 'page' (the switch-role
-   * page; `message` says why when the one-step switch was not possible), or
+   * page; `message` says why when the one-step switch was not possible), 'portal'
+   * (an Identity Center environment: its access portal shortcut opened), or
    * 'refused' (`message` says why; nothing happened).
    */
-  async fromPopup(list, id, tab) {
+  async fromPopup(list, id, tab, { alongside = false } = {}) {
+    if (list.find((e) => e.id === id)?.portalUrl) return this.openPortal(list, id, tab, { alongside });
     let page = null;
     try {
       page = await this.pageContext(tab);
@@ -59,7 +61,10 @@ export class Switcher {
     if (plan.kind === 'form') {
       try {
         await this.ask(tab.id, MSG.BG_CS_POST_FORM, { plan: { action: plan.action, fields: plan.fields } });
-        return { outcome: 'posted', host: plan.host };
+        // (A multi-session console's switch opens a new session in a new tab: alongside already.)
+        const posted = { outcome: 'posted', host: plan.host };
+        if (!alongside) return posted;
+        return { ...posted, message: 'This console holds one session (multi-session is off), so the switch replaces it.' };
       } catch (err) {
         const started = await this.start(list, id, tab);
         return { outcome: 'page', message: `The console page could not post the switch (${err.message}): using the switch-role page.`, ...started };
@@ -82,6 +87,38 @@ export class Switcher {
     }
     const started = await this.start(list, id, tab);
     return { outcome: 'page', message: plan.fallbackReason ?? undefined, ...started };
+  }
+
+  /**
+   * Opens Identity Center environment `id` through its access portal's shortcut link: in
+   * `tab` if it is an AWS tab (unless `alongside`: the current session is kept), else in a
+   * new tab. Resolves to `{ outcome: 'portal', url }`. Nothing is planned or posted: the
+   * portal signs the user in to the assignment.
+   */
+  async openPortal(list, id, tab, { alongside = false } = {}) {
+    const url = this.portalLink(list, id, tab?.url ?? '');
+    if (!alongside && tab && typeof tab.id === 'number' && isAwsUrl(tab.url ?? '')) {
+      await this.api.tabs.update(tab.id, { url });
+      return { outcome: 'portal', url, tabId: tab.id, inNewTab: false };
+    }
+    const created = await this.api.tabs.create({ url, active: true });
+    return { outcome: 'portal', url, tabId: created.id, inNewTab: true };
+  }
+
+  /**
+   * The core's shortcut link into Identity Center environment `id`: to the console page
+   * `pageUrl` moved to the environment's region when it is one, else (no console page, or
+   * one of another partition) to the environment's landing page.
+   */
+  portalLink(list, id, pageUrl) {
+    if (isConsoleUrl(pageUrl)) {
+      try {
+        return this.core.copyLink(list, id, pageUrl);
+      } catch {
+        // A console page the environment cannot land on (another partition): its landing page.
+      }
+    }
+    return this.core.shortcutLink(list, id);
   }
 
   /** Opens the switch-role page for environment `id` in `tab` if it is an AWS tab, else in a new tab. */

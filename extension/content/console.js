@@ -454,6 +454,7 @@
     const payload = {};
     if (entry && identity.accountId) payload.accountId = identity.accountId;
     if (entry && identity.roleName) payload.roleName = identity.roleName;
+    if (entry && identity.identityCenter) payload.identityCenter = true; // roleName is a permission set
     // Sent again whenever what the badge shows may differ (the worker reads the lookup itself).
     const key = JSON.stringify([payload, entry?.badgeText, entry?.background, lookup.settings.badgeCue]);
     if (key !== badgeSent) {
@@ -492,7 +493,7 @@
 
   const update = timed(() => {
     identity = L.pageIdentity(signals);
-    const entry = L.lookupEntry(lookup, identity.accountId, identity.roleName);
+    const entry = L.lookupEntry(lookup, identity.accountId, identity.roleName, identity.identityCenter);
     let next = null;
     if (entry) next = { kind: 'env', entry };
     else if (lookup && identity.accountId && lookup.settings.unknownAccountStrip) {

@@ -74,6 +74,30 @@
     return { status: response.status, destination };
   }
 
+  /**
+   * Writes `text` to the clipboard for the copy-link command (background/links.js): a
+   * `copy` this script answers itself (allowed to an extension with clipboardWrite without
+   * a user gesture, in Chrome and Firefox; no element is added and the selection stays),
+   * else the async clipboard, which needs the page focused.
+   */
+  async function copyText(text) {
+    let wrote = false;
+    const onCopy = (event) => {
+      event.clipboardData.setData('text/plain', text);
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      wrote = true;
+    };
+    window.addEventListener('copy', onCopy, { capture: true, once: true });
+    try {
+      document.execCommand('copy');
+    } finally {
+      window.removeEventListener('copy', onCopy, { capture: true });
+    }
+    if (!wrote) await navigator.clipboard.writeText(text);
+    return { copied: true };
+  }
+
   // The page's signals for the popup's precomputed first screen (background/popup-cache.js):
   // console.js calls this after each identity update; sent whenever they changed, in the
   // shape BG_CS_PAGE_CONTEXT answers them.
@@ -110,6 +134,9 @@
         break;
       case MSG.BG_CS_SESSION_SWITCH:
         work = () => sessionSwitch(msg.plan);
+        break;
+      case MSG.BG_CS_COPY_TEXT:
+        work = () => copyText(msg.text);
         break;
       default:
         return false;

@@ -82,8 +82,24 @@ $('import-text').addEventListener('input', () => {
 for (const f of FORMATS) $('import-format').append(el('option', { value: f.id, textContent: f.label }));
 $('import-format').addEventListener('change', () => {
   $('org-role-label').hidden = $('import-format').value !== 'organizations';
+  showSsoFields($('import-format').value === SSO_FORMAT);
   resetPreview();
 });
+
+// `aws sso list-accounts` / `list-account-roles` output names no portal: the preview asks for
+// it (and for a permission set for accounts listed without roles), and plans again with them.
+const SSO_FORMAT = 'awsSso';
+function showSsoFields(shown) {
+  $('sso-portal-label').hidden = !shown;
+  $('sso-set-label').hidden = !shown;
+}
+const previewAgain = reported('The preview', () => ($('import-text').value.trim() ? preview() : undefined));
+for (const id of ['sso-portal', 'sso-set']) {
+  $(id).addEventListener('change', previewAgain);
+  $(id).addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') previewAgain();
+  });
+}
 
 // ---- preview ----
 
@@ -108,8 +124,14 @@ async function preview() {
   const parsed = parseImport(text, $('import-format').value || null, {
     organizationsRole: $('org-role').value.trim() || 'OrganizationAccountAccessRole',
     guessProduction: true,
+    ...ssoOptions(),
   });
   if (parsed.format === 'organizations') $('org-role-label').hidden = false;
+  if (parsed.format === SSO_FORMAT) {
+    showSsoFields(true);
+    // The core's message says what is missing; the field to fill is right there.
+    if (!parsed.ok && !$('sso-portal').value.trim()) $('sso-portal').focus();
+  }
   if (!parsed.ok) {
     // A long list ends with a line that counts the problems not listed: the list says how many.
     const one = parsed.errors.length === 1;
@@ -123,8 +145,15 @@ async function preview() {
   renderPlan();
 }
 
+/** The access portal (and default permission set) typed for an `aws sso` import, when given. */
+function ssoOptions() {
+  const portalUrl = $('sso-portal').value.trim();
+  const permissionSet = $('sso-set').value.trim();
+  return { ...(portalUrl ? { portalUrl } : {}), ...(permissionSet ? { permissionSet } : {}) };
+}
+
 function describe(env) {
-  return `${formatAccountId(env.accountId)} · ${env.roleName}`;
+  return `${formatAccountId(env.accountId)} · ${env.roleName}${env.portalUrl ? ' · Identity Center' : ''}`;
 }
 
 /** What an import changes in an entry: the core's list of changed fields, in words. */

@@ -21,7 +21,7 @@ const ADVANCED = {
   titlePrefix: ['titlePrefix'],
 };
 // Every field with a message of its own (`error-<field>`), and its inputs.
-const INPUTS = { ...Object.fromEntries(FIELDS.map((f) => [f, [f]])), ...ADVANCED };
+const INPUTS = { ...Object.fromEntries(FIELDS.map((f) => [f, [f]])), portalUrl: ['portalUrl'], ...ADVANCED };
 const ALL_INPUTS = Object.values(INPUTS).flat();
 
 const { core, ready: wasm } = openCore(newGlue, api.runtime.getURL('pkg/roleswitch_bg.wasm'));
@@ -100,6 +100,7 @@ function renderList() {
       el('td', {}, swatch), name,
       el('td', { className: 'mono', textContent: formatAccountId(env.accountId) }),
       el('td', { className: 'mono', textContent: env.roleName }),
+      kindCell(env),
       el('td', { textContent: env.region ?? '' }),
       el('td', { textContent: env.group ?? '' }),
       el('td', { className: 'actions' }, edit, del));
@@ -107,6 +108,36 @@ function renderList() {
     return tr;
   });
   $('envs').tBodies[0].replaceChildren(...rows);
+}
+
+/** The environments table's kind column: an assumed role, or an Identity Center assignment (its portal as a tooltip). */
+function kindCell(env) {
+  const cell = el('td', { className: 'kind', textContent: env.portalUrl ? 'Identity Center' : 'Assumed role' });
+  if (env.portalUrl) cell.title = `Opened through ${env.portalUrl}`;
+  return cell;
+}
+
+/** The kind chosen in the editor: 'role' (assumed role) or 'sso' (Identity Center). */
+const editorKind = () => (/** @type {HTMLInputElement} */ (document.querySelector('input[name="kind"]:checked'))).value;
+
+/** Shows the editor's fields for its kind: the portal URL, and the role field as the permission set. */
+function showKind() {
+  const sso = editorKind() === 'sso';
+  for (const node of document.querySelectorAll('#editor .sso-only')) node.hidden = !sso;
+  $('roleName-label').textContent = sso ? 'Permission set' : 'Role name';
+  $('roleName').placeholder = sso ? 'AdministratorAccess' : 'OrganizationAccountAccessRole';
+  $('roleName-help').textContent = sso
+    ? 'The permission set’s name as the access portal shows it.'
+    : 'Empty means OrganizationAccountAccessRole. A role ARN works too.';
+}
+
+/**
+ * The form's own requirement beyond the core's rules: the core reads a blank portal URL as
+ * an assumed role, so with "Identity Center" chosen a blank one is asked for here.
+ */
+function kindErrors(input) {
+  if (editorKind() !== 'sso' || (input.portalUrl ?? '').trim()) return [];
+  return [{ field: 'portalUrl', message: 'Enter the AWS access portal URL, e.g. https://acme.awsapps.com/start, or choose “Assumed role”.' }];
 }
 
 async function load() {
@@ -130,6 +161,7 @@ function formInput() {
   // Left out: the banner settings' prefix; empty: no prefix at all.
   if ($('noTitlePrefix').checked) input.titlePrefix = '';
   else if ($('titlePrefix').value.trim() !== '') input.titlePrefix = $('titlePrefix').value;
+  if (editorKind() === 'sso') input.portalUrl = $('portalUrl').value;
   if (editingId) input.id = editingId;
   return input;
 }
@@ -152,8 +184,9 @@ function showErrors(errors, only = null) {
 
 async function validateLive() {
   await wasm;
-  const result = validateEnvironment(formInput(), 'draft');
-  showErrors(result.ok ? [] : result.errors, touched);
+  const input = formInput();
+  const result = validateEnvironment(input, 'draft');
+  showErrors([...(result.ok ? [] : result.errors), ...kindErrors(input)], touched);
   const color = result.ok ? result.environment.color : null;
   $('color-preview').style.setProperty('--swatch', color ?? 'transparent');
 }
@@ -164,6 +197,9 @@ function openEditor(env = null) {
   touched.clear();
   $('editor-title').textContent = env ? `Edit ${env.displayName}` : 'Add environment';
   for (const f of FIELDS) $(f).value = env?.[f] ?? '';
+  $(env?.portalUrl ? 'kind-sso' : 'kind-role').checked = true;
+  $('portalUrl').value = env?.portalUrl ?? '';
+  showKind();
   $('production').checked = env?.production ?? false;
   $('partition').value = env?.partition ?? '';
   $('baseAccountId').value = env?.base?.accountId ?? '';
@@ -191,9 +227,10 @@ async function save(event) {
   for (const i of ALL_INPUTS) touched.add(i);
   await wasm;
   const checked = validateEnvironment(formInput(), 'draft');
-  if (!checked.ok) {
-    showErrors(checked.errors);
-    const first = INPUTS[checked.errors[0].field]?.[0];
+  const errors = [...(checked.ok ? [] : checked.errors), ...kindErrors(formInput())];
+  if (errors.length) {
+    showErrors(errors);
+    const first = INPUTS[errors[0].field]?.[0];
     if (first) $(first).focus();
     return;
   }
@@ -310,6 +347,12 @@ $('noTitlePrefix').addEventListener('change', () => {
   validateLive();
 });
 $('production').addEventListener('change', validateLive);
+for (const radio of document.querySelectorAll('input[name="kind"]')) {
+  radio.addEventListener('change', () => {
+    showKind();
+    validateLive();
+  });
+}
 $('editor').addEventListener('submit', save);
 $('cancel').addEventListener('click', closeEditor);
 $('add').addEventListener('click', () => openEditor());

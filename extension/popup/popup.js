@@ -588,8 +588,11 @@ async function send(payload, label) {
   }
 }
 
-/** Switches into environment `index` (BACK: the way back); production asks first. */
-async function switchTo(index) {
+/**
+ * Switches into environment `index` (BACK: the way back); production asks first.
+ * `alongside`: a new session in a new tab, this one kept (Shift+Enter).
+ */
+async function switchTo(index, alongside = false) {
   if (index === undefined || busy) return;
   if (index === BACK) {
     if (view.back.switchable) await send({ id: view.back.envId, back: true }, view.back.label);
@@ -606,11 +609,11 @@ async function switchTo(index) {
     return;
   }
   cancelConfirm();
-  await send({ id: entry.id }, entry.displayName);
+  await send(alongside ? { id: entry.id, alongside } : { id: entry.id }, entry.displayName);
 }
 
-/** Enter or a click on row `position`: a header folds, an environment switches. */
-function activate(position) {
+/** Enter or a click on row `position`: a header folds, an environment switches (`alongside`: Shift+Enter). */
+function activate(position, alongside = false) {
   const item = items[position];
   if (item === undefined) return;
   if (isHeader(item)) {
@@ -618,7 +621,7 @@ function activate(position) {
     return;
   }
   if (position !== selected) select(position);
-  switchTo(item);
+  switchTo(item, alongside);
 }
 
 $('filter').addEventListener('input', () => {
@@ -666,9 +669,9 @@ document.addEventListener('keydown', (event) => {
   } else if (event.key === 'Enter') {
     event.preventDefault();
     if (confirming !== null) {
-      switchTo(confirming);
+      switchTo(confirming, event.shiftKey);
     } else {
-      activate(selected);
+      activate(selected, event.shiftKey);
     }
   } else if (event.key === 'Escape') {
     event.preventDefault();
@@ -676,6 +679,26 @@ document.addEventListener('keydown', (event) => {
     else window.close();
   }
 });
+
+/** "Copy link" is offered on a console page whose environment is in the list. */
+function showCopyLink() {
+  $('copy-link').hidden = typeof view.current !== 'number';
+}
+
+/**
+ * Copies the core's link to this console page in its environment (the worker makes it):
+ * written here, in the popup's own document, during the click's user activation.
+ */
+async function copyLink() {
+  try {
+    const { link, displayName } = await protocol.send(MSG.POPUP_BG_COPY_LINK);
+    await navigator.clipboard.writeText(link);
+    showStatus(`Copied a link to this page in ${displayName}.`);
+  } catch (err) {
+    showStatus(`No link copied: ${err.message}`, true);
+  }
+}
+$('copy-link').addEventListener('click', copyLink);
 
 function openOptions(hash = '') {
   api.tabs.create({ url: api.runtime.getURL(`options/options.html${hash}`) });
@@ -715,6 +738,7 @@ function show(first) {
   selected = firstEntry();
   scrollTo(0);
   render();
+  showCopyLink();
   $('filter').focus();
   // User Timing marks (tests and `make bench` read them): the first screen is drawn.
   if (!performance.getEntriesByName('roleswitch:interactive').length) performance.mark('roleswitch:interactive');

@@ -43,6 +43,34 @@
     return role && !/\s/.test(role) ? role : null;
   }
 
+  // IAM Identity Center (the core's src/sso.rs): the role a portal sign-in lands in is
+  // `AWSReservedSSO_<permission set>_<16 hex digits>`, the prefix in any case; the set may
+  // itself contain `_` (the hash is after the last one). Its lookup key is `sso:<set>`.
+  const RESERVED_PREFIX = 'awsreservedsso_';
+  const SSO_KEY_PREFIX = 'sso:';
+
+  /** IAM's (and the core's) case folding: ASCII letters only. */
+  const asciiLower = (text) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+  /** The permission set of a reserved Identity Center role name, or null for any other role. */
+  function reservedPermissionSet(role) {
+    if (typeof role !== 'string' || asciiLower(role.slice(0, RESERVED_PREFIX.length)) !== RESERVED_PREFIX) return null;
+    const rest = role.slice(RESERVED_PREFIX.length);
+    const cut = rest.lastIndexOf('_');
+    if (cut < 1 || !/^[0-9a-fA-F]{16}$/.test(rest.slice(cut + 1))) return null;
+    return rest.slice(0, cut);
+  }
+
+  /**
+   * The lookup key of a page's role: `sso:<set>` for an Identity Center session
+   * (`identityCenter`: `role` is the permission set already), else the role's name,
+   * a reserved name read as its set; lower case.
+   */
+  function roleKey(role, identityCenter = false) {
+    const set = identityCenter ? role : reservedPermissionSet(role);
+    return set === null ? asciiLower(role) : SSO_KEY_PREFIX + asciiLower(set);
+  }
+
   /** The first non-null `read(text)` over one text or a list of candidate texts. */
   function firstOf(texts, read) {
     for (const text of Array.isArray(texts) ? texts : [texts]) {
@@ -53,7 +81,9 @@
   }
 
   /**
-   * `{ accountId, roleName }` (each null when unknown) from raw signals:
+   * `{ accountId, roleName, identityCenter }` (the first two null when unknown) from raw
+   * signals, as the core's identify(); for an Identity Center session `roleName` is the
+   * permission set and `identityCenter` true. The signals:
    * `host` (location.hostname), `sessionData` (the awsc-session-data meta's
    * content), `navAccount` and `navRole` (navigation header texts: one, or
    * candidates in order, each tried until one yields a value).
@@ -72,8 +102,10 @@
       ?? twelveDigits(session.accountId)
       ?? arn?.[0]
       ?? firstOf(navAccount, accountInText);
-    const roleName = (arn && arn[0] === accountId ? arn[1] : null) ?? firstOf(navRole, roleInNavText);
-    return { accountId: accountId ?? null, roleName };
+    const role = (arn && arn[0] === accountId ? arn[1] : null) ?? firstOf(navRole, roleInNavText);
+    // An Identity Center session: the permission set, never the reserved role's name.
+    const permissionSet = role && reservedPermissionSet(role);
+    return { accountId: accountId ?? null, roleName: permissionSet ?? role, identityCenter: Boolean(permissionSet) };
   }
 
   // Where the navigation header may show the account and the role, tried in
@@ -128,12 +160,15 @@
 
   const own = (obj, key) => (obj && Object.hasOwn(obj, key) ? obj[key] : undefined);
 
-  /** The lookup entry for a page, or null (no such account, or no usable lookup). */
-  function lookupEntry(lookup, accountId, roleName) {
+  /**
+   * The lookup entry for a page, or null (no such account, or no usable lookup);
+   * `roleName` and `identityCenter` as pageIdentity() gives them.
+   */
+  function lookupEntry(lookup, accountId, roleName, identityCenter = false) {
     if (!lookup || lookup.version !== LOOKUP_VERSION || !accountId) return null;
     const roles = own(lookup.accounts, accountId);
     if (!roles) return null;
-    return (roleName && own(roles, roleName.toLowerCase())) || own(roles, '*') || null;
+    return (roleName && own(roles, roleKey(roleName, identityCenter))) || own(roles, '*') || null;
   }
 
   /**
@@ -164,6 +199,6 @@
 
   RS.lookup = Object.freeze({
     LOOKUP_KEY, LOOKUP_VERSION, pageIdentity, readNav, lookupEntry, accountInText, formatAccount, saysProduction,
-    titlePrefix,
+    titlePrefix, reservedPermissionSet, roleKey,
   });
 })();

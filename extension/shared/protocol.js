@@ -41,17 +41,19 @@
  *   'page-bg-get-settings': {},
  *   'page-bg-save-settings': { settings: object },
  *   'popup-bg-get-view': {},
- *   'popup-bg-switch': { id: string, back?: boolean },
+ *   'popup-bg-switch': { id: string, back?: boolean, alongside?: boolean },
  *   'popup-bg-toggle-favorite': { id: string },
+ *   'popup-bg-copy-link': {},
  *   'page-bg-get-banner-settings': {},
  *   'page-bg-save-banner-settings': { settings: object },
- *   'cs-bg-page-cues': { accountId?: string, roleName?: string },
+ *   'cs-bg-page-cues': { accountId?: string, roleName?: string, identityCenter?: boolean },
  *   'cs-bg-page-signals': { signals: object },
  *   'cs-bg-add-account': { accountId: string, roleName?: string },
  *   'cs-bg-take-fill': { url: string },
  *   'bg-cs-page-context': {},
  *   'bg-cs-post-form': { plan: object },
  *   'bg-cs-session-switch': { plan: object },
+ *   'bg-cs-copy-text': { text: string },
  * }} Payloads
  */
 
@@ -69,6 +71,7 @@
  *   'popup-bg-get-view': { first: object, view: object, rows: string },
  *   'popup-bg-switch': SwitchReply,
  *   'popup-bg-toggle-favorite': { first: object, view: object },
+ *   'popup-bg-copy-link': { link: string, displayName: string },
  *   'page-bg-get-banner-settings': object,
  *   'page-bg-save-banner-settings': object,
  *   'cs-bg-page-cues': object | null,
@@ -78,6 +81,7 @@
  *   'bg-cs-page-context': object | null,
  *   'bg-cs-post-form': object | null,
  *   'bg-cs-session-switch': object | null,
+ *   'bg-cs-copy-text': { copied: boolean },
  * }} Replies
  */
 /** @typedef {keyof Payloads} MessageType */
@@ -109,6 +113,7 @@
     POPUP_BG_GET_VIEW: 'popup-bg-get-view',
     POPUP_BG_SWITCH: 'popup-bg-switch',
     POPUP_BG_TOGGLE_FAVORITE: 'popup-bg-toggle-favorite',
+    POPUP_BG_COPY_LINK: 'popup-bg-copy-link',
     PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
     PAGE_BG_SAVE_BANNER_SETTINGS: 'page-bg-save-banner-settings',
     CS_BG_PAGE_CUES: 'cs-bg-page-cues',
@@ -119,6 +124,7 @@
     BG_CS_PAGE_CONTEXT: 'bg-cs-page-context',
     BG_CS_POST_FORM: 'bg-cs-post-form',
     BG_CS_SESSION_SWITCH: 'bg-cs-session-switch',
+    BG_CS_COPY_TEXT: 'bg-cs-copy-text',
   });
 
   // Payload fields and their `typeof` (a trailing ? means optional).
@@ -132,22 +138,29 @@
     [MSG.PAGE_BG_DISCARD_UNREADABLE]: {},
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: { settings: 'object' },
-    // The page's account and role as the content script read them (absent: unknown).
-    [MSG.CS_BG_PAGE_CUES]: { accountId: 'string?', roleName: 'string?' },
+    // The page's account and role as the content script read them (absent: unknown);
+    // `identityCenter`: the role is an Identity Center permission set (shared/lookup.js).
+    [MSG.CS_BG_PAGE_CUES]: { accountId: 'string?', roleName: 'string?', identityCenter: 'boolean?' },
     [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?' },
     [MSG.PAGE_BG_GET_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },
     // When the popup cannot use what the worker stored: `{ first, view, rows }` made now.
     [MSG.POPUP_BG_GET_VIEW]: {},
-    [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?' },
+    // `alongside`: a new session, the current one kept (Shift+Enter); without it, a live
+    // session already in that environment is gone to instead.
+    [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?', alongside: 'boolean?' },
     // Stars the environment, or unstars it; the reply is the popup's new `{ view }`.
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: { id: 'string' },
+    // "Copy link" for the active tab's console page: the core's link (the popup writes it).
+    [MSG.POPUP_BG_COPY_LINK]: {},
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
     // The page's raw signals (as BG_CS_PAGE_CONTEXT answers them), whenever they change.
     [MSG.CS_BG_PAGE_SIGNALS]: { signals: 'object' },
     [MSG.BG_CS_PAGE_CONTEXT]: {},
     [MSG.BG_CS_POST_FORM]: { plan: 'object' },
     [MSG.BG_CS_SESSION_SWITCH]: { plan: 'object' },
+    // The copy-link command: the console page writes `text` to the clipboard.
+    [MSG.BG_CS_COPY_TEXT]: { text: 'string' },
   });
 
   // Who may send each type: extension pages, console pages, switch-role pages,
@@ -165,6 +178,7 @@
     [MSG.POPUP_BG_GET_VIEW]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: ['page'],
+    [MSG.POPUP_BG_COPY_LINK]: ['page'],
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],
     [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: ['page'],
     [MSG.CS_BG_PAGE_CUES]: ['console'],
@@ -174,6 +188,7 @@
     [MSG.BG_CS_PAGE_CONTEXT]: ['background'],
     [MSG.BG_CS_POST_FORM]: ['background'],
     [MSG.BG_CS_SESSION_SWITCH]: ['background'],
+    [MSG.BG_CS_COPY_TEXT]: ['background'],
   });
 
   /**

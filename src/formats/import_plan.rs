@@ -181,13 +181,19 @@ pub fn plan_import(
     };
     // For each current entry, what the file says about it.
     let mut updates: Vec<Option<Environment>> = vec![None; current.len()];
-    let mut seen: HashSet<(&str, String)> = HashSet::new();
+    let mut seen: HashSet<(&str, String, bool)> = HashSet::new();
     // An added entry keeps its id unless it is taken: then `id-2`, `id-3`….
     let mut ids = Unique::with(current.iter().map(|e| e.id.clone()));
-    fn key(e: &Environment) -> (&str, String) {
-        (e.account_id.as_str(), e.role_name.to_ascii_lowercase())
+    // Account, role and kind, as `check_list` tells entries apart: an IAM role and an
+    // Identity Center permission set of the same name are two entries.
+    fn key(e: &Environment) -> (&str, String, bool) {
+        (
+            e.account_id.as_str(),
+            e.role_name.to_ascii_lowercase(),
+            e.portal_url.is_some(),
+        )
     }
-    let positions: HashMap<(&str, String), usize> = current
+    let positions: HashMap<(&str, String, bool), usize> = current
         .iter()
         .enumerate()
         .rev()
@@ -345,6 +351,20 @@ mod tests {
             assert_eq!(ids(&plan.result), *result, "{mode:?}");
             assert!(check_list(&plan.result).is_empty(), "{mode:?}");
         }
+    }
+
+    #[test]
+    fn a_role_and_a_permission_set_of_the_same_name_are_two_entries() {
+        let role = env("iam", "444455556666", "Read_Only", "iam");
+        let mut set = env("sso", "444455556666", "Read_Only", "sso");
+        set.portal_url = Some("https://acme.awsapps.com/start".into());
+        let plan = plan_import(&[], &[role.clone(), set.clone()], ImportMode::Replace);
+        assert_eq!(ids(&plan.result), ["iam", "sso"]);
+        assert!(check_list(&plan.result).is_empty());
+        // Merged into a list holding one of them: the other is added, nothing replaced.
+        let plan = plan_import(&[role], &[set], ImportMode::Merge);
+        assert_eq!(ids(&plan.added), ["sso"]);
+        assert_eq!(ids(&plan.result), ["iam", "sso"]);
     }
 
     #[test]

@@ -48,7 +48,8 @@ import puppeteer from 'puppeteer-core';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  CSP, CONSOLE_CSP, PARTITIONS, classifyHost, escapeHtml, readAsset, renderConsole, renderError, renderSwitchRole,
+  CSP, CONSOLE_CSP, PARTITIONS, classifyHost, escapeHtml, readAsset, renderConsole, renderError, renderPortal,
+  renderSwitchRole,
 } from '../fixtures/aws/fixtures.mjs';
 import { poll } from '../e2e/harness.mjs';
 
@@ -542,6 +543,11 @@ async function serve(h, event) {
       const entry = await describeRequest(h, event);
       aws.record(entry);
       reply = serveSignIn(aws, entry, where);
+    } else if (where.kind === 'portal') {
+      // One start page for every path: a shortcut's route is in the fragment (see renderPortal).
+      const entry = await describeRequest(h, event);
+      aws.record(entry);
+      reply = page(renderPortal());
     } else reply = serveConsole(aws, request.method, url);
   } catch (error) {
     console.error(`fake AWS failed on ${request.method} ${url.href}:`, error);

@@ -28,13 +28,16 @@
 // - Escape closes the popup (as in a real browser); press() tolerates a key closing it.
 // - Keep no popup evaluate pending (awaiting a promise) while pressing keys: the popup then
 //   sometimes closes by itself. Record events in the page and read them afterwards.
+// - Access portal hosts (`<name>.awsapps.com`) serve one start page for every path; the route
+//   of a shortcut link is in the fragment, which only the page sees (`page.url()` has it).
 // - Every request to a host that is not AWS is aborted and listed in `aws.blocked`.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  CSP, CONSOLE_CSP, PARTITIONS, classifyHost, escapeHtml, readAsset, renderConsole, renderError, renderSwitchRole,
+  CSP, CONSOLE_CSP, PARTITIONS, classifyHost, escapeHtml, readAsset, renderConsole, renderError, renderPortal,
+  renderSwitchRole,
 } from '../fixtures/aws/fixtures.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -83,6 +86,25 @@ export async function launch({ extensionDir, userDataDir, popupPath = 'popup/pop
     if (ownsUserDataDir) rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * A fresh browser profile without the extension, with the same fake AWS: what a teammate
+ * without Roleswitch gets when opening a link. `{ context, aws, close() }`.
+ */
+export async function launchWithoutExtension({ headless = true } = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'roleswitch-e2e-plain-'));
+  const context = await chromium.launchPersistentContext(dataDir, { executablePath: CHROMIUM, headless, args: CHROMIUM_FLAGS });
+  const aws = createFakeAws();
+  await context.route(() => true, (route) => serve(aws, route));
+  return {
+    context,
+    aws,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 class Harness {
@@ -262,7 +284,7 @@ function createFakeAws() {
   const waiters = new Set();
   const aws = {
     ...fakeAwsDefaults(),
-    /** Every request to a sign-in host, oldest first. */
+    /** Every request to a sign-in host or an access portal (`*.awsapps.com`), oldest first. */
     requests: [],
     /** URLs of requests to anything else, which were aborted (there is no internet). */
     blocked: [],
@@ -347,6 +369,11 @@ async function serve(aws, route) {
       const entry = await describeRequest(request);
       aws[RECORD](entry);
       reply = serveSignIn(aws, entry, where);
+    } else if (where.kind === 'portal') {
+      const entry = await describeRequest(request);
+      aws[RECORD](entry);
+      reply = entry.method === 'GET' && !entry.path.endsWith('.ico')
+        ? page(renderPortal()) : page(renderError('Not found', entry.path), { status: 404 });
     } else reply = serveConsole(aws, request, url);
     return await route.fulfill(reply);
   } catch (error) {

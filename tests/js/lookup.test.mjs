@@ -48,13 +48,22 @@ const IDENTITIES = [
   { accountId: '111122223333', roleName: 'OrganizationAccountAccessRole', sessionName: 'alice', alias: 'acme' },
   { accountId: '444455556666', roleName: 'AWSReservedSSO_Admin_0123abcd', sessionName: 'bob@example.com' },
   { accountId: '999988887777', roleName: 'team-Dev', sessionName: 'c' },
+  // Identity Center sessions: the permission set (with underscores; the prefix in any case) is shown.
+  { accountId: '777788889999', roleName: 'AWSReservedSSO_Admin_Access_0123456789abcdef', sessionName: 'dana@example.com' },
+  { accountId: '777788889999', roleName: 'awsreservedsso_ReadOnly_0123456789ABCDEF', sessionName: 'erin' },
 ];
 const HOSTS = [
   'us-east-1.console.aws.amazon.com',
   'console.aws.amazon.com',
   '123412341234-abcd1234.eu-west-1.console.aws.amazon.com',
   'us-gov-west-1.console.amazonaws-us-gov.com',
+  'cn-north-1.console.amazonaws.cn',
 ];
+
+/** The core's identify() as the page's extraction reports it. */
+const asCore = (want) => ({
+  accountId: want.accountId ?? null, roleName: want.roleName ?? null, identityCenter: want.identityCenter ?? false,
+});
 
 test('the page extraction agrees with the core on every fixture console page', () => {
   let n = 0;
@@ -65,8 +74,7 @@ test('the page extraction agrees with the core on every fixture console page', (
         const signals = signalsOf(html, host);
         const want = core.identify(signals);
         const got = pageIdentity(signals);
-        assert.deepEqual(got, { accountId: want.accountId ?? null, roleName: want.roleName ?? null },
-          `${variant} on ${host}`);
+        assert.deepEqual(got, asCore(want), `${variant} on ${host}`);
         // Before <head> is parsed only the host is known; the core agrees there too.
         const early = pageIdentity({ host });
         assert.equal(early.accountId, core.identify({ host }).accountId ?? null, host);
@@ -104,8 +112,7 @@ test('the page extraction agrees with the core on odd and hostile signals', () =
   ];
   for (const signals of cases) {
     const want = core.identify(signals);
-    assert.deepEqual(pageIdentity(signals), { accountId: want.accountId ?? null, roleName: want.roleName ?? null },
-      JSON.stringify(signals));
+    assert.deepEqual(pageIdentity(signals), asCore(want), JSON.stringify(signals));
   }
   assert.equal(accountInText('1111-2222-3333'), '111122223333');
 });
@@ -113,10 +120,9 @@ test('the page extraction agrees with the core on odd and hostile signals', () =
 test('the shared identity cases: the page and the core try every navigation text until one gives an account', () => {
   const cases = JSON.parse(readFileSync(new URL('../fixtures/aws/identity-cases.json', import.meta.url), 'utf8'));
   assert.ok(cases.length >= 10);
-  for (const { name, signals, accountId, roleName } of cases) {
-    const want = { accountId, roleName };
-    const fromCore = core.identify(signals);
-    assert.deepEqual({ accountId: fromCore.accountId ?? null, roleName: fromCore.roleName ?? null }, want, `core: ${name}`);
+  for (const { name, signals, accountId, roleName, identityCenter = false } of cases) {
+    const want = { accountId, roleName, identityCenter };
+    assert.deepEqual(asCore(core.identify(signals)), want, `core: ${name}`);
     assert.deepEqual(pageIdentity(signals), want, `page: ${name}`);
   }
 });
@@ -204,4 +210,86 @@ test('a production tab’s title prefix always says production, on the page as i
   const off = core.bannerLookup([{ ...prod0, titlePrefix: 'DEV' }], { titleCue: false });
   assert.equal(off.accounts[prod0.accountId]['*'].titlePrefix, '');
   assert.equal(titlePrefix(off.accounts[prod0.accountId]['*'], off.settings), '');
+});
+
+// Reserved Identity Center role names: the page's reading is the core's, in every partition.
+const RESERVED = [
+  ['AWSReservedSSO_Admin_0123456789abcdef', 'Admin'],
+  ['AWSReservedSSO_Admin_0123456789ABCDEF', 'Admin'],
+  ['awsreservedsso_Admin_0123456789abcdef', 'Admin'],
+  ['AwsReservedSso_Admin_0123456789abcdef', 'Admin'],
+  ['AWSReservedSSO_Admin_Access_0123456789abcdef', 'Admin_Access'],
+  ['AWSReservedSSO__x__0123456789abcdef', '_x_'],
+  ['AWSReservedSSO_a+b=c,d.e@f-g_0123456789abcdef', 'a+b=c,d.e@f-g'],
+  ['AWSReservedSSO_ReadOnly_fedcba9876543210', 'ReadOnly'],
+  // Not reserved: the hash too short, too long, not hex, missing; no set; another prefix.
+  ['AWSReservedSSO_Admin_0123abcd', null],
+  ['AWSReservedSSO_Admin_0123456789abcdef0', null],
+  ['AWSReservedSSO_Admin_0123456789abcdeg', null],
+  ['AWSReservedSSO_0123456789abcdef', null],
+  ['AWSReservedSSO__0123456789abcdef', null],
+  ['AWSReservedSSO_Admin', null],
+  ['AWSReservedSS_Admin_0123456789abcdef', null],
+  ['XAWSReservedSSO_Admin_0123456789abcdef', null],
+  ['AWSReservedSSOAdmin_0123456789abcdef', null],
+  ['AWSReſervedSSO_Admin_0123456789abcdef', null], // U+017F folds to s outside ASCII only
+  ['OrganizationAccountAccessRole', null],
+];
+const PARTITION_ARNS = ['aws', 'aws-us-gov', 'aws-cn'];
+
+test('reserved Identity Center roles name their permission set, on the page as in the core (every partition)', () => {
+  const { reservedPermissionSet } = globalThis.RS.lookup;
+  for (const [role, set] of RESERVED) {
+    assert.equal(reservedPermissionSet(role), set, role);
+    for (const partition of PARTITION_ARNS) {
+      const sessionData = JSON.stringify({
+        accountId: '111122223333', sessionARN: `arn:${partition}:sts::111122223333:assumed-role/${role}/dana@example.com`,
+      });
+      const fromCore = core.identify({ sessionData });
+      assert.deepEqual(asCore(fromCore), { accountId: '111122223333', roleName: set ?? role, identityCenter: set !== null },
+        `core: ${partition} ${role}`);
+      assert.deepEqual(pageIdentity({ sessionData }), asCore(fromCore), `page: ${partition} ${role}`);
+      // The navigation header alone (Role/session @ account) reads the same.
+      const nav = { navAccount: `${role}/dana @ 1111-2222-3333`, navRole: `${role}/dana` };
+      assert.deepEqual(pageIdentity(nav), asCore(core.identify(nav)), `nav: ${role}`);
+    }
+  }
+});
+
+test('an Identity Center session finds its assignment, not an IAM role of the same name, as the core does', () => {
+  const env = (input, id) => {
+    const checked = core.validateEnvironment(input, id);
+    assert.equal(checked.ok, true, JSON.stringify(checked.errors));
+    return checked.environment;
+  };
+  const portalUrl = 'https://acme.awsapps.com/start';
+  const list = [
+    env({ accountId: '111122223333', roleName: 'Admin_Access', displayName: 'iam' }, 'iam'),
+    env({ accountId: '111122223333', roleName: 'Admin_Access', displayName: 'sso', portalUrl }, 'sso'),
+    env({ accountId: '111122223333', roleName: 'ReadOnly', displayName: 'sso-ro', portalUrl }, 'sso-ro'),
+    env({ accountId: '222233334444', roleName: 'Dev', displayName: 'gov-sso', region: 'us-gov-west-1',
+      portalUrl: 'https://start.us-gov-home.awsapps.com/directory/d-1' }, 'gov-sso'),
+    env({ accountId: '333344445555', roleName: 'Dev', displayName: 'cn-sso', region: 'cn-north-1',
+      portalUrl: 'https://acme.awsapps.cn/start' }, 'cn-sso'),
+  ];
+  const lookup = core.bannerLookup(list, null);
+  const cases = [
+    ['aws', '111122223333', 'AWSReservedSSO_Admin_Access_0123456789abcdef', 'sso'],
+    ['aws', '111122223333', 'awsreservedsso_ADMIN_ACCESS_0123456789ABCDEF', 'sso'],
+    ['aws', '111122223333', 'AWSReservedSSO_ReadOnly_0123456789abcdef', 'sso-ro'],
+    ['aws', '111122223333', 'Admin_Access', 'iam'],
+    ['aws', '111122223333', 'AWSReservedSSO_Other_0123456789abcdef', 'iam'], // no such set: the account's first
+    ['aws-us-gov', '222233334444', 'AWSReservedSSO_Dev_0123456789abcdef', 'gov-sso'],
+    ['aws-cn', '333344445555', 'AWSReservedSSO_Dev_0123456789abcdef', 'cn-sso'],
+  ];
+  for (const [partition, accountId, role, envId] of cases) {
+    const sessionData = JSON.stringify({ accountId, sessionARN: `arn:${partition}:sts::${accountId}:assumed-role/${role}/me` });
+    const identity = pageIdentity({ sessionData });
+    const entry = lookupEntry(lookup, identity.accountId, identity.roleName, identity.identityCenter);
+    assert.equal(entry?.envId, envId, `${partition} ${role}`);
+    assert.equal(core.bannerForPage(list, { sessionData }).envId, envId, `core: ${partition} ${role}`);
+    // The raw reserved name (as older callers send it) finds the same entry.
+    assert.equal(lookupEntry(lookup, accountId, role)?.envId, envId, `raw: ${role}`);
+    assert.ok(!JSON.stringify(entry).includes('AWSReserved'), 'the banner never shows the reserved name');
+  }
 });

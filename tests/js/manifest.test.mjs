@@ -11,10 +11,12 @@ for (const browser of BROWSERS) {
     assert.deepEqual(read(`dist/${browser}/manifest.json`), expected);
   });
 
-  // `alarms` (no install warning) retries a sync write that was refused for the moment.
-  test(`${browser} asks for storage, alarms and the AWS hosts, nothing broader`, () => {
+  // `alarms` (no install warning) retries a sync write that was refused for the moment;
+  // `clipboardWrite` (write only, never read) lets the copy-link command write its link
+  // from the console tab without a user gesture.
+  test(`${browser} asks for storage, alarms, clipboard writes and the AWS hosts, nothing broader`, () => {
     const m = read(`dist/${browser}/manifest.json`);
-    assert.deepEqual(m.permissions, ['storage', 'alarms']);
+    assert.deepEqual(m.permissions, ['storage', 'alarms', 'clipboardWrite']);
     for (const host of m.host_permissions) {
       assert.match(host, /^https:\/\/(\*\.)?(console\.aws\.amazon\.com|console\.amazonaws-us-gov\.com|console\.amazonaws\.cn|signin\.aws\.amazon\.com|signin\.amazonaws-us-gov\.com|signin\.amazonaws\.cn)\/\*$/);
     }

@@ -234,3 +234,38 @@ for (const [what, reply, message] of [
     assert.equal(api.tabs.created.length + api.tabs.updated.length, 0);
   });
 }
+
+test('an Identity Center environment opens its portal shortcut: to this console page in its region, else its landing page', async () => {
+  const sso = core.validateEnvironment({
+    accountId: '777788889999', roleName: 'AdministratorAccess', displayName: 'sso', region: 'eu-west-1',
+    portalUrl: 'https://acme.awsapps.com/start',
+  }, 'sso').environment;
+  const ssoList = [...list, sso];
+  const portal = 'https://acme.awsapps.com/start/#/console?account_id=777788889999&role_name=AdministratorAccess&destination=';
+  const api = fakeApi();
+  const s = new Switcher(api, core);
+  const page = { id: 7, url: 'https://111122223333-abcd1234.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:' };
+  const fromConsole = await s.fromPopup(ssoList, 'sso', page);
+  assert.equal(fromConsole.outcome, 'portal');
+  assert.equal(api.tabs.updated[0].id, 7, 'in the console tab');
+  assert.equal(api.tabs.updated[0].url,
+    portal + encodeURIComponent('https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:'));
+  const elsewhere = await s.fromPopup(ssoList, 'sso', { id: 3, url: 'https://example.com/' });
+  assert.equal(elsewhere.inNewTab, true);
+  assert.equal(api.tabs.created[0].url,
+    portal + encodeURIComponent('https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1'));
+  // A console page of another partition cannot be the destination: the landing page instead.
+  await s.fromPopup(ssoList, 'sso', { id: 9, url: 'https://us-gov-west-1.console.amazonaws-us-gov.com/s3/home' });
+  assert.equal(api.tabs.updated[1].url,
+    portal + encodeURIComponent('https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1'));
+  assert.equal(api.storage.session.items['pendingSwitch:7'], undefined, 'no switch-role fill is pending');
+});
+
+test('alongside (Shift+Enter) on a console of one session: the form is still posted, and the popup is told it replaces the session', async () => {
+  const api = fakeApi();
+  const received = consolePage(api, CONSOLE_TAB, { csrf: 'tok-123' });
+  const result = await new Switcher(api, core).fromPopup(list, list[1].id, CONSOLE_TAB, { alongside: true });
+  assert.equal(result.outcome, 'posted');
+  assert.match(result.message, /holds one session \(multi-session is off\), so the switch replaces it/);
+  assert.deepEqual(types(received), [MSG.BG_CS_PAGE_CONTEXT, MSG.BG_CS_POST_FORM]);
+});

@@ -1,0 +1,238 @@
+// IAM Identity Center environments end to end (issue 13): opened from the popup through the
+// access portal's shortcut link (the portal is a fixture host, `acme.awsapps.com`),
+// recognised on a console page of a portal session (role `AWSReservedSSO_<set>_<hash>`), and
+// "Copy link" (popup button and keyboard command), whose link a fresh browser without the
+// extension opens.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { launch, launchWithoutExtension, poll } from './harness.mjs';
+import { waitForBanner } from './banner-dom.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const PORTAL = 'https://acme.awsapps.com/start';
+const ENVS = [
+  // An IAM role in the same account whose name is the permission set's: never the IC session's match.
+  { displayName: 'prod-iam', accountId: '444455556666', roleName: 'Read_Only' },
+  { displayName: 'sso-prod', accountId: '444455556666', roleName: 'Read_Only', production: true, region: 'us-west-2', portalUrl: PORTAL },
+  { displayName: 'sso-dev', accountId: '777788889999', roleName: 'AdministratorAccess', region: 'eu-west-1', portalUrl: PORTAL },
+];
+
+let h;
+
+before(async () => {
+  h = await launch({ extensionDir: `${root}/dist/chrome` });
+  const page = await h.context.newPage();
+  await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  for (const input of ENVS) {
+    const saved = await page.evaluate((i) => globalThis.RS.protocol.send('page-bg-save-env', { input: i }), input);
+    assert.equal(saved.ok, true, JSON.stringify(saved.errors));
+  }
+  await page.close();
+});
+
+after(async () => {
+  await h?.close();
+});
+
+const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
+const closeTab = (tab) => Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
+
+/** `{ origin, path, account_id, role_name, destination }` of a portal shortcut URL. */
+function readShortcut(url) {
+  const u = new URL(url);
+  assert.ok(u.hash.startsWith('#/console?'), `a shortcut route: ${url}`);
+  const params = new URLSearchParams(u.hash.slice('#/console?'.length));
+  return { origin: u.origin, path: u.pathname, ...Object.fromEntries(params) };
+}
+
+/** Opens the popup over `tab`, filters to `query` and presses Enter. */
+async function choose(tab, query) {
+  const popup = await h.openPopup(tab);
+  await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
+  await popup.type(query);
+  await popup.waitFor(`document.querySelector('#list .name')?.textContent === ${JSON.stringify(query)}`);
+  await popup.press('Enter');
+  return popup;
+}
+
+test('from a console page, an Identity Center environment opens the portal shortcut to the same page in its region', async () => {
+  h.aws.reset();
+  const tab = await h.openConsole('https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:');
+  const popup = await choose(tab, 'sso-dev');
+  await tab.waitForURL((u) => u.hostname === 'acme.awsapps.com');
+  assert.deepEqual(readShortcut(tab.url()), {
+    origin: 'https://acme.awsapps.com',
+    path: '/start/',
+    account_id: '777788889999',
+    role_name: 'AdministratorAccess',
+    destination: 'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:',
+  });
+  // The portal page read the same route (the fragment never reaches a server).
+  await tab.locator('#shortcut-account', { hasText: '777788889999' }).waitFor();
+  assert.equal(await tab.locator('#shortcut-role').textContent(), 'AdministratorAccess');
+  assert.equal(h.aws.requests.filter((r) => r.method === 'POST').length, 0, 'no switch-role post');
+  assert.ok(h.aws.requests.some((r) => r.host === 'acme.awsapps.com' && r.path === '/start/'));
+  await closePopup(popup);
+  await closeTab(tab);
+});
+
+test('Shift+Enter opens an Identity Center environment alongside: the portal shortcut in a new tab, the console tab kept', async () => {
+  h.aws.reset();
+  const pageUrl = 'https://us-east-1.console.aws.amazon.com/lambda/home?region=us-east-1';
+  const tab = await h.openConsole(pageUrl);
+  const popup = await h.openPopup(tab);
+  await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
+  await popup.type('sso-dev');
+  await popup.waitFor(`document.querySelector('#list .name')?.textContent === 'sso-dev'`);
+  await popup.press('Shift+Enter');
+  const portal = await poll(() => h.context.pages().find((p) => p.url().startsWith(PORTAL)), 10_000,
+    'the portal shortcut did not open in a new tab');
+  assert.equal(readShortcut(portal.url()).destination, 'https://eu-west-1.console.aws.amazon.com/lambda/home?region=eu-west-1');
+  assert.equal(tab.url(), pageUrl, 'the console tab and its session are kept');
+  await closePopup(popup);
+  await closeTab(portal);
+  await closeTab(tab);
+});
+
+test('production Identity Center environments ask first; from a non-AWS tab the shortcut opens its landing page in a new tab', async () => {
+  h.aws.reset();
+  const tab = await h.context.newPage();
+  await tab.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  const popup = await choose(tab, 'sso-prod');
+  await popup.waitFor(`!document.getElementById('confirm').hidden`);
+  assert.match(await popup.evaluate(() => document.getElementById('confirm').textContent), /PRODUCTION sso-prod/);
+  assert.ok(!h.context.pages().some((p) => p.url().includes('awsapps.com')), 'nothing opened before the second Enter');
+  await popup.press('Enter');
+  const portal = await poll(() => h.context.pages().find((p) => p.url().startsWith(PORTAL)), 10_000,
+    'the portal shortcut did not open in a new tab');
+  assert.deepEqual(readShortcut(portal.url()), {
+    origin: 'https://acme.awsapps.com',
+    path: '/start/',
+    account_id: '444455556666',
+    role_name: 'Read_Only',
+    destination: 'https://us-west-2.console.aws.amazon.com/console/home?region=us-west-2',
+  });
+  assert.ok(tab.url().startsWith('chrome-extension://'), 'the options tab stays as it was');
+  await closePopup(popup);
+  await closeTab(portal);
+  await closeTab(tab);
+});
+
+const IC_SESSION = {
+  accountId: '444455556666', roleName: 'AWSReservedSSO_Read_Only_0123456789abcdef', sessionName: 'dana@example.com',
+  region: 'us-west-2',
+};
+
+for (const variant of ['header2021', 'navbutton']) {
+  test(`a console page of an Identity Center session (${variant}) shows the assignment's banner with the permission set, never the reserved name`, async () => {
+    h.aws.reset();
+    h.aws.identity = { ...IC_SESSION };
+    const tab = await h.openConsole({ variant });
+    const banner = await waitForBanner(tab, (b) => b.name !== '');
+    assert.equal(banner.name, 'sso-prod', 'the assignment, not the IAM role of the same name in that account');
+    assert.equal(banner.level, 'production');
+    assert.equal(banner.meta, '4444-5555-6666 · Read_Only');
+    assert.doesNotMatch(JSON.stringify(banner), /AWSReserved/i);
+    assert.doesNotMatch(await tab.title(), /AWSReserved/i);
+    const popup = await h.openPopup(tab);
+    await popup.waitFor(`!document.getElementById('signed-in').hidden`);
+    const signedIn = await popup.evaluate(() => document.getElementById('signed-in').textContent);
+    assert.match(signedIn, /^Signed in: .*4444-5555-6666.* · Read_Only$/);
+    assert.doesNotMatch(signedIn, /AWSReserved/i);
+    await closePopup(popup);
+    await closeTab(tab);
+  });
+}
+
+/** The clipboard's text, read in console tab `tab` (brought to the front: reading needs focus). */
+async function clipboardOf(tab) {
+  await h.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(tab.url()).origin });
+  await tab.bringToFront();
+  return tab.evaluate(() => navigator.clipboard.readText());
+}
+
+/** Opens `link` in a fresh profile without the extension; `{ page, aws }` (the caller closes `fresh`). */
+async function openFresh(fresh, link) {
+  const page = await fresh.context.newPage();
+  await page.goto(link, { waitUntil: 'load' });
+  return page;
+}
+
+test('Copy link in the popup: on an Identity Center page, the portal shortcut to that page, which a browser without the extension opens', async () => {
+  h.aws.reset();
+  h.aws.identity = { ...IC_SESSION };
+  const pageUrl = 'https://us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2&tab=objects';
+  const tab = await h.openConsole(pageUrl);
+  await waitForBanner(tab, (b) => b.name === 'sso-prod');
+  await tab.evaluate(() => navigator.clipboard.writeText('before')).catch(() => {});
+  const popup = await h.openPopup(tab);
+  await popup.waitFor(`!document.getElementById('copy-link').hidden`);
+  await popup.evaluate(() => document.getElementById('copy-link').click());
+  await popup.waitFor(`document.getElementById('status').textContent.startsWith('Copied')`);
+  assert.equal(await popup.evaluate(() => document.getElementById('status').textContent), 'Copied a link to this page in sso-prod.');
+  await closePopup(popup);
+  const link = await clipboardOf(tab);
+  assert.equal(link, `${PORTAL}/#/console?account_id=444455556666&role_name=Read_Only&destination=${encodeURIComponent(pageUrl)}`);
+
+  const fresh = await launchWithoutExtension();
+  try {
+    const opened = await openFresh(fresh, link);
+    await opened.locator('#shortcut-account', { hasText: '444455556666' }).waitFor();
+    assert.equal(await opened.locator('#shortcut-role').textContent(), 'Read_Only');
+    assert.equal(await opened.locator('#shortcut-destination').textContent(), pageUrl);
+    assert.ok(fresh.aws.requests.some((r) => r.host === 'acme.awsapps.com' && r.path === '/start/'), 'the portal was asked');
+  } finally {
+    await fresh.close();
+  }
+  await closeTab(tab);
+});
+
+test('Copy link from the keyboard command: on an assumed-role page, the switch-role link, which a browser without the extension opens with the fields', async () => {
+  h.aws.reset();
+  h.aws.identity = { accountId: '444455556666', roleName: 'Read_Only', sessionName: 'alice', region: 'us-east-1' };
+  const tab = await h.openConsole('https://444455556666-abcd1234.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1');
+  await waitForBanner(tab, (b) => b.name === 'prod-iam');
+  await tab.evaluate(() => navigator.clipboard.writeText('before')).catch(() => {});
+  // Headless Chromium does not route key presses to extension commands: the command's own
+  // event is dispatched to the worker's listener, with the tab as Chrome passes it.
+  const worker = await h.worker();
+  await worker.evaluate(async (url) => {
+    const [tab] = await chrome.tabs.query({ url });
+    chrome.commands.onCommand.dispatch('copy-link', tab);
+  }, tab.url());
+  const link = await poll(async () => {
+    const text = await clipboardOf(tab);
+    return text !== 'before' && text;
+  }, 10_000, 'the command copied nothing');
+  const u = new URL(link);
+  assert.equal(`${u.origin}${u.pathname}`, 'https://signin.aws.amazon.com/switchrole');
+  assert.deepEqual(Object.fromEntries(u.searchParams), {
+    account: '444455556666', roleName: 'Read_Only', displayName: 'prod-iam', color: u.searchParams.get('color'),
+  });
+  assert.match(u.searchParams.get('color'), /^[0-9a-f]{6}$/);
+  assert.doesNotMatch(link, /abcd1234|csrf|token/i, 'nothing of the sender’s session');
+
+  const fresh = await launchWithoutExtension();
+  try {
+    await openFresh(fresh, link);
+    const get = await fresh.aws.waitForRequest((r) => r.method === 'GET' && r.path === '/switchrole');
+    // What AWS's page pre-fills its form from (AWS-CONSOLE-FACTS.md).
+    assert.equal(get.host, 'signin.aws.amazon.com');
+    assert.deepEqual(get.query, Object.fromEntries(u.searchParams));
+  } finally {
+    await fresh.close();
+  }
+  await closeTab(tab);
+});
+
+test('Copy link is not offered on a page whose account is not in the list', async () => {
+  h.aws.reset();
+  h.aws.identity = { accountId: '000011112222', roleName: 'Admin', sessionName: 'x', region: 'us-east-1' };
+  const tab = await h.openConsole();
+  const popup = await h.openPopup(tab);
+  await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
+  assert.equal(await popup.evaluate(() => document.getElementById('copy-link').hidden), true);
+  await closePopup(popup);
+  await closeTab(tab);
+});

@@ -1,0 +1,88 @@
+// Session-aware switching in multi-session consoles (issue 13): an environment whose session
+// is open in a tab (its host `<account>-<suffix>.…console…`) is gone to, not switched into
+// again; Shift+Enter opens a new session alongside, the current one kept.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { launch, poll } from './harness.mjs';
+import { waitForBanner } from './banner-dom.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const MGMT = { accountId: '999988887777', roleName: 'Admin', sessionName: 'alice', region: 'us-east-1', sessionDifferentiator: 'efgh5678' };
+const TEST = { accountId: '111122223333', roleName: 'OrganizationAccountAccessRole', sessionName: 'alice', region: 'us-east-1' };
+const ENVS = [
+  { displayName: 'test', accountId: '111122223333', base: { accountId: '999988887777', roleName: 'Admin' } },
+  { displayName: 'mgmt', accountId: '999988887777', roleName: 'Admin' },
+];
+
+let h;
+
+before(async () => {
+  h = await launch({ extensionDir: `${root}/dist/chrome` });
+  const page = await h.context.newPage();
+  await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  for (const input of ENVS) {
+    const saved = await page.evaluate((i) => globalThis.RS.protocol.send('page-bg-save-env', { input: i }), input);
+    assert.equal(saved.ok, true, JSON.stringify(saved.errors));
+  }
+  await page.close();
+});
+
+after(async () => {
+  await h?.close();
+});
+
+const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
+const activeUrl = async () => (await h.worker()).evaluate(async () => {
+  const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+  return tab?.url;
+});
+
+/** Two multi-session tabs: `test`'s session, then the management account's (in front). */
+async function twoSessions() {
+  h.aws.reset();
+  h.aws.identity = { ...TEST };
+  const testTab = await h.openConsole('https://111122223333-abcd1234.us-east-1.console.aws.amazon.com/console/home?region=us-east-1');
+  await waitForBanner(testTab, (b) => b.name === 'test');
+  h.aws.identity = { ...MGMT };
+  const mgmtTab = await h.openConsole('https://999988887777-efgh5678.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1');
+  await waitForBanner(mgmtTab, (b) => b.name === 'mgmt');
+  await mgmtTab.bringToFront();
+  return { testTab, mgmtTab };
+}
+
+async function choose(tab, query, key) {
+  const popup = await h.openPopup(tab);
+  await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
+  await popup.type(query);
+  await popup.waitFor(`document.querySelector('#list .name')?.textContent === ${JSON.stringify(query)}`);
+  await popup.press(key);
+  return popup;
+}
+
+test('Enter on an environment whose session is open in another tab goes to that tab; nothing is switched', async () => {
+  const { testTab, mgmtTab } = await twoSessions();
+  assert.match(await activeUrl(), /^https:\/\/999988887777-efgh5678\./);
+  const popup = await choose(mgmtTab, 'test', 'Enter');
+  await poll(async () => (await activeUrl())?.startsWith('https://111122223333-abcd1234.'), 10_000, 'the test session’s tab did not come to the front');
+  assert.equal(h.aws.requests.filter((r) => r.method === 'POST').length, 0, 'no switch request');
+  assert.equal(h.context.pages().filter((p) => p.url().includes('111122223333-')).length, 1, 'no new session tab');
+  await closePopup(popup);
+  await testTab.close();
+  await mgmtTab.close();
+});
+
+test('Shift+Enter opens a new session alongside: the multi-session switch from the current session, in a new tab', async () => {
+  const { testTab, mgmtTab } = await twoSessions();
+  const popup = await choose(mgmtTab, 'test', 'Shift+Enter');
+  const post = await h.aws.waitForRequest((r) => r.method === 'POST');
+  assert.equal(post.url, 'https://signin.aws.amazon.com/sessions/efgh5678/v1/switchrole');
+  assert.equal(post.json.account, '111122223333');
+  const opened = await poll(() => h.context.pages().find((p) => /^https:\/\/111122223333-s\d+\./.test(p.url())), 10_000,
+    'the new session did not open');
+  assert.ok(mgmtTab.url().startsWith('https://999988887777-efgh5678.'), 'the current session’s tab is kept');
+  await closePopup(popup);
+  await opened.close();
+  await testTab.close();
+  await mgmtTab.close();
+});
