@@ -254,6 +254,10 @@ pub struct EnvironmentInput<S = String> {
     pub title_prefix: Option<S>,
     /// Set (non-blank): an Identity Center assignment, `role_name` its permission set.
     pub portal_url: Option<S>,
+    /// The kind the user chose in a form, when there was a choice: an Identity
+    /// Center assignment then needs its portal URL, and an assumed role has none.
+    /// Absent: the kind follows from `portal_url`.
+    pub kind: Option<EnvironmentKind>,
 }
 
 /// A base account before validation.
@@ -285,6 +289,7 @@ impl EnvironmentInput {
             base: self.base.as_ref().map(BaseAccountInput::as_view),
             title_prefix: self.title_prefix.as_deref(),
             portal_url: self.portal_url.as_deref(),
+            kind: self.kind,
         }
     }
 }
@@ -325,6 +330,7 @@ impl From<&Environment> for EnvironmentInput {
             base: env.base.as_ref().map(BaseAccountInput::from),
             title_prefix: env.title_prefix.clone(),
             portal_url: env.portal_url.clone(),
+            kind: None,
         }
     }
 }

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::aws::Partition;
 use crate::color;
 use crate::model::{
-    BaseAccount, BaseAccountInput, Environment, EnvironmentInput, DEFAULT_ROLE_NAME,
+    BaseAccount, BaseAccountInput, Environment, EnvironmentInput, EnvironmentKind,
+    DEFAULT_ROLE_NAME,
 };
 
 /// Longest display name the console's switch-role form accepts.
@@ -564,7 +565,19 @@ pub(crate) fn validate_input(
             None
         }
     };
-    let portal_url = match trimmed(&input.portal_url) {
+    let portal_raw = match input.kind {
+        Some(EnvironmentKind::AssumedRole) => "",
+        _ => trimmed(&input.portal_url),
+    };
+    let portal_url = match portal_raw {
+        "" if input.kind == Some(EnvironmentKind::IdentityCenter) => {
+            errors.push(err(
+                Field::PortalUrl,
+                "Enter the AWS access portal URL, e.g. https://acme.awsapps.com/start, or choose \"Assumed role\"."
+                    .into(),
+            ));
+            Some(String::new())
+        }
         "" => None,
         raw => match parse_portal_url(raw) {
             Ok(url) => Some(url),
@@ -1032,6 +1045,41 @@ pub fn upsert(list: &[Environment], env: Environment) -> Result<Vec<Environment>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chosen_kind_rules_the_portal_field() {
+        let input = |kind, portal: Option<&str>| EnvironmentInput {
+            id: Some("x".into()),
+            account_id: Some("111122223333".into()),
+            role_name: Some("Admin".into()),
+            display_name: Some("x".into()),
+            portal_url: portal.map(String::from),
+            kind,
+            ..Default::default()
+        };
+        let errors = validate_environment(&input(Some(EnvironmentKind::IdentityCenter), None), "x")
+            .unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, Field::PortalUrl);
+        assert!(errors[0]
+            .message
+            .starts_with("Enter the AWS access portal URL"));
+        let role = validate_environment(
+            &input(
+                Some(EnvironmentKind::AssumedRole),
+                Some("https://acme.awsapps.com/start"),
+            ),
+            "x",
+        )
+        .unwrap();
+        assert_eq!(role.portal_url, None, "an assumed role keeps no portal");
+        let sso = validate_environment(&input(None, Some("https://acme.awsapps.com/start")), "x")
+            .unwrap();
+        assert!(
+            sso.portal_url.is_some(),
+            "without a choice, the portal decides"
+        );
+    }
 
     #[test]
     fn a_list_is_valid_whole_or_every_problem_names_its_entry() {

@@ -578,6 +578,7 @@ fn valid_list() -> impl Strategy<Value = Vec<Environment>> {
                 }),
                 title_prefix,
                 portal_url: None,
+                kind: None,
             };
             // Inputs the core rejects (e.g. a group of spaces) are skipped.
             if let Ok(env) = validate_environment(&input, &format!("id-{i}")) {

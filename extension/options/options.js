@@ -131,15 +131,6 @@ function showKind() {
     : 'Empty means OrganizationAccountAccessRole. A role ARN works too.';
 }
 
-/**
- * The form's own requirement beyond the core's rules: the core reads a blank portal URL as
- * an assumed role, so with "Identity Center" chosen a blank one is asked for here.
- */
-function kindErrors(input) {
-  if (editorKind() !== 'sso' || (input.portalUrl ?? '').trim()) return [];
-  return [{ field: 'portalUrl', message: 'Enter the AWS access portal URL, e.g. https://acme.awsapps.com/start, or choose “Assumed role”.' }];
-}
-
 async function load() {
   try {
     const state = await protocol.send(MSG.PAGE_BG_GET_LIST);
@@ -161,7 +152,8 @@ function formInput() {
   // Left out: the banner settings' prefix; empty: no prefix at all.
   if ($('noTitlePrefix').checked) input.titlePrefix = '';
   else if ($('titlePrefix').value.trim() !== '') input.titlePrefix = $('titlePrefix').value;
-  if (editorKind() === 'sso') input.portalUrl = $('portalUrl').value;
+  input.kind = editorKind() === 'sso' ? 'identityCenter' : 'assumedRole';
+  input.portalUrl = $('portalUrl').value;
   if (editingId) input.id = editingId;
   return input;
 }
@@ -186,7 +178,7 @@ async function validateLive() {
   await wasm;
   const input = formInput();
   const result = validateEnvironment(input, 'draft');
-  showErrors([...(result.ok ? [] : result.errors), ...kindErrors(input)], touched);
+  showErrors(result.ok ? [] : result.errors, touched);
   const color = result.ok ? result.environment.color : null;
   $('color-preview').style.setProperty('--swatch', color ?? 'transparent');
 }
@@ -227,7 +219,7 @@ async function save(event) {
   for (const i of ALL_INPUTS) touched.add(i);
   await wasm;
   const checked = validateEnvironment(formInput(), 'draft');
-  const errors = [...(checked.ok ? [] : checked.errors), ...kindErrors(formInput())];
+  const errors = checked.ok ? [] : checked.errors;
   if (errors.length) {
     showErrors(errors);
     const first = INPUTS[errors[0].field]?.[0];

@@ -360,6 +360,7 @@ fn read_environment(i: usize, item: &Value, out: &mut Collected) {
         portal_url: field("portalUrl"),
         production: None,
         base: None,
+        kind: None,
     };
     match obj.get("production") {
         None | Some(Value::Null) => {}
