@@ -421,7 +421,7 @@ export class EffectiveList {
     this.core = core;
     this.store = store;
     this.teams = teams;
-    this.cached = null; // { personal, states, overrides, all, visible }
+    this.cached = null; // { personal, revision, all, visible }
     /** For the banner and switching: every entry. */
     this.forBanner = { load: () => this.load('all'), touches: (keys) => this.touches(keys) };
     /** For the popup: the entries not hidden by a local choice. */
@@ -435,16 +435,15 @@ export class EffectiveList {
   /** @param {'all' | 'visible'} which */
   async load(which) {
     const personal = await this.store.load();
-    const [states, overrides] = await Promise.all([this.teams.states(), this.teams.overrides()]);
+    // The revision stamp changes with every write of the states or the choices (TeamLists.write).
+    const revision = (await this.teams.api.storage.local.get(REVISION_KEY))[REVISION_KEY] ?? null;
     const c = this.cached;
-    const same = c && c.personal === personal.environments
-      && JSON.stringify(c.states) === JSON.stringify(states) && JSON.stringify(c.overrides) === JSON.stringify(overrides);
-    if (!same) {
+    if (!c || c.personal !== personal.environments || c.revision !== revision) {
+      const [states, overrides] = await Promise.all([this.teams.states(), this.teams.overrides()]);
       const view = this.core.mergedView(personal.environments, states, overrides);
       this.cached = {
         personal: personal.environments,
-        states,
-        overrides,
+        revision,
         all: view.entries.map((e) => e.environment),
         visible: view.entries.filter((e) => !e.hidden).map((e) => e.environment),
       };
