@@ -46,9 +46,11 @@ function entries(n, { rename = {} } = {}) {
   }));
 }
 const listText = (envs) => JSON.stringify({ version: 1, environments: envs });
+// Where the redirect test's server sends the extension: a plain-http copy of a good list.
+const PLAIN_URL = `http://${HOST}/plain.json`;
 
 // What the fixture serves at each URL, and every request it saw.
-const served = new Map();
+const served = new Map([[PLAIN_URL, { body: listText(Array.from({ length: 20 }, (_, i) => ({ accountId: String(900000000000 + i), roleName: 'Evil', displayName: `evil-${i}`, color: '#000000', production: false }))) }]]);
 const requests = [];
 let h;
 let options;
@@ -57,7 +59,7 @@ let worker;
 before(async () => {
   h = await launch({ extensionDir: `${root}/dist/chrome` });
   for (const host of [HOST, HOST_B]) {
-    await h.context.route(`https://${host}/**`, async (route) => {
+    await h.context.route(`http*://${host}/**`, async (route) => {
       const request = route.request();
       const cors = {
         'access-control-allow-origin': `chrome-extension://${h.extensionId}`,
@@ -73,7 +75,7 @@ before(async () => {
       return route.fulfill({
         status: reply.status ?? 200,
         contentType: reply.contentType ?? 'application/json',
-        headers: { ...cors, ...(reply.etag ? { etag: reply.etag } : {}) },
+        headers: { ...cors, ...(reply.etag ? { etag: reply.etag } : {}), ...(reply.headers ?? {}) },
         body: reply.body,
       }).catch(() => {}); // a timed-out request was already given up by the extension
     });
@@ -160,6 +162,8 @@ async function openPopup() {
 
 test('subscribe: the permission for exactly that origin, then its entries in the options page and the popup', async () => {
   served.set(URL_A, { body: listText(entries(20)), etag: '"v1"' });
+  // A cookie the browser holds for the list's host: it must not be sent.
+  await h.context.addCookies([{ name: 'session', value: 'secret', domain: HOST, path: '/', secure: true }]);
   const requested = await subscribe(URL_A, { name: 'Platform', group: 'team' });
   assert.deepEqual(requested, { origins: [`https://${HOST}/*`] }, 'one origin, nothing broader');
   const granted = await worker.evaluate(() => chrome.permissions.getAll());
@@ -187,6 +191,7 @@ test('subscribe: the permission for exactly that origin, then its entries in the
 test('an unchanged list costs a 304: conditional request, the copy stays', async () => {
   await refreshNow(URL_A);
   await poll(() => requests.filter((r) => r.url === URL_A).length === 2, 5000, 'no second request');
+  assert.equal(requests.at(-1).headers.cookie, undefined, 'no cookies are sent');
   assert.equal(requests.at(-1).headers['if-none-match'], '"v1"', JSON.stringify(requests.map((r) => [r.url, r.headers['if-none-match']])));
   await poll(async () => /Up to date: 20 entries, checked/.test(await subscriptionText(URL_A)), 5000, 'not up to date');
   assert.equal((await teamRows()).length, 20);
@@ -197,6 +202,9 @@ for (const [why, reply, reason] of [
   ['a timeout', { body: listText(entries(20)), delayMs: 3000 }, /no answer within 1 s/],
   ['an invalid file', { body: '{"version": 1, "environments": ' }, /not a valid list|not in a format/],
   ['a sudden 90% shrink', { body: listText(entries(2)) }, /holds 2 valid entries instead of 20/],
+  // Chromium itself does not follow it (the worker's check of the final URL is the second
+  // line, for a browser that would): the plain-http copy is never requested.
+  ['a redirect to http://', { status: 302, body: '', headers: { location: PLAIN_URL } }, /could not be fetched/],
 ]) {
   test(`${why} keeps the last good copy, marked stale in the options page and the popup`, async () => {
     served.set(URL_A, reply);
@@ -207,6 +215,7 @@ for (const [why, reply, reason] of [
     assert.match(text, reason);
     assert.match(text, /Stale since .*The last good copy \(20 entries/);
     assert.equal((await teamRows()).length, 20, 'every entry is still there');
+    assert.equal(requests.some((r) => r.url === PLAIN_URL), false, 'nothing is fetched over plain http');
 
     const { finds, notice, close } = await openPopup();
     try {
