@@ -274,7 +274,9 @@ api.alarms.onAlarm.addListener((alarm) => {
 });
 api.runtime.onStartup.addListener(() => refreshTeamLists('browser start', { all: true }));
 api.storage.onChanged.addListener((changes, areaName) => {
-  if (areaName === 'managed') refreshTeamLists('policy changed');
+  if (areaName !== 'managed') return;
+  teamLists.forgetManaged();
+  refreshTeamLists('policy changed');
 });
 // Any other wake: fetch what is due (nothing, usually) and make sure the alarm is set.
 refreshTeamLists('worker start');

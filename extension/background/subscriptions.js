@@ -59,10 +59,12 @@ export class TeamLists {
     this.fetch = deps.fetch ?? ((url, init) => fetch(url, init));
     this.now = deps.now ?? (() => Date.now());
     this.timeoutMs = FETCH_TIMEOUT_MS;
-    /** Where the policy comes from: `chrome.storage.managed` (see readManaged). */
+    /** Where the policy comes from: `chrome.storage.managed` (see managed()). */
     this.managedSource = async () => (this.api.storage.managed ? this.api.storage.managed.get() : {});
     /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();
+    /** @type {{ source: () => Promise<any>, read: Promise<any> } | null} */
+    this.managedRead = null;
   }
 
   /**
@@ -90,16 +92,31 @@ export class TeamLists {
     return { ...checked, settings: next, locked };
   }
 
-  /** `{ settings, errors }`: the browser policy as the core reads it (empty when there is none). */
-  async managed() {
-    let raw = {};
-    try {
-      raw = (await this.managedSource()) ?? {};
-    } catch (err) {
-      // Firefox without a policies.json entry (or a browser without managed storage).
-      console.info('Roleswitch: no managed policy:', messageOf(err));
+  /**
+   * `{ settings, errors }`: the browser policy as the core reads it (empty when there is none).
+   * Read once, and again after `forgetManaged` (the worker calls it when policy changes).
+   */
+  managed() {
+    const source = this.managedSource;
+    if (this.managedRead?.source !== source) {
+      const read = (async () => {
+        let raw = {};
+        try {
+          raw = (await source()) ?? {};
+        } catch (err) {
+          // Firefox without a policies.json entry (or a browser without managed storage).
+          console.info('Roleswitch: no managed policy:', messageOf(err));
+        }
+        return this.core.readManagedPolicy(raw);
+      })();
+      this.managedRead = { source, read };
     }
-    return this.core.readManagedPolicy(raw);
+    return this.managedRead.read;
+  }
+
+  /** The policy changed: read it again next time. */
+  forgetManaged() {
+    this.managedRead = null;
   }
 
   /** The stored states, with the policy's subscriptions added first when missing. */
