@@ -261,13 +261,17 @@ reconcile('start');
 // Team lists: refreshed when the browser starts, when the core's schedule says (one alarm for
 // the next due subscription, backoff included), on demand (messages above), and when the
 // policy changes (its subscriptions are added).
+// One run at a time: a browser start wakes this worker (a run) and sends onStartup (another).
+let teamRefreshes = Promise.resolve();
 function refreshTeamLists(why, options) {
-  return ready
+  teamRefreshes = teamRefreshes
+    .then(() => ready)
     .then(() => teamLists.refreshDue(options))
     .then((due) => {
       if (due.length) console.info(`Roleswitch: team lists refreshed (${why}):`, due);
     })
     .catch((err) => console.warn('Roleswitch: could not refresh the team lists:', err.message));
+  return teamRefreshes;
 }
 api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === REFRESH_ALARM) refreshTeamLists('alarm');
