@@ -165,6 +165,19 @@ function policy({ settings, errors }, interval) {
   $('banner-locked').hidden = !settings.bannerLocked;
 }
 
+// Personal entries that team lists hold too: "also in …" on their rows, which options.js
+// draws (again on each change; the observer puts the note back).
+/** @type {Map<string, string[]>} */
+let alsoIn = new Map();
+function annotatePersonalRows() {
+  for (const tr of /** @type {HTMLTableElement} */ ($('envs')).tBodies[0].rows) {
+    tr.querySelector('.also-in')?.remove();
+    const names = alsoIn.get(tr.dataset.id ?? '');
+    if (names) tr.cells[1]?.append(el('span', { className: 'sources also-in', textContent: ` also in ${names.join(', ')}` }));
+  }
+}
+new MutationObserver(annotatePersonalRows).observe(/** @type {HTMLTableElement} */ ($('envs')).tBodies[0], { childList: true });
+
 let loading = Promise.resolve();
 function load() {
   loading = loading.then(render, render);
@@ -177,6 +190,10 @@ async function render() {
     $('subscriptions').replaceChildren(...overview.subscriptions.map(subscriptionItem));
     const readOnly = overview.entries.filter((e) => e.readOnly);
     $('team-envs').replaceChildren(...readOnly.map(entryRow));
+    alsoIn = new Map(overview.entries
+      .filter((e) => !e.readOnly && e.sources.some((s) => s.kind === 'subscription'))
+      .map((e) => [e.environment.id, e.sources.filter((s) => s.kind === 'subscription').map((s) => s.name)]));
+    annotatePersonalRows();
     document.dispatchEvent(new CustomEvent('roleswitch:team-entries', { detail: readOnly.length }));
     policy(overview.managed, overview.interval);
   } catch (err) {
@@ -254,7 +271,10 @@ input('team-interval').addEventListener('change', reported('Saving the refresh i
   $('team-status').textContent = `Lists are refreshed every ${interval ?? 60} minutes (from 15 minutes to a day).`;
   await load();
 }));
+// The team lists, the policy, and the personal list (which entries are "also in" a team list).
 api.storage.onChanged.addListener((changes, area) => {
-  if (area === 'managed' || (area === 'local' && ('teamRevision' in changes || 'teamInterval' in changes))) load();
+  const keys = Object.keys(changes);
+  const personal = core && keys.some((k) => core.isListKey(k));
+  if (area === 'managed' || personal || (area === 'local' && ('teamRevision' in changes || 'teamInterval' in changes))) load();
 });
 load();

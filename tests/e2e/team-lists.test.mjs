@@ -357,3 +357,12 @@ test('remove: its entries go, the others stay', async () => {
   const rows = await teamRows();
   assert.ok(rows.some((r) => r.includes('team-1') && r.includes('from Platform') && !r.includes('Mirror')));
 });
+
+test('an entry in your own list and a team list: yours is shown, editable, with the list named', async () => {
+  const team3 = entries(18)[3];
+  await h.seedList([{ id: 'mine-3', accountId: team3.accountId, roleName: team3.roleName, displayName: 'my-team-3', color: '#00aa00', production: false }]);
+  await options.waitForFunction(() => document.querySelector('#envs tbody tr .also-in')?.textContent === ' also in Platform');
+  const rows = await teamRows();
+  assert.equal(rows.some((r) => r.split(' | ')[1] === 'team-3'), false, 'not listed twice');
+  assert.match(await options.locator('#envs tbody').first().textContent(), /my-team-3 also in Platform/);
+});
