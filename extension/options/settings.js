@@ -9,14 +9,21 @@ const { MSG } = protocol;
 const $ = (id) => document.getElementById(id);
 const KEYS = ['confirmProduction', 'reachableOnly'];
 
-function show(settings) {
-  for (const key of KEYS) $(`setting-${key}`).checked = settings[key];
+/** Shows `settings`; those in `locked` (set by browser policy) cannot be changed here. */
+function show(settings, locked = []) {
+  for (const key of KEYS) {
+    const input = $(`setting-${key}`);
+    input.checked = settings[key];
+    input.disabled = locked.includes(key);
+    input.closest('label').classList.toggle('locked', input.disabled);
+    input.closest('label').title = input.disabled ? 'Set by your organization’s browser policy' : '';
+  }
 }
 
 async function load() {
   try {
-    const { settings, repairs } = await protocol.send(MSG.PAGE_BG_GET_SETTINGS);
-    show(settings);
+    const { settings, repairs, locked } = await protocol.send(MSG.PAGE_BG_GET_SETTINGS);
+    show(settings, locked);
     $('settings-status').textContent = repairs.length ? `Repaired: ${repairs.join(' ')}` : '';
   } catch (err) {
     $('settings-status').textContent = err.message;
@@ -26,7 +33,8 @@ async function load() {
 async function save() {
   const settings = Object.fromEntries(KEYS.map((key) => [key, $(`setting-${key}`).checked]));
   try {
-    show((await protocol.send(MSG.PAGE_BG_SAVE_SETTINGS, { settings })).settings);
+    const saved = await protocol.send(MSG.PAGE_BG_SAVE_SETTINGS, { settings });
+    show(saved.settings, saved.locked);
     $('settings-status').textContent = 'Saved.';
   } catch (err) {
     $('settings-status').textContent = err.message;
