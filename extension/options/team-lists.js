@@ -113,7 +113,7 @@ function entryRow(entry) {
   if (entry.differs) from.title = 'Its sources disagree about it; the first one’s is shown.';
 
   // Local choices: kept by account and role, so they survive every refresh.
-  const base = entry.local ?? { accountId: env.accountId, roleName: env.roleName };
+  const base = entry.local ?? { accountId: env.accountId, roleName: env.roleName, identityCenter: Boolean(env.portalUrl) };
   const choose = (what, change) => reported(what, async () => {
     const saved = await protocol.send(MSG.PAGE_BG_SET_TEAM_OVERRIDE, { change: { ...base, ...change() } });
     if (!saved.ok) throw new Error(saved.error);
