@@ -35,11 +35,6 @@ const messageOf = (/** @type {unknown} */ err) => (err instanceof Error ? err.me
 const when = (/** @type {number} */ ms) => new Date(ms).toLocaleString();
 
 /** Where a left-out entry was in the file, then the core's message. */
-function diagnostic(d) {
-  const place = [d.line != null ? `line ${d.line}` : null, d.path ?? null].filter(Boolean).join(', ');
-  const who = d.profile ? `${place ? ' ' : ''}(${JSON.stringify(d.profile)})` : '';
-  return place || who ? `${place}${who}: ${d.message}` : d.message;
-}
 
 /** One subscription: name, URL, status, what was left out, and its actions. */
 function subscriptionItem({ state, managed }) {
@@ -70,7 +65,7 @@ function subscriptionItem({ state, managed }) {
   if (leftOut.length) {
     li.append(el('div', { className: 'notice sub-left-out' },
       `${leftOut.length} entr${leftOut.length === 1 ? 'y was' : 'ies were'} left out of this list:`,
-      el('ul', {}, ...leftOut.map((d) => el('li', { textContent: diagnostic(d) })))));
+      el('ul', {}, ...leftOut.map((d) => el('li', { textContent: d.text ?? d.message })))));
   }
 
   const buttons = el('div', { className: 'buttons' });
