@@ -21,15 +21,17 @@ const LIST = [
   ['payments-dev', '210987654323', 'Payments', '#b7ca9d', false, 'eu-west-1'],
   ['data-lake-prod', '310987654321', 'Data platform', '#d0021b', true, 'eu-central-1'],
   ['data-lake-dev', '310987654323', 'Data platform', '#b7ca9d', false, 'eu-central-1'],
-  ['analytics-sandbox', '310987654329', 'Data platform', '#99bcd3', false, 'eu-central-1'],
+  ['analytics-sandbox', '310987654329', 'Data platform', '#99bcd3', false, 'eu-central-1', 'DataScientist', 'https://acme.awsapps.com/start'],
   ['identity-prod', '410987654321', 'Identity', '#d0021b', true, 'us-east-1'],
   ['identity-test', '410987654322', 'Identity', '#fcd757', false, 'us-east-1'],
   ['log-archive', '510987654321', 'Shared services', '#99bcd3', false, 'eu-west-1', 'ReadOnly'],
   ['network-hub', '510987654322', 'Shared services', '#99bcd3', false, 'eu-west-1'],
   ['security-audit', '510987654323', 'Shared services', '#99bcd3', false, 'eu-west-1', 'SecurityAudit'],
-].map(([displayName, accountId, group, color, production, region, roleName = ROLE]) => ({
+].map(([displayName, accountId, group, color, production, region, roleName = ROLE, portalUrl]) => ({
   id: displayName,
-  displayName, accountId, group, color, production, region, roleName, base: BASE,
+  displayName, accountId, group, color, production, region, roleName,
+  // An Identity Center assignment (opened through the access portal) has no base account.
+  ...(portalUrl ? { portalUrl } : { base: BASE }),
 }));
 
 const h = await launch({ extensionDir: path.join(root, 'dist/chrome') });
@@ -85,6 +87,10 @@ try {
   await options.reload();
   await options.locator('#envs tbody tr').first().waitFor();
   await options.screenshot({ path: path.join(docs, 'options.png') });
+  // The editor on the Identity Center assignment: the kind, the portal, the permission set.
+  await options.locator('#envs tbody tr:has-text("analytics-sandbox") button:has-text("Edit")').click();
+  await options.locator('#portalUrl').waitFor({ state: 'visible' });
+  await options.locator('#editor').screenshot({ path: path.join(docs, 'editor-identity-center.png') });
   process.stdout.write(`Screenshots written to ${docs}/\n`);
 } finally {
   await h.close();
