@@ -300,6 +300,8 @@ api.storage.onChanged.addListener((changes, areaName) => {
   if (areaName !== 'managed') return;
   teamLists.forgetManaged();
   refreshTeamLists('policy changed');
+  // Locked settings reach the popup through its precomputed records.
+  ready.then(() => popupCache.rebuild());
 });
 // Any other wake: fetch what is due (nothing, usually) and make sure the alarm is set.
 refreshTeamLists('worker start');
