@@ -222,7 +222,7 @@ fn code_point(c: char) -> String {
 
 /// Normalises an account ID as users paste it (`1111-2222-3333`, `1111 2222 3333`)
 /// to 12 digits.
-pub fn parse_account_id(raw: &str) -> Result<String, String> {
+fn account_id_message(raw: &str) -> Result<String, String> {
     let raw = trim(raw);
     if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(raw.to_string()); // the usual case, without the copy below
@@ -252,11 +252,11 @@ pub fn parse_account_id(raw: &str) -> Result<String, String> {
 pub fn account_to_add(
     account_id: &str,
     role_name: Option<&str>,
-) -> Result<(String, Option<String>), String> {
+) -> Result<(String, Option<String>), FieldError> {
     let account_id = parse_account_id(account_id)?;
     let role = role_name
         .filter(|r| !r.starts_with("arn:"))
-        .and_then(|r| parse_role(r).ok())
+        .and_then(|r| role_message(r).ok())
         .map(|r| r.role_name);
     Ok((account_id, role))
 }
@@ -292,7 +292,7 @@ pub(crate) fn role_arn_parts(raw: &str) -> Option<(&str, &str)> {
 }
 
 /// Parses a role name, `path/name`, or `arn:<partition>:iam::<account>:role/<path/name>`.
-pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
+fn role_message(raw: &str) -> Result<RoleRef, String> {
     let raw = trim(raw);
     if raw.is_empty() {
         return Err(format!(
@@ -307,7 +307,7 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
             ));
         };
         let account =
-            parse_account_id(account).map_err(|e| format!("In role ARN {}: {e}", quote(raw)))?;
+            account_id_message(account).map_err(|e| format!("In role ARN {}: {e}", quote(raw)))?;
         (Some(account), path_and_name)
     } else {
         (None, raw.strip_prefix('/').unwrap_or(raw))
@@ -360,7 +360,7 @@ pub fn parse_role(raw: &str) -> Result<RoleRef, String> {
 
 /// Parses an IAM Identity Center permission set name: 1 to 32 of letters,
 /// digits and `+ = , . @ _ -` (AWS's rule for `CreatePermissionSet`).
-pub fn parse_permission_set(raw: &str) -> Result<String, String> {
+fn permission_set_message(raw: &str) -> Result<String, String> {
     let raw = trim(raw);
     if raw.is_empty() {
         return Err(
@@ -396,7 +396,7 @@ pub fn parse_permission_set(raw: &str) -> Result<String, String> {
 /// `*.awsapps.cn`), no user name, password or port, and a path (`/start`, or
 /// GovCloud's `/directory/<id>`). A trailing `/` and a fragment (`#/`, as
 /// the browser shows the portal) are dropped; the host is lower-cased.
-pub fn parse_portal_url(raw: &str) -> Result<String, String> {
+fn portal_url_message(raw: &str) -> Result<String, String> {
     const EXAMPLE: &str = "e.g. https://acme.awsapps.com/start (IAM Identity Center's settings show it as the AWS access portal URL)";
     let raw = trim(raw);
     if raw.is_empty() {
@@ -470,7 +470,7 @@ pub fn parse_portal_url(raw: &str) -> Result<String, String> {
 
 /// Parses a color: `#rrggbb`, `rrggbb`, or one of AWS's names (red, orange,
 /// yellow, green, blue). Returns lower-case `#rrggbb`.
-pub fn parse_color(raw: &str) -> Result<String, String> {
+fn color_message(raw: &str) -> Result<String, String> {
     let raw = trim(raw);
     if let Some(color) = color::normalize_hex(raw).or_else(|| color::named(raw).map(String::from)) {
         return Ok(color);
@@ -482,7 +482,7 @@ pub fn parse_color(raw: &str) -> Result<String, String> {
 }
 
 /// Parses an AWS region code such as `eu-west-1` or `us-gov-west-1`.
-pub fn parse_region(raw: &str) -> Result<String, String> {
+fn region_message(raw: &str) -> Result<String, String> {
     let raw = trim(raw);
     let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
     // country-area[-more]-number: eu-west-1, us-gov-west-1, ap-southeast-5.
@@ -553,7 +553,7 @@ pub(crate) fn validate_input(
 ) -> Result<Environment, Vec<FieldError>> {
     let mut errors = Vec::new();
 
-    let account = match parse_account_id(trimmed(&input.account_id)) {
+    let account = match account_id_message(trimmed(&input.account_id)) {
         Ok(a) => Some(a),
         Err(m) if input.account_id.is_none_or(|s| s.trim().is_empty()) => {
             // An ARN in the role field can supply the account.
@@ -579,7 +579,7 @@ pub(crate) fn validate_input(
             Some(String::new())
         }
         "" => None,
-        raw => match parse_portal_url(raw) {
+        raw => match portal_url_message(raw) {
             Ok(url) => Some(url),
             Err(m) => {
                 errors.push(err(Field::PortalUrl, m));
@@ -595,11 +595,11 @@ pub(crate) fn validate_input(
     let mut account = account;
     // An Identity Center assignment's role is its permission set.
     let parsed = match portal_url {
-        Some(_) => parse_permission_set(role_raw).map(|role_name| RoleRef {
+        Some(_) => permission_set_message(role_raw).map(|role_name| RoleRef {
             role_name,
             account_id: None,
         }),
-        None => parse_role(role_raw),
+        None => role_message(role_raw),
     };
     let role = match parsed {
         Ok(role) => {
@@ -650,7 +650,7 @@ pub(crate) fn validate_input(
     let color = match trimmed(&input.color) {
         "" if production => Some(color::RED.to_string()),
         "" => Some(color::BLUE.to_string()),
-        raw => match parse_color(raw) {
+        raw => match color_message(raw) {
             Ok(c) => Some(c),
             Err(m) => {
                 errors.push(err(Field::Color, m));
@@ -661,7 +661,7 @@ pub(crate) fn validate_input(
 
     let region = match trimmed(&input.region) {
         "" => None,
-        raw => match parse_region(raw) {
+        raw => match region_message(raw) {
             Ok(r) => Some(r),
             Err(m) => {
                 errors.push(err(Field::Region, m));
@@ -802,7 +802,7 @@ pub(crate) fn validate_input(
 fn validate_base(input: &BaseAccountInput<&str>) -> Result<Option<BaseAccount>, String> {
     let account_id = match trimmed(&input.account_id) {
         "" => None,
-        raw => Some(parse_account_id(raw).map_err(|m| format!("Base account: {m}"))?),
+        raw => Some(account_id_message(raw).map_err(|m| format!("Base account: {m}"))?),
     };
     let alias = match trimmed(&input.alias) {
         "" => None,
@@ -826,7 +826,7 @@ fn validate_base(input: &BaseAccountInput<&str>) -> Result<Option<BaseAccount>, 
     let role_name = match trimmed(&input.role_name) {
         "" => None,
         raw => Some(
-            parse_role(raw)
+            role_message(raw)
                 .map_err(|m| format!("Base account: {m}"))?
                 .role_name,
         ),
@@ -1042,9 +1042,61 @@ pub fn upsert(list: &[Environment], env: Environment) -> Result<Vec<Environment>
     }
 }
 
+// The field parsers, for every reader of a field outside validation: each error
+// names its field (the kind) and says what is wrong and what to do.
+
+/// An account ID, given with or without separators: the 12 digits.
+pub fn parse_account_id(raw: &str) -> Result<String, FieldError> {
+    account_id_message(raw).map_err(|m| err(Field::AccountId, m))
+}
+
+/// A role name, `path/name`, or `arn:<partition>:iam::<account>:role/<path/name>`.
+pub fn parse_role(raw: &str) -> Result<RoleRef, FieldError> {
+    role_message(raw).map_err(|m| err(Field::RoleName, m))
+}
+
+/// An IAM Identity Center permission set name.
+pub fn parse_permission_set(raw: &str) -> Result<String, FieldError> {
+    permission_set_message(raw).map_err(|m| err(Field::RoleName, m))
+}
+
+/// An AWS access portal URL, as stored.
+pub fn parse_portal_url(raw: &str) -> Result<String, FieldError> {
+    portal_url_message(raw).map_err(|m| err(Field::PortalUrl, m))
+}
+
+/// A color: `#rrggbb`, `rrggbb`, `#rgb`, or an AWS color name; stored as `#rrggbb`.
+pub fn parse_color(raw: &str) -> Result<String, FieldError> {
+    color_message(raw).map_err(|m| err(Field::Color, m))
+}
+
+/// A region code such as `eu-west-1`.
+pub fn parse_region(raw: &str) -> Result<String, FieldError> {
+    region_message(raw).map_err(|m| err(Field::Region, m))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_field_parser_names_its_field() {
+        let field = |r: Result<(), FieldError>| r.unwrap_err().field;
+        assert_eq!(field(parse_account_id("12").map(drop)), Field::AccountId);
+        assert_eq!(field(parse_role("").map(drop)), Field::RoleName);
+        assert_eq!(
+            field(parse_permission_set("a b").map(drop)),
+            Field::RoleName
+        );
+        assert_eq!(
+            field(parse_portal_url("http://x").map(drop)),
+            Field::PortalUrl
+        );
+        assert_eq!(field(parse_color("mauve").map(drop)), Field::Color);
+        assert_eq!(field(parse_region("moon-1").map(drop)), Field::Region);
+        let e = parse_account_id("12").unwrap_err();
+        assert_eq!(e.to_string(), e.message, "its text is the message");
+    }
 
     #[test]
     fn a_chosen_kind_rules_the_portal_field() {
@@ -1139,7 +1191,10 @@ mod tests {
         );
         assert_eq!(
             account_to_add("11112222333", None),
-            Err("Account ID \"11112222333\" must be 12 digits; it has 11.".into())
+            Err(FieldError {
+                field: Field::AccountId,
+                message: "Account ID \"11112222333\" must be 12 digits; it has 11.".into()
+            })
         );
     }
 
@@ -1174,7 +1229,7 @@ mod tests {
             ("<script>", Err("may only contain digits")),
         ];
         for (raw, want) in cases {
-            match (parse_account_id(raw), want) {
+            match (account_id_message(raw), want) {
                 (Ok(got), Ok(w)) => assert_eq!(&got, w),
                 (Err(got), Err(w)) => assert!(got.contains(w), "{raw}: {got}"),
                 (got, w) => panic!("{raw}: got {got:?}, want {w:?}"),
@@ -1220,7 +1275,7 @@ mod tests {
             (&format!("p/{}", "R".repeat(62)), Err("65 characters")),
         ];
         for (raw, want) in cases {
-            match (parse_role(raw), want) {
+            match (role_message(raw), want) {
                 (Ok(got), Ok((name, acct))) => {
                     assert_eq!(got.role_name, *name, "{raw}");
                     assert_eq!(got.account_id.as_deref(), *acct, "{raw}");
@@ -1246,9 +1301,9 @@ mod tests {
             ("purple", None),
         ];
         for (raw, want) in cases {
-            assert_eq!(parse_color(raw).ok().as_deref(), *want, "{raw}");
+            assert_eq!(color_message(raw).ok().as_deref(), *want, "{raw}");
         }
-        assert!(parse_color("red;x").unwrap_err().contains("#rrggbb"));
+        assert!(color_message("red;x").unwrap_err().contains("#rrggbb"));
     }
 
     #[test]
@@ -1260,7 +1315,7 @@ mod tests {
             "cn-north-1",
             "ap-southeast-4",
         ] {
-            assert_eq!(parse_region(ok).as_deref(), Ok(ok));
+            assert_eq!(region_message(ok).as_deref(), Ok(ok));
         }
         for bad in [
             "us-east",
@@ -1278,7 +1333,7 @@ mod tests {
             "eu-w\u{e9}st-1",
             "\u{e9}u-west-1",
         ] {
-            assert!(parse_region(bad).is_err(), "{bad}");
+            assert!(region_message(bad).is_err(), "{bad}");
         }
     }
 
@@ -1772,7 +1827,7 @@ mod tests {
             ),
         ];
         for (raw, want) in cases {
-            match (parse_portal_url(raw), want) {
+            match (portal_url_message(raw), want) {
                 (Ok(got), Ok(w)) => assert_eq!(&got, w, "{raw}"),
                 (Err(got), Err(w)) => assert!(got.contains(w), "{raw}: {got}"),
                 (got, w) => panic!("{raw}: got {got:?}, want {w:?}"),
@@ -1801,7 +1856,7 @@ mod tests {
             ),
         ];
         for (raw, want) in cases {
-            match (parse_permission_set(raw), want) {
+            match (permission_set_message(raw), want) {
                 (Ok(got), Ok(w)) => assert_eq!(&got, w, "{raw}"),
                 (Err(got), Err(w)) => assert!(got.contains(w), "{raw}: {got}"),
                 (got, w) => panic!("{raw}: got {got:?}, want {w:?}"),

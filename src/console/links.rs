@@ -206,7 +206,9 @@ pub fn parse_link(text: &str) -> Result<ParsedLink, LinkError> {
         let account_id = query.account("account_id")?;
         let permission_set = match query.get("role_name") {
             None | Some("") => None,
-            Some(raw) => Some(parse_permission_set(raw).map_err(|m| param("role_name", m))?),
+            Some(raw) => {
+                Some(parse_permission_set(raw).map_err(|m| param("role_name", m.message))?)
+            }
         };
         let destination = match query.get("destination") {
             None | Some("") => None,
@@ -240,7 +242,7 @@ pub fn parse_link(text: &str) -> Result<ParsedLink, LinkError> {
         _ => query.account("account")?,
     };
     let role_name = parse_role(query.get("roleName").unwrap_or(""))
-        .map_err(|m| param("roleName", m))?
+        .map_err(|m| param("roleName", m.message))?
         .role_name;
     let display_name = query
         .get("displayName")
@@ -248,7 +250,9 @@ pub fn parse_link(text: &str) -> Result<ParsedLink, LinkError> {
         .map(String::from);
     let color = match query.get("color").filter(|c| !c.is_empty()) {
         None => None,
-        Some(raw) => Some(crate::validate::parse_color(raw).map_err(|m| param("color", m))?),
+        Some(raw) => {
+            Some(crate::validate::parse_color(raw).map_err(|m| param("color", m.message))?)
+        }
     };
     Ok(ParsedLink::SwitchRole {
         partition,
@@ -308,7 +312,7 @@ impl Query {
     }
 
     fn account(&self, name: &'static str) -> Result<String, LinkError> {
-        parse_account_id(self.get(name).unwrap_or("")).map_err(|m| param(name, m))
+        parse_account_id(self.get(name).unwrap_or("")).map_err(|m| param(name, m.message))
     }
 }
 

@@ -520,7 +520,7 @@ fn read_pair(
                 errors.push(Diagnostic::at_path(
                     format!("{path}.{id_key}"),
                     other.as_deref(),
-                    m,
+                    m.message,
                 ));
                 None
             }

@@ -119,13 +119,13 @@ pub fn set_override(
     change: &Override,
 ) -> Result<Vec<Override>, OverrideError> {
     let account_id = parse_account_id(&change.account_id)
-        .map_err(|message| OverrideError::Account { message })?;
+        .map_err(|e| OverrideError::Account { message: e.message })?;
     let role_name = parse_role(&change.role_name)
-        .map_err(|message| OverrideError::Role { message })?
+        .map_err(|e| OverrideError::Role { message: e.message })?
         .role_name;
     let color = match &change.color {
         None => None,
-        Some(c) => Some(parse_color(c).map_err(|message| OverrideError::Color { message })?),
+        Some(c) => Some(parse_color(c).map_err(|e| OverrideError::Color { message: e.message })?),
     };
     let title_prefix = match &change.title_prefix {
         None => None,
