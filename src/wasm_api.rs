@@ -314,7 +314,7 @@ struct Choice<'a> {
 }
 
 /// Where a switch into environment `id` starts, among the live console
-/// `sessions` (`[{ accountId, roleName?, accountAlias?, host? }]`, in the
+/// `sessions` (`[{ accountId, roleName?, identityCenter?, accountAlias?, host? }]`, in the
 /// caller's order): `{ kind: "alreadyOpen" | "from", index }`,
 /// `{ kind: "portal" }`, `{ kind: "signInTo", base, accountId }` or
 /// `{ kind: "signInAnywhere", partition }`, each with its `message`.

@@ -17,7 +17,7 @@ export class Sessions {
 
   /**
    * `[{ tab, session }]`: one per open tab on a multi-session console host, `current`'s
-   * first; `session` as the core reads it (`{ accountId, roleName?, accountAlias?, host }`).
+   * first; `session` as the core reads it (`{ accountId, roleName?, identityCenter?, accountAlias?, host }`).
    */
   async live(current) {
     const [tabs, recorded] = await Promise.all([
@@ -38,9 +38,9 @@ export class Sessions {
         page = null;
       }
       if (page?.accountId === session.accountId) {
-        // (An Identity Center page reports its permission set; the core then reads it as an
-        // IAM role's name, so such a session is not taken for its assignment: the portal opens it.)
-        if (page.roleName && !page.identityCenter) session.roleName = page.roleName;
+        // (An Identity Center page reports its permission set, flagged: the core keys it as one.)
+        if (page.roleName) session.roleName = page.roleName;
+        if (page.roleName && page.identityCenter) session.identityCenter = true;
         if (page.accountAlias) session.accountAlias = page.accountAlias;
       }
       out.push({ tab, session });

@@ -24,6 +24,9 @@ pub struct LiveSession {
     /// The role as the page shows it (a reserved `AWSReservedSSO_…` name is
     /// read as its permission set); `None` when unknown or an IAM user.
     pub role_name: Option<String>,
+    /// The page reported an Identity Center session: `role_name` is then the
+    /// permission set it already read from the reserved role.
+    pub identity_center: bool,
     pub account_alias: Option<String>,
     /// A console host of the session (`111122223333-abcd.us-east-1.console…`),
     /// which tells its partition.
@@ -41,7 +44,7 @@ impl LiveSession {
             role_name: reserved
                 .map(String::from)
                 .or_else(|| self.role_name.clone()),
-            identity_center: reserved.is_some(),
+            identity_center: self.identity_center || reserved.is_some(),
             account_alias: self.account_alias.clone(),
             ..Default::default()
         }
@@ -220,6 +223,26 @@ mod tests {
         // An IAM role of the permission set's name is another role.
         let iam = [session("111122223333", Some("Admin_Access"), None)];
         assert_eq!(choose_source(&sso_env, &iam), SourceChoice::Portal);
+        // As a page reports an Identity Center session: the permission set, flagged.
+        let reported = [LiveSession {
+            identity_center: true,
+            ..session("111122223333", Some("admin_access"), None)
+        }];
+        assert_eq!(
+            choose_source(&sso_env, &reported),
+            SourceChoice::AlreadyOpen { index: 0 }
+        );
+        // ... which is not the assumed role of that name.
+        let mut iam_env = env.clone();
+        iam_env.role_name = "Admin_Access".into();
+        assert_eq!(
+            choose_source(&iam_env, &reported),
+            SourceChoice::From { index: 0 }
+        );
+        assert_eq!(
+            choose_source(&iam_env, &iam),
+            SourceChoice::AlreadyOpen { index: 0 }
+        );
     }
 
     #[test]

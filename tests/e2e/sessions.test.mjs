@@ -13,7 +13,12 @@ const TEST = { accountId: '111122223333', roleName: 'OrganizationAccountAccessRo
 const ENVS = [
   { displayName: 'test', accountId: '111122223333', base: { accountId: '999988887777', roleName: 'Admin' } },
   { displayName: 'mgmt', accountId: '999988887777', roleName: 'Admin' },
+  { displayName: 'sso-dev', accountId: '777788889999', roleName: 'Read_Only', region: 'us-east-1', portalUrl: 'https://acme.awsapps.com/start' },
 ];
+const SSO = {
+  accountId: '777788889999', roleName: 'AWSReservedSSO_Read_Only_0123456789abcdef', sessionName: 'dana@example.com',
+  region: 'us-east-1', sessionDifferentiator: 'sso11111',
+};
 
 let h;
 
@@ -84,5 +89,23 @@ test('Shift+Enter opens a new session alongside: the multi-session switch from t
   await closePopup(popup);
   await opened.close();
   await testTab.close();
+  await mgmtTab.close();
+});
+
+test('Enter on an Identity Center environment whose portal session is open in another tab goes to that tab; the portal is not opened', async () => {
+  h.aws.reset();
+  h.aws.identity = { ...SSO };
+  const ssoTab = await h.openConsole('https://777788889999-sso11111.us-east-1.console.aws.amazon.com/console/home?region=us-east-1');
+  await waitForBanner(ssoTab, (b) => b.name === 'sso-dev');
+  h.aws.identity = { ...MGMT };
+  const mgmtTab = await h.openConsole('https://999988887777-efgh5678.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1');
+  await waitForBanner(mgmtTab, (b) => b.name === 'mgmt');
+  await mgmtTab.bringToFront();
+  const popup = await choose(mgmtTab, 'sso-dev', 'Enter');
+  await poll(async () => (await activeUrl())?.startsWith('https://777788889999-sso11111.'), 10_000,
+    'the Identity Center session’s tab did not come to the front');
+  assert.equal(h.context.pages().filter((p) => p.url().includes('awsapps.com')).length, 0, 'the portal was not opened');
+  await closePopup(popup);
+  await ssoTab.close();
   await mgmtTab.close();
 });
