@@ -8,9 +8,11 @@ const { protocol } = globalThis.RS;
 const { MSG } = protocol;
 const $ = (id) => document.getElementById(id);
 const KEYS = ['confirmProduction', 'reachableOnly'];
+const CHOICES = ['enterAction'];
 
 function show(settings) {
   for (const key of KEYS) $(`setting-${key}`).checked = settings[key];
+  for (const key of CHOICES) $(`setting-${key}`).value = settings[key];
 }
 
 async function load() {
@@ -24,7 +26,10 @@ async function load() {
 }
 
 async function save() {
-  const settings = Object.fromEntries(KEYS.map((key) => [key, $(`setting-${key}`).checked]));
+  const settings = Object.fromEntries([
+    ...KEYS.map((key) => [key, $(`setting-${key}`).checked]),
+    ...CHOICES.map((key) => [key, $(`setting-${key}`).value]),
+  ]);
   try {
     show((await protocol.send(MSG.PAGE_BG_SAVE_SETTINGS, { settings })).settings);
     $('settings-status').textContent = 'Saved.';
@@ -34,5 +39,5 @@ async function save() {
   }
 }
 
-for (const key of KEYS) $(`setting-${key}`).addEventListener('change', save);
+for (const key of [...KEYS, ...CHOICES]) $(`setting-${key}`).addEventListener('change', save);
 load();

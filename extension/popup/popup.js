@@ -52,6 +52,9 @@ let query = '';
 let marks = new Map(); // highlight ranges for `query`, per environment index, as rows are drawn
 let view = EMPTY_VIEW;
 let settings = { confirmProduction: true, reachableOnly: false };
+// What Enter and Shift+Enter do on this page (the core's, from the setting and the page).
+let enterKeys = { enter: 'switchHere', shiftEnter: 'openAlongside' };
+const KEY_WORDS = { switchHere: 'switch', openAlongside: 'open alongside' };
 let shownFlag = new Uint8Array(0); // per environment: shown (once the whole list is here)
 let reachableFlag = new Uint8Array(0);
 let favoriteFlag = new Uint8Array(0);
@@ -152,7 +155,7 @@ function backRow(position) {
     : 'signed in as an IAM user: use “Switch back” in the console’s account menu';
   text.append(name, sub);
   li.append(text);
-  li.addEventListener('click', () => activate(position));
+  li.addEventListener('click', () => activate(position, enterKeys.enter === 'openAlongside'));
   return li;
 }
 
@@ -237,7 +240,7 @@ function envRow(position, index) {
     li.classList.add('unreachable');
     li.title = 'Not reached from the account you are signed in to';
   }
-  li.addEventListener('click', () => activate(position));
+  li.addEventListener('click', () => activate(position, enterKeys.enter === 'openAlongside'));
   return li;
 }
 
@@ -514,6 +517,9 @@ function takeFirst(first) {
   };
   shownOrder = partial(first.preferredHead, first.visibleCount);
   settings = first.settings;
+  if (first.enter) enterKeys = first.enter;
+  $('help-enter').textContent = KEY_WORDS[enterKeys.enter];
+  $('help-shift-enter').textContent = KEY_WORDS[enterKeys.shiftEnter];
   showStatus(first.unreadable ? `${first.unreadable} stored entries could not be read; see Options.` : '', first.unreadable > 0);
 }
 
@@ -668,10 +674,11 @@ document.addEventListener('keydown', (event) => {
     if (foldSelected(event.key === 'ArrowRight')) event.preventDefault();
   } else if (event.key === 'Enter') {
     event.preventDefault();
+    const alongside = (event.shiftKey ? enterKeys.shiftEnter : enterKeys.enter) === 'openAlongside';
     if (confirming !== null) {
-      switchTo(confirming, event.shiftKey);
+      switchTo(confirming, alongside);
     } else {
-      activate(selected, event.shiftKey);
+      activate(selected, alongside);
     }
   } else if (event.key === 'Escape') {
     event.preventDefault();

@@ -109,3 +109,44 @@ test('Enter on an Identity Center environment whose portal session is open in an
   await ssoTab.close();
   await mgmtTab.close();
 });
+
+/** Picks what Enter does in a multi-session console on the options page; resolves once saved. */
+async function setEnterAction(value) {
+  const page = await h.context.newPage();
+  await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  await page.waitForFunction(() => document.getElementById('setting-enterAction')?.value);
+  await page.selectOption('#setting-enterAction', value);
+  await page.waitForFunction(() => document.getElementById('settings-status').textContent === 'Saved.');
+  await page.close();
+}
+
+test('the setting "Enter opens alongside": Enter opens a new session, Shift+Enter goes to the open one, and the help line says so', async () => {
+  await setEnterAction('openAlongside');
+  try {
+    const { testTab, mgmtTab } = await twoSessions();
+    const popup = await h.openPopup(mgmtTab);
+    await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
+    const help = await popup.evaluate(() => document.getElementById('help').textContent);
+    assert.match(help, /Enter open alongside · Shift\+Enter switch ·/);
+    await popup.type('test');
+    await popup.waitFor(`document.querySelector('#list .name')?.textContent === 'test'`);
+    await popup.press('Enter');
+    const post = await h.aws.waitForRequest((r) => r.method === 'POST');
+    assert.equal(post.url, 'https://signin.aws.amazon.com/sessions/efgh5678/v1/switchrole');
+    const opened = await poll(() => h.context.pages().find((p) => /^https:\/\/111122223333-s\d+\./.test(p.url())), 10_000,
+      'the new session did not open');
+    await closePopup(popup);
+    await opened.close();
+    await mgmtTab.bringToFront();
+    h.aws.reset();
+    const again = await choose(mgmtTab, 'test', 'Shift+Enter');
+    await poll(async () => (await activeUrl())?.startsWith('https://111122223333-abcd1234.'), 10_000,
+      'Shift+Enter did not go to the open session');
+    assert.equal(h.aws.requests.filter((r) => r.method === 'POST').length, 0, 'no switch request');
+    await closePopup(again);
+    await testTab.close();
+    await mgmtTab.close();
+  } finally {
+    await setEnterAction('switchHere');
+  }
+});
