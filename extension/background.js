@@ -180,7 +180,7 @@ async function handle(msg, sender) {
     case MSG.CS_BG_PAGE_CUES:
       return cues.pageCues(sender.tab.id, msg.accountId ?? null, msg.roleName ?? null, msg.identityCenter === true);
     case MSG.CS_BG_ADD_ACCOUNT:
-      return cues.addAccount(msg.accountId, msg.roleName);
+      return cues.addAccount(msg.accountId, msg.roleName, msg.identityCenter === true);
     case MSG.CS_BG_PAGE_SIGNALS:
       return popupCache.report(sender.tab.id, sender.url, msg.signals);
     case MSG.CS_BG_TAKE_FILL:

@@ -758,13 +758,19 @@ pub fn is_list_key_js(key: &str) -> bool {
 }
 
 /// The account (and role, when it is a valid one) a console page's banner asks
-/// to add: `{ accountId, roleName? }`; throws the core's message for an account
-/// ID that is not one.
+/// to add: `{ accountId, kind: "assumedRole" | "identityCenter", roleName? }`
+/// (`identity_center`: the page's is an Identity Center session and `role_name`
+/// its permission set); throws the core's message for an account ID that is not one.
 #[wasm_bindgen(js_name = accountToAdd)]
-pub fn account_to_add_js(account_id: &str, role_name: Option<String>) -> Result<JsValue, JsError> {
-    let (account_id, role_name) =
-        crate::validate::account_to_add(account_id, role_name.as_deref()).map_err(js_error)?;
-    to_js(&serde_json::json!({ "accountId": account_id, "roleName": role_name }))
+pub fn account_to_add_js(
+    account_id: &str,
+    role_name: Option<String>,
+    identity_center: bool,
+) -> Result<JsValue, JsError> {
+    to_js(
+        &crate::validate::account_to_add(account_id, role_name.as_deref(), identity_center)
+            .map_err(js_error)?,
+    )
 }
 
 /// What kind of AWS page `host` (a URL's hostname) serves: `"console"`,

@@ -170,6 +170,7 @@
       if (!event.isTrusted || current?.kind !== 'unknown') return;
       const payload = { accountId: current.accountId };
       if (identity.roleName) payload.roleName = identity.roleName;
+      if (identity.roleName && identity.identityCenter) payload.identityCenter = true; // a permission set
       protocol.send(protocol.MSG.CS_BG_ADD_ACCOUNT, payload).catch((err) => console.debug('Roleswitch:', err.message));
     });
     bar.append(label, name, meta);

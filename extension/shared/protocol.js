@@ -141,7 +141,7 @@
     // The page's account and role as the content script read them (absent: unknown);
     // `identityCenter`: the role is an Identity Center permission set (shared/lookup.js).
     [MSG.CS_BG_PAGE_CUES]: { accountId: 'string?', roleName: 'string?', identityCenter: 'boolean?' },
-    [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?' },
+    [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?', identityCenter: 'boolean?' },
     [MSG.PAGE_BG_GET_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },
     // When the popup cannot use what the worker stored: `{ first, view, rows }` made now.

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { launch, launchWithoutExtension, poll } from './harness.mjs';
-import { waitForBanner } from './banner-dom.mjs';
+import { waitForBanner, centreOf } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const PORTAL = 'https://acme.awsapps.com/start';
@@ -234,5 +234,31 @@ test('Copy link is not offered on a page whose account is not in the list', asyn
   await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
   assert.equal(await popup.evaluate(() => document.getElementById('copy-link').hidden), true);
   await closePopup(popup);
+  await closeTab(tab);
+});
+
+test('on an Identity Center page of an account not in the list, "add it" prefills an Identity Center environment and asks for its portal URL', async () => {
+  h.aws.reset();
+  h.aws.identity = {
+    accountId: '121212121212', roleName: 'AWSReservedSSO_Power_User_0123456789abcdef', sessionName: 'dana@example.com',
+    region: 'us-east-1',
+  };
+  const tab = await h.openConsole({ variant: 'header2021' });
+  const banner = await waitForBanner(tab, (b) => b.level === 'unknown');
+  assert.match(banner.meta, /1212-1212-1212 is not in your list — add it/);
+  const opened = h.context.waitForEvent('page');
+  const at = await centreOf(tab, '.add');
+  await tab.mouse.click(at.x, at.y);
+  const form = await opened;
+  await form.waitForLoadState();
+  assert.match(form.url(), /options\/options\.html#add\?accountId=121212121212&kind=identityCenter&roleName=Power_User$/);
+  await form.locator('#editor').waitFor();
+  assert.equal(await form.isChecked('#kind-sso'), true, 'an Identity Center environment');
+  assert.equal(await form.inputValue('#roleName'), 'Power_User', 'the permission set, not the reserved role');
+  assert.equal(await form.textContent('#roleName-label'), 'Permission set');
+  assert.equal(await form.evaluate(() => document.activeElement.id), 'portalUrl', 'the editor asks for the portal URL');
+  await form.waitForFunction(() => document.getElementById('error-portalUrl').textContent !== '');
+  assert.match(await form.textContent('#error-portalUrl'), /portal/i);
+  await closeTab(form);
   await closeTab(tab);
 });
