@@ -54,6 +54,7 @@
  *   'bg-cs-post-form': { plan: object },
  *   'bg-cs-session-switch': { plan: object },
  *   'bg-cs-copy-text': { text: string },
+ *   'bg-cs-note': { text: string, ok: boolean },
  * }} Payloads
  */
 
@@ -125,6 +126,7 @@
     BG_CS_POST_FORM: 'bg-cs-post-form',
     BG_CS_SESSION_SWITCH: 'bg-cs-session-switch',
     BG_CS_COPY_TEXT: 'bg-cs-copy-text',
+    BG_CS_NOTE: 'bg-cs-note',
   });
 
   // Payload fields and their `typeof` (a trailing ? means optional).
@@ -161,6 +163,8 @@
     [MSG.BG_CS_SESSION_SWITCH]: { plan: 'object' },
     // The copy-link command: the console page writes `text` to the clipboard.
     [MSG.BG_CS_COPY_TEXT]: { text: 'string' },
+    // A short note for the banner ("Link copied", or why not), shown for two seconds.
+    [MSG.BG_CS_NOTE]: { text: 'string', ok: 'boolean' },
   });
 
   // Who may send each type: extension pages, console pages, switch-role pages,
@@ -189,6 +193,7 @@
     [MSG.BG_CS_POST_FORM]: ['background'],
     [MSG.BG_CS_SESSION_SWITCH]: ['background'],
     [MSG.BG_CS_COPY_TEXT]: ['background'],
+    [MSG.BG_CS_NOTE]: ['background'],
   });
 
   /**
