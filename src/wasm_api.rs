@@ -329,6 +329,29 @@ pub fn choose_source_js(list: JsValue, id: &str, sessions: JsValue) -> Result<Js
     })
 }
 
+#[derive(Serialize)]
+struct Alongside<'a> {
+    #[serde(flatten)]
+    check: &'a crate::console::sessions::AlongsideCheck,
+    /// What to tell the user.
+    message: String,
+}
+
+/// Whether a session for environment `id` may be opened alongside the live
+/// console `sessions` (as for `chooseSource`): `{ kind: "room" }`, or
+/// `{ kind: "full", offers: [{ index, label }], sameAccount }` when the
+/// console already holds five; each with its `message`.
+#[wasm_bindgen(js_name = beforeAlongside)]
+pub fn before_alongside_js(list: JsValue, id: &str, sessions: JsValue) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    let sessions: Vec<LiveSession> = from_js(sessions, "live sessions")?;
+    let check = crate::console::sessions::before_alongside(find(&list, id)?, &sessions);
+    to_js(&Alongside {
+        message: check.to_string(),
+        check: &check,
+    })
+}
+
 /// The environment "back to the base account" of `id` switches into, or `null`.
 #[wasm_bindgen(js_name = backEnvironment)]
 pub fn back_environment_js(list: JsValue, id: &str) -> Result<JsValue, JsError> {

@@ -50,6 +50,29 @@ export class Sessions {
   }
 
   /**
+   * Before opening environment `id` of `list` alongside: null when the console has room for
+   * another session (the core counts them), else the popup's reply `{ outcome: 'full',
+   * message, offers: [{ tabId, label }], sameAccount }` (sameAccount: the position in
+   * offers of a session of that account, or null).
+   */
+  async beforeAlongside(list, id, current) {
+    const live = await this.live(current);
+    const check = this.core.beforeAlongside(list, id, live.map((l) => l.session));
+    if (check.kind !== 'full') return null;
+    const offers = check.offers.map(({ index, label }) => ({ tabId: live[index].tab.id, label }));
+    return { outcome: 'full', message: check.message, offers, sameAccount: check.sameAccount ?? null };
+  }
+
+  /** Goes to tab `tabId` if it shows a live session (the popup's pick among the offers). */
+  async goTo(tabId) {
+    const found = (await this.live(null)).find(({ tab }) => tab.id === tabId);
+    if (!found) throw new Error('That session’s tab is gone; open the popup again.');
+    await this.api.tabs.update(tabId, { active: true });
+    await this.api.windows?.update(found.tab.windowId, { focused: true });
+    return { outcome: 'focused', tabId };
+  }
+
+  /**
    * Goes to the tab of a live session that already is environment `id` of `list`, if there
    * is one: resolves to the popup's reply (`{ outcome: 'focused', message? }`), else null.
    */

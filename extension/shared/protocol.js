@@ -44,6 +44,7 @@
  *   'popup-bg-switch': { id: string, back?: boolean, alongside?: boolean },
  *   'popup-bg-toggle-favorite': { id: string },
  *   'popup-bg-copy-link': {},
+ *   'popup-bg-go-to-session': { tabId: number },
  *   'page-bg-get-banner-settings': {},
  *   'page-bg-save-banner-settings': { settings: object },
  *   'cs-bg-page-cues': { accountId?: string, roleName?: string, identityCenter?: boolean },
@@ -73,6 +74,7 @@
  *   'popup-bg-switch': SwitchReply,
  *   'popup-bg-toggle-favorite': { first: object, view: object },
  *   'popup-bg-copy-link': { link: string, displayName: string },
+ *   'popup-bg-go-to-session': SwitchReply,
  *   'page-bg-get-banner-settings': object,
  *   'page-bg-save-banner-settings': object,
  *   'cs-bg-page-cues': object | null,
@@ -115,6 +117,7 @@
     POPUP_BG_SWITCH: 'popup-bg-switch',
     POPUP_BG_TOGGLE_FAVORITE: 'popup-bg-toggle-favorite',
     POPUP_BG_COPY_LINK: 'popup-bg-copy-link',
+    POPUP_BG_GO_TO_SESSION: 'popup-bg-go-to-session',
     PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
     PAGE_BG_SAVE_BANNER_SETTINGS: 'page-bg-save-banner-settings',
     CS_BG_PAGE_CUES: 'cs-bg-page-cues',
@@ -155,6 +158,8 @@
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: { id: 'string' },
     // "Copy link" for the active tab's console page: the core's link (the popup writes it).
     [MSG.POPUP_BG_COPY_LINK]: {},
+    // Five sessions are open: go to the one picked instead of a sixth.
+    [MSG.POPUP_BG_GO_TO_SESSION]: { tabId: 'number' },
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
     // The page's raw signals (as BG_CS_PAGE_CONTEXT answers them), whenever they change.
     [MSG.CS_BG_PAGE_SIGNALS]: { signals: 'object' },
@@ -183,6 +188,7 @@
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: ['page'],
     [MSG.POPUP_BG_COPY_LINK]: ['page'],
+    [MSG.POPUP_BG_GO_TO_SESSION]: ['page'],
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],
     [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: ['page'],
     [MSG.CS_BG_PAGE_CUES]: ['console'],
