@@ -14,6 +14,7 @@ import { SettingsStore } from './background/settings.js';
 import { PopupCache } from './background/popup-cache.js';
 import { COPY_LINK_COMMAND, Links } from './background/links.js';
 import { Sessions } from './background/sessions.js';
+import { TeamLists, EffectiveList, REFRESH_ALARM } from './background/subscriptions.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -37,9 +38,14 @@ const store = new ListStore(api, core, {
   retry: (delayMs) => api.alarms.create(SYNC_RETRY_ALARM, { when: Date.now() + delayMs }),
 });
 const switcher = new Switcher(api, core);
+// Team lists: the popup, the banner and switching use the merged list (personal entries,
+// subscriptions, local choices); the options page's editor and imports the personal list.
+// `RS.teamLists` is for the console and the tests.
+const teamLists = (globalThis.RS.teamLists = new TeamLists(api, core));
+const effective = new EffectiveList(core, store, teamLists);
 const settingsStore = new SettingsStore(api, core);
-const cues = new Cues(api, core, store, settingsStore);
-const links = new Links(api, core, store, switcher);
+const cues = new Cues(api, core, effective.forBanner, settingsStore);
+const links = new Links(api, core, effective.forBanner, switcher);
 const sessions = new Sessions(api, core);
 
 async function activeTab() {
@@ -48,8 +54,8 @@ async function activeTab() {
 }
 
 /** `{ settings, repairs }`: the stored settings, validated by the core with defaults. */
-function loadSettings() {
-  return settingsStore.read();
+async function loadSettings() {
+  return teamLists.lockSettings(await settingsStore.read());
 }
 
 async function loadRecents() {
@@ -81,7 +87,7 @@ function recordRecent(id) {
 }
 
 // What the popup shows, precomputed so that it paints without waiting for this worker.
-const popupCache = new PopupCache(api, core, store, {
+const popupCache = new PopupCache(api, core, effective.forPopup, {
   loadSettings,
   loadRecents,
   loadFavorites,
@@ -138,12 +144,18 @@ async function handle(msg, sender) {
       return store.update(({ environments }) => ({ environments, dropUnreadable: true }));
     case MSG.PAGE_BG_GET_SETTINGS:
       return loadSettings();
-    case MSG.PAGE_BG_SAVE_SETTINGS:
-      return settingsStore.change(msg.settings);
+    case MSG.PAGE_BG_SAVE_SETTINGS: {
+      // A setting the organization's browser policy keeps on cannot be turned off here.
+      const policy = await teamLists.lockSettings({ settings: {}, repairs: [] });
+      if (policy.locked.some((key) => msg.settings[key] === false)) {
+        throw new Error('Your organization’s browser policy keeps this setting on.');
+      }
+      return teamLists.lockSettings(await settingsStore.change(msg.settings));
+    }
     case MSG.POPUP_BG_GET_VIEW:
       return popupCache.forPopup(await activeTab());
     case MSG.POPUP_BG_TOGGLE_FAVORITE: {
-      const { environments } = await store.load();
+      const { environments } = await effective.forPopup.load();
       if (!environments.some((e) => e.id === msg.id)) {
         throw new Error('This environment is no longer in the list; reopen the popup.');
       }
@@ -154,7 +166,7 @@ async function handle(msg, sender) {
       return { first, view };
     }
     case MSG.POPUP_BG_SWITCH: {
-      const { environments } = await store.load();
+      const { environments } = await effective.forBanner.load();
       let list = environments;
       let id = msg.id;
       if (msg.back) {
@@ -191,6 +203,24 @@ async function handle(msg, sender) {
     case MSG.CS_BG_TAKE_FILL:
       // The page's own URL as the browser reports it, not as the page claims.
       return switcher.takeFill(sender.tab, sender.url);
+    // Team lists (background/subscriptions.js).
+    case MSG.PAGE_BG_GET_TEAM_LISTS:
+      return teamLists.overview((await store.load()).environments);
+    case MSG.PAGE_BG_SUBSCRIBE:
+      return teamLists.subscribe(msg.url, msg.name, msg.group);
+    case MSG.PAGE_BG_UNSUBSCRIBE:
+      return teamLists.unsubscribe(msg.url);
+    case MSG.PAGE_BG_REFRESH_TEAM_LIST: {
+      const result = await teamLists.refresh(msg.url, { acceptShrink: msg.acceptShrink ?? false });
+      await teamLists.schedule();
+      return result;
+    }
+    case MSG.PAGE_BG_SET_TEAM_OVERRIDE:
+      return teamLists.setOverride(msg.change);
+    case MSG.PAGE_BG_SET_TEAM_INTERVAL:
+      return teamLists.setInterval(msg.minutes);
+    case MSG.POPUP_BG_TEAM_CHANGES_SEEN:
+      return teamLists.acknowledgeChanges();
     default:
       throw new Error(`unhandled message type ${msg.type}`);
   }
@@ -251,3 +281,30 @@ api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === SYNC_RETRY_ALARM) reconcile('retry');
 });
 reconcile('start');
+
+// Team lists: refreshed when the browser starts, when the core's schedule says (one alarm for
+// the next due subscription, backoff included), on demand (messages above), and when the
+// policy changes (its subscriptions are added).
+// One run at a time: a browser start wakes this worker (a run) and sends onStartup (another).
+let teamRefreshes = Promise.resolve();
+function refreshTeamLists(why, options) {
+  teamRefreshes = teamRefreshes
+    .then(() => ready)
+    .then(() => teamLists.refreshDue(options))
+    .then((due) => {
+      if (due.length) console.info(`Roleswitch: team lists refreshed (${why}):`, due);
+    })
+    .catch((err) => console.warn('Roleswitch: could not refresh the team lists:', err.message));
+  return teamRefreshes;
+}
+api.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === REFRESH_ALARM) refreshTeamLists('alarm');
+});
+api.runtime.onStartup.addListener(() => refreshTeamLists('browser start', { all: true }));
+api.storage.onChanged.addListener((changes, areaName) => {
+  if (areaName !== 'managed') return;
+  teamLists.forgetManaged();
+  refreshTeamLists('policy changed');
+});
+// Any other wake: fetch what is due (nothing, usually) and make sure the alarm is set.
+refreshTeamLists('worker start');

@@ -114,6 +114,23 @@ impl Partition {
     }
 }
 
+/// Splits an `https://` URL (the scheme in any case) into its host and the
+/// rest (path, query, fragment); `None` for another scheme, or a host with a
+/// port, user info or characters no AWS host has.
+pub fn split_https(url: &str) -> Option<(&str, &str)> {
+    let rest = url
+        .get(..8)
+        .filter(|s| s.eq_ignore_ascii_case("https://"))
+        .map(|_| &url[8..])?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let ok = !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    ok.then_some((authority, tail))
+}
+
 /// A DNS label as AWS console hosts have them: letters, digits and hyphens.
 fn is_host_label(label: &str) -> bool {
     !label.is_empty()

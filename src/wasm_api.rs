@@ -611,32 +611,14 @@ impl StoredList {
     }
 }
 
-/// A diagnostic with its one-line text (`line 3, profile "x": …`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DiagnosticJs<'a> {
-    #[serde(flatten)]
-    diagnostic: &'a Diagnostic,
-    text: String,
-}
-
-fn diagnostics(list: &[Diagnostic]) -> Vec<DiagnosticJs<'_>> {
-    list.iter()
-        .map(|d| DiagnosticJs {
-            diagnostic: d,
-            text: d.to_string(),
-        })
-        .collect()
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ParsedJs<'a> {
     ok: bool,
     format: Option<Format>,
     environments: &'a [Environment],
-    warnings: Vec<DiagnosticJs<'a>>,
-    errors: Vec<DiagnosticJs<'a>>,
+    warnings: &'a [Diagnostic],
+    errors: &'a [Diagnostic],
 }
 
 /// The formats, for pickers: `[{ id, label, canExport, fileName }]`.
@@ -673,8 +655,8 @@ pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsV
             ok: false,
             format: None,
             environments: &[],
-            warnings: vec![],
-            errors: diagnostics(&errors),
+            warnings: &[],
+            errors: &errors,
         })
     };
     if let Some(message) = import_too_large(text.len()) {
@@ -692,7 +674,7 @@ pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsV
         Ok(parsed) => {
             // `ParsedJs`, with the (long) list written by the core's direct writer.
             let list = environments_json(&parsed.environments);
-            let warnings = to_json(&diagnostics(&parsed.warnings))?;
+            let warnings = to_json(&parsed.warnings)?;
             let format = to_json(&format)?;
             let mut text = String::with_capacity(list.len() + warnings.len() + 80);
             for part in [
@@ -712,8 +694,8 @@ pub fn parse_import(text: &str, format: JsValue, options: JsValue) -> Result<JsV
             ok: false,
             format: Some(format),
             environments: &[],
-            warnings: diagnostics(&problems.warnings),
-            errors: diagnostics(&problems.errors),
+            warnings: &problems.warnings,
+            errors: &problems.errors,
         }),
     }
 }

@@ -304,7 +304,43 @@ async function search({ n = 20000, rows = 17 } = {}) {
   }
 }
 
-const SECTIONS = { size, parse, banner, popup, search };
+/**
+ * Team lists (issue #14): a 5,000-entry subscription (Roleswitch JSON) as the worker handles a
+ * refresh: the core's applyRefresh on the fetched bytes (first copy, the same file again,
+ * a file with 50 entries changed, a 304), then the merged view the popup, the banner and
+ * switching use, over a 500-entry personal list. Node, the shipped wasm; 15 runs after 2.
+ */
+async function team({ n = 5000, runs = 15 } = {}) {
+  console.log(`team lists: a ${n.toLocaleString('en')}-entry subscription refreshed (core work, Node, ${runs} runs after 2 warm-ups)`);
+  const core = await import(`${root}/build/pkg/roleswitch.js`);
+  await core.default({ module_or_path: readFileSync(`${root}/build/pkg/roleswitch_bg.wasm`) });
+  const list = generatedEnvironments(n).map((e, i) => ({ id: `t${i}`, color: '#b7ca9d', ...e }));
+  const file = (envs) => new TextEncoder().encode(JSON.stringify({ version: 1, environments: envs }));
+  const same = file(list);
+  const changed = file(list.map((e, i) => (i % 100 === 0 ? { ...e, displayName: `${e.displayName} (renamed)` } : e)));
+  const subscribed = core.subscribe('https://lists.example.com/team.json', 'Platform', null, null);
+  if (!subscribed.ok) throw new Error(subscribed.error);
+  const body = { kind: 'body', contentType: 'application/json', etag: '"v1"' };
+  const first = core.applyRefresh(subscribed.state, body, same, 1, null);
+  if (first.outcome !== 'accepted') throw new Error(`the first copy was ${first.outcome}`);
+  const personal = generatedEnvironments(500).map((e, i) => ({ id: `p${i}`, color: '#f2b0a9', ...e, accountId: String(900000000000 + i) }));
+  const time = (label, fn) => {
+    const t = [];
+    for (let i = 0; i < runs + 2; i++) {
+      const start = performance.now();
+      fn();
+      if (i >= 2) t.push(performance.now() - start);
+    }
+    row(label, t);
+  };
+  time('first copy (5,000 new entries)', () => core.applyRefresh(subscribed.state, body, same, 2, null));
+  time('the same file again (nothing changed)', () => core.applyRefresh(first.state, body, same, 2, null));
+  time('50 entries changed', () => core.applyRefresh(first.state, body, changed, 2, null));
+  time('304 Not Modified', () => core.applyRefresh(first.state, { kind: 'notModified' }, new Uint8Array(0), 2, null));
+  time('merged view (500 personal + 5,000 subscribed)', () => core.mergedView(personal, [first.state], []));
+}
+
+const SECTIONS = { size, parse, banner, popup, search, team };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {

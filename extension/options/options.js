@@ -82,9 +82,20 @@ function discardButton() {
   return button;
 }
 
+// Entries only team lists hold, shown read-only in the same table (team-lists.js).
+let teamEntries = 0;
+document.addEventListener('roleswitch:team-entries', (event) => {
+  teamEntries = /** @type {CustomEvent} */ (event).detail;
+  showSections();
+});
+
+function showSections() {
+  $('empty').hidden = environments.length + teamEntries > 0;
+  $('list-section').hidden = environments.length + teamEntries === 0;
+}
+
 function renderList() {
-  $('empty').hidden = environments.length > 0;
-  $('list-section').hidden = environments.length === 0;
+  showSections();
   const rows = environments.map((env) => {
     const swatch = el('span', { className: 'swatch' });
     swatch.style.setProperty('--swatch', env.color);

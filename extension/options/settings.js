@@ -10,15 +10,22 @@ const $ = (id) => document.getElementById(id);
 const KEYS = ['confirmProduction', 'reachableOnly'];
 const CHOICES = ['enterAction'];
 
-function show(settings) {
-  for (const key of KEYS) $(`setting-${key}`).checked = settings[key];
-  for (const key of CHOICES) $(`setting-${key}`).value = settings[key];
+/** Shows `settings`; those in `locked` (set by browser policy) cannot be changed here. */
+function show(settings, locked = []) {
+  for (const key of [...KEYS, ...CHOICES]) {
+    const input = $(`setting-${key}`);
+    if (KEYS.includes(key)) input.checked = settings[key];
+    else input.value = settings[key];
+    input.disabled = locked.includes(key);
+    input.closest('label').classList.toggle('locked', input.disabled);
+    input.closest('label').title = input.disabled ? 'Set by your organization’s browser policy' : '';
+  }
 }
 
 async function load() {
   try {
-    const { settings, repairs } = await protocol.send(MSG.PAGE_BG_GET_SETTINGS);
-    show(settings);
+    const { settings, repairs, locked } = await protocol.send(MSG.PAGE_BG_GET_SETTINGS);
+    show(settings, locked);
     $('settings-status').textContent = repairs.length ? `Repaired: ${repairs.join(' ')}` : '';
   } catch (err) {
     $('settings-status').textContent = err.message;
@@ -31,7 +38,8 @@ async function save() {
     ...CHOICES.map((key) => [key, $(`setting-${key}`).value]),
   ]);
   try {
-    show((await protocol.send(MSG.PAGE_BG_SAVE_SETTINGS, { settings })).settings);
+    const saved = await protocol.send(MSG.PAGE_BG_SAVE_SETTINGS, { settings });
+    show(saved.settings, saved.locked);
     $('settings-status').textContent = 'Saved.';
   } catch (err) {
     $('settings-status').textContent = err.message;

@@ -533,6 +533,7 @@ function takeKeys(record) {
     reachableFlag[i] = reachable;
   }
   firstKeys = record.keys;
+  performance.mark('roleswitch:first-keys'); // the stored first keys' results are here
   if (!searcher && $('filter').value.trim()) filter();
 }
 

@@ -53,12 +53,18 @@
   /** The first keys whose results are stored: every printable ASCII character. */
   const FIRST_KEYS = Object.freeze(Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i)));
 
-  /** The stored items the records are made from, per storage area. */
-  const SOURCES = Object.freeze({ local: ['envs', 'setAside', 'recents'], sync: ['favorites', 'settings'] });
+  /**
+   * The stored items the records are made from, per storage area. `teamRevision` changes
+   * with the subscribed lists and the local choices about their entries (background/subscriptions.js).
+   */
+  const SOURCES = Object.freeze({ local: ['envs', 'setAside', 'recents', 'teamRevision'], sync: ['favorites', 'settings'] });
 
-  /** The list's stamp: its stored checksum and revision (the `envs` item of storage.local). */
+  /**
+   * The list's stamp: the personal list's stored checksum and revision (the `envs` item of
+   * storage.local) and the team lists' revision: the popup shows the list merged from both.
+   */
   function listStamp(local) {
-    return JSON.stringify([local.envs?.checksum ?? null, local.envs?.revision ?? null]);
+    return JSON.stringify([local.envs?.checksum ?? null, local.envs?.revision ?? null, local.teamRevision ?? null]);
   }
 
   /** Every source of the records, as stored (`local` and `sync`: the SOURCES items). */

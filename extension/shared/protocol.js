@@ -28,6 +28,14 @@
  *   | { ok: false, errors: FieldError[], conflict?: 'changed' | 'deleted', current?: Environment | null }} SaveReply
  */
 /** @typedef {{ outcome: string, message?: string, url?: string }} SwitchReply */
+/**
+ * Team lists (background/subscriptions.js): each subscription's state as the core keeps it
+ * (`SubscriptionState`), whether browser policy set it, the merged entries (`MergedEntry`),
+ * the policy as the core read it, and the refresh interval (null: the default).
+ * @typedef {{ subscriptions: { state: any, managed: boolean }[], entries: any[], stale: any[],
+ *   dormantOverrides: number, managed: { settings: any, errors: string[] }, interval: number | null }} TeamOverview
+ */
+/** @typedef {{ state: any, outcome: string, changes: { added: any[], changed: any[], removed: any[] }, leftOut: any[] }} RefreshReply */
 
 /**
  * Each request's payload (besides `type`), by type.
@@ -40,6 +48,13 @@
  *   'page-bg-discard-unreadable': {},
  *   'page-bg-get-settings': {},
  *   'page-bg-save-settings': { settings: object },
+ *   'page-bg-get-team-lists': {},
+ *   'page-bg-subscribe': { url: string, name?: string, group?: string },
+ *   'page-bg-unsubscribe': { url: string },
+ *   'page-bg-refresh-team-list': { url: string, acceptShrink?: boolean },
+ *   'page-bg-set-team-override': { change: object },
+ *   'page-bg-set-team-interval': { minutes: number },
+ *   'popup-bg-team-changes-seen': {},
  *   'popup-bg-get-view': {},
  *   'popup-bg-switch': { id: string, back?: boolean, alongside?: boolean },
  *   'popup-bg-toggle-favorite': { id: string },
@@ -68,8 +83,15 @@
  *   'page-bg-load-example': { environments: Environment[], area: 'sync' | 'local' },
  *   'page-bg-apply-import': { plan: object, environments: Environment[], area: 'sync' | 'local' },
  *   'page-bg-discard-unreadable': { environments: Environment[], area: 'sync' | 'local' },
- *   'page-bg-get-settings': { settings: object, repairs: string[] },
- *   'page-bg-save-settings': { settings: object, repairs: string[] },
+ *   'page-bg-get-settings': { settings: object, repairs: string[], locked: string[] },
+ *   'page-bg-save-settings': { settings: object, repairs: string[], locked: string[] },
+ *   'page-bg-get-team-lists': TeamOverview,
+ *   'page-bg-subscribe': { ok: true, state: any, outcome: string } | { ok: false, error: string },
+ *   'page-bg-unsubscribe': null,
+ *   'page-bg-refresh-team-list': RefreshReply,
+ *   'page-bg-set-team-override': { ok: true, overrides: any[] } | { ok: false, error: string },
+ *   'page-bg-set-team-interval': { interval: number | null },
+ *   'popup-bg-team-changes-seen': null,
  *   'popup-bg-get-view': { first: object, view: object, rows: string },
  *   'popup-bg-switch': SwitchReply,
  *   'popup-bg-toggle-favorite': { first: object, view: object },
@@ -85,6 +107,7 @@
  *   'bg-cs-post-form': object | null,
  *   'bg-cs-session-switch': object | null,
  *   'bg-cs-copy-text': { copied: boolean },
+ *   'bg-cs-note': { shown: boolean },
  * }} Replies
  */
 /** @typedef {keyof Payloads} MessageType */
@@ -113,6 +136,13 @@
     PAGE_BG_DISCARD_UNREADABLE: 'page-bg-discard-unreadable',
     PAGE_BG_GET_SETTINGS: 'page-bg-get-settings',
     PAGE_BG_SAVE_SETTINGS: 'page-bg-save-settings',
+    PAGE_BG_GET_TEAM_LISTS: 'page-bg-get-team-lists',
+    PAGE_BG_SUBSCRIBE: 'page-bg-subscribe',
+    PAGE_BG_UNSUBSCRIBE: 'page-bg-unsubscribe',
+    PAGE_BG_REFRESH_TEAM_LIST: 'page-bg-refresh-team-list',
+    PAGE_BG_SET_TEAM_OVERRIDE: 'page-bg-set-team-override',
+    PAGE_BG_SET_TEAM_INTERVAL: 'page-bg-set-team-interval',
+    POPUP_BG_TEAM_CHANGES_SEEN: 'popup-bg-team-changes-seen',
     POPUP_BG_GET_VIEW: 'popup-bg-get-view',
     POPUP_BG_SWITCH: 'popup-bg-switch',
     POPUP_BG_TOGGLE_FAVORITE: 'popup-bg-toggle-favorite',
@@ -149,6 +179,18 @@
     [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?', identityCenter: 'boolean?' },
     [MSG.PAGE_BG_GET_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },
+    // Team lists: the overview for the options page, and its actions. The page asked the user
+    // for the permission to the URL's origin (permissions.request) before it subscribes.
+    [MSG.PAGE_BG_GET_TEAM_LISTS]: {},
+    [MSG.PAGE_BG_SUBSCRIBE]: { url: 'string', name: 'string?', group: 'string?' },
+    [MSG.PAGE_BG_UNSUBSCRIBE]: { url: 'string' },
+    // Fetches the list now; `acceptShrink`: use the new copy even if it is a sudden shrink.
+    [MSG.PAGE_BG_REFRESH_TEAM_LIST]: { url: 'string', acceptShrink: 'boolean?' },
+    // One local choice (the core's Override: accountId, roleName, hidden, color, …).
+    [MSG.PAGE_BG_SET_TEAM_OVERRIDE]: { change: 'object' },
+    [MSG.PAGE_BG_SET_TEAM_INTERVAL]: { minutes: 'number' },
+    // The popup showed what the last refreshes changed.
+    [MSG.POPUP_BG_TEAM_CHANGES_SEEN]: {},
     // When the popup cannot use what the worker stored: `{ first, view, rows }` made now.
     [MSG.POPUP_BG_GET_VIEW]: {},
     // `alongside`: a new session, the current one kept (Shift+Enter); without it, a live
@@ -184,6 +226,13 @@
     [MSG.PAGE_BG_DISCARD_UNREADABLE]: ['page'],
     [MSG.PAGE_BG_GET_SETTINGS]: ['page'],
     [MSG.PAGE_BG_SAVE_SETTINGS]: ['page'],
+    [MSG.PAGE_BG_GET_TEAM_LISTS]: ['page'],
+    [MSG.PAGE_BG_SUBSCRIBE]: ['page'],
+    [MSG.PAGE_BG_UNSUBSCRIBE]: ['page'],
+    [MSG.PAGE_BG_REFRESH_TEAM_LIST]: ['page'],
+    [MSG.PAGE_BG_SET_TEAM_OVERRIDE]: ['page'],
+    [MSG.PAGE_BG_SET_TEAM_INTERVAL]: ['page'],
+    [MSG.POPUP_BG_TEAM_CHANGES_SEEN]: ['page'],
     [MSG.POPUP_BG_GET_VIEW]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: ['page'],

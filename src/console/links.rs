@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::aws::Partition;
+use crate::aws::{split_https, Partition};
 use crate::console::switch::{encode_query_value, plan_switch, redirect_uri_for};
 use crate::model::{Environment, EnvironmentKind};
 use crate::validate::{
@@ -261,22 +261,6 @@ pub fn parse_link(text: &str) -> Result<ParsedLink, LinkError> {
 
 fn param(name: &'static str, message: String) -> LinkError {
     LinkError::Parameter { name, message }
-}
-
-/// Splits an `https://` URL into its host (letters, digits, `-` and `.`
-/// only: no user name, password or port) and the rest.
-fn split_https(url: &str) -> Option<(&str, &str)> {
-    let rest = url
-        .get(..8)
-        .filter(|s| s.eq_ignore_ascii_case("https://"))
-        .map(|_| &url[8..])?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let ok = !authority.is_empty()
-        && authority
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-    ok.then_some((authority, tail))
 }
 
 /// A console host without the multi-session prefix `<12 digits>-<suffix>.`.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::aws::{format_account_id, Partition};
+use crate::aws::{format_account_id, split_https, Partition};
 use crate::color;
 use crate::console::identity::{identify, ConsoleSignals};
 use crate::model::Environment;
@@ -148,18 +148,6 @@ pub enum ConsoleSwitch {
         url: String,
         fallback_reason: Option<String>,
     },
-}
-
-/// Splits an `https://` URL into host and the rest (path, query, fragment).
-fn split_https(url: &str) -> Option<(&str, &str)> {
-    let rest = url.strip_prefix("https://")?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let ok = !authority.is_empty()
-        && authority
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-    ok.then_some((authority, tail))
 }
 
 fn is_region_label(label: &str) -> bool {

@@ -238,7 +238,9 @@ impl FromStr for Format {
 }
 
 /// A problem (or warning) found in an imported file, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Serialized with its one-line `text` as well (see its `Display`), so that
+/// every page shows it the same way; `text` is ignored when read back.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Diagnostic {
     /// 1-based line number (INI formats).
@@ -360,6 +362,19 @@ fn thousands(mut n: usize) -> String {
     groups.push(n.to_string());
     groups.reverse();
     groups.join(",")
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Diagnostic", 5)?;
+        out.serialize_field("line", &self.line)?;
+        out.serialize_field("path", &self.path)?;
+        out.serialize_field("profile", &self.profile)?;
+        out.serialize_field("message", &self.message)?;
+        out.serialize_field("text", &self.to_string())?;
+        out.end()
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -20,11 +20,14 @@ use crate::storage::sync::MAX_ENVIRONMENTS;
 use crate::team::subscription::{Status, SubscriptionState};
 use crate::validate::{parse_account_id, parse_color, parse_role, validate_environment, Field};
 
-/// An entry's account and role, the role in lower case (IAM ignores its case).
+/// An entry's account and role, the role in lower case (IAM ignores its case),
+/// and whether it is an Identity Center assignment (a permission set and an
+/// IAM role of the same name in one account are two entries).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key {
     pub account_id: String,
     pub role: String,
+    pub identity_center: bool,
 }
 
 impl Key {
@@ -33,6 +36,7 @@ impl Key {
         Key {
             account_id: env.account_id.clone(),
             role: env.role_name.to_ascii_lowercase(),
+            identity_center: env.portal_url.is_some(),
         }
     }
 }
@@ -43,6 +47,9 @@ impl Key {
 pub struct Override {
     pub account_id: String,
     pub role_name: String,
+    /// The entry is an Identity Center assignment (`role_name` its permission set).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub identity_center: bool,
     #[serde(default)]
     pub favorite: bool,
     #[serde(default)]
@@ -61,6 +68,7 @@ impl Override {
         Key {
             account_id: self.account_id.clone(),
             role: self.role_name.to_ascii_lowercase(),
+            identity_center: self.identity_center,
         }
     }
 
@@ -126,6 +134,7 @@ pub fn set_override(
     let saved = Override {
         account_id,
         role_name,
+        identity_center: change.identity_center,
         favorite: change.favorite,
         hidden: change.hidden,
         color,
@@ -338,6 +347,27 @@ mod tests {
     fn sub(url: &str, group: Option<&str>, text: &str) -> SubscriptionState {
         let s = SubscriptionState::new(Subscription::new(url, None, group, &[]).unwrap());
         apply_refresh(&s, &body(), text.as_bytes(), 1, &RefreshOptions::default()).state
+    }
+
+    #[test]
+    fn a_permission_set_and_an_iam_role_of_the_same_name_are_two_entries() {
+        let role = env("role", "000000000002", "Admin", "role");
+        let mut sso = env("sso", "000000000002", "Admin", "assignment");
+        sso.portal_url = Some("https://acme.awsapps.com/start".into());
+        let hide_sso = Override {
+            account_id: "000000000002".into(),
+            role_name: "admin".into(),
+            identity_center: true,
+            hidden: true,
+            ..Default::default()
+        };
+        let view = merged_view(&[role, sso], &[], &[hide_sso]);
+        let shown: Vec<(&str, bool)> = view
+            .entries
+            .iter()
+            .map(|e| (e.environment.id.as_str(), e.hidden))
+            .collect();
+        assert_eq!(shown, [("role", false), ("sso", true)]);
     }
 
     #[test]
@@ -583,6 +613,7 @@ mod tests {
                 } else {
                     "Admin".into()
                 },
+                identity_center: false,
                 favorite,
                 hidden,
                 color: color.map(|c| crate::color::AWS_COLORS[c].1.to_string()),
@@ -655,7 +686,7 @@ mod tests {
                 }
                 let mut dormant = 0;
                 for o in &overrides {
-                    let key = Key { account_id: o.account_id.clone(), role: o.role_name.to_lowercase() };
+                    let key = Key { account_id: o.account_id.clone(), role: o.role_name.to_lowercase(), identity_center: o.identity_center };
                     match by_key.get(&key) {
                         Some(shown) => {
                             prop_assert_eq!(shown.favorite, o.favorite);

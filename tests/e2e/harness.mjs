@@ -206,14 +206,26 @@ class Harness {
    * until it is gone (its DevTools target closed). `page` is any open page of the context.
    */
   async stopWorker(page, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
-    const session = await this.context.newCDPSession(page);
-    try {
-      await session.send('ServiceWorker.enable');
-      await session.send('ServiceWorker.stopAllWorkers');
-    } finally {
-      await session.detach().catch(() => {});
+    // A message or an event (a console tab reporting its page, an alarm) can start the worker
+    // again right after it stopped: ask again until it is seen stopped.
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const session = await this.context.newCDPSession(page);
+      try {
+        await session.send('ServiceWorker.enable');
+        await session.send('ServiceWorker.stopAllWorkers');
+      } finally {
+        await session.detach().catch(() => {});
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the service worker did not stop (waited ${timeoutMs} ms)`);
+      try {
+        await poll(async () => !(await this.workerRunning()), Math.min(left, 1000), 'the service worker did not stop', 20);
+        return;
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+      }
     }
-    await poll(async () => !(await this.workerRunning()), timeoutMs, 'the service worker did not stop', 20);
   }
 
   /** Starts the extension's service worker (if it is not running) and waits for its target. */

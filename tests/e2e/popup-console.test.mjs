@@ -157,6 +157,10 @@ test('a key typed as soon as the popup shows filters as the core’s search does
     await h.stopWorker(tab);
     popup = await h.openPopup(tab, { waitUntil: null, pollMs: 5 });
     await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
+    // The key is for the stored results: sent once they are here (they come with the first
+    // screen), or once the search is ready if that came first (then this open is retried).
+    await popup.waitFor("performance.getEntriesByName('roleswitch:first-keys').length > 0"
+      + " || performance.getEntriesByName('roleswitch:search-ready').length > 0");
     // Whether the search was ready when the key arrived, and what the list shows when the
     // selected row first shows the key's match.
     await popup.evaluate(() => {

@@ -22,6 +22,19 @@ for (const browser of BROWSERS) {
     }
     assert.equal(JSON.stringify(m).includes('__'), false, 'no browser prefix is left');
   });
+
+  // Team lists: the one origin of a list is asked for when the user subscribes; no broad
+  // host access is ever held (optional only). Chrome reads policy through the schema;
+  // Firefox reads policies.json's 3rdparty section and has no manifest key for it.
+  test(`${browser} may ask for an https origin for a team list, and holds none`, () => {
+    const m = read(`dist/${browser}/manifest.json`);
+    assert.deepEqual(m.optional_host_permissions, ['https://*/*']);
+    assert.equal(m.host_permissions.includes('https://*/*'), false);
+    if (browser === 'chrome') {
+      assert.equal(m.storage.managed_schema, 'managed_schema.json');
+      assert.equal(read(`dist/chrome/${m.storage.managed_schema}`).type, 'object', 'the schema is shipped');
+    } else assert.equal(m.storage, undefined);
+  });
 }
 
 test('version comes from Cargo.toml', () => {
