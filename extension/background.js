@@ -179,12 +179,17 @@ async function handle(msg, sender) {
       // A live session already there: go to its tab, unless a new one was asked for (Shift+Enter).
       const open = msg.back || msg.alongside ? null : await sessions.goToOpen(list, id, tab);
       if (open) return open;
+      // The console holds five sessions: before a sixth, the popup offers to go to one.
+      const full = msg.alongside && !msg.back ? await sessions.beforeAlongside(list, id, tab) : null;
+      if (full) return full;
       const result = await switcher.fromPopup(list, id, tab, { alongside: msg.alongside === true });
       if (result.outcome !== 'refused' && environments.some((e) => e.id === id)) await recordRecent(id);
       return result;
     }
     case MSG.POPUP_BG_COPY_LINK:
       return links.forTab(await activeTab());
+    case MSG.POPUP_BG_GO_TO_SESSION:
+      return sessions.goTo(msg.tabId);
     case MSG.PAGE_BG_GET_BANNER_SETTINGS:
       return cues.settings();
     case MSG.PAGE_BG_SAVE_BANNER_SETTINGS:
@@ -192,7 +197,7 @@ async function handle(msg, sender) {
     case MSG.CS_BG_PAGE_CUES:
       return cues.pageCues(sender.tab.id, msg.accountId ?? null, msg.roleName ?? null, msg.identityCenter === true);
     case MSG.CS_BG_ADD_ACCOUNT:
-      return cues.addAccount(msg.accountId, msg.roleName);
+      return cues.addAccount(msg.accountId, msg.roleName, msg.identityCenter === true);
     case MSG.CS_BG_PAGE_SIGNALS:
       return popupCache.report(sender.tab.id, sender.url, msg.signals);
     case MSG.CS_BG_TAKE_FILL:

@@ -19,8 +19,55 @@ pub struct Settings {
     /// Show only the environments reachable from the signed-in account
     /// (otherwise they are shown first).
     pub reachable_only: bool,
+    /// What Enter does in a multi-session console (Shift+Enter does the other).
+    pub enter_action: EnterAction,
     /// The banner and the tab cues on console pages.
     pub banner: BannerSettings,
+}
+
+/// What a key does to an environment chosen in the popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum EnterAction {
+    /// Replace this tab's session (or go to the environment's open session).
+    #[default]
+    SwitchHere,
+    /// A new session in a new tab, the current one kept.
+    OpenAlongside,
+}
+
+impl EnterAction {
+    fn other(self) -> EnterAction {
+        match self {
+            EnterAction::SwitchHere => EnterAction::OpenAlongside,
+            EnterAction::OpenAlongside => EnterAction::SwitchHere,
+        }
+    }
+}
+
+/// What Enter and Shift+Enter do in the popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnterKeys {
+    pub enter: EnterAction,
+    pub shift_enter: EnterAction,
+}
+
+impl Settings {
+    /// The keys' actions on a page that is (`multi_session`) or is not a
+    /// multi-session console: the setting picks Enter's there; elsewhere Enter
+    /// switches and Shift+Enter opens alongside.
+    pub fn enter_keys(&self, multi_session: bool) -> EnterKeys {
+        let enter = if multi_session {
+            self.enter_action
+        } else {
+            EnterAction::SwitchHere
+        };
+        EnterKeys {
+            enter,
+            shift_enter: enter.other(),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -28,6 +75,7 @@ impl Default for Settings {
         Settings {
             confirm_production: true,
             reachable_only: false,
+            enter_action: EnterAction::SwitchHere,
             banner: BannerSettings::default(),
         }
     }
@@ -239,6 +287,14 @@ fn read_with(raw: &Value, submitted: bool) -> SettingsRead<Settings> {
     };
     r.flag("confirmProduction", &mut settings.confirm_production);
     r.flag("reachableOnly", &mut settings.reachable_only);
+    r.choice(
+        "enterAction",
+        &mut settings.enter_action,
+        &[
+            ("switchHere", EnterAction::SwitchHere),
+            ("openAlongside", EnterAction::OpenAlongside),
+        ],
+    );
     let mut repairs = Vec::new();
     if let Some(banner) = r.get("banner") {
         let read = read_banner(banner, "banner.", submitted);
@@ -342,6 +398,44 @@ fn read_banner(raw: &Value, prefix: &'static str, submitted: bool) -> SettingsRe
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn enter_action_picks_enter_in_a_multi_session_console_and_is_repaired() {
+        let read = read_settings(&json!({ "enterAction": "openAlongside" }));
+        assert_eq!(read.repairs, Vec::<String>::new());
+        let alongside = read.settings;
+        assert_eq!(
+            alongside.enter_keys(true),
+            EnterKeys {
+                enter: EnterAction::OpenAlongside,
+                shift_enter: EnterAction::SwitchHere
+            }
+        );
+        // Outside a multi-session console Enter switches, whatever the setting.
+        let plain = EnterKeys {
+            enter: EnterAction::SwitchHere,
+            shift_enter: EnterAction::OpenAlongside,
+        };
+        assert_eq!(alongside.enter_keys(false), plain);
+        assert_eq!(Settings::default().enter_keys(true), plain);
+        let bad = read_settings(&json!({ "enterAction": "open" }));
+        assert_eq!(bad.settings.enter_action, EnterAction::SwitchHere);
+        assert_eq!(
+            bad.repairs,
+            vec![
+                "Setting \"enterAction\" was \"open\", not one of \"switchHere\", \"openAlongside\"; the default is used."
+            ]
+        );
+        let changed = change_settings(
+            &Settings::default(),
+            &json!({ "enterAction": "openAlongside" }),
+        );
+        assert_eq!(
+            changed.map(|s| s.enter_action),
+            Ok(EnterAction::OpenAlongside)
+        );
+        assert!(change_settings(&Settings::default(), &json!({ "enterAction": 1 })).is_err());
+    }
 
     #[test]
     fn settings_are_repaired_with_defaults() {

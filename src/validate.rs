@@ -247,18 +247,47 @@ fn account_id_message(raw: &str) -> Result<String, String> {
     Ok(digits)
 }
 
-/// The account a console page asks to add, and its role when that is a valid
-/// role name or `path/name` (an invalid one is left out: the user types it).
+/// What a console page of an account not in the list prefills in the editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountToAdd {
+    pub account_id: String,
+    /// An Identity Center session's page adds an assignment (its portal URL
+    /// is not on the page: the editor asks for it), any other an assumed role.
+    pub kind: EnvironmentKind,
+    /// The role name or `path/name`, or for an assignment the permission set,
+    /// when valid (an invalid one is left out: the user types it).
+    pub role_name: Option<String>,
+}
+
+/// The account a console page asks to add, with its role as the page shows
+/// it: an assumed role's name, or with `identity_center` the permission set
+/// of the page's Identity Center session.
 pub fn account_to_add(
     account_id: &str,
     role_name: Option<&str>,
-) -> Result<(String, Option<String>), FieldError> {
+    identity_center: bool,
+) -> Result<AccountToAdd, FieldError> {
     let account_id = parse_account_id(account_id)?;
-    let role = role_name
-        .filter(|r| !r.starts_with("arn:"))
-        .and_then(|r| role_message(r).ok())
-        .map(|r| r.role_name);
-    Ok((account_id, role))
+    let role_name = role_name.filter(|r| !r.starts_with("arn:"));
+    let (kind, role_name) = if identity_center {
+        (
+            EnvironmentKind::IdentityCenter,
+            role_name.and_then(|r| parse_permission_set(r).ok()),
+        )
+    } else {
+        (
+            EnvironmentKind::AssumedRole,
+            role_name
+                .and_then(|r| parse_role(r).ok())
+                .map(|r| r.role_name),
+        )
+    };
+    Ok(AccountToAdd {
+        account_id,
+        kind,
+        role_name,
+    })
 }
 
 fn is_role_name_char(c: char) -> bool {
@@ -1176,26 +1205,54 @@ mod tests {
 
     #[test]
     fn an_account_to_add_keeps_a_valid_role_only() {
+        let role = |account: &str, role: Option<&str>| AccountToAdd {
+            account_id: account.into(),
+            kind: EnvironmentKind::AssumedRole,
+            role_name: role.map(String::from),
+        };
         assert_eq!(
-            account_to_add("1111-2222-3333", Some("team/Admin")),
-            Ok(("111122223333".into(), Some("team/Admin".into())))
+            account_to_add("1111-2222-3333", Some("team/Admin"), false),
+            Ok(role("111122223333", Some("team/Admin")))
         );
         assert_eq!(
-            account_to_add("111122223333", Some("not a role!")),
-            Ok(("111122223333".into(), None))
+            account_to_add("111122223333", Some("not a role!"), false),
+            Ok(role("111122223333", None))
         );
         assert_eq!(
-            account_to_add("111122223333", Some("arn:aws:iam::444455556666:role/Admin")),
-            Ok(("111122223333".into(), None)),
+            account_to_add(
+                "111122223333",
+                Some("arn:aws:iam::444455556666:role/Admin"),
+                false
+            ),
+            Ok(role("111122223333", None)),
             "a role of another account is not this account's"
         );
         assert_eq!(
-            account_to_add("11112222333", None),
+            account_to_add("11112222333", None, false),
             Err(FieldError {
                 field: Field::AccountId,
                 message: "Account ID \"11112222333\" must be 12 digits; it has 11.".into()
             })
         );
+    }
+
+    #[test]
+    fn an_identity_center_page_adds_an_assignment_of_its_permission_set() {
+        let sso = |set: Option<&str>| AccountToAdd {
+            account_id: "444455556666".into(),
+            kind: EnvironmentKind::IdentityCenter,
+            role_name: set.map(String::from),
+        };
+        assert_eq!(
+            account_to_add("444455556666", Some("Read_Only"), true),
+            Ok(sso(Some("Read_Only")))
+        );
+        // A permission set has no path: "team/Admin" is no permission set.
+        assert_eq!(
+            account_to_add("444455556666", Some("team/Admin"), true),
+            Ok(sso(None))
+        );
+        assert_eq!(account_to_add("444455556666", None, true), Ok(sso(None)));
     }
 
     fn input(account: &str, role: &str, name: &str, color: &str) -> EnvironmentInput {

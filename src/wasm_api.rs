@@ -314,7 +314,7 @@ struct Choice<'a> {
 }
 
 /// Where a switch into environment `id` starts, among the live console
-/// `sessions` (`[{ accountId, roleName?, accountAlias?, host? }]`, in the
+/// `sessions` (`[{ accountId, roleName?, identityCenter?, accountAlias?, host? }]`, in the
 /// caller's order): `{ kind: "alreadyOpen" | "from", index }`,
 /// `{ kind: "portal" }`, `{ kind: "signInTo", base, accountId }` or
 /// `{ kind: "signInAnywhere", partition }`, each with its `message`.
@@ -326,6 +326,29 @@ pub fn choose_source_js(list: JsValue, id: &str, sessions: JsValue) -> Result<Js
     to_js(&Choice {
         message: choice.to_string(),
         choice: &choice,
+    })
+}
+
+#[derive(Serialize)]
+struct Alongside<'a> {
+    #[serde(flatten)]
+    check: &'a crate::console::sessions::AlongsideCheck,
+    /// What to tell the user.
+    message: String,
+}
+
+/// Whether a session for environment `id` may be opened alongside the live
+/// console `sessions` (as for `chooseSource`): `{ kind: "room" }`, or
+/// `{ kind: "full", offers: [{ index, label }], sameAccount }` when the
+/// console already holds five; each with its `message`.
+#[wasm_bindgen(js_name = beforeAlongside)]
+pub fn before_alongside_js(list: JsValue, id: &str, sessions: JsValue) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    let sessions: Vec<LiveSession> = from_js(sessions, "live sessions")?;
+    let check = crate::console::sessions::before_alongside(find(&list, id)?, &sessions);
+    to_js(&Alongside {
+        message: check.to_string(),
+        check: &check,
     })
 }
 
@@ -740,13 +763,19 @@ pub fn is_list_key_js(key: &str) -> bool {
 }
 
 /// The account (and role, when it is a valid one) a console page's banner asks
-/// to add: `{ accountId, roleName? }`; throws the core's message for an account
-/// ID that is not one.
+/// to add: `{ accountId, kind: "assumedRole" | "identityCenter", roleName? }`
+/// (`identity_center`: the page's is an Identity Center session and `role_name`
+/// its permission set); throws the core's message for an account ID that is not one.
 #[wasm_bindgen(js_name = accountToAdd)]
-pub fn account_to_add_js(account_id: &str, role_name: Option<String>) -> Result<JsValue, JsError> {
-    let (account_id, role_name) =
-        crate::validate::account_to_add(account_id, role_name.as_deref()).map_err(js_error)?;
-    to_js(&serde_json::json!({ "accountId": account_id, "roleName": role_name }))
+pub fn account_to_add_js(
+    account_id: &str,
+    role_name: Option<String>,
+    identity_center: bool,
+) -> Result<JsValue, JsError> {
+    to_js(
+        &crate::validate::account_to_add(account_id, role_name.as_deref(), identity_center)
+            .map_err(js_error)?,
+    )
 }
 
 /// What kind of AWS page `host` (a URL's hostname) serves: `"console"`,

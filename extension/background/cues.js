@@ -111,14 +111,15 @@ export class Cues {
    * the new account, or just focused when it is the same one, keeping what was
    * typed there), never a pile of tabs. Requests are handled one at a time.
    */
-  addAccount(accountId, roleName) {
+  addAccount(accountId, roleName, identityCenter = false) {
     let wanted;
     try {
-      wanted = this.core.accountToAdd(accountId, roleName ?? undefined);
+      wanted = this.core.accountToAdd(accountId, roleName ?? undefined, identityCenter);
     } catch (err) {
       return Promise.reject(err);
     }
     const params = new URLSearchParams({ accountId: wanted.accountId });
+    if (wanted.kind === 'identityCenter') params.set('kind', 'identityCenter');
     if (wanted.roleName) params.set('roleName', wanted.roleName);
     const url = this.api.runtime.getURL(`options/options.html#add?${params}`);
     const run = this.addQueue.catch(() => {}).then(() => this.showAddTab(url));

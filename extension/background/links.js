@@ -9,6 +9,9 @@ import { isConsoleUrl } from './router.js';
 
 const { MSG } = globalThis.RS.protocol;
 
+/** How long the command's note ("Link copied", or why not) stays. */
+export const NOTE_MS = 2000;
+
 /** The command's name in the manifest (`commands`). */
 export const COPY_LINK_COMMAND = 'copy-link';
 
@@ -59,9 +62,43 @@ export class Links {
    */
   async copyFromCommand(tab) {
     const [active] = tab ? [tab] : await this.api.tabs.query({ active: true, lastFocusedWindow: true });
-    const { link } = await this.forTab(active);
-    const { copied } = await this.switcher.ask(active.id, MSG.BG_CS_COPY_TEXT, { text: link });
-    if (!copied) throw new Error('the page could not write to the clipboard');
-    return link;
+    try {
+      const { link } = await this.forTab(active);
+      const { copied } = await this.switcher.ask(active.id, MSG.BG_CS_COPY_TEXT, { text: link });
+      if (!copied) throw new Error('The page could not write to the clipboard.');
+      await this.tell(active, 'Link copied', true);
+      return link;
+    } catch (err) {
+      await this.tell(active, `No link copied: ${err instanceof Error ? err.message : String(err)}`, false);
+      throw err;
+    }
+  }
+
+  /**
+   * Says `text` for NOTE_MS: in the console page's banner, or where the tab has none (not a
+   * console page, a page that does not answer, no banner drawn) on the toolbar badge, ✓ or
+   * !, with `text` as the button's tooltip. Both work alike in Chrome and Firefox.
+   */
+  async tell(tab, text, ok) {
+    if (typeof tab?.id !== 'number') return;
+    const tabId = tab.id;
+    try {
+      if ((await this.switcher.ask(tabId, MSG.BG_CS_NOTE, { text, ok })).shown) return;
+    } catch {
+      // no content script there: the badge says it
+    }
+    const { action } = this.api;
+    try {
+      await action.setBadgeText({ tabId, text: ok ? '✓' : '!' });
+      await action.setBadgeBackgroundColor({ tabId, color: ok ? '#1d8102' : '#d13212' });
+      await action.setTitle({ tabId, title: `Roleswitch: ${text}` });
+    } catch {
+      return; // the tab is gone
+    }
+    setTimeout(() => {
+      const manifest = this.api.runtime.getManifest();
+      const title = (manifest.action ?? manifest.browser_action)?.default_title ?? 'Roleswitch';
+      Promise.all([action.setBadgeText({ tabId, text: '' }), action.setTitle({ tabId, title })]).catch(() => {});
+    }, NOTE_MS);
   }
 }

@@ -151,6 +151,7 @@ export class PopupCache {
       back: view.back,
       signedIn: view.signedIn,
       current: view.current,
+      enter: view.enter,
       favorites: view.favorites,
       sections,
       preferredHead,

@@ -17,7 +17,7 @@ export class Sessions {
 
   /**
    * `[{ tab, session }]`: one per open tab on a multi-session console host, `current`'s
-   * first; `session` as the core reads it (`{ accountId, roleName?, accountAlias?, host }`).
+   * first; `session` as the core reads it (`{ accountId, roleName?, identityCenter?, accountAlias?, host }`).
    */
   async live(current) {
     const [tabs, recorded] = await Promise.all([
@@ -38,15 +38,38 @@ export class Sessions {
         page = null;
       }
       if (page?.accountId === session.accountId) {
-        // (An Identity Center page reports its permission set; the core then reads it as an
-        // IAM role's name, so such a session is not taken for its assignment: the portal opens it.)
-        if (page.roleName && !page.identityCenter) session.roleName = page.roleName;
+        // (An Identity Center page reports its permission set, flagged: the core keys it as one.)
+        if (page.roleName) session.roleName = page.roleName;
+        if (page.roleName && page.identityCenter) session.identityCenter = true;
         if (page.accountAlias) session.accountAlias = page.accountAlias;
       }
       out.push({ tab, session });
     }
     const first = out.filter(({ tab }) => tab.id === current?.id);
     return [...first, ...out.filter(({ tab }) => tab.id !== current?.id)];
+  }
+
+  /**
+   * Before opening environment `id` of `list` alongside: null when the console has room for
+   * another session (the core counts them), else the popup's reply `{ outcome: 'full',
+   * message, offers: [{ tabId, label }], sameAccount }` (sameAccount: the position in
+   * offers of a session of that account, or null).
+   */
+  async beforeAlongside(list, id, current) {
+    const live = await this.live(current);
+    const check = this.core.beforeAlongside(list, id, live.map((l) => l.session));
+    if (check.kind !== 'full') return null;
+    const offers = check.offers.map(({ index, label }) => ({ tabId: live[index].tab.id, label }));
+    return { outcome: 'full', message: check.message, offers, sameAccount: check.sameAccount ?? null };
+  }
+
+  /** Goes to tab `tabId` if it shows a live session (the popup's pick among the offers). */
+  async goTo(tabId) {
+    const found = (await this.live(null)).find(({ tab }) => tab.id === tabId);
+    if (!found) throw new Error('That session’s tab is gone; open the popup again.');
+    await this.api.tabs.update(tabId, { active: true });
+    await this.api.windows?.update(found.tab.windowId, { focused: true });
+    return { outcome: 'focused', tabId };
   }
 
   /**

@@ -84,6 +84,8 @@
 .meta { opacity: 0.9; overflow: hidden; text-overflow: ellipsis; }
 /* A name is shown as written, never reordering what follows it. */
 .name, .meta, .reminder span { unicode-bidi: isolate; }
+.note { margin-left: auto; padding: 1px 8px; border-radius: 3px; background: #fff; color: #000; font-weight: 700; }
+.note.failed { background: #000; color: #fff; }
 .label { display: none; }
 .bar.production {
   height: 34px;
@@ -170,20 +172,42 @@
       if (!event.isTrusted || current?.kind !== 'unknown') return;
       const payload = { accountId: current.accountId };
       if (identity.roleName) payload.roleName = identity.roleName;
+      if (identity.roleName && identity.identityCenter) payload.identityCenter = true; // a permission set
       protocol.send(protocol.MSG.CS_BG_ADD_ACCOUNT, payload).catch((err) => console.debug('Roleswitch:', err.message));
     });
-    bar.append(label, name, meta);
+    const note = document.createElement('span');
+    note.className = 'note';
+    note.hidden = true;
+    bar.append(label, name, meta, note);
     const reminder = document.createElement('div');
     reminder.className = 'reminder';
     reminder.hidden = true;
     shadow.append(bar, reminder);
-    parts = { bar, label, name, meta, add, reminder };
+    parts = { bar, label, name, meta, add, note, reminder };
     // The host has no attributes of its own: one the page sets (hidden, inert,
     // aria-hidden, style, …) is taken off again.
     new MutationObserver(timed(() => {
       for (const attribute of host.getAttributeNames()) host.removeAttribute(attribute);
     })).observe(host, { attributes: true });
   }
+
+  // A short note in the banner (the copy-link command's "Link copied", or why not), for
+  // NOTE_MS; false when no banner is drawn (the worker then uses the toolbar badge).
+  const NOTE_MS = 2000;
+  let noteTimer = 0;
+  RS.showNote = (text, ok) => {
+    if (!current || !parts || !host?.isConnected) return false;
+    const { note } = parts;
+    note.textContent = text;
+    note.className = ok ? 'note' : 'note failed';
+    note.hidden = false;
+    clearTimeout(noteTimer);
+    noteTimer = setTimeout(() => {
+      note.hidden = true;
+      note.textContent = '';
+    }, NOTE_MS);
+    return true;
+  };
 
   // At the top the banner is in the flow (the page moves down under it) and
   // sticks to the top of the window as the page scrolls; at the bottom it is

@@ -138,6 +138,10 @@
       case MSG.BG_CS_COPY_TEXT:
         work = () => copyText(msg.text);
         break;
+      case MSG.BG_CS_NOTE:
+        // Drawn by the banner (content/console.js); `shown` false when there is no banner.
+        work = async () => ({ shown: globalThis.RS.showNote?.(msg.text, msg.ok) ?? false });
+        break;
       default:
         return false;
     }

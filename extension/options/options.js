@@ -318,14 +318,21 @@ async function loadExample() {
 function route() {
   if (location.hash === '#add' || location.hash.startsWith('#add?')) {
     openEditor();
-    // From a console page's "not in your list — add it": #add?accountId=…&roleName=…
+    // From a console page's "not in your list — add it": #add?accountId=…&kind=…&roleName=…
     const params = new URLSearchParams(location.hash.slice('#add?'.length));
+    const sso = params.get('kind') === 'identityCenter';
+    if (sso) {
+      // An Identity Center page: its portal URL is not on the page, so the editor asks for it.
+      $('kind-sso').checked = true;
+      showKind();
+      touched.add('portalUrl');
+    }
     for (const f of ['accountId', 'roleName']) {
       if (!params.has(f)) continue;
       $(f).value = params.get(f);
       touched.add(f);
     }
-    if (params.has('accountId')) $('displayName').focus();
+    if (params.has('accountId')) $(sso ? 'portalUrl' : 'displayName').focus();
     validateLive();
   }
   if (location.hash === '#import') $('import-section').scrollIntoView();

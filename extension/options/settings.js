@@ -8,12 +8,14 @@ const { protocol } = globalThis.RS;
 const { MSG } = protocol;
 const $ = (id) => document.getElementById(id);
 const KEYS = ['confirmProduction', 'reachableOnly'];
+const CHOICES = ['enterAction'];
 
 /** Shows `settings`; those in `locked` (set by browser policy) cannot be changed here. */
 function show(settings, locked = []) {
-  for (const key of KEYS) {
+  for (const key of [...KEYS, ...CHOICES]) {
     const input = $(`setting-${key}`);
-    input.checked = settings[key];
+    if (KEYS.includes(key)) input.checked = settings[key];
+    else input.value = settings[key];
     input.disabled = locked.includes(key);
     input.closest('label').classList.toggle('locked', input.disabled);
     input.closest('label').title = input.disabled ? 'Set by your organization’s browser policy' : '';
@@ -31,7 +33,10 @@ async function load() {
 }
 
 async function save() {
-  const settings = Object.fromEntries(KEYS.map((key) => [key, $(`setting-${key}`).checked]));
+  const settings = Object.fromEntries([
+    ...KEYS.map((key) => [key, $(`setting-${key}`).checked]),
+    ...CHOICES.map((key) => [key, $(`setting-${key}`).value]),
+  ]);
   try {
     const saved = await protocol.send(MSG.PAGE_BG_SAVE_SETTINGS, { settings });
     show(saved.settings, saved.locked);
@@ -42,5 +47,5 @@ async function save() {
   }
 }
 
-for (const key of KEYS) $(`setting-${key}`).addEventListener('change', save);
+for (const key of [...KEYS, ...CHOICES]) $(`setting-${key}`).addEventListener('change', save);
 load();

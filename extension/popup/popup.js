@@ -52,11 +52,16 @@ let query = '';
 let marks = new Map(); // highlight ranges for `query`, per environment index, as rows are drawn
 let view = EMPTY_VIEW;
 let settings = { confirmProduction: true, reachableOnly: false };
+// What Enter and Shift+Enter do on this page (the core's, from the setting and the page).
+let enterKeys = { enter: 'switchHere', shiftEnter: 'openAlongside' };
+const KEY_WORDS = { switchHere: 'switch', openAlongside: 'open alongside' };
 let shownFlag = new Uint8Array(0); // per environment: shown (once the whole list is here)
 let reachableFlag = new Uint8Array(0);
 let favoriteFlag = new Uint8Array(0);
 const collapsed = readCollapsed();
 let confirming = null; // index of the production environment waiting for a second Enter
+// Five sessions are open: `{ offers: [{ tabId, label }], sameAccount }` to pick one from.
+let offer = null;
 let busy = false; // a switch is on its way
 // The scroller's scrollTop as last set or scrolled to: drawing reads this rather than the
 // element, which would lay out the page in the middle of the first screen's script.
@@ -152,7 +157,7 @@ function backRow(position) {
     : 'signed in as an IAM user: use “Switch back” in the console’s account menu';
   text.append(name, sub);
   li.append(text);
-  li.addEventListener('click', () => activate(position));
+  li.addEventListener('click', () => activate(position, enterKeys.enter === 'openAlongside'));
   return li;
 }
 
@@ -237,7 +242,7 @@ function envRow(position, index) {
     li.classList.add('unreachable');
     li.title = 'Not reached from the account you are signed in to';
   }
-  li.addEventListener('click', () => activate(position));
+  li.addEventListener('click', () => activate(position, enterKeys.enter === 'openAlongside'));
   return li;
 }
 
@@ -514,6 +519,9 @@ function takeFirst(first) {
   };
   shownOrder = partial(first.preferredHead, first.visibleCount);
   settings = first.settings;
+  if (first.enter) enterKeys = first.enter;
+  $('help-enter').textContent = KEY_WORDS[enterKeys.enter];
+  $('help-shift-enter').textContent = KEY_WORDS[enterKeys.shiftEnter];
   showStatus(first.unreadable ? `${first.unreadable} stored entries could not be read; see Options.` : '', first.unreadable > 0);
 }
 
@@ -575,7 +583,9 @@ async function send(payload, label) {
   showStatus(`Switching to ${label}…`);
   try {
     const result = await protocol.send(MSG.POPUP_BG_SWITCH, payload);
-    if (result.message) {
+    if (result.outcome === 'full') {
+      showOffer(result);
+    } else if (result.message) {
       // Shown until the popup is closed (a fallback) or the user acts (a refusal).
       showStatus(result.message, result.outcome === 'refused');
       if (result.outcome === 'page') setTimeout(() => window.close(), 5000);
@@ -613,6 +623,47 @@ async function switchTo(index, alongside = false) {
   await send(alongside ? { id: entry.id, alongside } : { id: entry.id }, entry.displayName);
 }
 
+/**
+ * The console holds five sessions and five are open: says so, and offers to go to one of
+ * them (1–5; Enter: the one in the environment's account, when there is one).
+ */
+function showOffer({ message, offers, sameAccount }) {
+  offer = { offers, sameAccount };
+  const box = $('confirm');
+  box.textContent = '';
+  box.append(message);
+  const list = document.createElement('ol');
+  list.id = 'session-offers';
+  offers.forEach(({ label }, i) => {
+    const li = document.createElement('li');
+    li.textContent = i === sameAccount ? `${label} (Enter)` : label;
+    list.append(li);
+  });
+  const keys = `Press 1–${offers.length} to go there${sameAccount === null ? '' : ', Enter for the one in this account'}, Esc to cancel.`;
+  box.append(list, keys);
+  box.hidden = false;
+  showStatus('');
+}
+
+function cancelOffer() {
+  offer = null;
+  $('confirm').hidden = true;
+  $('confirm').textContent = '';
+}
+
+/** Goes to offered session `at` (its position in the offer). */
+async function takeOffer(at) {
+  const chosen = offer?.offers[at];
+  if (!chosen) return;
+  cancelOffer();
+  try {
+    await protocol.send(MSG.POPUP_BG_GO_TO_SESSION, { tabId: chosen.tabId });
+    window.close();
+  } catch (err) {
+    showStatus(err.message, true);
+  }
+}
+
 /** Enter or a click on row `position`: a header folds, an environment switches (`alongside`: Shift+Enter). */
 function activate(position, alongside = false) {
   const item = items[position];
@@ -640,6 +691,28 @@ document.addEventListener('keydown', (event) => {
   };
   const last = items.length - 1;
   const noMods = !event.altKey && !event.ctrlKey && !event.metaKey;
+  if (offer) {
+    // Picking one of the open sessions: digits, Enter (the same account's), Esc.
+    if (noMods && /^Digit[1-9]$/.test(event.code)) {
+      event.preventDefault();
+      takeOffer(Number(event.code.slice(5)) - 1);
+      return;
+    }
+    if (event.key === 'Enter' && offer.sameAccount !== null) {
+      event.preventDefault();
+      takeOffer(offer.sameAccount);
+      return;
+    }
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      cancelOffer();
+      return;
+    }
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      return;
+    }
+  }
   if (event.altKey && !event.ctrlKey && !event.metaKey && /^Digit[1-9]$/.test(event.code)) {
     // Alt+N: favorite N (in star order).
     event.preventDefault();
@@ -669,10 +742,11 @@ document.addEventListener('keydown', (event) => {
     if (foldSelected(event.key === 'ArrowRight')) event.preventDefault();
   } else if (event.key === 'Enter') {
     event.preventDefault();
+    const alongside = (event.shiftKey ? enterKeys.shiftEnter : enterKeys.enter) === 'openAlongside';
     if (confirming !== null) {
-      switchTo(confirming, event.shiftKey);
+      switchTo(confirming, alongside);
     } else {
-      activate(selected, event.shiftKey);
+      activate(selected, alongside);
     }
   } else if (event.key === 'Escape') {
     event.preventDefault();

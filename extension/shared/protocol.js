@@ -59,6 +59,7 @@
  *   'popup-bg-switch': { id: string, back?: boolean, alongside?: boolean },
  *   'popup-bg-toggle-favorite': { id: string },
  *   'popup-bg-copy-link': {},
+ *   'popup-bg-go-to-session': { tabId: number },
  *   'page-bg-get-banner-settings': {},
  *   'page-bg-save-banner-settings': { settings: object },
  *   'cs-bg-page-cues': { accountId?: string, roleName?: string, identityCenter?: boolean },
@@ -69,6 +70,7 @@
  *   'bg-cs-post-form': { plan: object },
  *   'bg-cs-session-switch': { plan: object },
  *   'bg-cs-copy-text': { text: string },
+ *   'bg-cs-note': { text: string, ok: boolean },
  * }} Payloads
  */
 
@@ -94,6 +96,7 @@
  *   'popup-bg-switch': SwitchReply,
  *   'popup-bg-toggle-favorite': { first: object, view: object },
  *   'popup-bg-copy-link': { link: string, displayName: string },
+ *   'popup-bg-go-to-session': SwitchReply,
  *   'page-bg-get-banner-settings': object,
  *   'page-bg-save-banner-settings': object,
  *   'cs-bg-page-cues': object | null,
@@ -104,6 +107,7 @@
  *   'bg-cs-post-form': object | null,
  *   'bg-cs-session-switch': object | null,
  *   'bg-cs-copy-text': { copied: boolean },
+ *   'bg-cs-note': { shown: boolean },
  * }} Replies
  */
 /** @typedef {keyof Payloads} MessageType */
@@ -143,6 +147,7 @@
     POPUP_BG_SWITCH: 'popup-bg-switch',
     POPUP_BG_TOGGLE_FAVORITE: 'popup-bg-toggle-favorite',
     POPUP_BG_COPY_LINK: 'popup-bg-copy-link',
+    POPUP_BG_GO_TO_SESSION: 'popup-bg-go-to-session',
     PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
     PAGE_BG_SAVE_BANNER_SETTINGS: 'page-bg-save-banner-settings',
     CS_BG_PAGE_CUES: 'cs-bg-page-cues',
@@ -154,6 +159,7 @@
     BG_CS_POST_FORM: 'bg-cs-post-form',
     BG_CS_SESSION_SWITCH: 'bg-cs-session-switch',
     BG_CS_COPY_TEXT: 'bg-cs-copy-text',
+    BG_CS_NOTE: 'bg-cs-note',
   });
 
   // Payload fields and their `typeof` (a trailing ? means optional).
@@ -170,7 +176,7 @@
     // The page's account and role as the content script read them (absent: unknown);
     // `identityCenter`: the role is an Identity Center permission set (shared/lookup.js).
     [MSG.CS_BG_PAGE_CUES]: { accountId: 'string?', roleName: 'string?', identityCenter: 'boolean?' },
-    [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?' },
+    [MSG.CS_BG_ADD_ACCOUNT]: { accountId: 'string', roleName: 'string?', identityCenter: 'boolean?' },
     [MSG.PAGE_BG_GET_SETTINGS]: {},
     [MSG.PAGE_BG_SAVE_SETTINGS]: { settings: 'object' },
     // Team lists: the overview for the options page, and its actions. The page asked the user
@@ -194,6 +200,8 @@
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: { id: 'string' },
     // "Copy link" for the active tab's console page: the core's link (the popup writes it).
     [MSG.POPUP_BG_COPY_LINK]: {},
+    // Five sessions are open: go to the one picked instead of a sixth.
+    [MSG.POPUP_BG_GO_TO_SESSION]: { tabId: 'number' },
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
     // The page's raw signals (as BG_CS_PAGE_CONTEXT answers them), whenever they change.
     [MSG.CS_BG_PAGE_SIGNALS]: { signals: 'object' },
@@ -202,6 +210,8 @@
     [MSG.BG_CS_SESSION_SWITCH]: { plan: 'object' },
     // The copy-link command: the console page writes `text` to the clipboard.
     [MSG.BG_CS_COPY_TEXT]: { text: 'string' },
+    // A short note for the banner ("Link copied", or why not), shown for two seconds.
+    [MSG.BG_CS_NOTE]: { text: 'string', ok: 'boolean' },
   });
 
   // Who may send each type: extension pages, console pages, switch-role pages,
@@ -227,6 +237,7 @@
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: ['page'],
     [MSG.POPUP_BG_COPY_LINK]: ['page'],
+    [MSG.POPUP_BG_GO_TO_SESSION]: ['page'],
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],
     [MSG.PAGE_BG_SAVE_BANNER_SETTINGS]: ['page'],
     [MSG.CS_BG_PAGE_CUES]: ['console'],
@@ -237,6 +248,7 @@
     [MSG.BG_CS_POST_FORM]: ['background'],
     [MSG.BG_CS_SESSION_SWITCH]: ['background'],
     [MSG.BG_CS_COPY_TEXT]: ['background'],
+    [MSG.BG_CS_NOTE]: ['background'],
   });
 
   /**

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::aws::Partition;
+use crate::aws::{format_account_id, Partition};
 use crate::console::identity::ConsoleIdentity;
 use crate::console::reach::{base_label, base_matches};
 use crate::console::sso;
@@ -24,6 +24,9 @@ pub struct LiveSession {
     /// The role as the page shows it (a reserved `AWSReservedSSO_…` name is
     /// read as its permission set); `None` when unknown or an IAM user.
     pub role_name: Option<String>,
+    /// The page reported an Identity Center session: `role_name` is then the
+    /// permission set it already read from the reserved role.
+    pub identity_center: bool,
     pub account_alias: Option<String>,
     /// A console host of the session (`111122223333-abcd.us-east-1.console…`),
     /// which tells its partition.
@@ -41,7 +44,7 @@ impl LiveSession {
             role_name: reserved
                 .map(String::from)
                 .or_else(|| self.role_name.clone()),
-            identity_center: reserved.is_some(),
+            identity_center: self.identity_center || reserved.is_some(),
             account_alias: self.account_alias.clone(),
             ..Default::default()
         }
@@ -138,6 +141,108 @@ pub fn choose_source(env: &Environment, sessions: &[LiveSession]) -> SourceChoic
     }
 }
 
+/// How many sessions the multi-session console holds per browser.
+pub const SESSIONS_PER_BROWSER: usize = 5;
+
+/// A live session the user may go to instead of opening another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionOffer {
+    /// Index into the sessions given.
+    pub index: usize,
+    /// `acme-test (1111-2222-3333) · Admin`.
+    pub label: String,
+}
+
+/// Whether another session may be opened alongside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum AlongsideCheck {
+    /// Fewer than five sessions are live: open it.
+    Room,
+    /// Five are: the console would not hold a sixth. One offer per live
+    /// session, in the order given; `same_account` is the position in
+    /// `offers` of a session of the environment's account, if one is live.
+    #[serde(rename_all = "camelCase")]
+    Full {
+        offers: Vec<SessionOffer>,
+        same_account: Option<usize>,
+    },
+}
+
+impl fmt::Display for AlongsideCheck {
+    /// What to tell the user.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AlongsideCheck::Room => f.write_str("Opening a new session alongside."),
+            AlongsideCheck::Full { same_account, .. } => {
+                f.write_str(
+                    "The console holds five sessions per browser and five are open: \
+                     go to one of them instead",
+                )?;
+                if same_account.is_some() {
+                    f.write_str(" (one is in this account)")?;
+                }
+                f.write_str(", or close one first.")
+            }
+        }
+    }
+}
+
+impl LiveSession {
+    /// What tells this session from the others: its multi-session host's
+    /// first label (`111122223333-abcd1234`), else its account.
+    fn key(&self) -> String {
+        self.host
+            .as_deref()
+            .and_then(|h| h.split('.').next())
+            .filter(|label| label.contains('-'))
+            .unwrap_or(&self.account_id)
+            .to_ascii_lowercase()
+    }
+
+    fn label(&self) -> String {
+        let account = format_account_id(&self.account_id);
+        let account = match &self.account_alias {
+            Some(alias) => format!("{alias} ({account})"),
+            None => account,
+        };
+        match self.identity().role_name {
+            Some(role) => format!("{account} · {role}"),
+            None => account,
+        }
+    }
+}
+
+/// Whether a session for `env` may be opened alongside the live `sessions`
+/// (one per tab, several tabs may show one session): the console holds
+/// [`SESSIONS_PER_BROWSER`], counted by distinct session.
+pub fn before_alongside(env: &Environment, sessions: &[LiveSession]) -> AlongsideCheck {
+    let mut seen: Vec<String> = Vec::new();
+    let mut offers = Vec::new();
+    for (index, s) in sessions.iter().enumerate() {
+        let key = s.key();
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        offers.push(SessionOffer {
+            index,
+            label: s.label(),
+        });
+    }
+    if offers.len() < SESSIONS_PER_BROWSER {
+        return AlongsideCheck::Room;
+    }
+    let same_account = offers
+        .iter()
+        .position(|o| sessions[o.index].account_id == env.account_id);
+    AlongsideCheck::Full {
+        offers,
+        same_account,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +325,85 @@ mod tests {
         // An IAM role of the permission set's name is another role.
         let iam = [session("111122223333", Some("Admin_Access"), None)];
         assert_eq!(choose_source(&sso_env, &iam), SourceChoice::Portal);
+        // As a page reports an Identity Center session: the permission set, flagged.
+        let reported = [LiveSession {
+            identity_center: true,
+            ..session("111122223333", Some("admin_access"), None)
+        }];
+        assert_eq!(
+            choose_source(&sso_env, &reported),
+            SourceChoice::AlreadyOpen { index: 0 }
+        );
+        // ... which is not the assumed role of that name.
+        let mut iam_env = env.clone();
+        iam_env.role_name = "Admin_Access".into();
+        assert_eq!(
+            choose_source(&iam_env, &reported),
+            SourceChoice::From { index: 0 }
+        );
+        assert_eq!(
+            choose_source(&iam_env, &iam),
+            SourceChoice::AlreadyOpen { index: 0 }
+        );
+    }
+
+    #[test]
+    fn a_sixth_session_is_not_opened_and_the_same_account_is_offered() {
+        let env = example_environments().remove(0); // 111122223333
+        let host = |account: &str, suffix: &str| {
+            format!("{account}-{suffix}.us-east-1.console.aws.amazon.com")
+        };
+        let mut sessions: Vec<LiveSession> = ["999988887777", "555566667777", "444455556666"]
+            .iter()
+            .enumerate()
+            .map(|(i, a)| session(a, Some("Ops"), Some(&host(a, &format!("s{i}")))))
+            .collect();
+        // Two tabs of one session count once.
+        sessions.push(session(
+            "444455556666",
+            Some("Ops"),
+            Some(&host("444455556666", "s2")),
+        ));
+        sessions.push(session(
+            "777788889999",
+            Some("AWSReservedSSO_Read_Only_0123456789abcdef"),
+            Some(&host("777788889999", "s4")),
+        ));
+        assert_eq!(before_alongside(&env, &sessions), AlongsideCheck::Room);
+        sessions.push(session(
+            "111122223333",
+            None,
+            Some(&host("111122223333", "s5")),
+        ));
+        let check = before_alongside(&env, &sessions);
+        let AlongsideCheck::Full {
+            offers,
+            same_account,
+        } = &check
+        else {
+            panic!("five sessions: {check:?}")
+        };
+        assert_eq!(
+            offers.iter().map(|o| o.index).collect::<Vec<_>>(),
+            [0, 1, 2, 4, 5]
+        );
+        assert_eq!(offers[3].label, "7777-8888-9999 · Read_Only");
+        assert_eq!(*same_account, Some(4));
+        assert_eq!(
+            check.to_string(),
+            "The console holds five sessions per browser and five are open: go to one of them \
+             instead (one is in this account), or close one first."
+        );
+        // Another account: no session to suggest, the user picks one.
+        let mut other = env.clone();
+        other.account_id = "121212121212".into();
+        assert!(matches!(
+            before_alongside(&other, &sessions),
+            AlongsideCheck::Full {
+                same_account: None,
+                ..
+            }
+        ));
     }
 
     #[test]

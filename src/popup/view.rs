@@ -13,7 +13,7 @@ use crate::aws::format_account_id;
 use crate::console::identity::ConsoleIdentity;
 use crate::console::reach::{base_label, base_matches, is_reachable};
 use crate::model::Environment;
-use crate::settings::Settings;
+use crate::settings::{EnterKeys, Settings};
 
 /// How many recently used environments are remembered.
 pub const MAX_RECENTS: usize = 20;
@@ -135,6 +135,8 @@ pub struct PopupView {
     pub back: Option<BackOffer>,
     /// Who the page says is signed in, for the popup's header (`1111-2222-3333 · Admin`).
     pub signed_in: Option<String>,
+    /// What Enter and Shift+Enter do on this page ([`Settings::enter_keys`]).
+    pub enter: EnterKeys,
 }
 
 fn idx(i: usize) -> u32 {
@@ -268,6 +270,7 @@ pub fn popup_view(
         current: current.and_then(|(e, _)| envs.iter().position(|x| x.id == e.id).map(idx)),
         back,
         signed_in,
+        enter: settings.enter_keys(id.is_some_and(|i| i.multi_session)),
     }
 }
 
@@ -429,6 +432,25 @@ mod tests {
             role_name: role.map(String::from),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_enter_setting_applies_in_a_multi_session_console() {
+        use crate::settings::EnterAction;
+        let envs = example_environments();
+        let settings = Settings {
+            enter_action: EnterAction::OpenAlongside,
+            ..Settings::default()
+        };
+        let mut page = ident("111122223333", Some("Ops"));
+        let plain = popup_view(&envs, Some(&page), &[], &[], &settings);
+        assert_eq!(plain.enter.enter, EnterAction::SwitchHere);
+        page.multi_session = true;
+        let multi = popup_view(&envs, Some(&page), &[], &[], &settings);
+        assert_eq!(multi.enter.enter, EnterAction::OpenAlongside);
+        assert_eq!(multi.enter.shift_enter, EnterAction::SwitchHere);
+        let none = popup_view(&envs, None, &[], &[], &settings);
+        assert_eq!(none.enter.enter, EnterAction::SwitchHere);
     }
 
     #[test]

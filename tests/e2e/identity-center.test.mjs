@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { launch, launchWithoutExtension, poll } from './harness.mjs';
-import { waitForBanner } from './banner-dom.mjs';
+import { waitForBanner, centreOf, inBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const PORTAL = 'https://acme.awsapps.com/start';
@@ -235,4 +235,97 @@ test('Copy link is not offered on a page whose account is not in the list', asyn
   assert.equal(await popup.evaluate(() => document.getElementById('copy-link').hidden), true);
   await closePopup(popup);
   await closeTab(tab);
+});
+
+test('on an Identity Center page of an account not in the list, "add it" prefills an Identity Center environment and asks for its portal URL', async () => {
+  h.aws.reset();
+  h.aws.identity = {
+    accountId: '121212121212', roleName: 'AWSReservedSSO_Power_User_0123456789abcdef', sessionName: 'dana@example.com',
+    region: 'us-east-1',
+  };
+  const tab = await h.openConsole({ variant: 'header2021' });
+  const banner = await waitForBanner(tab, (b) => b.level === 'unknown');
+  assert.match(banner.meta, /1212-1212-1212 is not in your list — add it/);
+  const opened = h.context.waitForEvent('page');
+  const at = await centreOf(tab, '.add');
+  await tab.mouse.click(at.x, at.y);
+  const form = await opened;
+  await form.waitForLoadState();
+  assert.match(form.url(), /options\/options\.html#add\?accountId=121212121212&kind=identityCenter&roleName=Power_User$/);
+  await form.locator('#editor').waitFor();
+  assert.equal(await form.isChecked('#kind-sso'), true, 'an Identity Center environment');
+  assert.equal(await form.inputValue('#roleName'), 'Power_User', 'the permission set, not the reserved role');
+  assert.equal(await form.textContent('#roleName-label'), 'Permission set');
+  assert.equal(await form.evaluate(() => document.activeElement.id), 'portalUrl', 'the editor asks for the portal URL');
+  await form.waitForFunction(() => document.getElementById('error-portalUrl').textContent !== '');
+  assert.match(await form.textContent('#error-portalUrl'), /portal/i);
+  await closeTab(form);
+  await closeTab(tab);
+});
+
+/** Dispatches the copy-link command to the worker for the tab showing `url` (see above). */
+async function copyLinkCommand(url) {
+  const worker = await h.worker();
+  await worker.evaluate(async (u) => {
+    const tab = (await chrome.tabs.query({})).find((t) => t.url === u);
+    chrome.commands.onCommand.dispatch('copy-link', tab);
+  }, url);
+}
+
+const noteOf = (tab) => inBanner(tab, (root) => {
+  const note = root.querySelector('.note');
+  return { text: note.hidden ? '' : note.textContent, failed: note.classList.contains('failed') };
+});
+
+test('the Copy link command says "Link copied" in the banner for 2 s, and why not when it could not', async () => {
+  h.aws.reset();
+  h.aws.identity = { accountId: '444455556666', roleName: 'Read_Only', sessionName: 'alice', region: 'us-east-1' };
+  const tab = await h.openConsole('https://444455556666-abcd1234.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1');
+  await waitForBanner(tab, (b) => b.name === 'prod-iam');
+  assert.deepEqual(await noteOf(tab), { text: '', failed: false });
+  await copyLinkCommand(tab.url());
+  const shown = await poll(async () => ((await noteOf(tab)).text ? Date.now() : false), 10_000, 'no note in the banner');
+  assert.deepEqual(await noteOf(tab), { text: 'Link copied', failed: false });
+  await poll(async () => (await noteOf(tab)).text === '', 10_000, 'the note stayed');
+  const lasted = Date.now() - shown;
+  assert.ok(lasted > 1200 && lasted < 4000, `shown about 2 s (${lasted} ms)`);
+  await closeTab(tab);
+
+  // An account not in the list: the strip says why no link was copied.
+  h.aws.identity = { accountId: '131313131313', roleName: 'Admin', sessionName: 'alice', region: 'us-east-1' };
+  const unknown = await h.openConsole('https://131313131313-abcd1234.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1');
+  await waitForBanner(unknown, (b) => b.level === 'unknown');
+  await copyLinkCommand(unknown.url());
+  const failed = await poll(async () => {
+    const note = await noteOf(unknown);
+    return note.text && note;
+  }, 10_000, 'no note in the strip');
+  assert.equal(failed.failed, true);
+  assert.match(failed.text, /^No link copied: This console page’s account is not in your list/);
+  await closeTab(unknown);
+});
+
+test('the Copy link command on a page that is not the console says why on the toolbar badge, for 2 s', async () => {
+  const page = await h.context.newPage();
+  await page.goto(PORTAL);
+  await page.bringToFront();
+  // The extension may not read this tab's URL (no host permission there): it is the active one.
+  const worker = await h.worker();
+  const tabId = await worker.evaluate(async () => {
+    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+    chrome.commands.onCommand.dispatch('copy-link', tab);
+    return tab.id;
+  });
+  const badge = () => worker.evaluate(async (id) => (
+    { text: await chrome.action.getBadgeText({ tabId: id }), title: await chrome.action.getTitle({ tabId: id }) }
+  ), tabId);
+  const got = await poll(async () => {
+    const b = await badge();
+    return b.text && b;
+  }, 10_000, 'no badge');
+  assert.equal(got.text, '!');
+  assert.match(got.title, /^Roleswitch: No link copied: Copy link works on an AWS console page/);
+  await poll(async () => (await badge()).text === '', 10_000, 'the badge stayed');
+  assert.doesNotMatch((await badge()).title, /No link copied/);
+  await closeTab(page);
 });
