@@ -109,7 +109,8 @@ impl Format {
     ///    JSON that does not parse is still classified by which of the two key
     ///    names it contains, so that its syntax error can be reported. Other
     ///    JSON with credentials in it (`aws sts assume-role` output) is
-    ///    [`Format::OwnJson`], whose reader refuses it and says why.
+    ///    [`Format::OwnJson`], whose reader refuses it and says why. Text that
+    ///    starts with `{` but is not JSON and names none of these is read on as INI.
     /// 2. Otherwise it must be INI with at least one `[section]`:
     ///    - a line holding credentials (`aws_secret_access_key`, …) anywhere, even
     ///      without a section → AWS config (every INI reader refuses the text
@@ -155,7 +156,13 @@ impl Format {
                     Some(Format::AwsSso)
                 }
                 Err(_) if own_json::holds_credentials(trimmed, None) => Some(Format::OwnJson),
-                Err(_) => None,
+                // Not JSON, and nothing of ours in it: read on as INI (a stray `{` line
+                // before profiles must not hide them, nor the credentials among them).
+                Err(_) => {
+                    let lexed = ini::lex(text);
+                    let format = Format::of_lexed(&lexed);
+                    return (format, Some(lexed));
+                }
             };
             return (format, None);
         }
