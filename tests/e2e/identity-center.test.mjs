@@ -319,9 +319,10 @@ test('the Copy link command on a page that is not the console says why on the to
   const badge = () => worker.evaluate(async (id) => (
     { text: await chrome.action.getBadgeText({ tabId: id }), title: await chrome.action.getTitle({ tabId: id }) }
   ), tabId);
+  // The text and the title are set one after the other: wait for both.
   const got = await poll(async () => {
     const b = await badge();
-    return b.text && b;
+    return b.text && b.title !== 'Switch AWS environment' && b;
   }, 10_000, 'no badge');
   assert.equal(got.text, '!');
   assert.match(got.title, /^Roleswitch: No link copied: Copy link works on an AWS console page/);
