@@ -94,6 +94,12 @@ function showStatus(message, isError = false) {
 
 const isHeader = (item) => typeof item === 'object';
 
+/** Where `item` is in the items now (a header by its section's key), or -1. */
+function positionOf(item) {
+  if (!isHeader(item)) return item === undefined ? -1 : items.indexOf(item);
+  return items.findIndex((other) => isHeader(other) && other.key === item.key);
+}
+
 // Text with the matched ranges (UTF-16 offsets from the core) in <mark>.
 function marked(className, text, ranges = []) {
   const span = document.createElement('span');
@@ -454,7 +460,7 @@ function toggleSection(key, position = selected) {
   // Keep the header selected where it was.
   const header = items[position];
   buildItems();
-  selected = isHeader(header) ? Math.max(0, items.indexOf(header)) : Math.min(position, items.length - 1);
+  selected = isHeader(header) ? Math.max(0, positionOf(header)) : Math.max(0, Math.min(position, items.length - 1));
   render();
 }
 
@@ -465,7 +471,7 @@ function foldSelected(open) {
   if (s === undefined || s < 0) return false;
   const section = view.sections[s];
   if (collapsed.has(section.key) === !open) return false;
-  toggleSection(section.key, items.indexOf(section));
+  toggleSection(section.key, headerAt[s]);
   return true;
 }
 
@@ -881,9 +887,13 @@ async function takeRest({ view: whole, index, rows }) {
   await yieldToInput();
   takeWhole(next, text);
   if (!$('filter').value.trim()) {
-    await yieldToInput();
-    // The same items, now with every entry (for rows beyond the first screen).
+    // The same items, now with every entry (for rows beyond the first screen), built in the
+    // same task as the view they come from: a key in between would see the new sections
+    // with the old items. The selection stays on what it was on.
+    const kept = items[selected];
     buildItems();
+    const at = positionOf(kept);
+    selected = at >= 0 ? at : Math.max(0, Math.min(selected, items.length - 1));
     render();
   }
   search ??= new PopupSearch(text, Uint32Array.from(view.preferred));

@@ -772,9 +772,26 @@ class Popup {
   }
 
   /** Polls `expression` (string or function) until it is truthy; returns that value. */
-  waitFor(expression, timeoutMs = DEFAULT_TIMEOUT_MS) {
+  async waitFor(expression, timeoutMs = DEFAULT_TIMEOUT_MS) {
     const label = typeof expression === 'function' ? expression.toString() : expression;
-    return poll(() => this.evaluate(expression), timeoutMs, `popup: timed out waiting for ${label}`);
+    try {
+      return await poll(() => this.evaluate(expression), timeoutMs, `popup: timed out waiting for ${label}`);
+    } catch (error) {
+      error.message += `\n  popup state: ${await this.state().catch((e) => `unreadable (${e.message})`)}`;
+      throw error;
+    }
+  }
+
+  /** What the popup shows and has done, as one line: for a timeout's message. */
+  async state() {
+    const state = await this.evaluate(() => ({
+      filter: document.getElementById('filter')?.value,
+      focused: document.activeElement?.id || document.activeElement?.tagName,
+      status: document.getElementById('status')?.textContent,
+      rows: [...document.querySelectorAll('#list .name')].slice(0, 3).map((n) => n.textContent),
+      marks: performance.getEntriesByType('mark').map((m) => `${m.name}@${Math.round(m.startTime)}`),
+    }), undefined, { timeoutMs: 2000 });
+    return `${JSON.stringify(state)}; logs: ${JSON.stringify(this.logs.slice(-5))}`;
   }
 
   /** Emulates a media feature in the popup, as Playwright's `page.emulateMedia` does for a page. */

@@ -1,7 +1,7 @@
 // Session-aware switching in multi-session consoles (issue 13): an environment whose session
 // is open in a tab (its host `<account>-<suffix>.…console…`) is gone to, not switched into
 // again; Shift+Enter opens a new session alongside, the current one kept.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { launch, poll } from './harness.mjs';
@@ -36,6 +36,13 @@ before(async () => {
 
 after(async () => {
   await h?.close();
+});
+
+// A failed test leaves its session tabs open: close them, so that the next test counts its own.
+afterEach(async () => {
+  for (const page of h.context.pages()) {
+    if (/\.console\.aws\.amazon\.com$/.test(new URL(page.url()).hostname)) await page.close().catch(() => {});
+  }
 });
 
 const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
@@ -132,7 +139,10 @@ test('the setting "Enter opens alongside": Enter opens a new session, Shift+Ente
     await popup.type('test');
     await popup.waitFor(`document.querySelector('#list .name')?.textContent === 'test'`);
     await popup.press('Enter');
-    const post = await h.aws.waitForRequest((r) => r.method === 'POST');
+    const post = await h.aws.waitForRequest((r) => r.method === 'POST').catch(async (error) => {
+      error.message += `\n  popup state: ${await popup.state().catch(() => 'closed')}`;
+      throw error;
+    });
     assert.equal(post.url, 'https://signin.aws.amazon.com/sessions/efgh5678/v1/switchrole');
     const opened = await poll(() => h.context.pages().find((p) => /^https:\/\/111122223333-s\d+\./.test(p.url())), 10_000,
       'the new session did not open');
