@@ -131,6 +131,15 @@ test('worker stopped, in a role with a base: the way back comes first, and Enter
   await closeTab(tab);
 });
 
+test('an IAM user signed in to the managing account: the signed-in line names the account, and no role (never "null")', async () => {
+  const tab = await consoleTab({ accountId: '999988887777', userName: 'alice', alias: 'acme-mgmt', region: 'us-east-1' });
+  const popup = await h.openPopup(tab);
+  await popup.waitFor(`!document.getElementById('signed-in').hidden`);
+  assert.equal((await screen(popup)).signedIn, 'Signed in: acme-mgmt (9999-8888-7777)');
+  await closePopup(popup);
+  await closeTab(tab);
+});
+
 test('a key typed as soon as the popup shows filters as the core’s search does', async () => {
   const tab = await consoleTab(MGMT);
   await h.stopWorker(tab);
