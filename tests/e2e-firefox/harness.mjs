@@ -47,24 +47,15 @@
 import puppeteer from 'puppeteer-core';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  CSP, CONSOLE_CSP, PARTITIONS, classifyHost, escapeHtml, readAsset, renderConsole, renderError, renderPortal,
-  renderSwitchRole,
-} from '../fixtures/aws/fixtures.mjs';
+import { PARTITIONS } from '../fixtures/aws/fixtures.mjs';
+import { DEFAULT_IDENTITY, DEFAULT_TIMEOUT_MS, answer, createFakeAws } from '../fixtures/aws/fake-aws.mjs';
 import { poll } from '../e2e/harness.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
 /** The moz-extension:// host the profile gives the extension. */
 export const EXTENSION_UUID = '6f1e2d3c-4b5a-4969-8877-665544332211';
-const DEFAULT_TIMEOUT_MS = 10_000;
 
-export const DEFAULT_IDENTITY = Object.freeze({
-  accountId: '111122223333',
-  roleName: 'OrganizationAccountAccessRole',
-  sessionName: 'alice',
-  alias: 'acme-dev',
-  region: 'us-east-1',
-});
+export { DEFAULT_IDENTITY };
 
 /** The extension directory the tests use: dist/firefox, or $ROLESWITCH_FIREFOX_EXTENSION. */
 export function extensionDirectory(root) {
@@ -438,121 +429,25 @@ class Popup {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The fake AWS: pages from tests/fixtures/aws (the same renderers as the Chromium harness).
-
-function fakeAwsDefaults() {
-  return {
-    /** Who the console pages say is signed in; a successful /switchrole POST changes it. */
-    identity: { ...DEFAULT_IDENTITY },
-    /** 'legacy' | '2024' | 'broken' */
-    switchRoleVariant: 'legacy',
-    /** 'classic' | 'header2021' | 'nocsrf' | … (fixtures.mjs CONSOLE_VARIANTS) */
-    consoleVariant: 'header2021',
-    /** The CSRF token the console exposes and every /switchrole POST must carry. */
-    csrfToken: 'fixture-csrf-token-0123456789',
-  };
-}
-
-function createFakeAws() {
-  const waiters = new Set();
-  const aws = {
-    ...fakeAwsDefaults(),
-    /** Every request to a sign-in host, oldest first: {method, url, host, path, query, form, headers}. */
-    requests: [],
-    /** URLs of requests to anything else, which were failed (there is no internet). */
-    blocked: [],
-    /** Resolves with the first recorded request (including earlier ones) for which `predicate` is true. */
-    waitForRequest(predicate, timeoutMs = DEFAULT_TIMEOUT_MS) {
-      const found = aws.requests.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const waiter = { predicate, resolve };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          const seen = aws.requests.map((r) => `${r.method} ${r.url}`).join('\n  ') || '(none)';
-          reject(new Error(`waitForRequest: no matching sign-in request within ${timeoutMs} ms; seen:\n  ${seen}`));
-        }, timeoutMs);
-        waiter.resolve = (entry) => { clearTimeout(timer); resolve(entry); };
-        waiters.add(waiter);
-      });
-    },
-    reset() {
-      Object.assign(aws, fakeAwsDefaults());
-      aws.requests.length = 0;
-      aws.blocked.length = 0;
-    },
-    record(entry) {
-      aws.requests.push(entry);
-      for (const waiter of waiters) {
-        if (!waiter.predicate(entry)) continue;
-        waiters.delete(waiter);
-        waiter.resolve(entry);
-      }
-    },
-  };
-  return aws;
-}
+// The fake AWS (tests/fixtures/aws/fake-aws.mjs, the same as the Chromium harness's), through
+// WebDriver BiDi's network interception.
 
 const headerList = (headers) => Object.entries(headers)
   .map(([name, value]) => ({ name, value: { type: 'string', value: String(value) } }));
 
-async function describeRequest(h, { request }) {
+async function serve(h, { request }) {
   const url = new URL(request.url);
+  if (url.protocol === 'moz-extension:' || url.protocol === 'data:' || url.protocol === 'about:') {
+    return h.send('network.continueRequest', { request: request.request });
+  }
   const headers = Object.fromEntries(request.headers.map((x) => [x.name.toLowerCase(), x.value.value]));
   let body = '';
   if (request.bodySize) {
     const { bytes } = await h.send('network.getData', { dataType: 'request', request: request.request });
     body = bytes.type === 'base64' ? Buffer.from(bytes.value, 'base64').toString('utf8') : bytes.value;
   }
-  return {
-    method: request.method,
-    url: url.href,
-    host: url.host,
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    form: (headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')
-      ? Object.fromEntries(new URLSearchParams(body)) : {},
-    headers,
-  };
-}
-
-function page(html, { status = 200, csp = CSP, headers = {} } = {}) {
-  return {
-    status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, ...headers },
-    body: html,
-  };
-}
-
-async function serve(h, event) {
-  const { aws } = h;
-  const { request } = event;
-  const url = new URL(request.url);
-  if (url.protocol === 'moz-extension:' || url.protocol === 'data:' || url.protocol === 'about:') {
-    return h.send('network.continueRequest', { request: request.request });
-  }
-  const where = url.protocol === 'https:' ? classifyHost(url.hostname) : null;
-  if (!where) {
-    aws.blocked.push(url.href);
-    return h.send('network.failRequest', { request: request.request });
-  }
-  let reply;
-  try {
-    if (url.pathname.startsWith('/__fixture__/')) reply = serveAsset(url);
-    else if (where.kind === 'signin') {
-      const entry = await describeRequest(h, event);
-      aws.record(entry);
-      reply = serveSignIn(aws, entry, where);
-    } else if (where.kind === 'portal') {
-      // One start page for every path: a shortcut's route is in the fragment (see renderPortal).
-      const entry = await describeRequest(h, event);
-      aws.record(entry);
-      reply = page(renderPortal());
-    } else reply = serveConsole(aws, request.method, url);
-  } catch (error) {
-    console.error(`fake AWS failed on ${request.method} ${url.href}:`, error);
-    reply = page(renderError('Fixture error', String(error)), { status: 500 });
-  }
+  const reply = answer(h.aws, { method: request.method, url: url.href, headers, body });
+  if (reply.blocked) return h.send('network.failRequest', { request: request.request });
   return h.send('network.provideResponse', {
     request: request.request,
     statusCode: reply.status,
@@ -560,56 +455,4 @@ async function serve(h, event) {
     headers: headerList(reply.headers),
     body: { type: 'base64', value: Buffer.from(reply.body).toString('base64') },
   });
-}
-
-function serveAsset(url) {
-  const asset = readAsset(url.pathname.slice('/__fixture__/'.length));
-  if (!asset) return page(renderError('Not found', url.pathname), { status: 404 });
-  return { status: 200, headers: { 'content-type': asset.contentType }, body: asset.body };
-}
-
-function serveConsole(aws, method, url) {
-  if (method !== 'GET') return page(renderError('Not found', url.pathname), { status: 404 });
-  if (url.pathname === '/favicon.ico') return { status: 404, headers: {}, body: '' };
-  const { html, userInfo, cookieDomain } = renderConsole(aws.consoleVariant, aws.identity, {
-    host: url.hostname, csrf: aws.csrfToken,
-  });
-  const cookie = `aws-userInfo=${encodeURIComponent(JSON.stringify(userInfo))}; Domain=${cookieDomain}; Path=/; Secure`;
-  return page(html, { csp: CONSOLE_CSP, headers: { 'set-cookie': cookie } });
-}
-
-function serveSignIn(aws, entry, where) {
-  if (entry.path === '/switchrole' && entry.method === 'GET') {
-    return page(renderSwitchRole(aws.switchRoleVariant, { csrf: aws.csrfToken }));
-  }
-  if (entry.path === '/switchrole' && entry.method === 'POST') return switchByForm(aws, entry, where);
-  return page(renderError('Not found', entry.path), { status: 404 });
-}
-
-/** POST /switchrole, from the switch-role page or the console's hidden form. */
-function switchByForm(aws, { form }, where) {
-  if (form.csrf !== aws.csrfToken) {
-    return page(renderError('Switch Role', 'Invalid CSRF token. Reload the page and try again.'), { status: 403 });
-  }
-  const accountId = form.accountId ?? form.account ?? '';
-  if (!/^\d{12}$/.test(accountId) || !form.roleName) {
-    return page(renderError('Switch Role', 'Invalid information in one or more fields.'), { status: 400 });
-  }
-  aws.identity = {
-    ...aws.identity,
-    accountId,
-    alias: undefined,
-    roleName: form.roleName,
-    displayName: form.displayName || undefined,
-    color: form.color || undefined,
-  };
-  const partition = PARTITIONS[where.partition];
-  let location = `https://${aws.identity.region ?? partition.defaultRegion}.${partition.consoleDomain}/console/home`;
-  try {
-    const redirect = new URL(form.redirect_uri ?? '');
-    if (redirect.protocol === 'https:' && classifyHost(redirect.hostname)?.kind === 'console') location = redirect.href;
-  } catch { /* no usable redirect_uri: the console home */ }
-  // A page with a meta refresh (as the Chromium harness does), which the strict CSP allows.
-  return page(`<!doctype html><html><head><meta http-equiv="refresh" content="0;url=${escapeHtml(location)}">`
-    + '<title>Redirecting</title></head><body></body></html>');
 }

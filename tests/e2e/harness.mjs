@@ -35,27 +35,18 @@ import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  CSP, CONSOLE_CSP, PARTITIONS, classifyHost, escapeHtml, readAsset, renderConsole, renderError, renderPortal,
-  renderSwitchRole,
-} from '../fixtures/aws/fixtures.mjs';
+import { PARTITIONS } from '../fixtures/aws/fixtures.mjs';
+import { DEFAULT_IDENTITY, DEFAULT_TIMEOUT_MS, answer, createFakeAws } from '../fixtures/aws/fake-aws.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
-const DEFAULT_TIMEOUT_MS = 10_000;
 /** Longest wait for one DevTools command to the popup (an evaluate may await a promise). */
 const COMMAND_TIMEOUT_MS = 30_000;
 
-export const DEFAULT_IDENTITY = Object.freeze({
-  accountId: '111122223333',
-  roleName: 'OrganizationAccountAccessRole',
-  sessionName: 'alice',
-  alias: 'acme-dev',
-  region: 'us-east-1',
-});
+export { DEFAULT_IDENTITY };
 
 /**
  * Starts Chromium with the unpacked extension in `extensionDir`.
@@ -270,222 +261,19 @@ function defaultConsoleUrl(aws, regionOverride) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The fake AWS
-
-/** The settings a test may change; `aws.reset()` restores them. */
-function fakeAwsDefaults() {
-  return {
-    /** Who the console pages say is signed in; a successful /switchrole POST changes it. */
-    identity: { ...DEFAULT_IDENTITY },
-    /** 'legacy' | '2024' | 'broken' */
-    switchRoleVariant: 'legacy',
-    /** 'classic' | 'header2021' | 'multisession' | 'govcloud' | 'nocsrf' | 'rerender' | 'hostilecss' */
-    consoleVariant: 'header2021',
-    /** The CSRF token the console exposes and every /switchrole POST must carry. */
-    csrfToken: 'fixture-csrf-token-0123456789',
-    /** Aliases the switch-role form accepts instead of an account id: { alias: accountId }. */
-    aliases: {},
-    /** Reply of the multi-session switch: a URL, '' (not allowed), or null (a new session's URL). */
-    multiSession: { destination: null },
-  };
-}
-
-const RECORD = Symbol('record a sign-in request');
-
-function createFakeAws() {
-  const waiters = new Set();
-  const aws = {
-    ...fakeAwsDefaults(),
-    /** Every request to a sign-in host or an access portal (`*.awsapps.com`), oldest first. */
-    requests: [],
-    /** URLs of requests to anything else, which were aborted (there is no internet). */
-    blocked: [],
-    /**
-     * Resolves with the first recorded request (including ones already in `requests`) for
-     * which `predicate` is true. Clear `aws.requests.length = 0` to wait only for new ones.
-     */
-    waitForRequest(predicate, timeoutMs = DEFAULT_TIMEOUT_MS) {
-      const found = aws.requests.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const waiter = { predicate, resolve, timer: null };
-        waiter.timer = setTimeout(() => {
-          waiters.delete(waiter);
-          const seen = aws.requests.map((r) => `${r.method} ${r.url}`).join('\n  ') || '(none)';
-          reject(new Error(`waitForRequest: no matching sign-in request within ${timeoutMs} ms; seen:\n  ${seen}`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
-    },
-    /** Restores the defaults and forgets recorded requests. */
-    reset() {
-      Object.assign(aws, fakeAwsDefaults());
-      aws.requests.length = 0;
-      aws.blocked.length = 0;
-    },
-    [RECORD](entry) {
-      aws.requests.push(entry);
-      for (const waiter of waiters) {
-        if (!waiter.predicate(entry)) continue;
-        clearTimeout(waiter.timer);
-        waiters.delete(waiter);
-        waiter.resolve(entry);
-      }
-    },
-  };
-  return aws;
-}
-
-async function describeRequest(request) {
-  const url = new URL(request.url());
-  const headers = await request.allHeaders();
-  const body = request.postData() ?? '';
-  const contentType = headers['content-type'] ?? '';
-  let json = null;
-  try { json = body ? JSON.parse(body) : null; } catch { json = null; }
-  return {
-    method: request.method(),
-    url: url.href,
-    host: url.host,
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    form: contentType.includes('application/x-www-form-urlencoded')
-      ? Object.fromEntries(new URLSearchParams(body)) : {},
-    json,
-    headers,
-  };
-}
-
-function page(html, { status = 200, csp = CSP, headers = {} } = {}) {
-  return {
-    status,
-    contentType: 'text/html; charset=utf-8',
-    headers: { 'content-security-policy': csp, ...headers },
-    body: html,
-  };
-}
+// The fake AWS (tests/fixtures/aws/fake-aws.mjs), through Playwright's request interception
 
 async function serve(aws, route) {
   const request = route.request();
-  const url = new URL(request.url());
-  if (url.protocol === 'chrome-extension:') return route.fallback();
-  const where = url.protocol === 'https:' ? classifyHost(url.hostname) : null;
-  if (!where) {
-    aws.blocked.push(url.href);
-    return route.abort('internetdisconnected');
-  }
-  try {
-    let reply;
-    if (url.pathname.startsWith('/__fixture__/')) reply = serveAsset(url);
-    else if (where.kind === 'signin') {
-      const entry = await describeRequest(request);
-      aws[RECORD](entry);
-      reply = serveSignIn(aws, entry, where);
-    } else if (where.kind === 'portal') {
-      const entry = await describeRequest(request);
-      aws[RECORD](entry);
-      reply = entry.method === 'GET' && !entry.path.endsWith('.ico')
-        ? page(renderPortal()) : page(renderError('Not found', entry.path), { status: 404 });
-    } else reply = serveConsole(aws, request, url);
-    return await route.fulfill(reply);
-  } catch (error) {
-    console.error(`fake AWS failed on ${request.method()} ${url.href}:`, error);
-    return route.fulfill(page(renderError('Fixture error', String(error)), { status: 500 }));
-  }
-}
-
-function serveAsset(url) {
-  const asset = readAsset(url.pathname.slice('/__fixture__/'.length));
-  if (!asset) return page(renderError('Not found', url.pathname), { status: 404 });
-  return { status: 200, contentType: asset.contentType, body: asset.body };
-}
-
-function serveConsole(aws, request, url) {
-  if (request.method() !== 'GET') return page(renderError('Not found', url.pathname), { status: 404 });
-  if (url.pathname === '/favicon.ico') return { status: 404, body: '' };
-  const { html, userInfo, cookieDomain } = renderConsole(aws.consoleVariant, aws.identity, {
-    host: url.hostname, csrf: aws.csrfToken,
+  if (request.url().startsWith('chrome-extension:')) return route.fallback();
+  const reply = answer(aws, {
+    method: request.method(),
+    url: request.url(),
+    headers: await request.allHeaders(),
+    body: request.postData() ?? '',
   });
-  const cookie = `aws-userInfo=${encodeURIComponent(JSON.stringify(userInfo))}; `
-    + `Domain=${cookieDomain}; Path=/; Secure`;
-  return page(html, { csp: CONSOLE_CSP, headers: { 'set-cookie': cookie } });
-}
-
-function serveSignIn(aws, entry, where) {
-  if (entry.method === 'OPTIONS') return { status: 204, headers: corsHeaders(entry), body: '' };
-  if (entry.path === '/switchrole' && entry.method === 'GET') {
-    return page(renderSwitchRole(aws.switchRoleVariant, { csrf: aws.csrfToken }));
-  }
-  if (entry.path === '/switchrole' && entry.method === 'POST') return switchByForm(aws, entry, where);
-  if (/^\/sessions\/[^/]+\/v1\/switchrole$/.test(entry.path) && entry.method === 'POST') {
-    return switchMultiSession(aws, entry, where);
-  }
-  return page(renderError('Not found', entry.path), { status: 404 });
-}
-
-/** POST /switchrole, from the switch-role page or the console's hidden form. */
-function switchByForm(aws, { form }, where) {
-  if (form.csrf !== aws.csrfToken) {
-    return page(renderError('Switch Role', 'Invalid CSRF token. Reload the page and try again.'), { status: 403 });
-  }
-  const account = form.accountId ?? form.account ?? '';
-  const accountId = /^\d{12}$/.test(account) ? account : aws.aliases[account];
-  if (!accountId || !form.roleName) {
-    return page(renderError('Switch Role', 'Invalid information in one or more fields.'), { status: 400 });
-  }
-  aws.identity = {
-    ...aws.identity,
-    accountId,
-    alias: accountId === account ? undefined : account,
-    roleName: form.roleName,
-    displayName: form.displayName || undefined,
-    color: form.color || undefined,
-  };
-  const partition = PARTITIONS[where.partition];
-  const region = aws.identity.region ?? partition.defaultRegion;
-  let location = `https://${region}.${partition.consoleDomain}/console/home`;
-  try {
-    const redirect = new URL(form.redirect_uri ?? '');
-    if (redirect.protocol === 'https:' && classifyHost(redirect.hostname)?.kind === 'console') location = redirect.href;
-  } catch { /* no usable redirect_uri: go to the console home */ }
-  return redirect(location);
-}
-
-/**
- * Sends the browser on to `location`. Not a 302: Chromium does not hand the hop after a
- * fulfilled redirect back to the route (it goes to DNS and fails), so this is a 200 page with
- * a meta refresh, which the strict CSP allows.
- */
-function redirect(location) {
-  return page(`<!doctype html><html><head><meta http-equiv="refresh" content="0;url=${escapeHtml(location)}">`
-    + '<title>Redirecting</title></head><body></body></html>');
-}
-
-/** POST /sessions/<differentiator>/v1/switchrole: the multi-session console's fetch. */
-function switchMultiSession(aws, entry, where) {
-  const headers = { ...corsHeaders(entry), 'content-security-policy': CSP };
-  const json = (status, value) => ({ status, contentType: 'application/json', headers, body: JSON.stringify(value) });
-  if (entry.headers['x-csrf-protection'] !== '1') return json(403, { error: 'missing X-CSRF-PROTECTION: 1' });
-  const { account, roleName } = entry.json ?? {};
-  if (!account || !roleName) return json(400, { error: 'account and roleName are required' });
-  let destination = aws.multiSession.destination;
-  if (destination == null) {
-    const partition = PARTITIONS[where.partition];
-    const region = aws.identity.region ?? partition.defaultRegion;
-    destination = `https://${account}-s${aws.requests.length}.${region}.${partition.consoleDomain}/console/home`;
-  }
-  return json(200, { destination });
-}
-
-function corsHeaders({ headers }) {
-  const origin = headers.origin;
-  if (!origin || classifyHost(new URL(origin).hostname)?.kind !== 'console') return {};
-  return {
-    'access-control-allow-origin': origin,
-    'access-control-allow-credentials': 'true',
-    'access-control-allow-headers': 'content-type, x-csrf-protection',
-    'access-control-allow-methods': 'POST',
-  };
+  if (reply.blocked) return route.abort('internetdisconnected');
+  return route.fulfill(reply);
 }
 
 // ---------------------------------------------------------------------------------------------
