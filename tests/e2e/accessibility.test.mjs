@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launch, DEFAULT_IDENTITY } from './harness.mjs';
+import { launch, DEFAULT_IDENTITY, closeSoon } from './harness.mjs';
 import { inBanner, waitForBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,7 +60,6 @@ after(async () => {
   await h?.close();
 });
 
-const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 for (const scheme of SCHEMES) {
@@ -101,7 +100,7 @@ for (const scheme of SCHEMES) {
       await popup.waitFor(() => !document.getElementById('confirm').hidden);
       assertClean(await axe(evaluate), `popup (${scheme}), filtered, production confirmation`);
     } finally {
-      await closePopup(popup);
+      await closeSoon(popup);
       await tab.close();
     }
   });

@@ -50,11 +50,6 @@ function optionsPages() {
   return h.context.pages().filter((p) => p.url().startsWith(`chrome-extension://${h.extensionId}/options/`));
 }
 
-/** The URL of the active tab of the last focused window, as the extension sees it. */
-async function activeUrl() {
-  const worker = await h.worker();
-  return worker.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.url ?? null);
-}
 
 test('a console page’s scripts cannot read the banner: closed shadow root, no attributes, the name only in the accessibility tree', async () => {
   h.aws.identity = { ...VAULT };
@@ -169,11 +164,11 @@ test('"add it" acts on the user’s own click only, and reuses one options tab',
 
   // A second click on the same account: the same tab comes back, with what was typed.
   await page.bringToFront();
-  assert.equal(await activeUrl(), page.url());
+  assert.equal(await h.activeUrl(), page.url());
   at = await centreOf(page, '.add');
   await page.mouse.click(at.x, at.y);
-  for (let i = 0; i < 50 && !(await activeUrl())?.includes('/options/'); i++) await page.waitForTimeout(50);
-  assert.match(await activeUrl(), /\/options\/options\.html#add\?accountId=999988887777/, 'the options tab is shown again');
+  for (let i = 0; i < 50 && !(await h.activeUrl())?.includes('/options/'); i++) await page.waitForTimeout(50);
+  assert.match(await h.activeUrl(), /\/options\/options\.html#add\?accountId=999988887777/, 'the options tab is shown again');
   await page.waitForTimeout(300);
   assert.equal(optionsPages().length, 1, 'still one options tab');
   assert.equal(await form.inputValue('#displayName'), 'typed-before-the-second-click', 'nothing typed was lost');

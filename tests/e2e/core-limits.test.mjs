@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launch } from './harness.mjs';
+import { launch, closeSoon } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const MGMT = { accountId: '999988887777', roleName: 'Admin', sessionName: 'alice', alias: 'acme-mgmt', region: 'us-east-1' };
@@ -20,7 +20,6 @@ after(async () => {
   await h?.close();
 });
 
-const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
 
 test("a trap in the service worker's core: the next switch from the popup still goes through", async () => {
   const worker = await h.worker();
@@ -48,7 +47,7 @@ test("a trap in the service worker's core: the next switch from the popup still 
     assert.equal(post.host, 'signin.aws.amazon.com');
     assert.equal(post.form.account, '111122223333');
   } finally {
-    await closePopup(popup);
+    await closeSoon(popup);
     await Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
   }
   const after = await (await h.worker()).evaluate(() => ({
@@ -127,7 +126,7 @@ test('a query past the search caps is cut, and the popup says so', async () => {
     assert.equal(await note(), 'Only the first 8 words and 64 characters of the filter are used; no name is longer.');
     assert.equal(await popup.evaluate(() => document.querySelector('#list .name')?.textContent), 'test');
   } finally {
-    await closePopup(popup);
+    await closeSoon(popup);
     await Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
   }
 });

@@ -181,6 +181,28 @@ class Harness {
     }
   }
 
+  /** Saves each environment input through the worker, as the options page's editor does; asserts each was taken. */
+  async saveEnvironments(inputs) {
+    const page = await this.context.newPage();
+    try {
+      await page.goto(`chrome-extension://${this.extensionId}/options/options.html`);
+      for (const input of inputs) {
+        const saved = await page.evaluate((i) => globalThis.RS.protocol.send('page-bg-save-env', { input: i }), input);
+        if (!saved.ok) throw new Error(`saving ${JSON.stringify(input)} failed: ${JSON.stringify(saved.errors)}`);
+      }
+    } finally {
+      await page.close();
+    }
+  }
+
+  /** The URL of the tab the extension sees as active (the one a popup would act on). */
+  async activeUrl() {
+    return (await this.worker()).evaluate(async () => {
+      const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+      return tab?.url ?? null;
+    });
+  }
+
   /** Whether the extension's service worker is running (it has a DevTools target). */
   async workerRunning() {
     const browserSession = await this.context.browser().newBrowserCDPSession();
@@ -278,6 +300,12 @@ async function serve(aws, route) {
 
 // ---------------------------------------------------------------------------------------------
 // The popup
+
+/**
+ * Closes a popup or a tab without waiting long: a popup that closed itself may never report
+ * it, and a tab with an action popup open over it may not return from close().
+ */
+export const closeSoon = (target) => Promise.race([target.close(), new Promise((r) => setTimeout(r, 1000))]);
 
 /** Calls `fn` until it returns something truthy; throws `message` after `timeoutMs`. */
 export async function poll(fn, timeoutMs, message, intervalMs = 50) {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launch, generatedEnvironments } from './harness.mjs';
+import { launch, generatedEnvironments, closeSoon } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const MGMT = { accountId: '999988887777', roleName: 'Admin', sessionName: 'alice', alias: 'acme-mgmt', region: 'us-east-1' };
@@ -26,8 +26,6 @@ after(async () => {
   await h?.close();
 });
 
-const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
-const closeTab = (tab) => Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Evaluates `fn` in an extension page (the options page) of the extension. */
@@ -103,10 +101,10 @@ test('worker stopped, over a console tab: the first screen shows the page’s id
   assert.equal(post.form.account, '111122223333');
   assert.equal(post.form.roleName, 'OrganizationAccountAccessRole');
   assert.equal(post.form.action, 'switchFromBasis', 'posted by the console page itself');
-  await closePopup(popup);
+  await closeSoon(popup);
   await tab.waitForURL(/console\.aws\.amazon\.com/); // landed (its page reports to the worker)
   await sleep(500);
-  await closeTab(tab);
+  await closeSoon(tab);
 });
 
 test('worker stopped, in a role with a base: the way back comes first, and Enter asks the worker to switch back', async () => {
@@ -125,10 +123,10 @@ test('worker stopped, in a role with a base: the way back comes first, and Enter
   const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
   assert.equal(post.form.account, '999988887777');
   assert.equal(post.form.roleName, 'Admin');
-  await closePopup(popup);
+  await closeSoon(popup);
   await tab.waitForURL(/console\.aws\.amazon\.com/);
   await sleep(500);
-  await closeTab(tab);
+  await closeSoon(tab);
 });
 
 test('an IAM user signed in to the managing account: the signed-in line names the account, and no role (never "null")', async () => {
@@ -136,8 +134,8 @@ test('an IAM user signed in to the managing account: the signed-in line names th
   const popup = await h.openPopup(tab);
   await popup.waitFor(`!document.getElementById('signed-in').hidden`);
   assert.equal((await screen(popup)).signedIn, 'Signed in: acme-mgmt (9999-8888-7777)');
-  await closePopup(popup);
-  await closeTab(tab);
+  await closeSoon(popup);
+  await closeSoon(tab);
 });
 
 test('a key typed as soon as the popup shows filters as the core’s search does', async () => {
@@ -150,7 +148,7 @@ test('a key typed as soon as the popup shows filters as the core’s search does
   const shown = await screen(popup);
   assert.equal(shown.rows.find((r) => r.selected).name, 'billing-2', 'the best match, first');
   assert.ok(shown.rows.every((r) => !r.section), 'no group headers while filtering');
-  await closePopup(popup);
+  await closeSoon(popup);
 
   // Before the search is ready (here: its stored pieces are gone, so the popup waits for
   // the worker to start and make them), a first key shows the results the worker stored
@@ -190,7 +188,7 @@ test('a key typed as soon as the popup shows filters as the core’s search does
     await popup.waitFor('window.seen !== undefined');
     const seen = await popup.evaluate(() => ({ ...window.seen, readyAtKey: window.readyAtKey }));
     if (seen.readyAtKey) {
-      await closePopup(popup);
+      await closeSoon(popup);
       continue;
     }
     early = seen;
@@ -203,15 +201,15 @@ test('a key typed as soon as the popup shows filters as the core’s search does
   assert.deepEqual(early.rows, ready, 'the stored first key’s results are the search’s');
   assert.equal(early.rows.find((r) => r[2] === 'true')[0], 'billing-2');
   assert.ok(Number(early.rows.find((r) => r[1] !== null)[1]) > 50, `${JSON.stringify(early.rows.slice(0, 3))}: many matches for "b"`);
-  await closePopup(popup);
-  await closeTab(tab);
+  await closeSoon(popup);
+  await closeSoon(tab);
 });
 
 test('what changed since is there at the next open: an entry renamed in the options page, a favorite from another browser', async () => {
   const tab = await consoleTab(MGMT);
   let popup = await h.openPopup(tab);
   await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
-  await closePopup(popup);
+  await closeSoon(popup);
 
   const saved = await inExtension(async (env) => {
     const { protocol } = globalThis.RS;
@@ -224,7 +222,7 @@ test('what changed since is there at the next open: an entry renamed in the opti
   await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   await popup.type('test');
   await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'test renamed'`);
-  await closePopup(popup);
+  await closeSoon(popup);
 
   // Favorites arrive through browser sync (written here straight into storage.sync, as
   // sync does), with the worker stopped: the first screen stored before is not shown.
@@ -234,6 +232,6 @@ test('what changed since is there at the next open: an entry renamed in the opti
   await popup.waitFor("performance.getEntriesByName('roleswitch:interactive').length > 0");
   const first = await screen(popup);
   assert.deepEqual(first.rows.slice(0, 2).map((r) => r.name), ['Favorites', 'other']);
-  await closePopup(popup);
-  await closeTab(tab);
+  await closeSoon(popup);
+  await closeSoon(tab);
 });

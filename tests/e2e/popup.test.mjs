@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launch, generatedEnvironments } from './harness.mjs';
+import { launch, generatedEnvironments, closeSoon } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const N = 5000;
@@ -24,7 +24,6 @@ after(async () => {
   await h?.close();
 });
 
-const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
 
 async function open(tab = blank) {
   const popup = await h.openPopup(tab);
@@ -64,7 +63,7 @@ test('5,000 environments: few rows in the DOM, groups shown, the filter focused'
   assert.equal((await selectedRow(popup)).pos, 1, 'the first option');
   assert.equal(await popup.evaluate(() => document.getElementById('filter').getAttribute('aria-activedescendant')),
     (await selectedRow(popup)).id);
-  await closePopup(popup);
+  await closeSoon(popup);
 });
 
 test('typing filters and ranks: the best match is preselected and highlighted; arrows reach the last row', async () => {
@@ -99,7 +98,7 @@ test('typing filters and ranks: the best match is preselected and highlighted; a
   await popup.press('Control+Home');
   assert.equal((await selectedRow(popup)).pos, 1);
   assert.ok((await rows(popup)).length < 60, 'still virtualised after scrolling');
-  await closePopup(popup);
+  await closeSoon(popup);
 });
 
 test('a star pins to the top, survives reopening, and Alt+1 switches to the first favorite', async () => {
@@ -114,7 +113,7 @@ test('a star pins to the top, survives reopening, and Alt+1 switches to the firs
   await popup.waitFor(`document.querySelector('#list li.section .section-label')?.textContent === 'Favorites'`);
   let drawn = await rows(popup);
   assert.deepEqual(drawn.slice(0, 2).map((r) => r.section ?? r.name), ['Favorites', 'ledger-1405']);
-  await closePopup(popup);
+  await closeSoon(popup);
 
   popup = await open();
   drawn = await rows(popup);
@@ -129,7 +128,7 @@ test('a star pins to the top, survives reopening, and Alt+1 switches to the firs
   await popup.waitFor(`document.querySelectorAll('#stars .star[aria-pressed="true"]').length === 2`);
   drawn = await rows(popup);
   assert.deepEqual(drawn.slice(0, 3).map((r) => r.section ?? r.name), ['Favorites', 'ledger-1405', second]);
-  await closePopup(popup);
+  await closeSoon(popup);
 
   h.aws.reset();
   const tab = await h.openConsole({ variant: 'header2021' });
@@ -138,7 +137,7 @@ test('a star pins to the top, survives reopening, and Alt+1 switches to the firs
   const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
   assert.equal(post.form.account, ENVS[1405].accountId);
   assert.equal(post.form.displayName, 'ledger-1405');
-  await closePopup(popup);
+  await closeSoon(popup);
   await Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
 });
 
@@ -174,7 +173,7 @@ test('group headers collapse and expand (click, ←/→, Enter) and stay as left
   await popup.press('ArrowLeft');
   await popup.waitFor(`document.querySelector('#list [aria-expanded="false"] .section-label')?.textContent === 'OU-0'`);
   assert.equal((await selectedRow(popup)).section, 'OU-0', 'folding from a member selects its header');
-  await closePopup(popup);
+  await closeSoon(popup);
 
   popup = await open();
   assert.equal((await header('OU-0')).expanded, 'false', 'the collapsed state is remembered');
@@ -182,7 +181,7 @@ test('group headers collapse and expand (click, ←/→, Enter) and stay as left
   await popup.evaluate((i) => document.getElementById(i).dispatchEvent(new MouseEvent('mousemove')), id);
   await popup.press('Enter');
   await popup.waitFor(`document.getElementById(${JSON.stringify(id)})?.closest('[role=group]').getAttribute('aria-expanded') === 'true'`);
-  await closePopup(popup);
+  await closeSoon(popup);
 });
 
 test('a keyboard command opens the popup', () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './harness.mjs';
+import { launch, closeSoon } from './harness.mjs';
 import { waitForBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,12 +34,7 @@ async function options() {
 
 before(async () => {
   h = await launch({ extensionDir, userDataDir });
-  const page = await options();
-  for (const input of ENVS) {
-    const saved = await page.evaluate((i) => globalThis.RS.protocol.send('page-bg-save-env', { input: i }), input);
-    assert.equal(saved.ok, true, JSON.stringify(saved.errors));
-  }
-  await page.close();
+  await h.saveEnvironments(ENVS);
 });
 
 after(async () => {
@@ -47,10 +42,6 @@ after(async () => {
   rmSync(userDataDir, { recursive: true, force: true });
 });
 
-/** Closes `popup` if it is still open (one that closed itself may never report it). */
-const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
-/** Closes a tab; with an action popup open over it, page.close() may not return, so it is not awaited for long. */
-const closeTab = (tab) => Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
 const names = (popup) => popup.evaluate(() => [...document.querySelectorAll('#list .name')].map((n) => n.textContent));
 const statusText = (popup) => popup.evaluate(() => document.getElementById('status').textContent);
 const posts = () => h.aws.requests.filter((r) => r.method === 'POST');
@@ -86,8 +77,8 @@ test('header2021 console: one POST of the hidden form to the sign-in host, regio
   assert.equal(post.headers.origin, 'https://us-east-1.console.aws.amazon.com', 'posted by the console page itself');
   assert.equal(h.aws.requests.filter((r) => r.method === 'GET').length, 0, 'no switch-role page in between');
   await tab.waitForURL('https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1');
-  await closePopup(popup); // it may still be open, showing a message
-  await closeTab(tab);
+  await closeSoon(popup); // it may still be open, showing a message
+  await closeSoon(tab);
 });
 
 test('classic console: the same fields; without a region the current page is the redirect', async () => {
@@ -99,8 +90,8 @@ test('classic console: the same fields; without a region the current page is the
     account: '555566667777', displayName: 'other', color: '83d4e8',
     redirect_uri: 'https://ap-south-1.console.aws.amazon.com/console/home?region=ap-south-1', csrf: TOKEN,
   });
-  await closePopup(popup); // it may still be open, showing a message
-  await closeTab(tab);
+  await closeSoon(popup); // it may still be open, showing a message
+  await closeSoon(tab);
 });
 
 test('no CSRF token: the switch-role page instead, and the popup says so', async () => {
@@ -113,8 +104,8 @@ test('no CSRF token: the switch-role page instead, and the popup says so', async
   assert.equal(post.form.account, '111122223333');
   assert.equal(post.form.csrf, TOKEN, 'the switch-role page’s own token');
   assert.equal(posts().length, 1, 'nothing was posted with an empty token');
-  await closePopup(popup); // it may still be open, showing a message
-  await closeTab(tab);
+  await closeSoon(popup); // it may still be open, showing a message
+  await closeSoon(tab);
 });
 
 test('multi-session console: the session switch with the exact body and header; destination opens', async () => {
@@ -141,8 +132,8 @@ test('multi-session console: the session switch with the exact body and header; 
   const { name } = await waitForBanner(page);
   assert.equal(name, 'test');
   await page.close();
-  await closePopup(popup); // it may still be open, showing a message
-  await closeTab(tab);
+  await closeSoon(popup); // it may still be open, showing a message
+  await closeSoon(tab);
 });
 
 test('multi-session console: an empty destination is a clear message in the popup', async () => {
@@ -161,7 +152,7 @@ test('multi-session console: an empty destination is a clear message in the popu
   assert.equal(await statusText(popup), 'This session may not assume OrganizationAccountAccessRole in 1111-2222-3333 (test).');
   assert.equal(h.context.pages().length, tabsBefore + 1, 'nothing opened but the console tab');
   await popup.close();
-  await closeTab(tab);
+  await closeSoon(tab);
 });
 
 test('GovCloud console: a GovCloud environment switches through the GovCloud sign-in host', async () => {
@@ -173,8 +164,8 @@ test('GovCloud console: a GovCloud environment switches through the GovCloud sig
     account: '222233334444', displayName: 'gov', color: '83d4e8',
     redirect_uri: 'https://us-gov-east-1.console.amazonaws-us-gov.com/console/home?region=us-gov-east-1', csrf: TOKEN,
   });
-  await closePopup(popup); // it may still be open, showing a message
-  await closeTab(tab);
+  await closeSoon(popup); // it may still be open, showing a message
+  await closeSoon(tab);
 });
 
 test('GovCloud console: a commercial environment is never sent to the GovCloud host', async () => {
@@ -184,8 +175,8 @@ test('GovCloud console: a commercial environment is never sent to the GovCloud h
   await h.aws.waitForRequest((r) => r.method === 'POST');
   assert.equal(h.aws.requests.filter((r) => r.host === 'signin.amazonaws-us-gov.com').length, 0);
   assert.ok(h.aws.requests.every((r) => r.host === 'signin.aws.amazon.com'));
-  await closePopup(popup); // it may still be open, showing a message
-  await closeTab(tab);
+  await closeSoon(popup); // it may still be open, showing a message
+  await closeSoon(tab);
 });
 
 test('production: Enter asks, Esc cancels, Enter Enter switches', async () => {
@@ -206,8 +197,8 @@ test('production: Enter asks, Esc cancels, Enter Enter switches', async () => {
   const post = await h.aws.waitForRequest((r) => r.method === 'POST');
   assert.equal(post.form.account, '444455556666');
   assert.equal(post.form.displayName, 'prod');
-  await closePopup(popup); // it may still be open, showing a message
-  await closeTab(tab);
+  await closeSoon(popup); // it may still be open, showing a message
+  await closeSoon(tab);
 });
 
 test('base accounts: reachable first, reachable only (a setting), and back to the base', async () => {
@@ -233,7 +224,7 @@ test('base accounts: reachable first, reachable only (a setting), and back to th
   await settings.setChecked('#setting-reachableOnly', false);
   await settings.locator('#settings-status', { hasText: 'Saved.' }).waitFor();
   await settings.close();
-  await closeTab(tab);
+  await closeSoon(tab);
 
   // In prod through OrganizationAccountAccessRole: back to acme-mgmt's Admin role.
   h.aws.identity = { ...MGMT, accountId: '444455556666', roleName: 'OrganizationAccountAccessRole', alias: undefined };
@@ -247,16 +238,16 @@ test('base accounts: reachable first, reachable only (a setting), and back to th
   assert.equal(post.form.roleName, 'Admin');
   assert.equal(post.form.displayName, 'acme-mgmt');
   assert.equal(post.form.action, 'switchFromBasis');
-  await closePopup(popup); // it may still be open, showing a message
-  await closeTab(tab);
+  await closeSoon(popup); // it may still be open, showing a message
+  await closeSoon(tab);
 });
 
 test('recents: last used first, and the order survives a browser restart', async () => {
   for (const name of ['gov', 'other', 'test']) {
     const { tab, popup } = await switchFrom({ variant: 'header2021' }, name);
     await h.aws.waitForRequest((r) => r.method === 'POST');
-    await closePopup(popup);
-    await closeTab(tab);
+    await closeSoon(popup);
+    await closeSoon(tab);
   }
   const firstThree = async () => {
     const blank = await h.context.newPage();
