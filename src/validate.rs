@@ -9,7 +9,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use crate::aws::Partition;
+use crate::aws::{self, role_arn_parts, AccountIdError, Partition};
 use crate::color;
 use crate::model::{
     BaseAccount, BaseAccountInput, Environment, EnvironmentInput, EnvironmentKind,
@@ -221,30 +221,19 @@ fn code_point(c: char) -> String {
 }
 
 /// Normalises an account ID as users paste it (`1111-2222-3333`, `1111 2222 3333`)
-/// to 12 digits.
+/// to 12 digits ([`aws::parse_account_id`]).
 fn account_id_message(raw: &str) -> Result<String, String> {
     let raw = trim(raw);
-    if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(raw.to_string()); // the usual case, without the copy below
-    }
-    if raw.is_empty() {
-        return Err("Enter the 12-digit account ID, e.g. 1111-2222-3333.".into());
-    }
-    let digits: String = raw.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-    if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
+    aws::parse_account_id(raw).map_err(|e| match e {
+        AccountIdError::Empty => "Enter the 12-digit account ID, e.g. 1111-2222-3333.".into(),
+        AccountIdError::NotDigits => format!(
             "Account ID {} may only contain digits (and - or spaces between them).",
             quote(raw)
-        ));
-    }
-    if digits.len() != 12 {
-        return Err(format!(
-            "Account ID {} must be 12 digits; it has {}.",
-            quote(raw),
-            digits.len()
-        ));
-    }
-    Ok(digits)
+        ),
+        AccountIdError::Length(n) => {
+            format!("Account ID {} must be 12 digits; it has {n}.", quote(raw))
+        }
+    })
 }
 
 /// What a console page of an account not in the list prefills in the editor.
@@ -301,23 +290,6 @@ pub struct RoleRef {
     pub role_name: String,
     /// The account named by an ARN, if the input was one.
     pub account_id: Option<String>,
-}
-
-/// The account and `path/name` fields of `arn:<partition>:iam::<account>:role/<path/name>`,
-/// unchecked, when `raw` has that shape.
-pub(crate) fn role_arn_parts(raw: &str) -> Option<(&str, &str)> {
-    let mut parts = raw.splitn(6, ':');
-    let (Some("arn"), Some(_partition), Some("iam"), Some(_region), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
-    Some((account, resource.strip_prefix("role/")?))
 }
 
 /// Parses a role name, `path/name`, or `arn:<partition>:iam::<account>:role/<path/name>`.
@@ -475,7 +447,7 @@ fn portal_url_message(raw: &str) -> Result<String, String> {
             quote(raw)
         ));
     }
-    if crate::aws::Partition::of_portal_host(authority).is_none() {
+    if Partition::of_portal_host(authority).is_none() {
         return Err(format!(
             "{} is not an AWS access portal host: portals are at <name>.awsapps.com (GovCloud: start.us-gov-home.awsapps.com, China: <name>.awsapps.cn); {EXAMPLE}.",
             quote(authority)
@@ -513,20 +485,7 @@ fn color_message(raw: &str) -> Result<String, String> {
 /// Parses an AWS region code such as `eu-west-1` or `us-gov-west-1`.
 fn region_message(raw: &str) -> Result<String, String> {
     let raw = trim(raw);
-    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
-    // country-area[-more]-number: eu-west-1, us-gov-west-1, ap-southeast-5.
-    let ok = match (raw.split_once('-'), raw.rsplit_once('-')) {
-        (Some((country, _)), Some((head, number))) => {
-            country.len() == 2
-                && lower(country)
-                && head.len() > 3
-                && head[3..].split('-').all(lower)
-                && (1..=2).contains(&number.len())
-                && number.bytes().all(|b| b.is_ascii_digit())
-        }
-        _ => false,
-    };
-    if ok {
+    if aws::is_region(raw) {
         Ok(raw.to_string())
     } else {
         Err(format!(
@@ -774,7 +733,7 @@ pub(crate) fn validate_input(
         .as_deref()
         .and_then(|u| u.strip_prefix("https://"))
         .and_then(|u| u.split('/').next())
-        .and_then(crate::aws::Partition::of_portal_host)
+        .and_then(Partition::of_portal_host)
     {
         let env_partition = partition.unwrap_or_else(|| {
             region
@@ -836,14 +795,7 @@ fn validate_base(input: &BaseAccountInput<&str>) -> Result<Option<BaseAccount>, 
     let alias = match trimmed(&input.alias) {
         "" => None,
         raw => {
-            // IAM account aliases: 3-63 of a-z, 0-9 and -, not starting or ending with -.
-            let ok = (3..=63).contains(&raw.len())
-                && raw
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !raw.starts_with('-')
-                && !raw.ends_with('-');
-            if !ok {
+            if !aws::is_account_alias(raw) {
                 return Err(format!(
                     "Base account alias {} is not an account alias: 3 to 63 lower-case letters, digits and -.",
                     quote(raw)
@@ -1361,37 +1313,6 @@ mod tests {
             assert_eq!(color_message(raw).ok().as_deref(), *want, "{raw}");
         }
         assert!(color_message("red;x").unwrap_err().contains("#rrggbb"));
-    }
-
-    #[test]
-    fn regions() {
-        for ok in [
-            "us-east-1",
-            "eu-central-2",
-            "us-gov-west-1",
-            "cn-north-1",
-            "ap-southeast-4",
-        ] {
-            assert_eq!(region_message(ok).as_deref(), Ok(ok));
-        }
-        for bad in [
-            "us-east",
-            "useast1",
-            "US-EAST-1",
-            "eu-west-1a",
-            "-1",
-            "us--1",
-            "us-east-123",
-            "eu-west--1",
-            "eu--west-1",
-            "e-west-1",
-            "eu-1",
-            "eu-west-1-",
-            "eu-w\u{e9}st-1",
-            "\u{e9}u-west-1",
-        ] {
-            assert!(region_message(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]
