@@ -2,12 +2,12 @@
 //! ([`check_list`]), a whole list validated at once, and adding, replacing or
 //! removing one entry under those rules.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use crate::fnv::FnvMap;
 use crate::model::{Environment, EnvironmentInput};
 
 use super::environment::validate_environment;
@@ -70,30 +70,6 @@ pub fn validate_list(inputs: &[EnvironmentInput]) -> Result<Vec<Environment>, Ve
         Err(errors)
     }
 }
-
-/// FNV-1a: a fast hasher for the short keys of [`check_list`] (no untrusted
-/// keys reach it that could make collisions matter: the list is the user's own).
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub(crate) type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// An account and a role name compared as IAM compares role names: ignoring
 /// ASCII case. The flag tells an Identity Center permission set from an IAM

@@ -19,7 +19,6 @@ pub use field::{
     parse_region, parse_role, AccountToAdd, Field, FieldError, RoleRef, MAX_DISPLAY_NAME,
     MAX_ENV_TITLE_PREFIX, MAX_GROUP, MAX_PERMISSION_SET, MAX_PORTAL_URL, MAX_ROLE_PATH_AND_NAME,
 };
-pub(crate) use list::FnvMap;
 pub use list::{check_list, remove, upsert, validate_list, EntryError, NotInList};
 pub use text::quote;
 pub(crate) use text::{invisible_char, trim};
