@@ -175,7 +175,7 @@ pub fn host_kind(host: &str) -> Option<HostKind> {
 
 /// Formats a 12-digit account ID as `1111-2222-3333`; other input is returned as is.
 pub fn format_account_id(id: &str) -> String {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+    if is_account_id(id) {
         format!("{}-{}-{}", &id[0..4], &id[4..8], &id[8..12])
     } else {
         id.to_string()
@@ -302,8 +302,9 @@ impl<'a> Arn<'a> {
     }
 
     /// The role's name and the session of an assumed-role resource
-    /// (`…:assumed-role/Admin/alice` → `Admin`, `Some("alice")`); `None` for
-    /// any other resource, or one without a role name.
+    /// (`…:assumed-role/Admin/alice` → `Admin`, `Some("alice")`), whatever the
+    /// service says (as a page's signals are read); `None` for any other
+    /// resource, or one without a role name.
     pub fn assumed_role(&self) -> Option<(&'a str, Option<&'a str>)> {
         let rest = self.resource.strip_prefix("assumed-role/")?;
         let (role, session) = match rest.split_once('/') {
