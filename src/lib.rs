@@ -25,9 +25,10 @@
 //! assert_eq!(env.color, "#b7ca9d");
 //! ```
 
-// Leaves: AWS facts and colors, depending on nothing in the crate.
+// Leaves: AWS facts, colors and a hasher, depending on nothing in the crate.
 pub mod aws;
 pub mod color;
+mod fnv;
 // The list: its model, validation and input checks.
 pub mod input;
 pub mod model;

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::aws::{self, Arn};
 use crate::console::sso;
 use crate::model::Environment;
 
@@ -91,24 +92,12 @@ pub struct ConsoleIdentity {
     pub source: Option<&'static str>,
 }
 
-fn twelve_digits(raw: &str) -> Option<String> {
-    let digits: String = raw.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-    (digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
-}
-
 /// Reads account and role from an ARN such as
 /// `arn:aws:sts::111122223333:assumed-role/Role/session` or `arn:aws:iam::111122223333:user/alice`.
 pub fn parse_principal_arn(arn: &str) -> Option<(String, Option<String>)> {
-    let parts: Vec<&str> = arn.trim().splitn(6, ':').collect();
-    if parts.len() != 6 || parts[0] != "arn" {
-        return None;
-    }
-    let account = twelve_digits(parts[4])?;
-    let role = parts[5]
-        .strip_prefix("assumed-role/")
-        .and_then(|rest| rest.split('/').next())
-        .filter(|r| !r.is_empty())
-        .map(String::from);
+    let arn = Arn::parse(arn.trim())?;
+    let account = aws::parse_account_id(arn.account).ok()?;
+    let role = arn.assumed_role().map(|(role, _)| role.to_string());
     Some((account, role))
 }
 
@@ -146,7 +135,7 @@ fn account_from_host(host: &str) -> Option<String> {
     if suffix.is_empty() {
         return None;
     }
-    twelve_digits(prefix)
+    aws::parse_account_id(prefix).ok()
 }
 
 fn percent_decode(raw: &str) -> String {
@@ -221,7 +210,7 @@ pub fn identify(signals: &ConsoleSignals) -> ConsoleIdentity {
             session
                 .as_ref()
                 .and_then(|s| json_str(s, "accountId"))
-                .and_then(|a| twelve_digits(&a)),
+                .and_then(|a| aws::parse_account_id(&a).ok()),
         ),
         ("session-arn", session_arn.as_ref().map(|(a, _)| a.clone())),
         ("cookie", cookie_arn.as_ref().map(|(a, _)| a.clone())),

@@ -20,8 +20,10 @@
 //! `roleswitch_production` and `roleswitch_title_prefix` (`""`: no tab title
 //! prefix), which AESR ignores; `image` is read and ignored.
 
+use crate::aws::role_arn_parts;
+use crate::fnv::FnvMap;
 use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
-use crate::validate::{parse_role, quote, role_arn_parts, validate_input, Field, FnvMap};
+use crate::validate::{parse_role, quote, validate_input, Field};
 
 use super::ini::{self, Entry, Section};
 use super::{Collected, Diagnostic, ExportOptions, Origin, Unique};

@@ -13,8 +13,9 @@
 //! Credentials are never read: a file with `aws_secret_access_key` or
 //! `aws_session_token` is refused as a whole.
 
+use crate::fnv::FnvMap;
 use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
-use crate::validate::{parse_role, quote, validate_environment, Field, FnvMap};
+use crate::validate::{parse_role, quote, validate_environment, Field};
 
 use super::aws_sso;
 use super::ini::{self, Entry, Section};

@@ -22,7 +22,8 @@
 
 use std::borrow::Cow;
 
-use crate::validate::{invisible_char, quote, trim, FnvMap};
+use crate::fnv::FnvMap;
+use crate::validate::{invisible_char, quote, trim};
 
 use super::{Diagnostic, Diagnostics, Unique};
 

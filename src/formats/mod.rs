@@ -24,6 +24,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::aws::{self, Partition};
 use crate::model::{Environment, EnvironmentInput, DEFAULT_ROLE_NAME};
 use crate::validate::{check_list, quote, validate_input, Field};
 
@@ -751,21 +752,11 @@ impl Unique {
     }
 }
 
-/// The partition a region belongs to: `aws-us-gov`, `aws-cn` or `aws`.
-pub(crate) fn partition(region: Option<&str>) -> &'static str {
-    match region {
-        Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
-        Some(r) if r.starts_with("cn-") => "aws-cn",
-        _ => "aws",
-    }
-}
-
 /// The ARN of an environment's role.
 pub(crate) fn role_arn(env: &Environment) -> String {
-    format!(
-        "arn:{}:iam::{}:role/{}",
-        partition(env.region.as_deref()),
-        env.account_id,
-        env.role_name
+    aws::role_arn(
+        Partition::of_region(env.region.as_deref()),
+        &env.account_id,
+        &env.role_name,
     )
 }
