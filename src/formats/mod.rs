@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::aws::{self, Partition};
+use crate::aws;
 use crate::model::{Environment, EnvironmentInput, DEFAULT_ROLE_NAME};
 use crate::validate::{check_list, quote, validate_input, Field};
 
@@ -754,9 +754,6 @@ impl Unique {
 
 /// The ARN of an environment's role.
 pub(crate) fn role_arn(env: &Environment) -> String {
-    aws::role_arn(
-        Partition::of_region(env.region.as_deref()),
-        &env.account_id,
-        &env.role_name,
-    )
+    // The declared partition first: a GovCloud entry without a region is still GovCloud's.
+    aws::role_arn(env.partition(), &env.account_id, &env.role_name)
 }

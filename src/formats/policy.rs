@@ -238,6 +238,21 @@ mod tests {
     }
 
     #[test]
+    fn a_declared_partition_wins_over_a_missing_region() {
+        let mut envs = crate::model::example_environments();
+        envs[0].region = None;
+        envs[0].partition = Some(crate::aws::Partition::AwsUsGov);
+        let text = policy(&envs[..1], &PolicyOptions::default()).unwrap();
+        let arn = format!(
+            "arn:aws-us-gov:iam::{}:role/{}",
+            envs[0].account_id, envs[0].role_name
+        );
+        assert!(text.contains(&arn), "{text}");
+        let config = crate::formats::aws_config::export(&envs[..1], &Default::default());
+        assert!(config.contains(&format!("role_arn = {arn}")), "{config}");
+    }
+
+    #[test]
     fn identity_center_assignments_are_left_out() {
         let mut envs = crate::model::example_environments();
         envs[1].portal_url = Some("https://acme.awsapps.com/start".into());
