@@ -18,7 +18,7 @@ use crate::model::{BaseAccountInput, Environment, EnvironmentInput};
 use crate::validate::{parse_role, quote, validate_environment, Field};
 
 use super::aws_sso;
-use super::ini::{self, Entry, Section};
+use super::ini::{self, Section};
 use super::{role_arn, Collected, Diagnostic, ExportOptions, Origin, Unique};
 
 const TARGET_KEYS: [&str; 7] = [
@@ -244,17 +244,7 @@ fn read_target(name: &str, s: &Section, base: Option<BaseAccountInput>, out: &mu
     if let Some(e) = s.get("roleswitch_production") {
         input.production = ini::read_bool(e, name, &mut out.errors);
     }
-    let ignored: Vec<&Entry> = s
-        .entries
-        .iter()
-        .filter(|e| e.nested || !TARGET_KEYS.contains(&&*e.key))
-        .collect();
-    ini::warn_ignored(
-        s,
-        &ignored,
-        "they do not concern the console",
-        &mut out.warnings,
-    );
+    ini::warn_unread(s, &TARGET_KEYS, &mut out.warnings);
     let header = s.line;
     let locate = |field: Field| {
         let line = match field {

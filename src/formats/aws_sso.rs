@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::model::{Environment, EnvironmentInput};
 use crate::validate::{parse_permission_set, parse_portal_url, quote, Field};
 
-use super::ini::{self, Entry, Section};
+use super::ini::{self, Section};
 use super::organizations::looks_like_production;
 use super::own_json::{read_json, type_name};
 use super::{Collected, Diagnostic, Diagnostics, ExportOptions, ImportOptions, Origin, Unique};
@@ -135,17 +135,7 @@ pub(crate) fn read_assignment(name: &str, s: &Section, sessions: &Sessions, out:
     if let Some(e) = s.get("roleswitch_production") {
         input.production = ini::read_bool(e, name, &mut out.errors);
     }
-    let ignored: Vec<&Entry> = s
-        .entries
-        .iter()
-        .filter(|e| e.nested || !ASSIGNMENT_KEYS.contains(&&*e.key))
-        .collect();
-    ini::warn_ignored(
-        s,
-        &ignored,
-        "they do not concern the console",
-        &mut out.warnings,
-    );
+    ini::warn_unread(s, &ASSIGNMENT_KEYS, &mut out.warnings);
     let header = s.line;
     let locate = |field: Field| {
         let line = match field {

@@ -609,6 +609,22 @@ pub(crate) fn read_bool(entry: &Entry, profile: &str, errors: &mut Diagnostics) 
     }
 }
 
+/// Warns once about the keys of profile `section` that are not among `read` (and
+/// any nested ones): the AWS CLI's own settings, which do not concern the console.
+pub(crate) fn warn_unread(section: &Section, read: &[&str], warnings: &mut Diagnostics) {
+    let ignored: Vec<&Entry> = section
+        .entries
+        .iter()
+        .filter(|e| e.nested || !read.contains(&&*e.key))
+        .collect();
+    warn_ignored(
+        section,
+        &ignored,
+        "they do not concern the console",
+        warnings,
+    );
+}
+
 /// Warns, once per section, about keys that are read but not used.
 pub(crate) fn warn_ignored(
     section: &Section,
