@@ -1,7 +1,8 @@
 // Team lists (issue 14) end to end in headless Chromium with the built extension: subscribe
 // from the options page, entries in the options page and the popup, conditional refreshes,
 // every way a refresh fails keeping the last good copy (with the stale notice), refresh by
-// alarm, local choices surviving a refresh, two overlapping lists, and browser policy.
+// alarm, local choices (hide, color, title prefix) surviving a refresh, two overlapping lists,
+// and browser policy.
 //
 // The published lists are served by a fixture through request interception
 // (`context.route`, which also sees the service worker's fetches); nothing leaves the machine.
@@ -27,6 +28,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { launch, poll } from './harness.mjs';
+import { bannerState } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HOST = 'lists.example.test';
@@ -299,6 +301,48 @@ test('the alarm refreshes when due (time advanced in the worker, not waited for)
   assert.equal(requests.at(-1).headers['if-none-match'], '"v3"', JSON.stringify(requests.map((r) => [r.url, r.headers['if-none-match']])));
   await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')].some((tr) => tr.textContent.includes('team-six')));
   await worker.evaluate(() => { globalThis.RS.teamLists.now = () => Date.now(); });
+});
+
+test('a local title prefix survives a refresh that changes the list; the console page\'s title uses it', async () => {
+  const row = (name) => options.locator('#team-envs tr', { hasText: name });
+  const prefix = row('team-7').locator('.entry-prefix');
+  // Refused as you type, with the environment rule's message; nothing is saved.
+  await prefix.fill('PR\u200BOD');
+  await options.waitForFunction(() => /invisible character/.test(document.querySelector('#team-envs tr .entry-prefix-error:not(:empty)')?.textContent ?? ''));
+  assert.equal(await prefix.getAttribute('aria-invalid'), 'true');
+  await prefix.fill(' [MINE] ');
+  await prefix.press('Enter');
+  await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')]
+    .some((tr) => tr.textContent.includes('team-7') && tr.querySelector('.entry-prefix').value === '[MINE]' && tr.querySelector('.entry-prefix-reset')));
+
+  // The publisher renames team-7 and gives it a prefix of the list's own.
+  const next = entries(18, { rename: { 4: 'team-four', 5: 'team-five', 6: 'team-six', 7: 'team-seven' } });
+  next[7].titlePrefix = 'TEAM';
+  served.set(URL_A, { body: listText(next), etag: '"v5"' });
+  await refreshNow(URL_A);
+  await statusMatches(URL_A, /Up to date: 18 entries/);
+  await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')].some((tr) => tr.textContent.includes('team-seven')));
+  assert.equal(await row('team-seven').locator('.entry-prefix').inputValue(), '[MINE]', 'the prefix stays');
+
+  // The console page of that account and role: the banner lookup the worker precomputed.
+  const identity = h.aws.identity;
+  h.aws.identity = { ...identity, accountId: next[7].accountId, roleName: 'TeamAdmin' };
+  const page = await h.openConsole({ variant: 'header2021' });
+  try {
+    await page.waitForFunction(() => document.title.startsWith('[MINE] '), null, { timeout: 5000 })
+      .catch(async () => assert.fail(`title: ${await page.title()}`));
+    assert.doesNotMatch(await page.title(), /TEAM/, 'not the list\'s prefix');
+    await page.locator('roleswitch-banner').waitFor({ state: 'attached' });
+    assert.equal((await bannerState(page)).name, 'team-seven', 'the banner is the refreshed entry\'s');
+  } finally {
+    h.aws.identity = identity;
+    await page.close();
+  }
+
+  // Back to the list's prefix.
+  await row('team-seven').locator('.entry-prefix-reset').click();
+  await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')]
+    .some((tr) => tr.textContent.includes('team-seven') && tr.querySelector('.entry-prefix').value === '' && tr.querySelector('.entry-prefix').placeholder === 'TEAM'));
 });
 
 test('two lists with overlapping entries: each entry shown once, with both sources', async () => {
