@@ -326,6 +326,8 @@ input('team-interval').addEventListener('change', reported('Saving the refresh i
 api.storage.onChanged.addListener((changes, area) => {
   const keys = Object.keys(changes);
   const personal = core && keys.some((k) => core.isListKey(k));
-  if (area === 'managed' || personal || (area === 'local' && ('teamRevision' in changes || 'teamInterval' in changes))) load();
+  // teamLists: a refresh that left the entries as they were still changes the status shown.
+  const team = area === 'local' && ['teamRevision', 'teamLists', 'teamInterval'].some((k) => k in changes);
+  if (area === 'managed' || personal || team) load();
 });
 load();
