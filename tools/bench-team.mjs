@@ -28,7 +28,7 @@ function fileOf(list, version) {
 /**
  * @param {{ root: string, n?: number, runs?: number, row: (label: string, values: number[]) => void }} options
  */
-export async function teamInExtension({ root, n = 5000, runs = 5, row }) {
+export async function teamInExtension({ root, n = 5000, runs = 4, row }) {
   console.log(`team lists in the extension: a ${n.toLocaleString('en')}-entry subscription refreshed by the service worker, `
     + `then the real toolbar popup opened over a console tab; ${runs} rounds (p95 of ${runs}: the worst), after one warm-up open; headless Chromium`);
   const work = mkdtempSync(path.join(tmpdir(), 'roleswitch-bench-team-'));
