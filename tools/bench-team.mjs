@@ -12,7 +12,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launch, generatedEnvironments } from '../tests/e2e/harness.mjs';
+import { launch, generatedEnvironments, serveToExtension } from '../tests/e2e/harness.mjs';
 import { settle, WAIT_SHOWN, withProbe } from './bench-popup.mjs';
 
 const HOST = 'lists.example.test';
@@ -39,17 +39,10 @@ export async function teamInExtension({ root, n = 5000, runs = 4, row }) {
     const list = generatedEnvironments(n).map((e, i) => ({ id: `t${i}`, color: '#b7ca9d', ...e }));
     // What the server answers: the body, its ETag, and whether it answers 304 to a matching If-None-Match.
     let served = { body: fileOf(list, 0), etag: '"v0"', conditional: true };
-    await h.context.route(`https://${HOST}/**`, async (route) => {
-      const request = route.request();
-      const cors = {
-        'access-control-allow-origin': `chrome-extension://${h.extensionId}`,
-        'access-control-allow-headers': 'if-none-match, if-modified-since',
-        'access-control-expose-headers': 'etag, last-modified',
-      };
-      if (request.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+    await serveToExtension(h, `https://${HOST}/**`, async (request) => {
       const wanted = (await request.allHeaders())['if-none-match'];
-      if (served.conditional && wanted === served.etag) return route.fulfill({ status: 304, headers: { ...cors, etag: served.etag } });
-      return route.fulfill({ status: 200, contentType: 'application/json', headers: { ...cors, etag: served.etag }, body: served.body });
+      if (served.conditional && wanted === served.etag) return { status: 304, headers: { etag: served.etag } };
+      return { status: 200, contentType: 'application/json', headers: { etag: served.etag }, body: served.body };
     });
     const worker = await h.worker();
     const subscribed = await worker.evaluate(async (url) => {
