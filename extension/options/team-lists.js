@@ -10,6 +10,7 @@ import '../shared/protocol.js';
 import { newGlue } from '../pkg/roleswitch-factory.js';
 import { openCore } from '../shared/core.js';
 import { reported } from './errors.js';
+import { kindCell } from './options.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -132,6 +133,7 @@ function entryRow(entry) {
     el('td', {}, swatch), name,
     el('td', { className: 'mono', textContent: env.accountId }),
     el('td', { className: 'mono', textContent: env.roleName }),
+    kindCell(env),
     el('td', { textContent: env.region ?? '' }),
     el('td', { textContent: env.group ?? '' }),
     actions);

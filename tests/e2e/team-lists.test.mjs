@@ -167,6 +167,9 @@ test('subscribe: the permission for exactly that origin, then its entries in the
   await options.waitForFunction(() => document.querySelectorAll('#team-envs tr').length === 20);
   const rows = await teamRows();
   assert.ok(rows.some((r) => r.includes('team-3') && r.includes('from Platform')), rows.join('\n'));
+  // Under the table's headings, as the personal rows: … role, kind, region, group.
+  const headings = await options.evaluate(() => [...document.querySelectorAll('#envs thead th')].map((th) => th.textContent));
+  assert.equal(rows[3].split(' | ')[headings.indexOf('Kind')], 'Assumed role', rows[3]);
   assert.match(await subscriptionText(URL_A), /Up to date: 20 entries/);
   const fetched = requests.filter((r) => r.url === URL_A);
   assert.equal(fetched.length, 1);
