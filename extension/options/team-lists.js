@@ -144,18 +144,26 @@ function entryRow(entry) {
 
 /**
  * The local title prefix of a subscribed entry: a field (empty: the list's prefix), checked
- * by the core's rule as you type, saved on change; and a button back to the list's prefix.
+ * by the core's rule as you type, saved on change; "none" for no prefix of its own (the core's
+ * `""`: a production tab still says production); and a button back to the list's prefix.
  */
 function prefixChoice(entry, base) {
   const env = entry.environment;
   const own = entry.local?.titlePrefix;
   // Without a choice of ours the entry shows the list's prefix: the field's placeholder.
   let placeholder = 'title prefix';
-  if (own == null && env.titlePrefix === '') placeholder = 'no prefix';
+  if (own === '' || (own == null && env.titlePrefix === '')) placeholder = 'no prefix';
   else if (own == null && env.titlePrefix) placeholder = env.titlePrefix;
   const field = /** @type {HTMLInputElement} */ (el('input', {
-    type: 'text', className: 'entry-prefix', value: own ?? '', placeholder, maxLength: 16, size: 8,
+    type: 'text', className: 'entry-prefix', value: own ?? '', placeholder, maxLength: 16, size: 8, disabled: own === '',
     spellcheck: false, autocomplete: 'off', title: 'Your tab title prefix for this entry (empty: the list’s)',
+  }));
+  const none = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', className: 'entry-prefix-none', checked: own === '' }));
+  none.setAttribute('aria-label', `No title prefix for ${env.displayName}`);
+  none.addEventListener('change', reported('Saving the title prefix', async () => {
+    const saved = await protocol.send(MSG.PAGE_BG_SET_TEAM_OVERRIDE, { change: { ...base, titlePrefix: none.checked ? '' : undefined } });
+    if (!saved.ok) throw new Error(saved.error);
+    await load();
   }));
   const error = el('p', { className: 'field-error entry-prefix-error', id: `prefix-error-${env.id}` });
   error.setAttribute('role', 'alert');
@@ -182,8 +190,8 @@ function prefixChoice(entry, base) {
     await load();
   }));
   /** @type {(Node | string)[]} */
-  const parts = [field];
-  if (own != null) {
+  const parts = [field, ' ', el('label', { className: 'entry-prefix-none-label' }, none, ' none')];
+  if (own) {
     const reset = el('button', { type: 'button', className: 'link entry-prefix-reset', textContent: 'list’s prefix' });
     reset.setAttribute('aria-label', `Use the list’s title prefix for ${env.displayName}`);
     reset.addEventListener('click', reported('Resetting the title prefix', async () => {

@@ -335,10 +335,27 @@ test('a local title prefix survives a refresh that changes the list; the console
     await page.close();
   }
 
-  // Back to the list's prefix.
+  // Back to the list's prefix; then none at all, and the list's again.
+  const listPrefix = () => options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')]
+    .some((tr) => tr.textContent.includes('team-seven') && tr.querySelector('.entry-prefix').value === ''
+      && tr.querySelector('.entry-prefix').placeholder === 'TEAM' && !tr.querySelector('.entry-prefix-reset')));
   await row('team-seven').locator('.entry-prefix-reset').click();
+  await listPrefix();
+  await row('team-seven').locator('.entry-prefix-none').check();
   await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')]
-    .some((tr) => tr.textContent.includes('team-seven') && tr.querySelector('.entry-prefix').value === '' && tr.querySelector('.entry-prefix').placeholder === 'TEAM'));
+    .some((tr) => tr.textContent.includes('team-seven') && tr.querySelector('.entry-prefix-none').checked && tr.querySelector('.entry-prefix').disabled));
+  h.aws.identity = { ...identity, accountId: next[7].accountId, roleName: 'TeamAdmin' };
+  const bare = await h.openConsole({ variant: 'header2021' });
+  try {
+    await bare.locator('roleswitch-banner').waitFor({ state: 'attached' });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.match(await bare.title(), /^Console Home/, 'no prefix');
+  } finally {
+    h.aws.identity = identity;
+    await bare.close();
+  }
+  await row('team-seven').locator('.entry-prefix-none').uncheck();
+  await listPrefix();
 });
 
 test('two lists with overlapping entries: each entry shown once, with both sources', async () => {
