@@ -193,7 +193,7 @@ function prefixChoice(entry, base) {
   const parts = [field, ' ', el('label', { className: 'entry-prefix-none-label' }, none, ' none')];
   if (own) {
     const reset = el('button', { type: 'button', className: 'link entry-prefix-reset', textContent: 'list’s prefix' });
-    reset.setAttribute('aria-label', `Use the list’s title prefix for ${env.displayName}`);
+    reset.setAttribute('aria-label', `list’s prefix for ${env.displayName}`);
     reset.addEventListener('click', reported('Resetting the title prefix', async () => {
       const saved = await protocol.send(MSG.PAGE_BG_SET_TEAM_OVERRIDE, { change: { ...base, titlePrefix: undefined } });
       if (!saved.ok) throw new Error(saved.error);

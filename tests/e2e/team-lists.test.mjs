@@ -29,6 +29,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { launch, poll, serveToExtension } from './harness.mjs';
 import { bannerState } from './banner-dom.mjs';
+import { axe, assertClean } from './axe.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HOST = 'lists.example.test';
@@ -306,6 +307,8 @@ test('a local title prefix survives a refresh that changes the list; the console
   await prefix.fill('PR\u200BOD');
   await options.waitForFunction(() => /invisible character/.test(document.querySelector('#team-envs tr .entry-prefix-error:not(:empty)')?.textContent ?? ''));
   assert.equal(await prefix.getAttribute('aria-invalid'), 'true');
+  assertClean(await axe((source) => options.evaluate(source), "document.getElementById('list-section')"),
+    'the subscribed entries, a title prefix in error');
   await prefix.fill(' [MINE] ');
   await prefix.press('Enter');
   await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')]
@@ -319,6 +322,8 @@ test('a local title prefix survives a refresh that changes the list; the console
   await statusMatches(URL_A, /Up to date: 18 entries/);
   await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')].some((tr) => tr.textContent.includes('team-seven')));
   assert.equal(await row('team-seven').locator('.entry-prefix').inputValue(), '[MINE]', 'the prefix stays');
+  assertClean(await axe((source) => options.evaluate(source), "document.getElementById('list-section')"),
+    'the subscribed entries, a title prefix chosen');
 
   // The console page of that account and role: the banner lookup the worker precomputed.
   const identity = h.aws.identity;
