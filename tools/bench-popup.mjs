@@ -34,7 +34,7 @@ function quantile(values, q) {
 }
 
 /** A copy of the extension in `dir` whose popup page loads the probe first. */
-function withProbe(dir, probe, work, name) {
+export function withProbe(dir, probe, work, name) {
   const out = path.join(work, name);
   cpSync(dir, out, { recursive: true });
   const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
@@ -86,7 +86,7 @@ ${rows}
 }
 
 /** Evaluates `expression` in the popup, again while its document is being replaced. */
-async function settle(popup, expression, timeoutMs = 15_000) {
+export async function settle(popup, expression, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -98,7 +98,7 @@ async function settle(popup, expression, timeoutMs = 15_000) {
   }
 }
 
-const WAIT_SHOWN = `new Promise((resolve) => {
+export const WAIT_SHOWN = `new Promise((resolve) => {
   const check = () => {
     const p = window.__probe;
     if (!p) return setTimeout(check, 1);

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { generatedEnvironments, launch } from '../tests/e2e/harness.mjs';
 import { popup } from './bench-popup.mjs';
+import { teamInExtension } from './bench-team.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -330,6 +331,8 @@ async function search({ n = 20000, rows = 17 } = {}) {
  * refresh: the core's applyRefresh on the fetched bytes (first copy, the same file again,
  * a file with 50 entries changed, a 304), then the merged view the popup, the banner and
  * switching use, over a 500-entry personal list. Node, the shipped wasm; 15 runs after 2.
+ * Then in the built extension (tools/bench-team.mjs): the worker's refresh with and without
+ * changes, and the popup opened right after each.
  */
 async function team({ n = 5000, runs = 15 } = {}) {
   console.log(`team lists: a ${n.toLocaleString('en')}-entry subscription refreshed (core work, Node, ${runs} runs after 2 warm-ups)`);
@@ -359,6 +362,9 @@ async function team({ n = 5000, runs = 15 } = {}) {
   time('50 entries changed', () => core.applyRefresh(first.state, body, changed, 2, null));
   time('304 Not Modified', () => core.applyRefresh(first.state, { kind: 'notModified' }, new Uint8Array(0), 2, null));
   time('merged view (500 personal + 5,000 subscribed)', () => core.mergedView(personal, [first.state], []));
+  console.log();
+  // The same in the built extension: the worker's refresh, and the popup opened right after.
+  await teamInExtension({ root, n, row });
 }
 
 const SECTIONS = { size, parse, banner, popup, search, team };

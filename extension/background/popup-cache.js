@@ -215,12 +215,14 @@ export class PopupCache {
 
   /**
    * Makes the records of `identities` ({ [identity]: signals }) current, and the rows;
-   * `force`: recompute even when they are. Resolves to the computed records by identity.
+   * `force`: recompute the records even when they are current (the rows are stored again only
+   * when the list changed: the caller gets them in the result). Resolves to the computed
+   * records by identity.
    */
   async ensure(identities, { force = false } = {}) {
     const sources = await this.sources();
     const meta = await this.session(META_KEY, { stamp: null, pieces: { rows: 0, index: 0 }, digests: {} });
-    const rowsDue = force || meta.stamp !== sources.stamp;
+    const rowsDue = meta.stamp !== sources.stamp;
     const due = Object.entries(identities).filter(([identity]) => force || meta.digests[identity] !== sources.digest);
     if (!rowsDue && !due.length) return { computed: {}, rows: null }; // all current: the list is not even read
     const list = await this.listData();

@@ -30,12 +30,13 @@ export const STATUS_KEY = 'teamStatus';
 /** storage.local: the interval the user chose (minutes; policy overrides it). */
 export const INTERVAL_KEY = 'teamInterval';
 /**
- * storage.local: a stamp written with every change of the states or the local
- * choices, small enough for the popup to read on open (shared/popup-cache.js).
+ * storage.local: a stamp written with every change of the local choices, and of
+ * the states that can change the entries (a subscription added or removed, a
+ * new copy in use); not when a refresh leaves the copy in use as it was (a
+ * `304`, the same file, a failure). Small enough for the popup to read on open
+ * (shared/popup-cache.js); what the effective list is rebuilt on.
  */
 export const REVISION_KEY = 'teamRevision';
-/** Every key the effective list is made from, besides the personal list's. */
-export const TEAM_KEYS = Object.freeze([STATES_KEY, OVERRIDES_KEY, REVISION_KEY]);
 /** The alarm that wakes this worker for the next refresh. */
 export const REFRESH_ALARM = 'team-lists-refresh';
 /** How long a fetch may take before it is given up (and the copy in use marked stale). */
@@ -162,8 +163,15 @@ export class TeamLists {
     });
   }
 
-  /** Writes the states (or, with `key`, the overrides) with a new revision stamp. */
-  async write(value, key = STATES_KEY) {
+  /**
+   * Writes the states (or, with `key`, the overrides) with a new revision stamp;
+   * with `entriesChanged: false`, the states alone (their entries are as they were).
+   */
+  async write(value, key = STATES_KEY, { entriesChanged = true } = {}) {
+    if (!entriesChanged) {
+      await this.api.storage.local.set({ [key]: value });
+      return;
+    }
     await this.api.storage.local.set({ [key]: value, [REVISION_KEY]: `${this.now()}-${crypto.randomUUID().slice(0, 8)}` });
   }
 
@@ -278,8 +286,11 @@ export class TeamLists {
       const at = states.findIndex((s) => s.subscription.url === url);
       if (at < 0) throw new Error('This list was removed while it was being fetched.');
       const result = this.core.applyRefresh(states[at], fetched, body, this.now(), acceptShrink ? { acceptShrink } : null);
+      // The core keeps the copy in use on anything but a new copy; a new copy may hold the same entries.
+      const entriesChanged = result.outcome === 'accepted'
+        && JSON.stringify(states[at].lastGood?.environments ?? null) !== JSON.stringify(result.state.lastGood?.environments ?? null);
       states[at] = result.state;
-      await this.write(states);
+      await this.write(states, STATES_KEY, { entriesChanged });
       const { removed, changed, added } = result.changes;
       const changes = removed.length || changed.length
         ? {
@@ -446,13 +457,14 @@ export class EffectiveList {
   }
 
   touches(keys) {
-    return this.store.touches(keys) || keys.some((k) => TEAM_KEYS.includes(k));
+    // Every change of what the view is made from comes with a new revision stamp (TeamLists.write).
+    return this.store.touches(keys) || keys.includes(REVISION_KEY);
   }
 
   /** @param {'all' | 'visible'} which */
   async load(which) {
     const personal = await this.store.load();
-    // The revision stamp changes with every write of the states or the choices (TeamLists.write).
+    // The revision stamp changes with every change of the entries or the choices (TeamLists.write).
     const revision = (await this.teams.api.storage.local.get(REVISION_KEY))[REVISION_KEY] ?? null;
     const c = this.cached;
     if (!c || c.personal !== personal.environments || c.revision !== revision) {

@@ -122,7 +122,7 @@ function renderList() {
 }
 
 /** The environments table's kind column: an assumed role, or an Identity Center assignment (its portal as a tooltip). */
-function kindCell(env) {
+export function kindCell(env) {
   const cell = el('td', { className: 'kind', textContent: env.portalUrl ? 'Identity Center' : 'Assumed role' });
   if (env.portalUrl) cell.title = `Opened through ${env.portalUrl}`;
   return cell;

@@ -3,13 +3,14 @@
 // list at an https:// URL, each subscription's status (stale: since when and
 // why; entries left out and why), refresh now, remove; the subscribed entries,
 // read-only, in the environments table with their sources and the local
-// choices (hide, color); what browser policy sets, shown locked.
+// choices (hide, color, title prefix); what browser policy sets, shown locked.
 // The core decides (through the worker); this module shows and asks.
 import '../shared/api.js';
 import '../shared/protocol.js';
 import { newGlue } from '../pkg/roleswitch-factory.js';
 import { openCore } from '../shared/core.js';
 import { reported } from './errors.js';
+import { kindCell } from './options.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -127,16 +128,81 @@ function entryRow(entry) {
     reset.addEventListener('click', choose('Resetting the color', () => ({ color: undefined })));
     actions.append(' ', reset);
   }
+  actions.append(' ', ...prefixChoice(entry, base));
   const tr = el('tr', { className: 'team-entry' },
     el('td', {}, swatch), name,
     el('td', { className: 'mono', textContent: env.accountId }),
     el('td', { className: 'mono', textContent: env.roleName }),
+    kindCell(env),
     el('td', { textContent: env.region ?? '' }),
     el('td', { textContent: env.group ?? '' }),
     actions);
   tr.dataset.id = env.id;
   tr.title = 'From a team list: read-only here (change it where the list is published).';
   return tr;
+}
+
+/**
+ * The local title prefix of a subscribed entry: a field (empty: the list's prefix), checked
+ * by the core's rule as you type, saved on change; "none" for no prefix of its own (the core's
+ * `""`: a production tab still says production); and a button back to the list's prefix.
+ */
+function prefixChoice(entry, base) {
+  const env = entry.environment;
+  const own = entry.local?.titlePrefix;
+  // Without a choice of ours the entry shows the list's prefix: the field's placeholder.
+  let placeholder = 'title prefix';
+  if (own === '' || (own == null && env.titlePrefix === '')) placeholder = 'no prefix';
+  else if (own == null && env.titlePrefix) placeholder = env.titlePrefix;
+  const field = /** @type {HTMLInputElement} */ (el('input', {
+    type: 'text', className: 'entry-prefix', value: own ?? '', placeholder, maxLength: 16, size: 8, disabled: own === '',
+    spellcheck: false, autocomplete: 'off', title: 'Your tab title prefix for this entry (empty: the list’s)',
+  }));
+  const none = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', className: 'entry-prefix-none', checked: own === '' }));
+  none.setAttribute('aria-label', `No title prefix for ${env.displayName}`);
+  none.addEventListener('change', reported('Saving the title prefix', async () => {
+    const saved = await protocol.send(MSG.PAGE_BG_SET_TEAM_OVERRIDE, { change: { ...base, titlePrefix: none.checked ? '' : undefined } });
+    if (!saved.ok) throw new Error(saved.error);
+    await load();
+  }));
+  const error = el('p', { className: 'field-error entry-prefix-error', id: `prefix-error-${env.id}` });
+  error.setAttribute('role', 'alert');
+  field.setAttribute('aria-label', `Your tab title prefix for ${env.displayName}`);
+  field.setAttribute('aria-describedby', error.id);
+  const change = () => (field.value.trim() === '' ? { titlePrefix: undefined } : { titlePrefix: field.value });
+  const show = (message) => {
+    error.textContent = message;
+    if (message) field.setAttribute('aria-invalid', 'true');
+    else field.removeAttribute('aria-invalid');
+  };
+  field.addEventListener('input', () => {
+    if (!core) return; // the worker checks it on save anyway
+    const checked = core.setOverride([], { ...base, ...change() });
+    show(checked.ok ? '' : checked.error);
+  });
+  field.addEventListener('change', reported('Saving the title prefix', async () => {
+    const saved = await protocol.send(MSG.PAGE_BG_SET_TEAM_OVERRIDE, { change: { ...base, ...change() } });
+    if (!saved.ok) {
+      show(saved.error);
+      return;
+    }
+    show('');
+    await load();
+  }));
+  /** @type {(Node | string)[]} */
+  const parts = [field, ' ', el('label', { className: 'entry-prefix-none-label' }, none, ' none')];
+  if (own) {
+    const reset = el('button', { type: 'button', className: 'link entry-prefix-reset', textContent: 'list’s prefix' });
+    reset.setAttribute('aria-label', `list’s prefix for ${env.displayName}`);
+    reset.addEventListener('click', reported('Resetting the title prefix', async () => {
+      const saved = await protocol.send(MSG.PAGE_BG_SET_TEAM_OVERRIDE, { change: { ...base, titlePrefix: undefined } });
+      if (!saved.ok) throw new Error(saved.error);
+      await load();
+    }));
+    parts.push(' ', reset);
+  }
+  parts.push(error);
+  return parts;
 }
 
 /** What policy sets, shown locked; and the policy's values that were left out. */
@@ -270,6 +336,8 @@ input('team-interval').addEventListener('change', reported('Saving the refresh i
 api.storage.onChanged.addListener((changes, area) => {
   const keys = Object.keys(changes);
   const personal = core && keys.some((k) => core.isListKey(k));
-  if (area === 'managed' || personal || (area === 'local' && ('teamRevision' in changes || 'teamInterval' in changes))) load();
+  // teamLists: a refresh that left the entries as they were still changes the status shown.
+  const team = area === 'local' && ['teamRevision', 'teamLists', 'teamInterval'].some((k) => k in changes);
+  if (area === 'managed' || personal || team) load();
 });
 load();

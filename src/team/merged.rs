@@ -625,44 +625,150 @@ mod tests {
         })
     }
 
+    /// Title prefixes a user might type: padded, empty, too long, with a control
+    /// or an invisible character, or any text at all.
+    fn typed_prefix() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => "[A-Z]{0,4}",
+            1 => " {0,2}\\[[a-z]{1,6}\\] {0,2}",
+            1 => Just(String::new()),
+            1 => "[a-z]{17,20}",
+            1 => "[a-z]{1,3}[\t\u{200B}\u{202E}][a-z]{0,3}",
+            1 => any::<String>(),
+        ]
+    }
+
+    /// A local choice the user makes between refreshes: valid or not.
+    fn choice() -> impl Strategy<Value = Override> {
+        (
+            1..=POOL + 3,
+            any::<bool>(),
+            any::<bool>(),
+            proptest::option::of(0..5usize),
+            proptest::option::of(typed_prefix()),
+        )
+            .prop_map(|(a, favorite, hidden, color, prefix)| Override {
+                account_id: format!("{a:012}"),
+                role_name: "ADMIN".into(),
+                identity_center: false,
+                favorite,
+                hidden,
+                color: color.map(|c| crate::color::AWS_COLORS[c].1.to_string()),
+                title_prefix: prefix,
+            })
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// Subscription `0` or `1` gets this answer (`true`: the user accepts a shrink).
+        Refresh(usize, Answer, bool),
+        /// The user saves a local choice (refused when invalid).
+        Choose(Override),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            3 => (0..2usize, answer(), any::<bool>()).prop_map(|(w, a, s)| Step::Refresh(w, a, s)),
+            1 => choice().prop_map(Step::Choose),
+        ]
+    }
+
+    /// The title prefix an environment would get from `raw`, by the environment rule.
+    fn environment_prefix(raw: &str) -> Result<String, String> {
+        let input = EnvironmentInput {
+            account_id: Some("111122223333".into()),
+            display_name: Some("any".into()),
+            title_prefix: Some(raw.to_string()),
+            ..Default::default()
+        };
+        match validate_environment(&input, "any") {
+            Ok(env) => Ok(env.title_prefix.unwrap_or_default()),
+            Err(errors) => Err(errors[0].message.clone()),
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(
             std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200)
         ))]
 
         #[test]
+        fn an_override_title_prefix_follows_the_environment_rule(raw in typed_prefix()) {
+            let change = Override {
+                account_id: "111122223333".into(),
+                role_name: "Admin".into(),
+                title_prefix: Some(raw.clone()),
+                ..Default::default()
+            };
+            match (set_override(&[], &change), environment_prefix(&raw)) {
+                (Ok(saved), Ok(want)) => prop_assert_eq!(saved[0].title_prefix.as_deref(), Some(want.as_str())),
+                (Err(OverrideError::TitlePrefix { message }), Err(want)) => prop_assert_eq!(message, want),
+                (got, want) => prop_assert!(false, "{:?}: override {:?}, environment {:?}", raw, got, want),
+            }
+        }
+
+        #[test]
         fn no_personal_entry_or_override_is_lost_on_any_refresh_sequence(
             personal in personal_list(),
             overrides in overrides(),
-            steps in proptest::collection::vec((0..2usize, answer(), any::<bool>()), 0..25),
+            steps in proptest::collection::vec(step(), 0..25),
         ) {
             let personal_before = personal.clone();
-            let overrides_before = overrides.clone();
+            let mut overrides = overrides;
+            // What the user chose, by key: every saved choice, the last one for a key.
+            let mut chosen: HashMap<Key, Override> = overrides.iter().map(|o| (o.key(), o.clone())).collect();
             let mut subs = vec![
                 SubscriptionState::new(Subscription::new("https://a.example/l.json", None, None, &[]).unwrap()),
                 SubscriptionState::new(Subscription::new("https://b.example/l.json", None, Some("B"), &[]).unwrap()),
             ];
-            for (now, (which, answer, accept_shrink)) in steps.into_iter().enumerate() {
+            for (now, step) in steps.into_iter().enumerate() {
                 let now = now as u64 + 1;
-                let before = subs[which].clone();
-                let (fetched, text) = match &answer {
-                    Answer::List(a, tag) => (body(), text_of(a, *tag, false)),
-                    Answer::WithInvalid(a) => (body(), text_of(a, 0, true)),
-                    Answer::NotModified => (Fetched::NotModified, String::new()),
-                    Answer::Http(status) => (Fetched::HttpError { status: *status }, String::new()),
-                    Answer::Network => (Fetched::NetworkError { message: "offline".into() }, String::new()),
-                    Answer::Garbage => (body(), "<html>".into()),
-                };
-                let options = RefreshOptions { accept_shrink };
-                let r = apply_refresh(&before, &fetched, text.as_bytes(), now, &options);
-                // Never wiped: a refresh that is not accepted keeps the copy.
-                if r.outcome != crate::team::subscription::Outcome::Accepted {
-                    prop_assert_eq!(&r.state.last_good, &before.last_good);
+                match step {
+                    Step::Choose(change) => {
+                        let prefix_ok = change
+                            .title_prefix
+                            .as_deref()
+                            .map_or(Ok(None), |p| environment_prefix(p).map(Some));
+                        match set_override(&overrides, &change) {
+                            Ok(next) => {
+                                prop_assert!(prefix_ok.is_ok(), "prefix {:?} accepted", change.title_prefix);
+                                let saved = Override { title_prefix: prefix_ok.unwrap_or_default(), ..change };
+                                if saved.is_empty() {
+                                    chosen.remove(&saved.key());
+                                } else {
+                                    chosen.insert(saved.key(), saved);
+                                }
+                                overrides = next;
+                            }
+                            Err(e) => prop_assert!(prefix_ok.is_err(), "refused: {}", e),
+                        }
+                        // The others are kept as they were, whatever was saved or refused.
+                        let kept: HashMap<Key, Override> = overrides.iter().map(|o| (o.key(), o.clone())).collect();
+                        prop_assert_eq!(kept.len(), overrides.len(), "two choices for one entry");
+                        prop_assert_eq!(&kept, &chosen);
+                    }
+                    Step::Refresh(which, answer, accept_shrink) => {
+                        let before = subs[which].clone();
+                        let (fetched, text) = match &answer {
+                            Answer::List(a, tag) => (body(), text_of(a, *tag, false)),
+                            Answer::WithInvalid(a) => (body(), text_of(a, 0, true)),
+                            Answer::NotModified => (Fetched::NotModified, String::new()),
+                            Answer::Http(status) => (Fetched::HttpError { status: *status }, String::new()),
+                            Answer::Network => (Fetched::NetworkError { message: "offline".into() }, String::new()),
+                            Answer::Garbage => (body(), "<html>".into()),
+                        };
+                        let options = RefreshOptions { accept_shrink };
+                        let r = apply_refresh(&before, &fetched, text.as_bytes(), now, &options);
+                        // Never wiped: a refresh that is not accepted keeps the copy.
+                        if r.outcome != crate::team::subscription::Outcome::Accepted {
+                            prop_assert_eq!(&r.state.last_good, &before.last_good);
+                        }
+                        if !before.environments().is_empty() {
+                            prop_assert!(!r.state.environments().is_empty(), "copy wiped by {:?}", answer);
+                        }
+                        subs[which] = r.state;
+                    }
                 }
-                if !before.environments().is_empty() {
-                    prop_assert!(!r.state.environments().is_empty(), "copy wiped by {:?}", answer);
-                }
-                subs[which] = r.state;
 
                 let view = merged_view(&personal, &subs, &overrides);
                 let by_key: HashMap<Key, &MergedEntry> =
@@ -704,7 +810,6 @@ mod tests {
                 prop_assert_eq!(view.dormant_overrides, dormant);
             }
             prop_assert_eq!(personal, personal_before);
-            prop_assert_eq!(overrides, overrides_before);
         }
     }
 }

@@ -23,6 +23,10 @@
 // - Network: one BiDi intercept at `beforeRequestSent` for every request of every tab. AWS
 //   hosts get fixture pages (`network.provideResponse`), every other host is failed and listed
 //   in `aws.blocked`. POST bodies are read back with a BiDi data collector.
+// - The extension's background page is not a tab: BiDi neither sees nor intercepts its
+//   requests. Files it fetches (a team list) come from a real https server on this machine
+//   (`serveFiles`): the host resolves to it by the pref `network.dns.localDomains`, and its
+//   certificate is issued by a throwaway CA the profile is told to trust.
 //
 // The toolbar popup: BiDi lists only tabs, not the popup's browser, so it cannot script the
 // popup or send it input directly. Instead:
@@ -45,7 +49,10 @@
 // Globals of the browser window's privileged (chrome) context, where inChrome() functions run:
 /* global Services, Cc, Ci, gBrowser */
 import puppeteer from 'puppeteer-core';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PARTITIONS } from '../fixtures/aws/fixtures.mjs';
 import { DEFAULT_IDENTITY, DEFAULT_TIMEOUT_MS, answer, createFakeAws } from '../fixtures/aws/fake-aws.mjs';
@@ -231,7 +238,55 @@ class Harness {
       DEFAULT_TIMEOUT_MS, 'the popup did not close');
   }
 
+  /**
+   * Serves `files` (path → `{ body, etag? }`, read at each request, so a test can change them)
+   * over https at `host`, for the extension's background page as for any page; resolves to the
+   * origin (`https://<host>:<port>`) and the requests it answered (path and headers). A request
+   * whose If-None-Match is the file's ETag gets a `304`.
+   * @param {string} host
+   * @param {Map<string, { body: string, etag?: string }>} files
+   */
+  async serveFiles(host, files) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roleswitch-ff-tls-'));
+    const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    writeFileSync(path.join(dir, 'leaf.ext'), `subjectAltName=DNS:${host}\n`);
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Roleswitch test CA',
+      '-keyout', 'ca.key', '-out', 'ca.pem');
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${host}`, '-keyout', 'leaf.key', '-out', 'leaf.csr');
+    openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2',
+      '-extfile', 'leaf.ext', '-out', 'leaf.pem');
+    const key = readFileSync(path.join(dir, 'leaf.key'));
+    const cert = readFileSync(path.join(dir, 'leaf.pem'));
+    const ca = readFileSync(path.join(dir, 'ca.pem'), 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    const requests = [];
+    const server = createServer({ key, cert }, (req, res) => {
+      requests.push({ path: req.url, headers: req.headers });
+      const file = files.get(req.url ?? '');
+      if (!file) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      const headers = { 'content-type': 'application/json', ...(file.etag ? { etag: file.etag } : {}) };
+      if (file.etag && req.headers['if-none-match'] === file.etag) res.writeHead(304, headers).end();
+      else res.writeHead(200, headers).end(file.body);
+    });
+    await new Promise((resolve) => server.listen(0, resolve));
+    this.#servers.push(server);
+    const der = ca.replace(/-----[^-]+-----|\s/g, '');
+    await this.inChrome((name, base64) => {
+      Cc['@mozilla.org/security/x509certdb;1'].getService(Ci.nsIX509CertDB).addCertFromBase64(base64, 'C,,');
+      const hosts = Services.prefs.getStringPref('network.dns.localDomains', '');
+      Services.prefs.setStringPref('network.dns.localDomains', [hosts, name].filter(Boolean).join(','));
+    }, host, der);
+    const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+    return { origin: `https://${host}:${port}`, requests };
+  }
+
+  #servers = [];
+
   async close() {
+    for (const server of this.#servers) server.close();
     await this.browser.close().catch(() => {});
   }
 }

@@ -6,13 +6,12 @@
 // failure names each rule, its targets and axe's summary.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launch, DEFAULT_IDENTITY, closeSoon } from './harness.mjs';
 import { inBanner, waitForBanner } from './banner-dom.mjs';
+import { axe, assertClean } from './axe.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const AXE = readFileSync(`${root}/node_modules/axe-core/axe.min.js`, 'utf8');
 const SCHEMES = ['light', 'dark'];
 const MGMT = { accountId: '999988887777', roleName: 'Admin', sessionName: 'alice', alias: 'acme-mgmt', region: 'us-east-1' };
 const BASE = { accountId: '999988887777', roleName: 'Admin' };
@@ -24,26 +23,6 @@ const ENVS = [
   { id: 'logs', displayName: 'log archive', accountId: '666677778888', group: 'Security', color: 'yellow', base: BASE },
   { id: 'sandbox', displayName: 'sandbox', accountId: '777788889999', color: 'green' },
 ];
-
-/** axe-core's options: every rule axe runs by default (none disabled), violations only. */
-const RUN = { resultTypes: ['violations'] };
-
-/** Runs axe in a page where `evaluate(source)` evaluates a script and returns its value. */
-async function axe(evaluate, contextSource = 'document') {
-  await evaluate(`window.axe ? 0 : (() => { ${AXE}\n; return 0; })()`);
-  return evaluate(`axe.run(${contextSource}, ${JSON.stringify(RUN)}).then((r) => r.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
-  })))`);
-}
-
-/** Zero violations of impact serious or critical in `violations`, or a message naming each. */
-function assertClean(violations, where) {
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const text = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) =>
-    `    ${JSON.stringify(n.target)}: ${n.summary.replace(/\n/g, '\n      ')}`).join('\n')}`).join('\n  ');
-  assert.equal(bad.length, 0, `${where}: axe found ${bad.length} serious or critical violation(s):\n  ${text}`);
-}
 
 let h;
 let options;

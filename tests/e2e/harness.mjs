@@ -478,6 +478,30 @@ const PUNCTUATION = {
 const WORDS = ['payments', 'search', 'billing', 'identity', 'analytics', 'ledger', 'mail'];
 
 /**
+ * Serves the URLs matching `pattern` to the extension in `h` as a CORS-enabled server
+ * would: a preflight is answered, and the answers expose `ETag` and `Last-Modified` (what a
+ * granted host permission lifts for the extension's fetches; see tests/e2e/team-lists.test.mjs).
+ * `answer(request)` resolves to what to answer with (`route.fulfill`'s options).
+ * @param {{ context: import('playwright-core').BrowserContext, extensionId: string }} h
+ * @param {string} pattern
+ * @param {(request: import('playwright-core').Request) => Promise<object>} answer
+ */
+export async function serveToExtension(h, pattern, answer) {
+  await h.context.route(pattern, async (route) => {
+    const request = route.request();
+    const cors = {
+      'access-control-allow-origin': `chrome-extension://${h.extensionId}`,
+      'access-control-allow-headers': 'if-none-match, if-modified-since',
+      'access-control-expose-headers': 'etag, last-modified',
+    };
+    if (request.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+    const reply = /** @type {{ headers?: Record<string, string> }} */ (await answer(request));
+    // A request the extension gave up on (its timeout) cannot be answered any more.
+    return route.fulfill({ ...reply, headers: { ...cors, ...reply.headers } }).catch(() => {});
+  });
+}
+
+/**
  * `n` environment inputs for large-list tests and benchmarks: `billing-4242` and the like,
  * in 12 groups (`OU-0`…`OU-11`) with every 13th entry ungrouped, every 10th production.
  */

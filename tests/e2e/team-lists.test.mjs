@@ -1,7 +1,8 @@
 // Team lists (issue 14) end to end in headless Chromium with the built extension: subscribe
 // from the options page, entries in the options page and the popup, conditional refreshes,
 // every way a refresh fails keeping the last good copy (with the stale notice), refresh by
-// alarm, local choices surviving a refresh, two overlapping lists, and browser policy.
+// alarm, local choices (hide, color, title prefix) surviving a refresh, two overlapping lists,
+// and browser policy.
 //
 // The published lists are served by a fixture through request interception
 // (`context.route`, which also sees the service worker's fetches); nothing leaves the machine.
@@ -26,7 +27,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launch, poll } from './harness.mjs';
+import { launch, poll, serveToExtension } from './harness.mjs';
+import { bannerState } from './banner-dom.mjs';
+import { axe, assertClean } from './axe.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HOST = 'lists.example.test';
@@ -59,25 +62,18 @@ let worker;
 before(async () => {
   h = await launch({ extensionDir: `${root}/dist/chrome` });
   for (const host of [HOST, HOST_B]) {
-    await h.context.route(`http*://${host}/**`, async (route) => {
-      const request = route.request();
-      const cors = {
-        'access-control-allow-origin': `chrome-extension://${h.extensionId}`,
-        'access-control-allow-headers': 'if-none-match, if-modified-since',
-        'access-control-expose-headers': 'etag, last-modified',
-      };
-      if (request.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+    await serveToExtension(h, `http*://${host}/**`, async (request) => {
       requests.push({ url: request.url(), headers: await request.allHeaders() });
       const reply = served.get(request.url()) ?? { status: 404, body: 'not found' };
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       const wanted = (await request.allHeaders())['if-none-match'];
-      if (reply.etag && wanted === reply.etag) return route.fulfill({ status: 304, headers: { ...cors, etag: reply.etag } }).catch(() => {});
-      return route.fulfill({
+      if (reply.etag && wanted === reply.etag) return { status: 304, headers: { etag: reply.etag } };
+      return {
         status: reply.status ?? 200,
         contentType: reply.contentType ?? 'application/json',
-        headers: { ...cors, ...(reply.etag ? { etag: reply.etag } : {}), ...(reply.headers ?? {}) },
+        headers: { ...(reply.etag ? { etag: reply.etag } : {}), ...(reply.headers ?? {}) },
         body: reply.body,
-      }).catch(() => {}); // a timed-out request was already given up by the extension
+      };
     });
   }
   worker = await h.worker();
@@ -172,6 +168,9 @@ test('subscribe: the permission for exactly that origin, then its entries in the
   await options.waitForFunction(() => document.querySelectorAll('#team-envs tr').length === 20);
   const rows = await teamRows();
   assert.ok(rows.some((r) => r.includes('team-3') && r.includes('from Platform')), rows.join('\n'));
+  // Under the table's headings, as the personal rows: … role, kind, region, group.
+  const headings = await options.evaluate(() => [...document.querySelectorAll('#envs thead th')].map((th) => th.textContent));
+  assert.equal(rows[3].split(' | ')[headings.indexOf('Kind')], 'Assumed role', rows[3]);
   assert.match(await subscriptionText(URL_A), /Up to date: 20 entries/);
   const fetched = requests.filter((r) => r.url === URL_A);
   assert.equal(fetched.length, 1);
@@ -299,6 +298,69 @@ test('the alarm refreshes when due (time advanced in the worker, not waited for)
   assert.equal(requests.at(-1).headers['if-none-match'], '"v3"', JSON.stringify(requests.map((r) => [r.url, r.headers['if-none-match']])));
   await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')].some((tr) => tr.textContent.includes('team-six')));
   await worker.evaluate(() => { globalThis.RS.teamLists.now = () => Date.now(); });
+});
+
+test('a local title prefix survives a refresh that changes the list; the console page\'s title uses it', async () => {
+  const row = (name) => options.locator('#team-envs tr', { hasText: name });
+  const prefix = row('team-7').locator('.entry-prefix');
+  // Refused as you type, with the environment rule's message; nothing is saved.
+  await prefix.fill('PR\u200BOD');
+  await options.waitForFunction(() => /invisible character/.test(document.querySelector('#team-envs tr .entry-prefix-error:not(:empty)')?.textContent ?? ''));
+  assert.equal(await prefix.getAttribute('aria-invalid'), 'true');
+  assertClean(await axe((source) => options.evaluate(source), "document.getElementById('list-section')"),
+    'the subscribed entries, a title prefix in error');
+  await prefix.fill(' [MINE] ');
+  await prefix.press('Enter');
+  await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')]
+    .some((tr) => tr.textContent.includes('team-7') && tr.querySelector('.entry-prefix').value === '[MINE]' && tr.querySelector('.entry-prefix-reset')));
+
+  // The publisher renames team-7 and gives it a prefix of the list's own.
+  const next = entries(18, { rename: { 4: 'team-four', 5: 'team-five', 6: 'team-six', 7: 'team-seven' } });
+  next[7].titlePrefix = 'TEAM';
+  served.set(URL_A, { body: listText(next), etag: '"v5"' });
+  await refreshNow(URL_A);
+  await statusMatches(URL_A, /Up to date: 18 entries/);
+  await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')].some((tr) => tr.textContent.includes('team-seven')));
+  assert.equal(await row('team-seven').locator('.entry-prefix').inputValue(), '[MINE]', 'the prefix stays');
+  assertClean(await axe((source) => options.evaluate(source), "document.getElementById('list-section')"),
+    'the subscribed entries, a title prefix chosen');
+
+  // The console page of that account and role: the banner lookup the worker precomputed.
+  const identity = h.aws.identity;
+  h.aws.identity = { ...identity, accountId: next[7].accountId, roleName: 'TeamAdmin' };
+  const page = await h.openConsole({ variant: 'header2021' });
+  try {
+    await page.waitForFunction(() => document.title.startsWith('[MINE] '), null, { timeout: 5000 })
+      .catch(async () => assert.fail(`title: ${await page.title()}`));
+    assert.doesNotMatch(await page.title(), /TEAM/, 'not the list\'s prefix');
+    await page.locator('roleswitch-banner').waitFor({ state: 'attached' });
+    assert.equal((await bannerState(page)).name, 'team-seven', 'the banner is the refreshed entry\'s');
+  } finally {
+    h.aws.identity = identity;
+    await page.close();
+  }
+
+  // Back to the list's prefix; then none at all, and the list's again.
+  const listPrefix = () => options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')]
+    .some((tr) => tr.textContent.includes('team-seven') && tr.querySelector('.entry-prefix').value === ''
+      && tr.querySelector('.entry-prefix').placeholder === 'TEAM' && !tr.querySelector('.entry-prefix-reset')));
+  await row('team-seven').locator('.entry-prefix-reset').click();
+  await listPrefix();
+  await row('team-seven').locator('.entry-prefix-none').check();
+  await options.waitForFunction(() => [...document.querySelectorAll('#team-envs tr')]
+    .some((tr) => tr.textContent.includes('team-seven') && tr.querySelector('.entry-prefix-none').checked && tr.querySelector('.entry-prefix').disabled));
+  h.aws.identity = { ...identity, accountId: next[7].accountId, roleName: 'TeamAdmin' };
+  const bare = await h.openConsole({ variant: 'header2021' });
+  try {
+    await bare.locator('roleswitch-banner').waitFor({ state: 'attached' });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.match(await bare.title(), /^Console Home/, 'no prefix');
+  } finally {
+    h.aws.identity = identity;
+    await bare.close();
+  }
+  await row('team-seven').locator('.entry-prefix-none').uncheck();
+  await listPrefix();
 });
 
 test('two lists with overlapping entries: each entry shown once, with both sources', async () => {

@@ -152,3 +152,18 @@ test('the popup’s fallback gets records made now, for the page the tab shows',
   assert.equal(fresh.rows.rows.split('\u001e').length, 3);
   assert.ok(fresh.rows.index.startsWith('RSX1'));
 });
+
+test('the popup’s fallback when the rows are current stores them no second time', async () => {
+  const { api, cache } = await setUp();
+  await cache.rebuild();
+  const written = [];
+  const set = api.storage.session.set.bind(api.storage.session);
+  api.storage.session.set = (items) => {
+    written.push(...Object.keys(items));
+    return set(items);
+  };
+  const fresh = await cache.forPopup({ id: 7, url: CONSOLE });
+  assert.equal(fresh.rows.rows.split('\u001e').length, 3, 'the rows are in the answer');
+  assert.deepEqual(written.filter((k) => k === KEYS.rows || k === KEYS.rowsPiece(0) || k === KEYS.indexPiece(0)), [],
+    `written again: ${written.join(', ')}`);
+});

@@ -122,3 +122,30 @@ test('the effective list: hidden entries leave the popup only, and the same arra
   assert.equal(effective.touches(['teamRevision']), true);
   assert.ok(api);
 });
+
+test('a refresh that leaves the entries as they were writes no new revision (the popup and the banner keep theirs)', async () => {
+  const answers = [
+    () => response(list(3), { headers: { etag: '"v1"' } }),
+    () => response(null, { status: 304 }),
+    () => response(list(3), { headers: { etag: '"v2"' } }),
+    () => response('oops', { status: 500 }),
+    () => response(list(4), { headers: { etag: '"v3"' } }),
+  ];
+  let at = 0;
+  const { api, teams } = await subscribed(() => answers[at++]());
+  let clock = 1_000_000;
+  teams.now = () => (clock += 60_000);
+  const revision = async () => (await api.storage.local.get('teamRevision')).teamRevision;
+  const checked = async () => (await teams.states())[0].status;
+  await teams.refresh(URL_A);
+  const first = await revision();
+  assert.ok(first, 'a new copy: a new revision');
+  for (const outcome of ['notModified', 'accepted', 'keptLastGood']) {
+    const before = await checked();
+    assert.equal((await teams.refresh(URL_A)).outcome, outcome);
+    assert.equal(await revision(), first, `${outcome}: the same entries, the same revision`);
+    assert.notDeepEqual(await checked(), before, `${outcome}: the status is stored`);
+  }
+  assert.equal((await teams.refresh(URL_A)).outcome, 'accepted');
+  assert.notEqual(await revision(), first, 'an entry added: a new revision');
+});
