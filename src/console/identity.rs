@@ -447,6 +447,11 @@ mod tests {
                 "{name}"
             );
             assert_eq!(id.role_name.as_deref(), case["roleName"].as_str(), "{name}");
+            assert_eq!(
+                id.sessionless,
+                case["sessionless"].as_bool().unwrap_or(false),
+                "{name}"
+            );
         }
     }
 
