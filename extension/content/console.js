@@ -143,7 +143,8 @@
   let current = null;
   // A page whose host names an account but that shows no session (once loaded): the core's
   // offer, asked of the worker once (background/sessionless.js); null until it answers.
-  let loaded = false;
+  let loaded = false; // SESSIONLESS_AFTER_MS after the DOM was read
+  const SESSIONLESS_AFTER_MS = 1000;
   let offerAsked = false;
   let offer = null;
 
@@ -666,9 +667,14 @@
     }
     readSessionData();
     readNav();
-    loaded = true;
     update();
     watchPage();
+    // A console draws its header late: a page is taken to have no session only if it still
+    // shows none a moment after it loaded.
+    setTimeout(() => {
+      loaded = true;
+      update();
+    }, SESSIONLESS_AFTER_MS);
   }, { once: true });
 
   // The page's signals read afresh, for the in-console switch (content/fastpath.js),
@@ -690,7 +696,9 @@
   const look = timed(() => {
     lookSoon = false;
     lastLook = performance.now();
-    if (!identity.accountId && readNav()) update();
+    // (A multi-session host names the account before the page says anything: the header is
+    // still looked for while nothing else tells of a session.)
+    if ((!identity.accountId || identity.sessionless) && readNav()) update();
     if (document.readyState !== 'loading') watchPage();
     if (!holding) watchEdges();
   });
@@ -705,10 +713,11 @@
     if (wait > 0) setTimeout(frame, wait);
     else frame();
   }
-  // While the account is unknown, text changes count too (a header whose text is filled in place).
+  // While the account is unknown (or only the host names it), text changes count too (a
+  // header whose text is filled in place).
   let watchingText = null;
   function watchPage() {
-    const wantText = !identity.accountId;
+    const wantText = !identity.accountId || identity.sessionless;
     if (pageObserver && watchingText === wantText) return;
     pageObserver ??= new MutationObserver(scheduleLook);
     pageObserver.disconnect();

@@ -86,14 +86,20 @@ test('an Identity Center environment is opened through its access portal, to thi
   await page.close();
 });
 
-test('a page that has its session is not offered anything', async () => {
-  h.aws.reset();
-  h.aws.identity = { accountId: '111122223333', roleName: 'Deployer', sessionName: 'alice', region: 'us-east-1' };
-  const page = await h.openConsole(TEST_URL);
-  const banner = await waitForBanner(page, (b) => b.name === 'test');
-  assert.equal(banner.level, 'normal');
-  assert.deepEqual(await offersIn(page), []);
-  await page.close();
+test('a page that has its session is not offered anything, even when only its late-drawn header tells the account', async () => {
+  for (const variant of ['multisession', 'navlate']) {
+    h.aws.reset();
+    h.aws.consoleVariant = variant;
+    h.aws.identity = { accountId: '111122223333', roleName: 'Deployer', sessionName: 'alice', region: 'us-east-1' };
+    const page = await h.openConsole(TEST_URL);
+    await waitForBanner(page, (b) => b.name === 'test');
+    await new Promise((r) => setTimeout(r, 1500)); // past the moment a page without a session is told
+    const banner = await waitForBanner(page);
+    assert.equal(banner.name, 'test', variant);
+    assert.equal(banner.level, 'normal', variant);
+    assert.deepEqual(await offersIn(page), [], variant);
+    await page.close();
+  }
 });
 
 test('with "open at once" on, the environment of the account is opened without a click; an account not in the list is only said', async () => {
