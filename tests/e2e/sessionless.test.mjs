@@ -11,6 +11,7 @@ import { centreOf, inBanner, waitForBanner } from './banner-dom.mjs';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ENVS = [
   { displayName: 'test', accountId: '111122223333', roleName: 'Deployer', region: 'eu-west-1' },
+  { displayName: 'staging', accountId: '121200003434', roleName: 'Deployer', base: { accountId: '999988887777', roleName: 'Admin' } },
   { displayName: 'sso-dev', accountId: '777788889999', roleName: 'Read_Only', region: 'us-east-1', portalUrl: 'https://acme.awsapps.com/start' },
 ];
 const TEST_URL = 'https://111122223333-abcd1234.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:';
@@ -70,6 +71,27 @@ test('no session in the account the link names: the banner says so instead of na
   assert.equal(post.form.account ?? post.form.accountId, '111122223333');
   assert.equal(post.form.roleName, 'Deployer');
   await page.close();
+});
+
+test('a live session of the base account in another tab: the switch is made from it (multi-session), in a new tab', async () => {
+  h.aws.reset();
+  h.aws.consoleVariant = 'multisession';
+  h.aws.identity = { accountId: '999988887777', roleName: 'Admin', sessionName: 'alice', region: 'us-east-1' };
+  const base = await h.openConsole('https://999988887777-efgh5678.us-east-1.console.aws.amazon.com/console/home?region=us-east-1');
+  h.aws.consoleVariant = 'nosession';
+  const page = await h.openConsole('https://121200003434-0000aaaa.us-east-1.console.aws.amazon.com/lambda/home?region=us-east-1');
+  await waitForBanner(page, (b) => b.summary === 'No session of staging (1212-0000-3434) is open in this browser.');
+  const at = await centreOf(page, '.offers button');
+  await page.mouse.click(at.x, at.y);
+  const post = await h.aws.waitForRequest((r) => r.method === 'POST');
+  assert.equal(post.url, 'https://signin.aws.amazon.com/sessions/efgh5678/v1/switchrole');
+  assert.equal(post.json.account, '121200003434');
+  assert.equal(post.json.roleName, 'Deployer');
+  const opened = await poll(() => h.context.pages().find((p) => /^https:\/\/121200003434-s\d+\./.test(p.url())), 10_000,
+    'the new session did not open');
+  await opened.close();
+  await page.close();
+  await base.close();
 });
 
 test('an Identity Center environment is opened through its access portal, to this page without the session prefix', async () => {
