@@ -7,6 +7,10 @@
 // else in this tab (the switch-role page; an Identity Center environment: its access
 // portal's shortcut to this page, the session prefix dropped).
 
+/** An environment opened at once is not opened at once again in that tab for this long. */
+const AUTO_AGAIN_MS = 2 * 60 * 1000;
+const autoKey = (tabId) => `sessionlessOpened:${tabId}`;
+
 export class Sessionless {
   /**
    * @param {any} api
@@ -43,6 +47,12 @@ export class Sessionless {
     const [{ environments }, { settings }] = await Promise.all([this.list.load(), this.loadSettings()]);
     const offer = await this.offerFor(url, environments, settings.openSessionlessAutomatically === true);
     if (!offer?.automatic) return offer;
+    // Once per tab and environment: if AWS brings the tab back to a page without the session
+    // (the sign-in was not finished, the role refused), it is offered, not opened in a loop.
+    const k = autoKey(tab.id);
+    const last = (await this.api.storage.session.get(k))[k];
+    if (last?.id === offer.automatic && Date.now() - last.at < AUTO_AGAIN_MS) return { ...offer, automatic: null };
+    await this.api.storage.session.set({ [k]: { id: offer.automatic, at: Date.now() } });
     const opened = await this.open(environments, offer.automatic, tab);
     return { ...offer, opened };
   }
