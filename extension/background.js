@@ -14,6 +14,7 @@ import { SettingsStore } from './background/settings.js';
 import { PopupCache } from './background/popup-cache.js';
 import { COPY_LINK_COMMAND, Links } from './background/links.js';
 import { Sessions } from './background/sessions.js';
+import { Sessionless } from './background/sessionless.js';
 import { TeamLists, EffectiveList, REFRESH_ALARM } from './background/subscriptions.js';
 
 const { api } = globalThis.RS;
@@ -85,6 +86,9 @@ function recordRecent(id) {
     .catch((err) => console.warn('Roleswitch: could not remember the recent switch:', err));
   return recentsQueue;
 }
+
+// Console pages whose host names an account this browser has no session in.
+const sessionless = new Sessionless(api, core, effective.forBanner, { loadSettings, sessions, switcher });
 
 // What the popup shows, precomputed so that it paints without waiting for this worker.
 const popupCache = new PopupCache(api, core, effective.forPopup, {
@@ -200,6 +204,11 @@ async function handle(msg, sender) {
       return cues.addAccount(msg.accountId, msg.roleName, msg.identityCenter === true);
     case MSG.CS_BG_PAGE_SIGNALS:
       return popupCache.report(sender.tab.id, sender.url, msg.signals);
+    case MSG.CS_BG_SESSIONLESS_OFFER:
+      // The page's URL as the browser reports it, not as the page claims.
+      return sessionless.offer(sender.tab, sender.url);
+    case MSG.CS_BG_OPEN_OFFERED:
+      return sessionless.openOffered(sender.tab, sender.url, msg.id);
     case MSG.CS_BG_TAKE_FILL:
       // The page's own URL as the browser reports it, not as the page claims.
       return switcher.takeFill(sender.tab, sender.url);

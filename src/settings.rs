@@ -21,6 +21,10 @@ pub struct Settings {
     pub reachable_only: bool,
     /// What Enter does in a multi-session console (Shift+Enter does the other).
     pub enter_action: EnterAction,
+    /// On a console page whose host names an account this browser has no
+    /// session in, open that account's environment without asking (when the
+    /// list has exactly one); off: the banner offers it.
+    pub open_sessionless_automatically: bool,
     /// The banner and the tab cues on console pages.
     pub banner: BannerSettings,
 }
@@ -76,6 +80,7 @@ impl Default for Settings {
             confirm_production: true,
             reachable_only: false,
             enter_action: EnterAction::SwitchHere,
+            open_sessionless_automatically: false,
             banner: BannerSettings::default(),
         }
     }
@@ -295,6 +300,10 @@ fn read_with(raw: &Value, submitted: bool) -> SettingsRead<Settings> {
             ("openAlongside", EnterAction::OpenAlongside),
         ],
     );
+    r.flag(
+        "openSessionlessAutomatically",
+        &mut settings.open_sessionless_automatically,
+    );
     let mut repairs = Vec::new();
     if let Some(banner) = r.get("banner") {
         let read = read_banner(banner, "banner.", submitted);
@@ -398,6 +407,32 @@ fn read_banner(raw: &Value, prefix: &'static str, submitted: bool) -> SettingsRe
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn opening_an_environment_without_a_session_automatically_is_off_unless_chosen() {
+        assert!(!Settings::default().open_sessionless_automatically);
+        let on = read_settings(&json!({ "openSessionlessAutomatically": true }));
+        assert!(on.settings.open_sessionless_automatically);
+        assert_eq!(on.repairs, Vec::<String>::new());
+        let bad = read_settings(&json!({ "openSessionlessAutomatically": "yes" }));
+        assert!(!bad.settings.open_sessionless_automatically);
+        assert_eq!(
+            bad.repairs,
+            vec![
+                "Setting \"openSessionlessAutomatically\" was \"yes\", not true or false; false is used."
+            ]
+        );
+        let changed = change_settings(
+            &Settings::default(),
+            &json!({ "openSessionlessAutomatically": true }),
+        );
+        assert_eq!(changed.map(|s| s.open_sessionless_automatically), Ok(true));
+        assert!(change_settings(
+            &Settings::default(),
+            &json!({ "openSessionlessAutomatically": 1 })
+        )
+        .is_err());
+    }
 
     #[test]
     fn enter_action_picks_enter_in_a_multi_session_console_and_is_repaired() {

@@ -329,6 +329,25 @@ pub fn choose_source_js(list: JsValue, id: &str, sessions: JsValue) -> Result<Js
     })
 }
 
+/// What the banner says and offers on a console page on `host` that shows no
+/// session (`identify(...).sessionless`): `{ accountId, message, offers: [{ id,
+/// label }], more, automatic }` (`automatic`: the id to open without asking,
+/// when `openAutomatically` and the account has one environment), or `null`
+/// when the host names no account.
+#[wasm_bindgen(js_name = sessionlessOffer)]
+pub fn sessionless_offer_js(
+    list: JsValue,
+    host: &str,
+    open_automatically: bool,
+) -> Result<JsValue, JsError> {
+    let list = list_from_js(list)?;
+    to_js(&crate::console::sessions::sessionless_offer(
+        &list,
+        host,
+        open_automatically,
+    ))
+}
+
 #[derive(Serialize)]
 struct Alongside<'a> {
     #[serde(flatten)]

@@ -144,7 +144,23 @@ async function openOnce(variant, mode, typed) {
   }
 }
 
-export async function popup({ root = fileURLToPath(new URL('..', import.meta.url)), sizes = [500, 5000, 20000], runs = 15, typed = 'billing-100' } = {}) {
+/**
+ * 5,000 environments, every other one an IAM Identity Center assignment (its access portal
+ * set; the same accounts, groups and names as the plain 5,000): a list as it is after an
+ * `aws sso` import next to the assumed roles. Fewer opens, to keep the run short.
+ */
+const MIXED_5000 = { n: 5000, label: '5,000 mixed', runs: 8 };
+
+function mixedEnvironments(n) {
+  return generatedEnvironments(n).map((e, i) => (i % 2 ? { ...e, portalUrl: 'https://bench.awsapps.com/start' } : e));
+}
+
+/** A column of the report: `n` generated environments (a number), or a mixed list. */
+const columnOf = (size) => (typeof size === 'number'
+  ? { n: size, label: `${size.toLocaleString('en')} envs`, environments: () => generatedEnvironments(size) }
+  : { ...size, environments: () => mixedEnvironments(size.n) });
+
+export async function popup({ root = fileURLToPath(new URL('..', import.meta.url)), sizes = [500, 5000, MIXED_5000, 20000], runs = 15, typed = 'billing-100' } = {}) {
   const baseline = process.env.BENCH_BASELINE || null;
   const work = mkdtempSync(path.join(tmpdir(), 'roleswitch-bench-popup-'));
   const probe = readFileSync(path.join(root, 'tools/bench-probe.js'), 'utf8');
@@ -156,27 +172,30 @@ export async function popup({ root = fileURLToPath(new URL('..', import.meta.url
     const label = process.env.BENCH_BASELINE_LABEL || 'before (BENCH_BASELINE)';
     builds.push({ label, key: 'before', ...withProbe(baseline, probe, work, 'before'), list: true });
   }
-  console.log(`popup: real toolbar popup over a console tab; ${runs} opens per configuration after 2 warm-ups, the builds `
+  const fewer = sizes.filter((s) => typeof s === 'object' && s.runs).map((s) => `${s.label}: ${s.runs}`);
+  console.log(`popup: real toolbar popup over a console tab; ${runs} opens per configuration${fewer.length ? ` (${fewer.join(', ')})` : ''} after 2 warm-ups, the builds `
     + `taking turns; "${typed}" typed, the first key as soon as the first screen is painted, the next ones `
     + `${KEY_INTERVAL_MS} ms apart; headless Chromium; `
     + `load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const results = new Map(); // `${key}/${mode}/${n}` -> { first, firstKey, keys, workerAfter }
+  const results = new Map(); // `${key}/${mode}/${column label}` -> { first, firstKey, keys, workerAfter }
+  const columns = sizes.map(columnOf);
   try {
-    for (const n of sizes) {
+    for (const column of columns) {
+      const n = column.label;
       const variants = [];
       try {
         for (const build of builds) {
           const h = await launch({ extensionDir: build.dir, popupPath: build.popupPath });
           variants.push({ ...build, h });
           if (build.list) {
-            const seeded = await h.seedList(generatedEnvironments(n));
-            if (seeded !== n) throw new Error(`${build.label}: seeded ${seeded} environments, wanted ${n}`);
+            const seeded = await h.seedList(column.environments());
+            if (seeded !== column.n) throw new Error(`${build.label}: seeded ${seeded} environments, wanted ${column.n}`);
           }
           variants.at(-1).tab = await h.openConsole({ variant: 'header2021' });
         }
         await sleep(1500); // the console tabs have reported, the workers are idle
         for (const mode of ['warm', 'cold']) {
-          for (let i = 0; i < runs + 2; i++) {
+          for (let i = 0; i < (column.runs ?? runs) + 2; i++) {
             for (const v of variants) {
               const r = await openOnce(v, mode, typed);
               if (i < 2 || !r) continue;
@@ -199,7 +218,7 @@ export async function popup({ root = fileURLToPath(new URL('..', import.meta.url
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  report(results, builds, sizes);
+  report(results, builds, columns.map((c) => c.label));
 }
 
 function report(results, builds, sizes) {
@@ -208,7 +227,7 @@ function report(results, builds, sizes) {
     if (!values.length) return '—';
     return `${quantile(values, 0.5).toFixed(1)} / ${quantile(values, 0.95).toFixed(1)}`;
   };
-  const head = `  ${'median / p95, ms'.padEnd(46)}${sizes.map((n) => `${n.toLocaleString('en')} envs`.padStart(22)).join('')}`;
+  const head = `  ${'median / p95, ms'.padEnd(46)}${sizes.map((n) => n.padStart(22)).join('')}`;
   const lines = [
     ['open → first screen painted, filter focused', 'first'],
     ['first key (typed at focus) → painted', 'firstKey'],

@@ -129,6 +129,7 @@
   text-decoration: underline;
 }
 .add:focus-visible { outline: 2px solid #0f5bb5; outline-offset: 2px; }
+.offers { display: inline-flex; gap: 10px; }
 .reminder {
   position: fixed;
   padding: 4px 8px;
@@ -146,7 +147,15 @@
   let lookup = null; // the core's banner lookup, from storage
   const signals = { host: location.hostname, sessionData: null, navAccount: [], navRole: [] };
   let identity = L.pageIdentity(signals);
-  let current = null; // what is drawn: { kind: 'env', entry } | { kind: 'unknown', accountId } | null
+  // What is drawn: { kind: 'env', entry } | { kind: 'unknown', accountId }
+  // | { kind: 'sessionless', accountId, offer } | null.
+  let current = null;
+  // A page whose host names an account but that shows no session (once loaded): the core's
+  // offer, asked of the worker once (background/sessionless.js); null until it answers.
+  let loaded = false; // SESSIONLESS_AFTER_MS after the DOM was read
+  const SESSIONLESS_AFTER_MS = 1000;
+  let offerAsked = false;
+  let offer = null;
 
   let holding = true; // the page is kept hidden until the lookup is read (see below)
   let host = null;
@@ -187,12 +196,22 @@
     const note = document.createElement('span');
     note.className = 'note';
     note.hidden = true;
-    bar.append(label, name, meta, note);
+    // The offer's buttons on a page without a session (one per environment offered).
+    const offers = document.createElement('span');
+    offers.className = 'offers';
+    offers.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('button') : null;
+      // Only the user's own click, on a button the core's offer drew.
+      if (!event.isTrusted || !button || current?.kind !== 'sessionless') return;
+      const id = current.offer?.offers[Number(button.dataset.index)]?.id;
+      if (id) openOffered(id);
+    });
+    bar.append(label, name, meta, offers, note);
     const reminder = document.createElement('div');
     reminder.className = 'reminder';
     reminder.hidden = true;
     shadow.append(bar, reminder);
-    parts = { bar, label, name, meta, add, note, reminder };
+    parts = { bar, label, name, meta, add, offers, note, reminder };
     // The host has no attributes of its own: one the page sets (hidden, inert,
     // aria-hidden, style, …) is taken off again.
     new MutationObserver(timed(() => {
@@ -273,7 +292,8 @@
       return;
     }
     if (!host) build();
-    const { bar, label, name, meta, add } = parts;
+    const { bar, label, name, meta, add, offers } = parts;
+    offers.replaceChildren();
     const settings = lookup.settings;
     const classes = ['bar'];
     if (settings.position === 'bottom') classes.push('bottom');
@@ -288,6 +308,24 @@
       meta.textContent = `Account ${L.formatAccount(current.accountId)} is not in your list — `;
       meta.append(add);
       bar.setAttribute('aria-label', `Account ${L.formatAccount(current.accountId)} is not in your Roleswitch list`);
+    } else if (current.kind === 'sessionless') {
+      bar.className = [...classes, 'unknown'].join(' ');
+      bar.style.removeProperty('--rs-bg');
+      bar.style.removeProperty('--rs-fg');
+      label.textContent = '';
+      name.textContent = '';
+      const said = current.offer?.message
+        ?? `No session of account ${L.formatAccount(current.accountId)} is open in this browser.`;
+      meta.textContent = said;
+      (current.offer?.offers ?? []).forEach((o, index) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'add';
+        button.dataset.index = String(index);
+        button.textContent = o.label;
+        offers.append(button);
+      });
+      bar.setAttribute('aria-label', said);
     } else {
       const e = current.entry;
       if (e.level === 'production') classes.push('production');
@@ -528,7 +566,11 @@
     identity = L.pageIdentity(signals);
     const entry = L.lookupEntry(lookup, identity.accountId, identity.roleName, identity.identityCenter);
     let next = null;
-    if (entry) next = { kind: 'env', entry };
+    if (loaded && lookup && identity.sessionless) {
+      // Not the environment's banner: this browser has no session there. Say so, and offer it.
+      next = { kind: 'sessionless', accountId: identity.accountId, offer };
+      askOffer();
+    } else if (entry) next = { kind: 'env', entry };
     else if (lookup && identity.accountId && lookup.settings.unknownAccountStrip) {
       next = { kind: 'unknown', accountId: identity.accountId };
     }
@@ -536,6 +578,27 @@
     if (lookup) cues();
     globalThis.RS.pageChanged?.(signals); // for the popup (content/fastpath.js)
   });
+
+  // The core's offer for a page without a session, asked once; the worker opens the
+  // environment itself when the setting says so (its reply then says what it did).
+  function askOffer() {
+    if (offerAsked) return;
+    offerAsked = true;
+    protocol.send(protocol.MSG.CS_BG_SESSIONLESS_OFFER).then((reply) => {
+      offer = reply;
+      update();
+      if (reply?.opened?.message) RS.showNote(reply.opened.message, true);
+    }, (err) => console.debug('Roleswitch:', err.message));
+  }
+
+  function openOffered(id) {
+    protocol.send(protocol.MSG.CS_BG_OPEN_OFFERED, { id }).then(
+      (reply) => {
+        if (reply?.message) RS.showNote(reply.message, reply.outcome !== 'refused');
+      },
+      (err) => RS.showNote(err.message, false),
+    );
+  }
 
   // The session data is in <head>: read it as soon as the parser has it.
   function readSessionData() {
@@ -615,6 +678,12 @@
     readNav();
     update();
     watchPage();
+    // A console draws its header late: a page is taken to have no session only if it still
+    // shows none a moment after it loaded.
+    setTimeout(() => {
+      loaded = true;
+      update();
+    }, SESSIONLESS_AFTER_MS);
   }, { once: true });
 
   // The page's signals read afresh, for the in-console switch (content/fastpath.js),
@@ -636,7 +705,9 @@
   const look = timed(() => {
     lookSoon = false;
     lastLook = performance.now();
-    if (!identity.accountId && readNav()) update();
+    // (A multi-session host names the account before the page says anything: the header is
+    // still looked for while nothing else tells of a session.)
+    if ((!identity.accountId || identity.sessionless) && readNav()) update();
     if (document.readyState !== 'loading') watchPage();
     if (!holding) watchEdges();
   });
@@ -651,10 +722,11 @@
     if (wait > 0) setTimeout(frame, wait);
     else frame();
   }
-  // While the account is unknown, text changes count too (a header whose text is filled in place).
+  // While the account is unknown (or only the host names it), text changes count too (a
+  // header whose text is filled in place).
   let watchingText = null;
   function watchPage() {
-    const wantText = !identity.accountId;
+    const wantText = !identity.accountId || identity.sessionless;
     if (pageObserver && watchingText === wantText) return;
     pageObserver ??= new MutationObserver(scheduleLook);
     pageObserver.disconnect();

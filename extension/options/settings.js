@@ -7,7 +7,7 @@ import '../shared/protocol.js';
 const { protocol } = globalThis.RS;
 const { MSG } = protocol;
 const $ = (id) => document.getElementById(id);
-const KEYS = ['confirmProduction', 'reachableOnly'];
+const KEYS = ['confirmProduction', 'reachableOnly', 'openSessionlessAutomatically'];
 const CHOICES = ['enterAction'];
 
 /** Shows `settings`; those in `locked` (set by browser policy) cannot be changed here. */

@@ -81,9 +81,10 @@
   }
 
   /**
-   * `{ accountId, roleName, identityCenter }` (the first two null when unknown) from raw
-   * signals, as the core's identify(); for an Identity Center session `roleName` is the
-   * permission set and `identityCenter` true. The signals:
+   * `{ accountId, roleName, identityCenter, sessionless }` (the first two null when unknown)
+   * from raw signals, as the core's identify(); for an Identity Center session `roleName` is
+   * the permission set and `identityCenter` true; `sessionless`: the host names an account
+   * and nothing else on the page does (only meaningful once the page has loaded). The signals:
    * `host` (location.hostname), `sessionData` (the awsc-session-data meta's
    * content), `navAccount` and `navRole` (navigation header texts: one, or
    * candidates in order, each tried until one yields a value).
@@ -105,7 +106,14 @@
     const role = (arn && arn[0] === accountId ? arn[1] : null) ?? firstOf(navRole, roleInNavText);
     // An Identity Center session: the permission set, never the reserved role's name.
     const permissionSet = role && reservedPermissionSet(role);
-    return { accountId: accountId ?? null, roleName: permissionSet ?? role, identityCenter: Boolean(permissionSet) };
+    // The host names an account but the page says nothing of a session (the core's
+    // `sessionless`; the cookie is shared by every session, so it is not asked).
+    const sessionless = Boolean(hostMatch)
+      && !(twelveDigits(session.accountId) ?? arn?.[0])
+      && !firstOf(navAccount, accountInText);
+    return {
+      accountId: accountId ?? null, roleName: permissionSet ?? role, identityCenter: Boolean(permissionSet), sessionless,
+    };
   }
 
   // Where the navigation header may show the account and the role, tried in

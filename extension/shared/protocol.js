@@ -29,6 +29,13 @@
  */
 /** @typedef {{ outcome: string, message?: string, url?: string }} SwitchReply */
 /**
+ * The core's offer on a console page whose host names an account this browser has no
+ * session in (`sessionlessOffer`); `opened`: what the worker did when the setting
+ * `openSessionlessAutomatically` opened the one environment itself.
+ * @typedef {{ accountId: string, message: string, offers: { id: string, label: string }[],
+ *   more: number, automatic: string | null, opened?: SwitchReply }} SessionlessOffer
+ */
+/**
  * Team lists (background/subscriptions.js): each subscription's state as the core keeps it
  * (`SubscriptionState`), whether browser policy set it, the merged entries (`MergedEntry`),
  * the policy as the core read it, and the refresh interval (null: the default).
@@ -66,6 +73,8 @@
  *   'cs-bg-page-signals': { signals: object },
  *   'cs-bg-add-account': { accountId: string, roleName?: string },
  *   'cs-bg-take-fill': { url: string },
+ *   'cs-bg-sessionless-offer': {},
+ *   'cs-bg-open-offered': { id: string },
  *   'bg-cs-page-context': {},
  *   'bg-cs-post-form': { plan: object },
  *   'bg-cs-session-switch': { plan: object },
@@ -103,6 +112,8 @@
  *   'cs-bg-page-signals': null,
  *   'cs-bg-add-account': object | null,
  *   'cs-bg-take-fill': object | null,
+ *   'cs-bg-sessionless-offer': SessionlessOffer | null,
+ *   'cs-bg-open-offered': SwitchReply,
  *   'bg-cs-page-context': object | null,
  *   'bg-cs-post-form': object | null,
  *   'bg-cs-session-switch': object | null,
@@ -154,6 +165,8 @@
     CS_BG_ADD_ACCOUNT: 'cs-bg-add-account',
     CS_BG_TAKE_FILL: 'cs-bg-take-fill',
     CS_BG_PAGE_SIGNALS: 'cs-bg-page-signals',
+    CS_BG_SESSIONLESS_OFFER: 'cs-bg-sessionless-offer',
+    CS_BG_OPEN_OFFERED: 'cs-bg-open-offered',
     // From the background to a console page's content script (fastpath.js).
     BG_CS_PAGE_CONTEXT: 'bg-cs-page-context',
     BG_CS_POST_FORM: 'bg-cs-post-form',
@@ -205,6 +218,11 @@
     [MSG.CS_BG_TAKE_FILL]: { url: 'string' },
     // The page's raw signals (as BG_CS_PAGE_CONTEXT answers them), whenever they change.
     [MSG.CS_BG_PAGE_SIGNALS]: { signals: 'object' },
+    // A console page whose host names an account shows no session: the core's offer for
+    // the sender's URL (the worker opens the one environment itself when the setting says so).
+    [MSG.CS_BG_SESSIONLESS_OFFER]: {},
+    // The user clicked an offered environment: opened only if the core offers it for that URL.
+    [MSG.CS_BG_OPEN_OFFERED]: { id: 'string' },
     [MSG.BG_CS_PAGE_CONTEXT]: {},
     [MSG.BG_CS_POST_FORM]: { plan: 'object' },
     [MSG.BG_CS_SESSION_SWITCH]: { plan: 'object' },
@@ -244,6 +262,8 @@
     [MSG.CS_BG_ADD_ACCOUNT]: ['console'],
     [MSG.CS_BG_TAKE_FILL]: ['signin'],
     [MSG.CS_BG_PAGE_SIGNALS]: ['console'],
+    [MSG.CS_BG_SESSIONLESS_OFFER]: ['console'],
+    [MSG.CS_BG_OPEN_OFFERED]: ['console'],
     [MSG.BG_CS_PAGE_CONTEXT]: ['background'],
     [MSG.BG_CS_POST_FORM]: ['background'],
     [MSG.BG_CS_SESSION_SWITCH]: ['background'],

@@ -90,6 +90,12 @@ pub struct ConsoleIdentity {
     pub session_differentiator: Option<String>,
     /// Which signal gave the account ID.
     pub source: Option<&'static str>,
+    /// The host names an account (a multi-session console host) but the page
+    /// says nothing of a session: no session data with an account or a
+    /// session ARN, and no account in the navigation. The browser has no
+    /// session there (the cookie is not asked: it is shared by every session).
+    /// Only meaningful once the page has loaded.
+    pub sessionless: bool,
 }
 
 /// Reads account and role from an ARN such as
@@ -129,7 +135,7 @@ pub fn find_account_in_text(text: &str) -> Option<String> {
 }
 
 /// The account in a multi-session console host: `111122223333-abcd1234.us-east-1.console…`.
-fn account_from_host(host: &str) -> Option<String> {
+pub(crate) fn account_from_host(host: &str) -> Option<String> {
     let first = host.split('.').next()?;
     let (prefix, suffix) = first.split_once('-')?;
     if suffix.is_empty() {
@@ -242,7 +248,22 @@ pub fn identify(signals: &ConsoleSignals) -> ConsoleIdentity {
     if id.account_alias.is_none() {
         id.account_alias = cookie.as_ref().and_then(|c| json_str(c, "alias"));
     }
+    id.sessionless = id.source == Some("host")
+        && account_in_session_data(session.as_ref()).is_none()
+        && NavTexts::first(signals.nav_account.as_ref(), |t| find_account_in_text(t)).is_none();
     id
+}
+
+/// An account the session data names (its `accountId` or its `sessionARN`'s).
+fn account_in_session_data(session: Option<&serde_json::Value>) -> Option<String> {
+    let s = session?;
+    json_str(s, "accountId")
+        .and_then(|a| twelve_digits(&a))
+        .or_else(|| {
+            json_str(s, "sessionARN")
+                .and_then(|a| parse_principal_arn(&a))
+                .map(|(a, _)| a)
+        })
 }
 
 /// How well an environment matched a page.
@@ -415,6 +436,11 @@ mod tests {
                 "{name}"
             );
             assert_eq!(id.role_name.as_deref(), case["roleName"].as_str(), "{name}");
+            assert_eq!(
+                id.sessionless,
+                case["sessionless"].as_bool().unwrap_or(false),
+                "{name}"
+            );
         }
     }
 
@@ -563,5 +589,48 @@ mod tests {
             (id.role_name.as_deref(), id.identity_center),
             (Some("Admin_Access"), true)
         );
+    }
+
+    #[test]
+    fn a_host_that_names_an_account_on_a_page_without_a_session_is_sessionless() {
+        let host = Some("111122223333-abcd1234.us-east-1.console.aws.amazon.com".to_string());
+        let bare = ConsoleSignals {
+            host: host.clone(),
+            ..Default::default()
+        };
+        assert!(identify(&bare).sessionless);
+        // A cookie (shared by every session of the browser) does not make a session here.
+        let cookie = ConsoleSignals {
+            user_info_cookie: Some(
+                "%7B%22arn%22%3A%22arn%3Aaws%3Asts%3A%3A999988887777%3Aassumed-role%2FAdmin%2Fa%22%7D"
+                    .into(),
+            ),
+            ..bare.clone()
+        };
+        assert!(identify(&cookie).sessionless);
+        let with_session = [
+            ConsoleSignals {
+                session_data: Some(r#"{"accountId":"111122223333"}"#.into()),
+                ..bare.clone()
+            },
+            ConsoleSignals {
+                session_data: Some(
+                    r#"{"sessionARN":"arn:aws:sts::111122223333:assumed-role/Admin/a"}"#.into(),
+                ),
+                ..bare.clone()
+            },
+            ConsoleSignals {
+                nav_account: Some("Admin/alice @ 1111-2222-3333".into()),
+                ..bare.clone()
+            },
+            // No account in the host: not this rule's to say.
+            ConsoleSignals {
+                host: Some("us-east-1.console.aws.amazon.com".into()),
+                ..Default::default()
+            },
+        ];
+        for signals in with_session {
+            assert!(!identify(&signals).sessionless, "{signals:?}");
+        }
     }
 }

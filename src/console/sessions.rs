@@ -243,6 +243,96 @@ pub fn before_alongside(env: &Environment, sessions: &[LiveSession]) -> Alongsid
     }
 }
 
+/// At most this many environments are offered on a page without a session
+/// (one button each); the popup has the rest.
+pub const MAX_OFFERED: usize = 3;
+
+/// One environment offered on a console page without a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferedEnvironment {
+    pub id: String,
+    /// The button's text: `open test` (with the role when the account has
+    /// several environments: `open test (Admin)`).
+    pub label: String,
+}
+
+/// What the banner says on a console page whose host names an account
+/// (`<account>-<suffix>.<region>.console…`) while this browser has no session
+/// there, and which environments of the list it offers to open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionlessOffer {
+    /// The account the host names.
+    pub account_id: String,
+    /// `No session of test (1111-2222-3333) is open in this browser.`
+    pub message: String,
+    /// The environments of that account (and the host's partition), in list
+    /// order, at most [`MAX_OFFERED`].
+    pub offers: Vec<OfferedEnvironment>,
+    /// How many more environments of the account the popup has.
+    pub more: usize,
+    /// The environment to open without asking: the setting
+    /// `openSessionlessAutomatically` is on and the account has exactly one.
+    pub automatic: Option<String>,
+}
+
+/// The offer for a console page on `host` that shows no session (see
+/// `ConsoleIdentity::sessionless`), or `None` when the host names no account.
+/// Opening an offered environment is an ordinary switch into it (assumed role:
+/// the switch-role page or a live session of its base; Identity Center: the
+/// access portal's shortcut).
+pub fn sessionless_offer(
+    envs: &[Environment],
+    host: &str,
+    open_automatically: bool,
+) -> Option<SessionlessOffer> {
+    let account_id = crate::console::identity::account_from_host(host)?;
+    let partition = Partition::of_console_host(host);
+    let matching: Vec<&Environment> = envs
+        .iter()
+        .filter(|e| e.account_id == account_id && partition.is_none_or(|p| p == e.partition()))
+        .collect();
+    let account = format_account_id(&account_id);
+    let message = match matching.as_slice() {
+        [] => format!(
+            "No session of account {account} is open in this browser, and it is not in your list."
+        ),
+        [one] => format!(
+            "No session of {} ({account}) is open in this browser.",
+            one.display_name
+        ),
+        _ => format!(
+            "No session of account {account} is open in this browser; it has {} environments in your list.",
+            matching.len()
+        ),
+    };
+    let several = matching.len() > 1;
+    let offers = matching
+        .iter()
+        .take(MAX_OFFERED)
+        .map(|e| OfferedEnvironment {
+            id: e.id.clone(),
+            label: if several {
+                format!("open {} ({})", e.display_name, e.role_name)
+            } else {
+                format!("open {}", e.display_name)
+            },
+        })
+        .collect();
+    let automatic = match matching.as_slice() {
+        [one] if open_automatically => Some(one.id.clone()),
+        _ => None,
+    };
+    Some(SessionlessOffer {
+        account_id,
+        message,
+        offers,
+        more: matching.len().saturating_sub(MAX_OFFERED),
+        automatic,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,5 +530,78 @@ mod tests {
                 partition: Partition::AwsUsGov
             }
         );
+    }
+
+    #[test]
+    fn a_page_without_a_session_offers_the_environments_of_the_host_account() {
+        let envs = example_environments();
+        let host = "111122223333-abcd1234.us-east-1.console.aws.amazon.com";
+        let offer = sessionless_offer(&envs, host, false).expect("the host names an account");
+        assert_eq!(offer.account_id, "111122223333");
+        assert_eq!(
+            offer.message,
+            "No session of test (1111-2222-3333) is open in this browser."
+        );
+        assert_eq!(
+            offer.offers,
+            [OfferedEnvironment {
+                id: "example-test".into(),
+                label: "open test".into()
+            }]
+        );
+        assert_eq!(offer.automatic, None, "the setting is off");
+        let auto = sessionless_offer(&envs, host, true).unwrap();
+        assert_eq!(auto.automatic.as_deref(), Some("example-test"));
+
+        // Several environments of the account: each offered with its role, none opened alone.
+        let mut more = envs.clone();
+        for (i, role) in ["Admin", "ReadOnly", "Billing", "Audit"].iter().enumerate() {
+            let mut e = envs[0].clone();
+            e.id = format!("extra-{i}");
+            e.role_name = (*role).into();
+            more.push(e);
+        }
+        let several = sessionless_offer(&more, host, true).unwrap();
+        assert_eq!(several.automatic, None);
+        assert_eq!(several.offers.len(), MAX_OFFERED);
+        assert_eq!(several.more, 5 - MAX_OFFERED);
+        assert_eq!(several.offers[1].label, "open test (Admin)");
+        assert!(
+            several.message.contains("5 environments"),
+            "{}",
+            several.message
+        );
+
+        // An account not in the list: said, nothing offered.
+        let unknown = sessionless_offer(
+            &envs,
+            "121212121212-ab.eu-west-1.console.aws.amazon.com",
+            true,
+        )
+        .unwrap();
+        assert!(unknown.offers.is_empty() && unknown.automatic.is_none());
+        assert!(
+            unknown.message.contains("not in your list"),
+            "{}",
+            unknown.message
+        );
+
+        // The host's partition: a commercial environment is not a GovCloud account's.
+        let gov = sessionless_offer(
+            &envs,
+            "111122223333-ab.us-gov-west-1.console.amazonaws-us-gov.com",
+            true,
+        )
+        .unwrap();
+        assert!(gov.offers.is_empty());
+
+        // A host that names no account: nothing to offer.
+        for host in [
+            "us-east-1.console.aws.amazon.com",
+            "console.aws.amazon.com",
+            "1111-abcd.us-east-1.console.aws.amazon.com",
+        ] {
+            assert_eq!(sessionless_offer(&envs, host, true), None, "{host}");
+        }
     }
 }

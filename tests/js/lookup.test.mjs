@@ -63,6 +63,7 @@ const HOSTS = [
 /** The core's identify() as the page's extraction reports it. */
 const asCore = (want) => ({
   accountId: want.accountId ?? null, roleName: want.roleName ?? null, identityCenter: want.identityCenter ?? false,
+  sessionless: want.sessionless ?? false,
 });
 
 test('the page extraction agrees with the core on every fixture console page', () => {
@@ -120,8 +121,8 @@ test('the page extraction agrees with the core on odd and hostile signals', () =
 test('the shared identity cases: the page and the core try every navigation text until one gives an account', () => {
   const cases = JSON.parse(readFileSync(new URL('../fixtures/aws/identity-cases.json', import.meta.url), 'utf8'));
   assert.ok(cases.length >= 10);
-  for (const { name, signals, accountId, roleName, identityCenter = false } of cases) {
-    const want = { accountId, roleName, identityCenter };
+  for (const { name, signals, accountId, roleName, identityCenter = false, sessionless = false } of cases) {
+    const want = { accountId, roleName, identityCenter, sessionless };
     assert.deepEqual(asCore(core.identify(signals)), want, `core: ${name}`);
     assert.deepEqual(pageIdentity(signals), want, `page: ${name}`);
   }
@@ -246,7 +247,7 @@ test('reserved Identity Center roles name their permission set, on the page as i
         accountId: '111122223333', sessionARN: `arn:${partition}:sts::111122223333:assumed-role/${role}/dana@example.com`,
       });
       const fromCore = core.identify({ sessionData });
-      assert.deepEqual(asCore(fromCore), { accountId: '111122223333', roleName: set ?? role, identityCenter: set !== null },
+      assert.deepEqual(asCore(fromCore), { accountId: '111122223333', roleName: set ?? role, identityCenter: set !== null, sessionless: false },
         `core: ${partition} ${role}`);
       assert.deepEqual(pageIdentity({ sessionData }), asCore(fromCore), `page: ${partition} ${role}`);
       // The navigation header alone (Role/session @ account) reads the same.
