@@ -258,7 +258,7 @@ pub fn identify(signals: &ConsoleSignals) -> ConsoleIdentity {
 fn account_in_session_data(session: Option<&serde_json::Value>) -> Option<String> {
     let s = session?;
     json_str(s, "accountId")
-        .and_then(|a| twelve_digits(&a))
+        .and_then(|a| aws::parse_account_id(&a).ok())
         .or_else(|| {
             json_str(s, "sessionARN")
                 .and_then(|a| parse_principal_arn(&a))
