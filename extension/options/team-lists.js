@@ -70,11 +70,19 @@ function subscriptionItem({ state, managed }) {
   }
 
   const buttons = el('div', { className: 'buttons' });
-  const refresh = el('button', { type: 'button', className: 'sub-refresh', textContent: 'Refresh now' });
+  const refresh = /** @type {HTMLButtonElement} */ (el('button', { type: 'button', className: 'sub-refresh', textContent: 'Refresh now' }));
   refresh.setAttribute('aria-label', `Refresh ${subscription.name} now`);
   refresh.addEventListener('click', reported(`Refreshing ${subscription.name}`, async () => {
-    await protocol.send(MSG.PAGE_BG_REFRESH_TEAM_LIST, { url: subscription.url });
-    await load();
+    // Busy until the list is drawn again (a second click meanwhile would only join this refresh).
+    refresh.disabled = true;
+    refresh.textContent = 'Refreshing…';
+    try {
+      await protocol.send(MSG.PAGE_BG_REFRESH_TEAM_LIST, { url: subscription.url });
+      await load();
+    } finally {
+      refresh.disabled = false;
+      refresh.textContent = 'Refresh now';
+    }
   }));
   buttons.append(refresh);
   if (status.kind === 'stale' && status.reason?.kind === 'shrink') {
@@ -313,6 +321,12 @@ const coreHost = openCore(newGlue, api.runtime.getURL('pkg/roleswitch_bg.wasm'))
 let core = null;
 const coreReady = coreHost.ready.then(() => {
   core = coreHost.core;
+});
+// Subscribe asks for the permission inside the click, after the core's URL rule: Firefox
+// refuses the prompt once anything was awaited, so the button waits for the core (a few ms
+// after the page opens). Should the core fail to load, the click says why.
+coreReady.catch(() => {}).finally(() => {
+  /** @type {HTMLButtonElement} */ ($('subscribe')).disabled = false;
 });
 
 async function coreCheck(url) {

@@ -86,6 +86,8 @@ test('subscribe from the options page: the list is fetched without cookies, its 
     document.getElementById('sub-url').value = u;
     document.getElementById('sub-name').value = 'Platform';
   }, url);
+  // A person sees the button enabled once the page's core is loaded (a few ms after opening).
+  await options.waitFor(() => !document.getElementById('subscribe').disabled);
   await options.click('#subscribe');
   await options.waitFor(() => document.querySelectorAll('#team-envs tr').length === 12, { timeoutMs: 15_000 });
   const rows = await teamRows();
@@ -107,6 +109,8 @@ test('refresh now: an unchanged list costs a 304, a changed one shows in the pop
   await poll(() => server.requests.length > asked, 10_000, 'Refresh now sent no request');
   assert.equal(server.requests.at(-1).headers['if-none-match'], '"v1"', 'a conditional request');
   assert.equal(server.requests.at(-1).headers.cookie, undefined, 'no cookies are sent');
+  // The button is busy until the refresh is done and the list drawn again.
+  await options.waitFor(() => document.querySelector('#subscriptions .sub-refresh')?.disabled === false);
   await options.waitFor(() => /Up to date: 12 entries/.test(document.querySelector('#subscriptions .sub-status')?.textContent ?? ''));
 
   files.set(PATH, { body: listText(12, { 11: 'team-eleven' }), etag: '"v2"' });
