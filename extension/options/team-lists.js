@@ -106,6 +106,13 @@ function subscriptionItem({ state, managed }) {
 }
 
 /** A read-only row of the environments table for an entry only subscriptions hold. */
+/** A row's account cell: the ID as the core writes it (until the core is loaded, as stored). */
+function accountCell(accountId) {
+  const td = el('td', { className: 'mono', textContent: core ? core.formatAccountId(accountId) : accountId });
+  td.dataset.account = accountId;
+  return td;
+}
+
 function entryRow(entry) {
   const env = entry.environment;
   const swatch = el('span', { className: 'swatch' });
@@ -139,7 +146,7 @@ function entryRow(entry) {
   actions.append(' ', ...prefixChoice(entry, base));
   const tr = el('tr', { className: 'team-entry' },
     el('td', {}, swatch), name,
-    el('td', { className: 'mono', textContent: env.accountId }),
+    accountCell(env.accountId),
     el('td', { className: 'mono', textContent: env.roleName }),
     kindCell(env),
     el('td', { textContent: env.region ?? '' }),
@@ -328,6 +335,13 @@ const coreReady = coreHost.ready.then(() => {
 coreReady.catch(() => {}).finally(() => {
   /** @type {HTMLButtonElement} */ ($('subscribe')).disabled = false;
 });
+// Account IDs written as the personal rows write them (1111-2222-3333), by the core: rows drawn
+// before it loaded get their text then, in place (nothing under the pointer is replaced).
+coreReady.then(() => {
+  for (const td of document.querySelectorAll('#team-envs td[data-account]')) {
+    td.textContent = core.formatAccountId(/** @type {HTMLElement} */ (td).dataset.account);
+  }
+}, () => {});
 
 async function coreCheck(url) {
   if (!core) await coreReady;

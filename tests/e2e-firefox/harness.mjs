@@ -366,6 +366,18 @@ class Tab {
 
   /** A real mouse click in the middle of the first element matching `css`. */
   async click(css) {
+    // A page that draws a part again (a list re-rendered on a storage change) may replace the
+    // element between finding it and pressing it: a person would press the new one, so does this.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#clickOnce(css);
+      } catch (error) {
+        if (attempt >= 3 || !/is not displayed|no such node|stale/i.test(error.message)) throw error;
+      }
+    }
+  }
+
+  async #clickOnce(css) {
     const [node] = await this.locate(css);
     if (!node) throw new Error(`click: nothing matches ${css}`);
     await this.evaluateOn([node.sharedId], (el) => el.scrollIntoView({ block: 'center' }));

@@ -171,6 +171,7 @@ test('subscribe: the permission for exactly that origin, then its entries in the
   // Under the table's headings, as the personal rows: … role, kind, region, group.
   const headings = await options.evaluate(() => [...document.querySelectorAll('#envs thead th')].map((th) => th.textContent));
   assert.equal(rows[3].split(' | ')[headings.indexOf('Kind')], 'Assumed role', rows[3]);
+  assert.equal(rows[3].split(' | ')[headings.indexOf('Account')], '2000-0000-0303', 'written as the personal rows write it');
   assert.match(await subscriptionText(URL_A), /Up to date: 20 entries/);
   const fetched = requests.filter((r) => r.url === URL_A);
   assert.equal(fetched.length, 1);
