@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launch, poll } from './harness.mjs';
+import { closeSoon, launch, poll } from './harness.mjs';
 import { centreOf, inBanner, waitForBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,13 +21,7 @@ let h;
 
 before(async () => {
   h = await launch({ extensionDir: `${root}/dist/chrome` });
-  const page = await h.context.newPage();
-  await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
-  for (const input of ENVS) {
-    const saved = await page.evaluate((i) => globalThis.RS.protocol.send('page-bg-save-env', { input: i }), input);
-    assert.equal(saved.ok, true, JSON.stringify(saved.errors));
-  }
-  await page.close();
+  await h.saveEnvironments(ENVS);
 });
 
 after(async () => {
@@ -70,7 +64,7 @@ test('no session in the account the link names: the banner says so instead of na
   const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
   assert.equal(post.form.account ?? post.form.accountId, '111122223333');
   assert.equal(post.form.roleName, 'Deployer');
-  await page.close();
+  await closeSoon(page);
 });
 
 test('a live session of the base account in another tab: the switch is made from it (multi-session), in a new tab', async () => {
@@ -89,9 +83,9 @@ test('a live session of the base account in another tab: the switch is made from
   assert.equal(post.json.roleName, 'Deployer');
   const opened = await poll(() => h.context.pages().find((p) => /^https:\/\/121200003434-s\d+\./.test(p.url())), 10_000,
     'the new session did not open');
-  await opened.close();
-  await page.close();
-  await base.close();
+  await closeSoon(opened);
+  await closeSoon(page);
+  await closeSoon(base);
 });
 
 test('an Identity Center environment is opened through its access portal, to this page without the session prefix', async () => {
@@ -105,7 +99,7 @@ test('an Identity Center environment is opened through its access portal, to thi
   assert.equal(route.searchParams.get('account_id'), '777788889999');
   assert.equal(route.searchParams.get('role_name'), 'Read_Only');
   assert.equal(route.searchParams.get('destination'), 'https://us-east-1.console.aws.amazon.com/s3/buckets?region=us-east-1');
-  await page.close();
+  await closeSoon(page);
 });
 
 test('a page that has its session is not offered anything, even when only its late-drawn header tells the account', async () => {
@@ -120,7 +114,7 @@ test('a page that has its session is not offered anything, even when only its la
     assert.equal(banner.name, 'test', variant);
     assert.equal(banner.level, 'normal', variant);
     assert.deepEqual(await offersIn(page), [], variant);
-    await page.close();
+    await closeSoon(page);
   }
 });
 
@@ -131,14 +125,14 @@ test('with "open at once" on, the environment of the account is opened without a
     const post = await h.aws.waitForRequest((r) => r.method === 'POST' && r.path === '/switchrole');
     assert.equal(post.form.account ?? post.form.accountId, '111122223333');
     assert.equal(post.form.roleName, 'Deployer');
-    await page.close();
+    await closeSoon(page);
 
     const other = await openWithoutSession('https://121212121212-ffff0000.us-east-1.console.aws.amazon.com/console/home');
     await waitForBanner(other, (b) => /1212-1212-1212 is open in this browser, and it is not in your list/.test(b.summary));
     assert.deepEqual(await offersIn(other), []);
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(h.aws.requests.length, 0, 'nothing opened');
-    await other.close();
+    await closeSoon(other);
   } finally {
     await setOpenAutomatically(false);
   }
