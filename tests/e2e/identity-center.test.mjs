@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launch, launchWithoutExtension, poll } from './harness.mjs';
+import { closeSoon, launch, launchWithoutExtension, poll } from './harness.mjs';
 import { waitForBanner, centreOf, inBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,21 +22,13 @@ let h;
 
 before(async () => {
   h = await launch({ extensionDir: `${root}/dist/chrome` });
-  const page = await h.context.newPage();
-  await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
-  for (const input of ENVS) {
-    const saved = await page.evaluate((i) => globalThis.RS.protocol.send('page-bg-save-env', { input: i }), input);
-    assert.equal(saved.ok, true, JSON.stringify(saved.errors));
-  }
-  await page.close();
+  await h.saveEnvironments(ENVS);
 });
 
 after(async () => {
   await h?.close();
 });
 
-const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
-const closeTab = (tab) => Promise.race([tab.close(), new Promise((r) => setTimeout(r, 1000))]);
 
 /** `{ origin, path, account_id, role_name, destination }` of a portal shortcut URL. */
 function readShortcut(url) {
@@ -73,8 +65,8 @@ test('from a console page, an Identity Center environment opens the portal short
   assert.equal(await tab.locator('#shortcut-role').textContent(), 'AdministratorAccess');
   assert.equal(h.aws.requests.filter((r) => r.method === 'POST').length, 0, 'no switch-role post');
   assert.ok(h.aws.requests.some((r) => r.host === 'acme.awsapps.com' && r.path === '/start/'));
-  await closePopup(popup);
-  await closeTab(tab);
+  await closeSoon(popup);
+  await closeSoon(tab);
 });
 
 test('Shift+Enter opens an Identity Center environment alongside: the portal shortcut in a new tab, the console tab kept', async () => {
@@ -90,9 +82,9 @@ test('Shift+Enter opens an Identity Center environment alongside: the portal sho
     'the portal shortcut did not open in a new tab');
   assert.equal(readShortcut(portal.url()).destination, 'https://eu-west-1.console.aws.amazon.com/lambda/home?region=eu-west-1');
   assert.equal(tab.url(), pageUrl, 'the console tab and its session are kept');
-  await closePopup(popup);
-  await closeTab(portal);
-  await closeTab(tab);
+  await closeSoon(popup);
+  await closeSoon(portal);
+  await closeSoon(tab);
 });
 
 test('production Identity Center environments ask first; from a non-AWS tab the shortcut opens its landing page in a new tab', async () => {
@@ -114,9 +106,9 @@ test('production Identity Center environments ask first; from a non-AWS tab the 
     destination: 'https://us-west-2.console.aws.amazon.com/console/home?region=us-west-2',
   });
   assert.ok(tab.url().startsWith('chrome-extension://'), 'the options tab stays as it was');
-  await closePopup(popup);
-  await closeTab(portal);
-  await closeTab(tab);
+  await closeSoon(popup);
+  await closeSoon(portal);
+  await closeSoon(tab);
 });
 
 const IC_SESSION = {
@@ -140,8 +132,8 @@ for (const variant of ['header2021', 'navbutton']) {
     const signedIn = await popup.evaluate(() => document.getElementById('signed-in').textContent);
     assert.match(signedIn, /^Signed in: .*4444-5555-6666.* · Read_Only$/);
     assert.doesNotMatch(signedIn, /AWSReserved/i);
-    await closePopup(popup);
-    await closeTab(tab);
+    await closeSoon(popup);
+    await closeSoon(tab);
   });
 }
 
@@ -171,7 +163,7 @@ test('Copy link in the popup: on an Identity Center page, the portal shortcut to
   await popup.evaluate(() => document.getElementById('copy-link').click());
   await popup.waitFor(`document.getElementById('status').textContent.startsWith('Copied')`);
   assert.equal(await popup.evaluate(() => document.getElementById('status').textContent), 'Copied a link to this page in sso-prod.');
-  await closePopup(popup);
+  await closeSoon(popup);
   const link = await clipboardOf(tab);
   assert.equal(link, `${PORTAL}/#/console?account_id=444455556666&role_name=Read_Only&destination=${encodeURIComponent(pageUrl)}`);
 
@@ -185,7 +177,7 @@ test('Copy link in the popup: on an Identity Center page, the portal shortcut to
   } finally {
     await fresh.close();
   }
-  await closeTab(tab);
+  await closeSoon(tab);
 });
 
 test('Copy link from the keyboard command: on an assumed-role page, the switch-role link, which a browser without the extension opens with the fields', async () => {
@@ -223,7 +215,7 @@ test('Copy link from the keyboard command: on an assumed-role page, the switch-r
   } finally {
     await fresh.close();
   }
-  await closeTab(tab);
+  await closeSoon(tab);
 });
 
 test('Copy link is not offered on a page whose account is not in the list', async () => {
@@ -233,8 +225,8 @@ test('Copy link is not offered on a page whose account is not in the list', asyn
   const popup = await h.openPopup(tab);
   await popup.waitFor(`document.querySelectorAll('#list li').length > 0`);
   assert.equal(await popup.evaluate(() => document.getElementById('copy-link').hidden), true);
-  await closePopup(popup);
-  await closeTab(tab);
+  await closeSoon(popup);
+  await closeSoon(tab);
 });
 
 test('on an Identity Center page of an account not in the list, "add it" prefills an Identity Center environment and asks for its portal URL', async () => {
@@ -259,8 +251,8 @@ test('on an Identity Center page of an account not in the list, "add it" prefill
   assert.equal(await form.evaluate(() => document.activeElement.id), 'portalUrl', 'the editor asks for the portal URL');
   await form.waitForFunction(() => document.getElementById('error-portalUrl').textContent !== '');
   assert.match(await form.textContent('#error-portalUrl'), /portal/i);
-  await closeTab(form);
-  await closeTab(tab);
+  await closeSoon(form);
+  await closeSoon(tab);
 });
 
 /** Dispatches the copy-link command to the worker for the tab showing `url` (see above). */
@@ -289,7 +281,7 @@ test('the Copy link command says "Link copied" in the banner for 2 s, and why no
   await poll(async () => (await noteOf(tab)).text === '', 10_000, 'the note stayed');
   const lasted = Date.now() - shown;
   assert.ok(lasted > 1200 && lasted < 4000, `shown about 2 s (${lasted} ms)`);
-  await closeTab(tab);
+  await closeSoon(tab);
 
   // An account not in the list: the strip says why no link was copied.
   h.aws.identity = { accountId: '131313131313', roleName: 'Admin', sessionName: 'alice', region: 'us-east-1' };
@@ -302,7 +294,7 @@ test('the Copy link command says "Link copied" in the banner for 2 s, and why no
   }, 10_000, 'no note in the strip');
   assert.equal(failed.failed, true);
   assert.match(failed.text, /^No link copied: This console page’s account is not in your list/);
-  await closeTab(unknown);
+  await closeSoon(unknown);
 });
 
 test('the Copy link command on a page that is not the console says why on the toolbar badge, for 2 s', async () => {
@@ -328,5 +320,5 @@ test('the Copy link command on a page that is not the console says why on the to
   assert.match(got.title, /^Roleswitch: No link copied: Copy link works on an AWS console page/);
   await poll(async () => (await badge()).text === '', 10_000, 'the badge stayed');
   assert.doesNotMatch((await badge()).title, /No link copied/);
-  await closeTab(page);
+  await closeSoon(page);
 });

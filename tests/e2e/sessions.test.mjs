@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launch, poll } from './harness.mjs';
+import { closeSoon, launch, poll } from './harness.mjs';
 import { waitForBanner } from './banner-dom.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,13 +25,7 @@ let h;
 
 before(async () => {
   h = await launch({ extensionDir: `${root}/dist/chrome` });
-  const page = await h.context.newPage();
-  await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
-  for (const input of ENVS) {
-    const saved = await page.evaluate((i) => globalThis.RS.protocol.send('page-bg-save-env', { input: i }), input);
-    assert.equal(saved.ok, true, JSON.stringify(saved.errors));
-  }
-  await page.close();
+  await h.saveEnvironments(ENVS);
 });
 
 after(async () => {
@@ -45,11 +39,6 @@ afterEach(async () => {
   }
 });
 
-const closePopup = (popup) => Promise.race([popup.close(), new Promise((r) => setTimeout(r, 1000))]);
-const activeUrl = async () => (await h.worker()).evaluate(async () => {
-  const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
-  return tab?.url;
-});
 
 /** Two multi-session tabs: `test`'s session, then the management account's (in front). */
 async function twoSessions() {
@@ -75,12 +64,12 @@ async function choose(tab, query, key) {
 
 test('Enter on an environment whose session is open in another tab goes to that tab; nothing is switched', async () => {
   const { testTab, mgmtTab } = await twoSessions();
-  assert.match(await activeUrl(), /^https:\/\/999988887777-efgh5678\./);
+  assert.match(await h.activeUrl(), /^https:\/\/999988887777-efgh5678\./);
   const popup = await choose(mgmtTab, 'test', 'Enter');
-  await poll(async () => (await activeUrl())?.startsWith('https://111122223333-abcd1234.'), 10_000, 'the test session’s tab did not come to the front');
+  await poll(async () => (await h.activeUrl())?.startsWith('https://111122223333-abcd1234.'), 10_000, 'the test session’s tab did not come to the front');
   assert.equal(h.aws.requests.filter((r) => r.method === 'POST').length, 0, 'no switch request');
   assert.equal(h.context.pages().filter((p) => p.url().includes('111122223333-')).length, 1, 'no new session tab');
-  await closePopup(popup);
+  await closeSoon(popup);
   await testTab.close();
   await mgmtTab.close();
 });
@@ -94,7 +83,7 @@ test('Shift+Enter opens a new session alongside: the multi-session switch from t
   const opened = await poll(() => h.context.pages().find((p) => /^https:\/\/111122223333-s\d+\./.test(p.url())), 10_000,
     'the new session did not open');
   assert.ok(mgmtTab.url().startsWith('https://999988887777-efgh5678.'), 'the current session’s tab is kept');
-  await closePopup(popup);
+  await closeSoon(popup);
   await opened.close();
   await testTab.close();
   await mgmtTab.close();
@@ -110,10 +99,10 @@ test('Enter on an Identity Center environment whose portal session is open in an
   await waitForBanner(mgmtTab, (b) => b.name === 'mgmt');
   await mgmtTab.bringToFront();
   const popup = await choose(mgmtTab, 'sso-dev', 'Enter');
-  await poll(async () => (await activeUrl())?.startsWith('https://777788889999-sso11111.'), 10_000,
+  await poll(async () => (await h.activeUrl())?.startsWith('https://777788889999-sso11111.'), 10_000,
     'the Identity Center session’s tab did not come to the front');
   assert.equal(h.context.pages().filter((p) => p.url().includes('awsapps.com')).length, 0, 'the portal was not opened');
-  await closePopup(popup);
+  await closeSoon(popup);
   await ssoTab.close();
   await mgmtTab.close();
 });
@@ -146,15 +135,15 @@ test('the setting "Enter opens alongside": Enter opens a new session, Shift+Ente
     assert.equal(post.url, 'https://signin.aws.amazon.com/sessions/efgh5678/v1/switchrole');
     const opened = await poll(() => h.context.pages().find((p) => /^https:\/\/111122223333-s\d+\./.test(p.url())), 10_000,
       'the new session did not open');
-    await closePopup(popup);
+    await closeSoon(popup);
     await opened.close();
     await mgmtTab.bringToFront();
     h.aws.reset();
     const again = await choose(mgmtTab, 'test', 'Shift+Enter');
-    await poll(async () => (await activeUrl())?.startsWith('https://111122223333-abcd1234.'), 10_000,
+    await poll(async () => (await h.activeUrl())?.startsWith('https://111122223333-abcd1234.'), 10_000,
       'Shift+Enter did not go to the open session');
     assert.equal(h.aws.requests.filter((r) => r.method === 'POST').length, 0, 'no switch request');
-    await closePopup(again);
+    await closeSoon(again);
     await testTab.close();
     await mgmtTab.close();
   } finally {
@@ -202,11 +191,11 @@ test('before a sixth session: the popup says the console holds five and goes to 
   assert.match(offers.find((o) => o.endsWith('(Enter)')), /1111-2222-3333/);
   assert.ok(offers.some((o) => o.includes('7777-8888-9999 · Read_Only')), offers.join(' | '));
   await popup.press('Enter');
-  await poll(async () => (await activeUrl())?.startsWith('https://111122223333-abcd1234.'), 10_000,
+  await poll(async () => (await h.activeUrl())?.startsWith('https://111122223333-abcd1234.'), 10_000,
     'Enter did not go to the session of that account');
   assert.equal(h.aws.requests.filter((r) => r.method === 'POST').length, 0, 'no sixth session asked for');
   assert.equal(h.context.pages().filter((p) => p.url().includes('111122223333-')).length, 1, 'no new session tab');
-  await closePopup(popup);
+  await closeSoon(popup);
 
   // An account without a session: nothing to suggest; the user picks one with a digit.
   await mgmtTab.bringToFront();
@@ -218,9 +207,9 @@ test('before a sixth session: the popup says the console holds five and goes to 
   assert.ok(at >= 0, second.join(' | '));
   await popup.press('Enter'); // nothing to take: the offer stays
   await popup.press(String(at + 1));
-  await poll(async () => (await activeUrl())?.startsWith('https://555566667777-s5555555.'), 10_000,
+  await poll(async () => (await h.activeUrl())?.startsWith('https://555566667777-s5555555.'), 10_000,
     'the digit did not go to the picked session');
   assert.equal(h.aws.requests.filter((r) => r.method === 'POST').length, 0, 'no sixth session asked for');
-  await closePopup(popup);
+  await closeSoon(popup);
   for (const tab of tabs) await tab.close();
 });
