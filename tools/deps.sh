@@ -47,6 +47,8 @@ if [ "$want" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  # tests/e2e-firefox/harness.mjs (serveFiles) makes a throwaway certificate authority with it.
+  command -v openssl >/dev/null || missing+=(openssl)
   # tests/e2e-firefox installs the extension over WebDriver BiDi (webExtension.install, Firefox
   # 138+) and the manifest asks for 140: an older Firefox ESR is upgraded.
   if [ -x /usr/bin/firefox-esr ] && [ "$(/usr/bin/firefox-esr --version 2>/dev/null | grep -o '[0-9]\+' | head -1)" -lt 140 ]; then
