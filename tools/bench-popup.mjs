@@ -132,8 +132,19 @@ async function openOnce(variant, mode, typed) {
       await sleep(KEY_INTERVAL_MS - (Date.now() - sent));
     }
     const probe = await popup.evaluate(() => {
-      const { first, fcp, keys } = window.__probe;
-      return { first, fcp, keys: keys.map((k) => k.painted - k.down) };
+      const { first, fcp, keys, started, ready } = window.__probe;
+      // The popup's own User Timing marks (roleswitch:*) and the page's milestones, for BENCH_POPUP_MARKS.
+      const [nav] = performance.getEntriesByType('navigation');
+      const marks = {
+        'probe-start': started,
+        'dom-interactive': nav?.domInteractive,
+        'dom-loaded': nav?.domContentLoadedEventEnd,
+        fcp,
+        ready,
+        ...Object.fromEntries(performance.getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('roleswitch:')).map((m) => [m.name.slice(11), m.startTime])),
+      };
+      return { first, fcp, marks, keys: keys.map((k) => k.painted - k.down) };
     });
     return { ...probe, workerAfter: await h.workerRunning() };
   } catch (error) {
@@ -160,7 +171,12 @@ const columnOf = (size) => (typeof size === 'number'
   ? { n: size, label: `${size.toLocaleString('en')} envs`, environments: () => generatedEnvironments(size) }
   : { ...size, environments: () => mixedEnvironments(size.n) });
 
-export async function popup({ root = fileURLToPath(new URL('..', import.meta.url)), sizes = [500, 5000, MIXED_5000, 20000], runs = 15, typed = 'billing-100' } = {}) {
+// BENCH_POPUP_SIZES (e.g. "500,20000") and BENCH_POPUP_RUNS narrow the section while working
+// on the popup; BENCH_POPUP_MARKS=1 also prints the popup's own marks (median ms after the
+// first screen was painted). `make bench` sets none of them.
+const envSizes = process.env.BENCH_POPUP_SIZES?.split(',').map((s) => (s.trim() === 'mixed' ? MIXED_5000 : Number(s)));
+
+export async function popup({ root = fileURLToPath(new URL('..', import.meta.url)), sizes = envSizes ?? [500, 5000, MIXED_5000, 20000], runs = Number(process.env.BENCH_POPUP_RUNS) || 15, typed = 'billing-100' } = {}) {
   const baseline = process.env.BENCH_BASELINE || null;
   const work = mkdtempSync(path.join(tmpdir(), 'roleswitch-bench-popup-'));
   const probe = readFileSync(path.join(root, 'tools/bench-probe.js'), 'utf8');
@@ -200,8 +216,10 @@ export async function popup({ root = fileURLToPath(new URL('..', import.meta.url
               const r = await openOnce(v, mode, typed);
               if (i < 2 || !r) continue;
               const key = `${v.key}/${mode}/${n}`;
-              const into = results.get(key) ?? { first: [], fcp: [], firstKey: [], keys: [], workerAfter: 0, opens: 0 };
+              const into = results.get(key) ?? { first: [], fcp: [], firstKey: [], keys: [], marks: {}, workerAfter: 0, opens: 0 };
               into.first.push(r.first);
+              for (const [name, at] of Object.entries(r.marks ?? {})) if (at != null) (into.marks[name] ??= []).push(at - r.first);
+              (into.marks.start ??= []).push(-r.first); // navigation start
               into.fcp.push(r.fcp);
               into.firstKey.push(r.keys[0]);
               into.keys.push(...r.keys.slice(1));
@@ -257,6 +275,15 @@ function report(results, builds, sizes) {
       return r ? `${r.workerAfter}/${r.opens}` : '—';
     }).join(', ')}`);
     console.log(`  service worker running after the open (per size): ${started.join('; ')}`);
+    if (process.env.BENCH_POPUP_MARKS) {
+      for (const build of builds) {
+        for (const n of sizes) {
+          const marks = results.get(`${build.key}/${mode}/${n}`)?.marks ?? {};
+          const text = Object.entries(marks).map(([name, v]) => `${name} ${quantile(v, 0.5).toFixed(0)}`).join(', ');
+          console.log(`  marks, ms after the first screen was painted (median), ${build.label}, ${n}: ${text}`);
+        }
+      }
+    }
     console.log();
   }
   console.log('  (+n): the median\'s difference to the empty popup\'s in the same column, ms');

@@ -18,6 +18,7 @@
 // A module with no imports: its classic helpers (shared/api.js, protocol.js, hosts.js,
 // popup-cache.js, popup/rows.js and early.js) are loaded by popup.html, so that nothing
 // waits for a module graph before the first screen.
+performance.mark('roleswitch:script'); // this module starts
 const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
 const { NONE, KEYS, listStamp, sourcesDigest } = globalThis.RS.popupCache;
@@ -873,6 +874,7 @@ async function takeRest({ view: whole, index, rows }) {
       loader = new PopupSearchLoader(index, Uint32Array.from(next.preferred));
       while (!loader.step(LOAD_STEP)) await yieldToInput();
       search = loader.finish();
+      performance.mark('roleswitch:index-loaded');
     } catch (err) {
       console.warn('Roleswitch: the prepared search index could not be read; building it here:', err.message);
     } finally {
@@ -880,6 +882,7 @@ async function takeRest({ view: whole, index, rows }) {
     }
   }
   const text = await rows;
+  performance.mark('roleswitch:rows');
   if (text === null) {
     search?.free();
     return false;
@@ -938,6 +941,7 @@ async function load({ ask: asking = false } = {}) {
           if (record?.sources === first.sources && !searcher) takeKeys(record);
         });
         const rest = await readRest(identity, first);
+        performance.mark('roleswitch:rest-read');
         if (rest && (await takeRest(rest))) {
           performance.mark('roleswitch:loaded', { detail: 'stored' }); // nothing was asked of the worker
           return;
