@@ -23,7 +23,7 @@ export default [
   },
   {
     // Content scripts and shared files loaded as classic scripts.
-    files: ['extension/content/**/*.js', 'extension/shared/api.js', 'extension/shared/protocol.js', 'extension/shared/lookup.js'],
+    files: ['extension/content/**/*.js', 'extension/shared/api.js', 'extension/shared/protocol.js', 'extension/shared/lookup.js', 'extension/popup/popup.js'],
     languageOptions: { sourceType: 'script' },
   },
   {

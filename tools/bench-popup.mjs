@@ -60,7 +60,8 @@ function emptyPopup(root, work) {
     background: { service_worker: 'background.js' },
     permissions: ['storage'],
   }));
-  writeFileSync(path.join(dir, 'background.js'), 'chrome.runtime.onInstalled.addListener(() => {});\n');
+  writeFileSync(path.join(dir, 'background.js'), 'chrome.runtime.onInstalled.addListener(() => {});\n'
+    + (process.env.BENCH_FLOOR_HASH ? `chrome.action.setPopup({ popup: 'popup/popup.html#' + '%22x'.repeat(${Number(process.env.BENCH_FLOOR_HASH) / 4}) });\n` : ''));
   const rows = Array.from({ length: 14 }, (_, i) => `      <li role="option" style="top: ${i * 46}px"><span class="swatch"></span>`
     + `<span class="text"><span class="name">environment-${i}</span><span class="sub">1111-2222-${String(3000 + i)} · Admin</span></span></li>`).join('\n');
   writeFileSync(path.join(dir, 'popup/popup.html'), `<!doctype html>
@@ -136,6 +137,8 @@ async function openOnce(variant, mode, typed) {
       // The popup's own User Timing marks (roleswitch:*) and the page's milestones, for BENCH_POPUP_MARKS.
       const [nav] = performance.getEntriesByType('navigation');
       const marks = {
+        'fetch-start': nav?.fetchStart,
+        'response-end': nav?.responseEnd,
         'probe-start': started,
         'dom-interactive': nav?.domInteractive,
         'dom-loaded': nav?.domContentLoadedEventEnd,

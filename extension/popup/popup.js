@@ -6,22 +6,24 @@
 //
 // Nothing waits for the worker or for the page: the worker precomputes, for each
 // console page's identity, the first screen, the whole view and the list's rows
-// (background/popup-cache.js, shared/popup-cache.js). The popup reads the first
-// screen and paints it; then it reads the rest and starts the core's search (a
-// small wasm of its own). Each record says what it was made from, and the popup
-// uses it only when the stored list, favorites, recents and settings agree; else
-// it asks the worker, which makes them now.
+// (background/popup-cache.js, shared/popup-cache.js). This script runs as the page is
+// parsed (the last element of its body) and reads the first screen at once; it paints
+// it, and then reads the rest and starts the core's search (a small wasm of its own).
+// Each record says what it was made from, and the popup uses it only when the stored
+// list, favorites, recents and settings agree; else it asks the worker, which makes
+// them now.
 //
 // The list is virtualised: rows have a fixed height, the list element is as tall
 // as all of them, and only the rows in (or near) the scroll viewport are in the
 // DOM. A keystroke is one search call plus the visible rows' highlights.
-// A module with no imports: its classic helpers (shared/api.js, protocol.js, hosts.js,
-// popup-cache.js, popup/rows.js and early.js) are loaded by popup.html, so that nothing
-// waits for a module graph before the first screen.
-performance.mark('roleswitch:script'); // this module starts
+// A classic script, as are its helpers (shared/api.js, protocol.js, hosts.js,
+// popup-cache.js and popup/rows.js, loaded just before it): a module would run only
+// after the page is parsed, and nothing here waits for a module graph.
+(() => {
+performance.mark('roleswitch:script'); // this script starts
 const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
-const { NONE, KEYS, listStamp, sourcesDigest } = globalThis.RS.popupCache;
+const { NONE, KEYS, SOURCES, listStamp, sourcesDigest } = globalThis.RS.popupCache;
 const { isConsoleUrl } = globalThis.RS.hosts;
 const { decodeHighlights, readRow, splitRows } = globalThis.RS.popupRows;
 const $ = (id) => document.getElementById(id);
@@ -42,6 +44,9 @@ let searcher = null; // the core's search over the rows (popup wasm), once the w
 let shownOrder = []; // the entries to show, in the preferred order (sparse until the whole list is here)
 let stamp = null; // the list's stamp the rows were made from
 let firstKeys = null; // one-character queries' first rows, until the search is ready
+let firstSources = null; // the sources the first screen drawn was made from
+// The stored first keys' record as read (text: parsed when a key first needs it), or null.
+let storedKeys = null;
 let shownQuery = ''; // the query the items are for (the typed one can be ahead, until searchable)
 let wholeReady = deferred(); // resolves once the whole view and every row are here
 // What the list shows, in order: an environment index, BACK, or a section header object.
@@ -428,6 +433,7 @@ function filter() {
   if (query && !searcher) {
     // Not searchable yet (a few ms after opening). A first key's results were stored
     // by the worker; anything else stays as it is, and is filtered once the search is ready.
+    takeStoredKeys();
     const early = firstKeys?.[query];
     if (!early) return;
     marks = new Map(early.top.map((i, k) => [i, early.marks[k]]));
@@ -503,6 +509,7 @@ function takeFirst(first) {
   searcher?.free(); // of another list, if any
   searcher = null;
   firstKeys = null;
+  firstSources = first.sources;
   total = first.total;
   stamp = first.stamp;
   rowText = new Array(total);
@@ -532,8 +539,15 @@ function takeFirst(first) {
   showStatus(first.unreadable ? `${first.unreadable} stored entries could not be read; see Options.` : '', first.unreadable > 0);
 }
 
-/** Takes the first keys' record: their results until the search is ready. */
-function takeKeys(record) {
+/**
+ * Takes the stored first keys' record, if it has been read and is of the first screen drawn:
+ * their results until the search is ready.
+ */
+function takeStoredKeys() {
+  if (firstKeys || searcher || storedKeys === null) return;
+  const record = parseRecord(storedKeys);
+  storedKeys = null;
+  if (record?.sources !== firstSources) return;
   for (const [i, row, reachable] of record.rows) {
     if (rowText[i] !== undefined) continue;
     rowText[i] = row;
@@ -541,7 +555,6 @@ function takeKeys(record) {
   }
   firstKeys = record.keys;
   performance.mark('roleswitch:first-keys'); // the stored first keys' results are here
-  if (!searcher && $('filter').value.trim()) filter();
 }
 
 /** Takes the whole view (`next`, parsed) and, when given, the rows of the whole list. */
@@ -806,7 +819,10 @@ window.addEventListener('focus', () => {
   if (document.activeElement === document.body || document.activeElement === null) $('filter').focus();
 });
 
-/** Draws `first` (the first screen's record) and focuses the filter. */
+/**
+ * Draws `first` (the first screen's record) and focuses the filter (which its autofocus has
+ * done already, unless an earlier first screen took it away, or Firefox's panel did).
+ */
 function show(first) {
   takeFirst(first);
   loaded = true;
@@ -821,7 +837,7 @@ function show(first) {
   scrollTo(0);
   render();
   showCopyLink();
-  $('filter').focus();
+  if (document.activeElement !== $('filter')) $('filter').focus();
   // User Timing marks (tests and `make bench` read them): the first screen is drawn.
   if (!performance.getEntriesByName('roleswitch:interactive').length) performance.mark('roleswitch:interactive');
   if ($('filter').value.trim()) filter();
@@ -914,16 +930,32 @@ function ask() {
 }
 
 /**
+ * Reads started as soon as this script runs: [local sources, sync sources, { [first key]: the
+ * stored first screen }, the active tab (no identity only)]; and the first keys' record. A
+ * console tab's popup is opened as popup.html#<identity> (see shared/popup-cache.js).
+ */
+const identity = location.hash.length > 1 ? decodeURIComponent(location.hash.slice(1)) : NONE;
+const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
+const early = {
+  first: settle(Promise.all([
+    api.storage.local.get(SOURCES.local),
+    api.storage.sync.get(SOURCES.sync),
+    api.storage.session.get(KEYS.first(identity)),
+    identity === NONE ? api.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab) : null,
+  ])),
+  keys: settle(api.storage.session.get(KEYS.keys(identity))),
+};
+
+/**
  * Paints the first screen from what the worker stored for this page, then takes the rest;
  * asks the worker when something stored is missing or not current (`ask`: at once).
  */
 async function load({ ask: asking = false } = {}) {
   try {
-    const early = globalThis.RS.popupEarly;
-    if (!asking && early) {
-      // Read by early.js while the page loaded.
-      const { identity } = early;
-      loadSearch().catch(() => {}); // compiles meanwhile; a failure is reported where it is used
+    if (!asking) {
+      early.keys.then(({ value }) => {
+        storedKeys = value?.[KEYS.keys(identity)] ?? null;
+      });
       const read = await early.first;
       if (read.error) throw read.error;
       const [local, sync, stored, tab] = read.value;
@@ -934,12 +966,13 @@ async function load({ ask: asking = false } = {}) {
         show(first);
         // The rest once the first screen is on screen: reading and taking it would hold the
         // frame. First what a first key typed before the search is ready shows (what the
-        // worker stored for it), then the whole view, the search and the rows.
+        // worker stored for it), then the search's wasm, the whole view, the index and the rows.
         await painted();
-        early.keys.then(({ value }) => {
-          const record = parseRecord(value?.[KEYS.keys(identity)]);
-          if (record?.sources === first.sources && !searcher) takeKeys(record);
+        early.keys.then(() => {
+          takeStoredKeys();
+          if (!searcher && $('filter').value.trim()) filter();
         });
+        loadSearch().catch(() => {}); // compiles meanwhile; a failure is reported where it is used
         const rest = await readRest(identity, first);
         performance.mark('roleswitch:rest-read');
         if (rest && (await takeRest(rest))) {
@@ -951,6 +984,7 @@ async function load({ ask: asking = false } = {}) {
     const fresh = await ask();
     show(fresh.first);
     await painted();
+    loadSearch().catch(() => {});
     await takeRest({ view: fresh.view, index: fresh.rows.index, rows: fresh.rows.rows });
     performance.mark('roleswitch:loaded', { detail: 'worker' });
   } catch (err) {
@@ -1012,3 +1046,4 @@ function painted() {
 }
 
 load();
+})();
