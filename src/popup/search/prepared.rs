@@ -172,6 +172,12 @@ impl SearchIndex {
     }
 }
 
+/// The byte range of `part`, a slice of `text`, in `text`.
+fn range_in(text: &str, part: &str) -> (usize, usize) {
+    let start = part.as_ptr() as usize - text.as_ptr() as usize;
+    (start, start + part.len())
+}
+
 /// Loads a prepared index a few entries at a time, so that a page can take
 /// input between steps: [`PreparedLoader::new`], then
 /// [`PreparedLoader::step`] until it says done, then
@@ -186,6 +192,9 @@ pub struct PreparedLoader {
     counts: (usize, usize, usize),
     /// Where each entry's labels start in `index.labels`, three per entry, and the end.
     starts: Vec<u32>,
+    /// The labels' byte range in `text`: `finish` makes `text` the index's
+    /// labels rather than copying them.
+    labels: (usize, usize),
     /// The shared texts, by id.
     shared: Vec<FieldText>,
 }
@@ -201,6 +210,7 @@ impl PreparedLoader {
         let shared_texts = parts.next()?;
         let body = parts.next()?;
         let at = text.len() - body.len();
+        let labels_at = range_in(&text, labels);
 
         // Every entry's label offsets: three labels, each ended by LABEL_END.
         let mut starts = Vec::with_capacity(entries.min(text.len()) * 3 + 1);
@@ -219,7 +229,7 @@ impl PreparedLoader {
             fields: Vec::with_capacity(fields.min(text.len())),
             entries: Vec::with_capacity(entries),
             shared: 0,
-            labels: labels.to_string(),
+            labels: String::new(),
         };
         let mut texts = Vec::with_capacity(shared.min(text.len()));
         for piece in shared_texts.split_terminator(SHARED_END) {
@@ -242,6 +252,7 @@ impl PreparedLoader {
             index,
             counts: (entries, fields, chars),
             starts,
+            labels: labels_at,
             shared: texts,
         })
     }
@@ -299,12 +310,20 @@ impl PreparedLoader {
     /// the text held other counts than its header said.
     pub fn finish(self) -> Option<SearchIndex> {
         let (entries, fields, chars) = self.counts;
-        let index = self.index;
+        let mut index = self.index;
         let whole = self.at == self.text.len()
             && index.entries.len() == entries
             && index.fields.len() == fields
             && index.text.len() == chars;
-        whole.then_some(index)
+        if !whole {
+            return None;
+        }
+        let mut labels = self.text;
+        labels.truncate(self.labels.1);
+        labels.drain(..self.labels.0);
+        labels.shrink_to_fit();
+        index.labels = labels;
+        Some(index)
     }
 }
 
