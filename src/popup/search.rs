@@ -836,14 +836,17 @@ fn fold(c: char) -> char {
 /// A set of the chars in `text`, one bit per letter and digit and shared
 /// bits for the rest; a superset test on it can only give false positives.
 fn char_mask(text: &[char]) -> u64 {
-    text.iter().fold(0, |mask, &c| {
-        let bit = match c {
-            'a'..='z' => c as u32 - 'a' as u32,
-            '0'..='9' => 26 + (c as u32 - '0' as u32),
-            _ => 36 + c as u32 % 28,
-        };
-        mask | 1 << bit
-    })
+    text.iter().fold(0, |mask, &c| mask | char_bit(c))
+}
+
+/// `c`'s bit in a [`char_mask`].
+fn char_bit(c: char) -> u64 {
+    let bit = match c {
+        'a'..='z' => c as u32 - 'a' as u32,
+        '0'..='9' => 26 + (c as u32 - '0' as u32),
+        _ => 36 + c as u32 % 28,
+    };
+    1 << bit
 }
 
 fn is_separator(c: char) -> bool {

@@ -25,7 +25,7 @@
 use std::fmt::Write;
 
 use super::{
-    char_mask, to_u32, Entry, FieldKind, FieldText, SearchIndex, LABEL_END, MAX_FIELD_CHARS,
+    char_bit, to_u32, Entry, FieldKind, FieldText, SearchIndex, LABEL_END, MAX_FIELD_CHARS,
     UNSHARED,
 };
 
@@ -131,40 +131,37 @@ impl SearchIndex {
     fn read_text(&mut self, text: &str) -> Option<(usize, FieldText)> {
         let bytes = text.as_bytes();
         let start = self.text.len();
-        let (mut at, mut word_starts) = (0, 0u64);
-        loop {
-            let word = bytes.get(at) == Some(&WORD);
-            at += usize::from(word);
-            let run = bytes[at..]
-                .iter()
-                .position(|&b| b < 0x20)
-                .unwrap_or(bytes.len() - at);
-            // A control byte is never inside a UTF-8 character.
-            let chars = text.get(at..at + run)?;
-            let j = self.text.len() - start;
-            if chars.is_ascii() {
-                self.text.extend(chars.bytes().map(char::from));
+        let (mut at, mut word, mut word_starts, mut mask) = (0, false, 0u64, 0u64);
+        while let Some(&b) = bytes.get(at) {
+            let c = if b >= 0x80 {
+                let c = text.get(at..)?.chars().next()?;
+                at += c.len_utf8();
+                c
+            } else if b == WORD {
+                word = true;
+                at += 1;
+                continue;
+            } else if b < 0x20 {
+                break;
             } else {
-                self.text.extend(chars.chars());
-            }
-            if self.text.len() - start > MAX_FIELD_CHARS {
+                at += 1;
+                char::from(b)
+            };
+            let j = self.text.len() - start;
+            if j == MAX_FIELD_CHARS {
                 return None;
             }
-            self.word_start.resize(self.text.len(), false);
-            if word && run > 0 {
-                self.word_start[start + j] = true;
-                word_starts |= 1 << j;
-            }
-            at += run;
-            if bytes.get(at) != Some(&WORD) {
-                break;
-            }
+            word_starts |= u64::from(word) << j;
+            mask |= char_bit(c);
+            self.text.push(c);
+            self.word_start.push(word);
+            word = false;
         }
         let field = FieldText {
             kind: FieldKind::DisplayName,
             start: to_u32(start),
             end: to_u32(self.text.len()),
-            mask: char_mask(&self.text[start..]),
+            mask,
             word_starts,
             shared: UNSHARED,
         };
