@@ -328,6 +328,7 @@ impl PreparedLoader {
 mod tests {
     use super::*;
     use crate::model::{example_environments, BaseAccount};
+    use proptest::prelude::*;
 
     fn varied() -> Vec<crate::Environment> {
         let names = [
@@ -462,6 +463,45 @@ mod tests {
         // Cut short anywhere.
         for (cut, _) in text.char_indices() {
             assert!(SearchIndex::from_prepared(&text[..cut]).is_none(), "{cut}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any list (few distinct texts, so many shared; non-ASCII; empty
+        /// fields) searches and highlights the same once prepared and loaded.
+        #[test]
+        fn any_list_round_trips(
+            list in prop::collection::vec(
+                ("[aAé日 -]{0,5}", "[0-9-]{0,13}", "[aB/é]{0,4}", "[aé-]{0,3}", any::<bool>()),
+                0..10,
+            ),
+            query in "[aAé日 0-9-]{0,5}",
+        ) {
+            let envs: Vec<crate::Environment> = list
+                .iter()
+                .map(|(name, account, role, group, production)| crate::Environment {
+                    display_name: name.clone(),
+                    account_id: account.clone(),
+                    role_name: role.clone(),
+                    group: Some(group.clone()),
+                    region: production.then(|| name.to_uppercase()),
+                    production: *production,
+                    ..example_environments().remove(0)
+                })
+                .collect();
+            let index = SearchIndex::new(&envs);
+            let text = index.to_prepared().unwrap();
+            let loaded = SearchIndex::from_prepared(&text).unwrap();
+            prop_assert_eq!(loaded.shared, index.shared);
+            prop_assert_eq!(
+                loaded.search_with(&query, usize::MAX, &[1]),
+                index.search_with(&query, usize::MAX, &[1])
+            );
+            for i in 0..envs.len() as u32 {
+                prop_assert_eq!(loaded.highlight(i, &query), index.highlight(i, &query));
+            }
+            prop_assert_eq!(loaded.to_prepared().unwrap(), text);
         }
     }
 
