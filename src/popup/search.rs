@@ -95,7 +95,8 @@ pub use prepared::PreparedLoader;
 /// out are positions in the slice given to [`SearchIndex::new`].
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
-    /// Folded text of every field of every entry, back to back.
+    /// Folded text of every field of every entry, back to back (loaded from
+    /// a prepared index, the fields with a shared text all have its one copy).
     text: Vec<char>,
     /// `word_start[i]`: `text[i]` begins a word of its field.
     word_start: Vec<bool>,

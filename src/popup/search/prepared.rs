@@ -15,6 +15,10 @@
 //!   either U+0003 and the id of its shared text in decimal, or its own folded
 //!   characters (a word start preceded by U+0005).
 //!
+//! So the loader neither hashes nor compares texts: a field with a shared text
+//! takes that text's range, char set and word starts, and the loaded index
+//! keeps each shared text once.
+//!
 //! The index of a validated list holds no control characters, so the markers
 //! are unambiguous; [`SearchIndex::to_prepared`] refuses one that does. The
 //! U+0080 in the header also makes the text non-ASCII from its fifth
@@ -207,7 +211,7 @@ impl PreparedLoader {
         let shared_texts = parts.next()?;
         let body = parts.next()?;
         let at = text.len() - body.len();
-        let labels_at = range_in(&text, labels);
+        let labels_range = range_in(&text, labels);
 
         // Every entry's label offsets: three labels, each ended by LABEL_END.
         let mut starts = Vec::with_capacity(entries.min(text.len()) * 3 + 1);
@@ -249,7 +253,7 @@ impl PreparedLoader {
             index,
             counts: (entries, fields, chars),
             starts,
-            labels: labels_at,
+            labels: labels_range,
             shared: texts,
         })
     }
