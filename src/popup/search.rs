@@ -56,11 +56,11 @@
 //! ```
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::aws::format_account_id;
+use crate::fnv::FnvMap;
 use crate::model::Environment;
 
 /// Most words of a query that are matched; the popup says when it ignores more.
@@ -95,7 +95,8 @@ pub use prepared::PreparedLoader;
 /// out are positions in the slice given to [`SearchIndex::new`].
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
-    /// Folded text of every field of every entry, back to back.
+    /// Folded text of every field of every entry, back to back (loaded from
+    /// a prepared index, the fields with a shared text all have its one copy).
     text: Vec<char>,
     /// `word_start[i]`: `text[i]` begins a word of its field.
     word_start: Vec<bool>,
@@ -336,6 +337,8 @@ impl SearchIndex {
 
     /// Gives the texts that several fields have (a common role, group, region
     /// or alias) an id each, so that a keystroke matches each of them once.
+    /// Ids follow the first field of each text, so that they do not depend on
+    /// the hasher.
     fn share_repeated_texts(&mut self) {
         let SearchIndex {
             text,
@@ -350,21 +353,37 @@ impl SearchIndex {
                 &text[f.start as usize..f.end as usize],
             )
         };
-        let mut ids: HashMap<_, u32> = HashMap::new();
-        for f in fields.iter() {
-            *ids.entry(key(f)).or_insert(0) += 1;
-        }
-        ids.retain(|_, count| *count > 1);
-        for (n, id) in ids.values_mut().enumerate() {
-            *id = to_u32(n);
-        }
-        *shared = ids.len();
-        let found: Vec<u32> = fields
+        // Each field's text group (numbered by first field), and how many fields have it.
+        let mut groups: FnvMap<_, u32> = FnvMap::default();
+        let mut counts: Vec<u32> = Vec::new();
+        let group_of: Vec<u32> = fields
             .iter()
-            .map(|f| ids.get(&key(f)).copied().unwrap_or(UNSHARED))
+            .map(|f| {
+                let next = to_u32(groups.len());
+                let group = *groups.entry(key(f)).or_insert(next);
+                if group == next {
+                    counts.push(0);
+                }
+                counts[group as usize] += 1;
+                group
+            })
             .collect();
-        for (f, id) in fields.iter_mut().zip(found) {
-            f.shared = id;
+        // Shared ids for the groups of several fields, in group order.
+        let mut next = 0;
+        let ids: Vec<u32> = counts
+            .iter()
+            .map(|&count| {
+                if count > 1 {
+                    next += 1;
+                    next - 1
+                } else {
+                    UNSHARED
+                }
+            })
+            .collect();
+        *shared = next as usize;
+        for (f, group) in fields.iter_mut().zip(group_of) {
+            f.shared = ids[group as usize];
         }
     }
 
@@ -818,14 +837,17 @@ fn fold(c: char) -> char {
 /// A set of the chars in `text`, one bit per letter and digit and shared
 /// bits for the rest; a superset test on it can only give false positives.
 fn char_mask(text: &[char]) -> u64 {
-    text.iter().fold(0, |mask, &c| {
-        let bit = match c {
-            'a'..='z' => c as u32 - 'a' as u32,
-            '0'..='9' => 26 + (c as u32 - '0' as u32),
-            _ => 36 + c as u32 % 28,
-        };
-        mask | 1 << bit
-    })
+    text.iter().fold(0, |mask, &c| mask | char_bit(c))
+}
+
+/// `c`'s bit in a [`char_mask`].
+fn char_bit(c: char) -> u64 {
+    let bit = match c {
+        'a'..='z' => c as u32 - 'a' as u32,
+        '0'..='9' => 26 + (c as u32 - '0' as u32),
+        _ => 36 + c as u32 % 28,
+    };
+    1 << bit
 }
 
 fn is_separator(c: char) -> bool {

@@ -150,7 +150,7 @@ test('the popup’s fallback gets records made now, for the page the tab shows',
   assert.equal(fresh.first.signedIn, 'acme-mgmt (9999-8888-7777) · Admin');
   assert.equal(typeof fresh.view.view, 'string');
   assert.equal(fresh.rows.rows.split('\u001e').length, 3);
-  assert.ok(fresh.rows.index.startsWith('RSX1'));
+  assert.ok(fresh.rows.index.startsWith('RSX2'));
 });
 
 test('the popup’s fallback when the rows are current stores them no second time', async () => {

@@ -96,7 +96,7 @@ test('the popup’s search finds, orders and marks what the core’s does, howev
 
 test('a prepared index that is cut short or of another version is refused, never misread', () => {
   const prepared = new core.PopupList(JSON.stringify(varied(20))).searchIndex();
-  for (const bad of [prepared.slice(0, prepared.length / 2), prepared.replace('RSX1', 'RSX9'), '']) {
+  for (const bad of [prepared.slice(0, prepared.length / 2), prepared.replace('RSX2', 'RSX1'), '']) {
     assert.throws(() => popup.PopupSearch.fromPrepared(bad, new Uint32Array()), /could not be read/);
   }
   const loader = new popup.PopupSearchLoader(prepared.slice(0, -3), new Uint32Array());

@@ -1,22 +1,46 @@
 //! A [`SearchIndex`] as one text, so that the service worker builds the
-//! popup's index once per list and the popup loads it without folding text or
-//! allocating per entry: loading is one pass over the text.
+//! popup's index once per list and the popup loads it without folding text,
+//! hashing or allocating per entry: loading is one pass over the text.
 //!
-//! The text (version 1): a header `RSX1` U+0001 entries U+0001 fields U+0001
-//! chars U+0001; then the labels exactly as the index keeps them (each ended
-//! by U+001F) and U+0001; then per entry its fields (each U+0010 + kind, then
-//! its folded characters, a word start preceded by U+0005) and U+0006. The
-//! index of a validated list holds no control characters, so the markers are
-//! unambiguous; [`SearchIndex::to_prepared`] refuses one that does.
+//! The text (version 2):
+//!
+//! - a header: `RSX2` U+0080, then the numbers of entries, fields, characters
+//!   (of the loaded index's text) and shared texts, each followed by U+0001;
+//! - the labels exactly as the index keeps them (each ended by U+001F), then
+//!   U+0001;
+//! - the texts that several fields have, in the order of their ids (each its
+//!   folded characters, a word start preceded by U+0005, then U+0002), then
+//!   U+0001;
+//! - per entry its fields, then U+0006. A field is U+0010 + its kind, then
+//!   either U+0003 and the id of its shared text in decimal, or its own folded
+//!   characters (a word start preceded by U+0005).
+//!
+//! So the loader neither hashes nor compares texts: a field with a shared text
+//! takes that text's range, char set and word starts, and the loaded index
+//! keeps each shared text once.
+//!
+//! The index of a validated list holds no control characters, so the markers
+//! are unambiguous; [`SearchIndex::to_prepared`] refuses one that does. The
+//! U+0080 in the header also makes the text non-ASCII from its fifth
+//! character, so that wasm-bindgen's glue copies it into wasm memory with
+//! `TextEncoder.encodeInto` rather than with a JavaScript loop per leading
+//! ASCII character.
 
-use super::{to_u32, Entry, FieldKind, SearchIndex, LABEL_END};
+use std::fmt::Write;
 
-const MAGIC: &str = "RSX1";
+use super::{
+    char_bit, to_u32, Entry, FieldKind, FieldText, SearchIndex, LABEL_END, MAX_FIELD_CHARS,
+    UNSHARED,
+};
+
+const MAGIC: &str = "RSX2\u{80}";
 const PART: char = '\u{1}';
-const WORD: char = '\u{5}';
-const ENTRY_END: char = '\u{6}';
+const SHARED_END: char = '\u{2}';
+const SHARED_REF: u8 = 0x3;
+const WORD: u8 = 0x5;
+const ENTRY_END: u8 = 0x6;
 /// Field markers: `FIELD_BASE` + the kind's number.
-const FIELD_BASE: u32 = 0x10;
+const FIELD_BASE: u8 = 0x10;
 
 const KINDS: [FieldKind; 6] = [
     FieldKind::DisplayName,
@@ -27,8 +51,9 @@ const KINDS: [FieldKind; 6] = [
     FieldKind::Alias,
 ];
 
-fn kind_number(kind: FieldKind) -> u32 {
-    KINDS.iter().position(|k| *k == kind).map_or(0, to_u32)
+fn kind_marker(kind: FieldKind) -> char {
+    let number = KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+    char::from(FIELD_BASE + number as u8)
 }
 
 impl SearchIndex {
@@ -43,35 +68,56 @@ impl SearchIndex {
         if text_controls || label_controls {
             return None;
         }
-        let words = self.word_start.iter().filter(|w| **w).count();
-        let mut out = String::with_capacity(
-            self.labels.len() + self.text.len() + words + self.fields.len() * 2 + 64,
-        );
-        for part in [
-            MAGIC,
-            &self.entries.len().to_string(),
-            &self.fields.len().to_string(),
-            &self.text.len().to_string(),
-        ] {
-            out.push_str(part);
-            out.push(PART);
+        // The first field with each shared text.
+        let mut first = vec![None; self.shared];
+        for f in self.fields.iter().filter(|f| f.shared != UNSHARED) {
+            first.get_mut(f.shared as usize)?.get_or_insert(*f);
+        }
+        let first: Vec<FieldText> = first.into_iter().collect::<Option<_>>()?;
+        let len = |f: &FieldText| (f.end - f.start) as usize;
+        let chars = first.iter().map(len).sum::<usize>()
+            + self
+                .fields
+                .iter()
+                .filter(|f| f.shared == UNSHARED)
+                .map(len)
+                .sum::<usize>();
+
+        let mut out = String::with_capacity(self.labels.len() + self.text.len() / 2 + 64);
+        out.push_str(MAGIC);
+        for count in [self.entries.len(), self.fields.len(), chars, self.shared] {
+            write!(out, "{count}{PART}").ok()?;
         }
         out.push_str(&self.labels);
         out.push(PART);
+        for f in &first {
+            self.write_text(&mut out, f);
+            out.push(SHARED_END);
+        }
+        out.push(PART);
         for entry in &self.entries {
-            for field in &self.fields[entry.fields.0 as usize..entry.fields.1 as usize] {
-                out.push(char::from_u32(FIELD_BASE + kind_number(field.kind))?);
-                let range = field.start as usize..field.end as usize;
-                for (c, word) in self.text[range.clone()].iter().zip(&self.word_start[range]) {
-                    if *word {
-                        out.push(WORD);
-                    }
-                    out.push(*c);
+            for f in &self.fields[entry.fields.0 as usize..entry.fields.1 as usize] {
+                out.push(kind_marker(f.kind));
+                if f.shared == UNSHARED {
+                    self.write_text(&mut out, f);
+                } else {
+                    write!(out, "{}{}", char::from(SHARED_REF), f.shared).ok()?;
                 }
             }
-            out.push(ENTRY_END);
+            out.push(char::from(ENTRY_END));
         }
         Some(out)
+    }
+
+    /// `field`'s folded characters, a word start preceded by [`WORD`].
+    fn write_text(&self, out: &mut String, field: &FieldText) {
+        let range = field.start as usize..field.end as usize;
+        for (c, word) in self.text[range.clone()].iter().zip(&self.word_start[range]) {
+            if *word {
+                out.push(char::from(WORD));
+            }
+            out.push(*c);
+        }
     }
 
     /// The index that [`SearchIndex::to_prepared`] wrote; `None` when `text`
@@ -81,6 +127,56 @@ impl SearchIndex {
         while !loader.step(usize::MAX)? {}
         loader.finish()
     }
+
+    /// Appends the field text at the start of `text` (folded characters, a
+    /// word start preceded by [`WORD`]) up to the next other marker, and
+    /// returns the bytes read and the field as a shared text (`kind` and
+    /// `shared` still to set); `None` when it is longer than a field can be.
+    fn read_text(&mut self, text: &str) -> Option<(usize, FieldText)> {
+        let bytes = text.as_bytes();
+        let start = self.text.len();
+        let (mut at, mut word, mut word_starts, mut mask) = (0, false, 0u64, 0u64);
+        while let Some(&b) = bytes.get(at) {
+            let c = if b >= 0x80 {
+                let c = text.get(at..)?.chars().next()?;
+                at += c.len_utf8();
+                c
+            } else if b == WORD {
+                word = true;
+                at += 1;
+                continue;
+            } else if b < 0x20 {
+                break;
+            } else {
+                at += 1;
+                char::from(b)
+            };
+            let j = self.text.len() - start;
+            if j == MAX_FIELD_CHARS {
+                return None;
+            }
+            word_starts |= u64::from(word) << j;
+            mask |= char_bit(c);
+            self.text.push(c);
+            self.word_start.push(word);
+            word = false;
+        }
+        let field = FieldText {
+            kind: FieldKind::DisplayName,
+            start: to_u32(start),
+            end: to_u32(self.text.len()),
+            mask,
+            word_starts,
+            shared: UNSHARED,
+        };
+        Some((at, field))
+    }
+}
+
+/// The byte range of `part`, a slice of `text`, in `text`.
+fn range_in(text: &str, part: &str) -> (usize, usize) {
+    let start = part.as_ptr() as usize - text.as_ptr() as usize;
+    (start, start + part.len())
 }
 
 /// Loads a prepared index a few entries at a time, so that a page can take
@@ -90,34 +186,35 @@ impl SearchIndex {
 #[derive(Debug)]
 pub struct PreparedLoader {
     text: String,
-    /// Byte offset of the next character of the body in `text`.
+    /// Byte offset of the next entry in `text`.
     at: usize,
     index: SearchIndex,
     /// How many entries, fields and characters the text says it holds.
     counts: (usize, usize, usize),
     /// Where each entry's labels start in `index.labels`, three per entry, and the end.
     starts: Vec<u32>,
-    field: Option<(FieldKind, usize)>,
-    first_field: usize,
-    word: bool,
+    /// The labels' byte range in `text`: `finish` makes `text` the index's
+    /// labels rather than copying them.
+    labels: (usize, usize),
+    /// The shared texts, by id.
+    shared: Vec<FieldText>,
 }
 
 impl PreparedLoader {
-    /// Reads the header and the labels of `text`; `None` when it is not a
-    /// prepared index.
+    /// Reads the header, the labels and the shared texts of `text`; `None`
+    /// when it is not a prepared index.
     pub fn new(text: String) -> Option<PreparedLoader> {
-        let mut parts = text.splitn(6, PART);
-        if parts.next()? != MAGIC {
-            return None;
-        }
+        let mut parts = text.strip_prefix(MAGIC)?.splitn(7, PART);
         let mut count = || parts.next()?.parse::<usize>().ok();
-        let (entries, fields, chars) = (count()?, count()?, count()?);
+        let (entries, fields, chars, shared) = (count()?, count()?, count()?, count()?);
         let labels = parts.next()?;
+        let shared_texts = parts.next()?;
         let body = parts.next()?;
         let at = text.len() - body.len();
+        let labels_range = range_in(&text, labels);
 
         // Every entry's label offsets: three labels, each ended by LABEL_END.
-        let mut starts = Vec::with_capacity(entries.saturating_mul(3).saturating_add(1));
+        let mut starts = Vec::with_capacity(entries.min(text.len()) * 3 + 1);
         let mut end = 0;
         for label in labels.split_terminator(LABEL_END) {
             starts.push(to_u32(end));
@@ -127,70 +224,87 @@ impl PreparedLoader {
         if starts.len() != entries.checked_mul(3)?.checked_add(1)? || end != labels.len() {
             return None;
         }
-        let index = SearchIndex {
+        let mut index = SearchIndex {
             text: Vec::with_capacity(chars.min(text.len())),
             word_start: Vec::with_capacity(chars.min(text.len())),
             fields: Vec::with_capacity(fields.min(text.len())),
             entries: Vec::with_capacity(entries),
             shared: 0,
-            labels: labels.to_string(),
+            labels: String::new(),
         };
+        let mut texts = Vec::with_capacity(shared.min(text.len()));
+        for piece in shared_texts.split_terminator(SHARED_END) {
+            let (read, field) = index.read_text(piece)?;
+            if read != piece.len() {
+                return None;
+            }
+            texts.push(FieldText {
+                shared: to_u32(texts.len()),
+                ..field
+            });
+        }
+        if texts.len() != shared || !shared_texts.ends_with(SHARED_END) && shared > 0 {
+            return None;
+        }
+        index.shared = shared;
         Some(PreparedLoader {
             text,
             at,
             index,
             counts: (entries, fields, chars),
             starts,
-            field: None,
-            first_field: 0,
-            word: false,
+            labels: labels_range,
+            shared: texts,
         })
     }
 
     /// Loads up to `entries` more entries: `Some(true)` once every entry is
     /// loaded, `None` when the text turns out not to be a prepared index.
     pub fn step(&mut self, entries: usize) -> Option<bool> {
-        let mut loaded = 0;
-        let body = &self.text[self.at..];
-        let mut consumed = body.len();
-        for (offset, c) in body.char_indices() {
-            if loaded == entries {
-                consumed = offset;
+        let PreparedLoader {
+            text,
+            at,
+            index,
+            starts,
+            shared,
+            ..
+        } = self;
+        let bytes = text.as_bytes();
+        for _ in 0..entries {
+            if *at == bytes.len() {
                 break;
             }
-            let index = &mut self.index;
-            match c {
-                WORD => self.word = true,
-                ENTRY_END => {
-                    if let Some((kind, start)) = self.field.take() {
-                        index.push_field_text(kind, start);
-                    }
-                    let e = index.entries.len() * 3;
-                    let labels = self.starts.get(e..e + 4)?;
-                    index.entries.push(Entry {
-                        fields: (to_u32(self.first_field), to_u32(index.fields.len())),
-                        labels: [labels[0], labels[1], labels[2], labels[3]],
-                    });
-                    self.first_field = index.fields.len();
-                    loaded += 1;
+            let first = index.fields.len();
+            loop {
+                let marker = *bytes.get(*at)?;
+                *at += 1;
+                if marker == ENTRY_END {
+                    break;
                 }
-                c if (FIELD_BASE..FIELD_BASE + 6).contains(&(c as u32)) => {
-                    if let Some((kind, start)) = self.field.take() {
-                        index.push_field_text(kind, start);
-                    }
-                    let kind = KINDS[(c as u32 - FIELD_BASE) as usize];
-                    self.field = Some((kind, index.text.len()));
-                }
-                c => {
-                    self.field?; // text outside a field
-                    index.text.push(c);
-                    index.word_start.push(self.word);
-                    self.word = false;
-                }
+                let kind = *KINDS.get(usize::from(marker.checked_sub(FIELD_BASE)?))?;
+                let field = if bytes.get(*at) == Some(&SHARED_REF) {
+                    let digits = bytes[*at + 1..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_digit())
+                        .count();
+                    let id: usize = text.get(*at + 1..*at + 1 + digits)?.parse().ok()?;
+                    *at += 1 + digits;
+                    *shared.get(id)?
+                } else {
+                    let (read, field) = index.read_text(&text[*at..])?;
+                    *at += read;
+                    field
+                };
+                index.fields.push(FieldText { kind, ..field });
             }
+            let e = index.entries.len() * 3;
+            let labels = starts.get(e..e + 4)?;
+            index.entries.push(Entry {
+                fields: (to_u32(first), to_u32(index.fields.len())),
+                labels: [labels[0], labels[1], labels[2], labels[3]],
+            });
         }
-        self.at += consumed;
-        Some(self.at == self.text.len())
+        Some(*at == bytes.len())
     }
 
     /// The loaded index, once [`PreparedLoader::step`] said done; `None` when
@@ -201,12 +315,15 @@ impl PreparedLoader {
         let whole = self.at == self.text.len()
             && index.entries.len() == entries
             && index.fields.len() == fields
-            && index.text.len() == chars
-            && self.field.is_none();
+            && index.text.len() == chars;
         if !whole {
             return None;
         }
-        index.share_repeated_texts();
+        let mut labels = self.text;
+        labels.truncate(self.labels.1);
+        labels.drain(..self.labels.0);
+        labels.shrink_to_fit();
+        index.labels = labels;
         Some(index)
     }
 }
@@ -215,6 +332,7 @@ impl PreparedLoader {
 mod tests {
     use super::*;
     use crate::model::{example_environments, BaseAccount};
+    use proptest::prelude::*;
 
     fn varied() -> Vec<crate::Environment> {
         let names = [
@@ -240,7 +358,7 @@ mod tests {
                 e.production = i % 4 == 1;
                 e.base = (i % 3 == 1).then(|| BaseAccount {
                     account_id: None,
-                    alias: Some("acme-mgmt".into()),
+                    alias: Some("Acme-管理".into()),
                     role_name: None,
                 });
                 e
@@ -256,7 +374,7 @@ mod tests {
         assert_eq!(loaded.len(), envs.len());
         for query in [
             "", "p", "prod", "ö", "odon", "ete", "1111-2", "2223", "ops", "team", "admin", "ou-2",
-            "west", "acme", "a b", "日本", "zz", "to", "orgacc",
+            "west", "acme", "a b", "日本", "管理", "zz", "to", "orgacc",
         ] {
             assert_eq!(
                 loaded.search_with(query, usize::MAX, &[2]),
@@ -308,16 +426,86 @@ mod tests {
     }
 
     #[test]
+    fn shared_texts_are_written_once_and_loaded_as_shared() {
+        let envs = varied();
+        let index = SearchIndex::new(&envs);
+        let text = index.to_prepared().unwrap();
+        assert!(text.starts_with("RSX2\u{80}"));
+        // "Acme-管理" (two entries), "Admin" (two) and "eu-west-1" (two) once each.
+        assert_eq!(text.matches("acme-\u{5}管理").count(), 1, "{text:?}");
+        let loaded = SearchIndex::from_prepared(&text).unwrap();
+        assert!(index.shared >= 3, "{}", index.shared);
+        assert_eq!(loaded.shared, index.shared);
+        let ids = |i: &SearchIndex| i.fields.iter().map(|f| f.shared).collect::<Vec<_>>();
+        assert_eq!(ids(&loaded), ids(&index));
+        for (a, b) in loaded.fields.iter().zip(&index.fields) {
+            assert_eq!(
+                (a.kind, a.mask, a.word_starts),
+                (b.kind, b.mask, b.word_starts)
+            );
+        }
+        // A loaded index writes the same text again.
+        assert_eq!(loaded.to_prepared().unwrap(), text);
+    }
+
+    #[test]
     fn other_text_is_not_an_index() {
         let text = SearchIndex::new(&varied()).to_prepared().unwrap();
+        // One entry in version 1, which this version no longer reads.
+        let version_1 = "RSX1\u{1}1\u{1}1\u{1}1\u{1}a\u{1f}1\u{1f}r\u{1f}\u{1}\u{10}\u{5}a\u{6}";
         for bad in [
             "",
-            "RSX2\u{1}0\u{1}0\u{1}0\u{1}\u{1}",
-            &text[..text.len() / 2],
-            &text.replacen("RSX1\u{1}6", "RSX1\u{1}7", 1),
-            "RSX1\u{1}0\u{1}0\u{1}0\u{1}\u{1}x",
+            version_1,
+            &text.replacen("RSX2", "RSX1", 1),
+            &text.replacen("RSX2\u{80}6", "RSX2\u{80}7", 1),
+            "RSX2\u{80}0\u{1}0\u{1}0\u{1}0\u{1}\u{1}\u{1}x",
+            "RSX2\u{80}0\u{1}0\u{1}0\u{1}1\u{1}\u{1}a\u{1}",
+            &text.replacen("\u{3}0", "\u{3}99", 1),
         ] {
             assert!(SearchIndex::from_prepared(bad).is_none(), "{bad:?}");
+        }
+        // Cut short anywhere.
+        for (cut, _) in text.char_indices() {
+            assert!(SearchIndex::from_prepared(&text[..cut]).is_none(), "{cut}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any list (few distinct texts, so many shared; non-ASCII; empty
+        /// fields) searches and highlights the same once prepared and loaded.
+        #[test]
+        fn any_list_round_trips(
+            list in prop::collection::vec(
+                ("[aAé日 -]{0,5}", "[0-9-]{0,13}", "[aB/é]{0,4}", "[aé-]{0,3}", any::<bool>()),
+                0..10,
+            ),
+            query in "[aAé日 0-9-]{0,5}",
+        ) {
+            let envs: Vec<crate::Environment> = list
+                .iter()
+                .map(|(name, account, role, group, production)| crate::Environment {
+                    display_name: name.clone(),
+                    account_id: account.clone(),
+                    role_name: role.clone(),
+                    group: Some(group.clone()),
+                    region: production.then(|| name.to_uppercase()),
+                    production: *production,
+                    ..example_environments().remove(0)
+                })
+                .collect();
+            let index = SearchIndex::new(&envs);
+            let text = index.to_prepared().unwrap();
+            let loaded = SearchIndex::from_prepared(&text).unwrap();
+            prop_assert_eq!(loaded.shared, index.shared);
+            prop_assert_eq!(
+                loaded.search_with(&query, usize::MAX, &[1]),
+                index.search_with(&query, usize::MAX, &[1])
+            );
+            for i in 0..envs.len() as u32 {
+                prop_assert_eq!(loaded.highlight(i, &query), index.highlight(i, &query));
+            }
+            prop_assert_eq!(loaded.to_prepared().unwrap(), text);
         }
     }
 
