@@ -60,8 +60,7 @@ function emptyPopup(root, work) {
     background: { service_worker: 'background.js' },
     permissions: ['storage'],
   }));
-  writeFileSync(path.join(dir, 'background.js'), 'chrome.runtime.onInstalled.addListener(() => {});\n'
-    + (process.env.BENCH_FLOOR_HASH ? `chrome.action.setPopup({ popup: 'popup/popup.html#' + '%22x'.repeat(${Number(process.env.BENCH_FLOOR_HASH) / 4}) });\n` : ''));
+  writeFileSync(path.join(dir, 'background.js'), 'chrome.runtime.onInstalled.addListener(() => {});\n');
   const rows = Array.from({ length: 14 }, (_, i) => `      <li role="option" style="top: ${i * 46}px"><span class="swatch"></span>`
     + `<span class="text"><span class="name">environment-${i}</span><span class="sub">1111-2222-${String(3000 + i)} · Admin</span></span></li>`).join('\n');
   writeFileSync(path.join(dir, 'popup/popup.html'), `<!doctype html>
@@ -144,6 +143,11 @@ async function openOnce(variant, mode, typed) {
         'dom-loaded': nav?.domContentLoadedEventEnd,
         fcp,
         ready,
+        'key1-down': keys[0]?.down,
+        'key1-shown': keys[0]?.shown,
+        'key1-painted': keys[0]?.painted,
+        'key2-down': keys[1]?.down,
+        'key2-shown': keys[1]?.shown,
         ...Object.fromEntries(performance.getEntriesByType('mark')
           .filter((m) => m.name.startsWith('roleswitch:')).map((m) => [m.name.slice(11), m.startTime])),
       };

@@ -436,6 +436,7 @@ function filter() {
     takeStoredKeys();
     const early = firstKeys?.[query];
     if (!early) return;
+    if (!performance.getEntriesByName('roleswitch:first-key').length) performance.mark('roleswitch:first-key');
     marks = new Map(early.top.map((i, k) => [i, early.marks[k]]));
     items = partial(early.top, early.count);
     sectionAt = [];
@@ -858,15 +859,16 @@ function loadSearch() {
 
 // Entries of the prepared search index loaded per step: a millisecond or two of work,
 // between which the popup takes keys and paints.
-const LOAD_STEP = 1000;
+const LOAD_STEP = 5000;
 
 /**
  * Lets keys, painting and whatever else is waiting in before more of a long piece of work:
- * a background-priority task where the browser has them (scheduler.postTask), else a
- * message to itself (a task like any other, not clamped as nested timers are).
+ * a task of ordinary priority where the browser has them (scheduler.postTask; input comes
+ * first, and a background one could wait behind every other task), else a message to itself
+ * (a task like any other, not clamped as nested timers are).
  */
 function yieldToInput() {
-  if (globalThis.scheduler?.postTask) return globalThis.scheduler.postTask(() => {}, { priority: 'background' });
+  if (globalThis.scheduler?.postTask) return globalThis.scheduler.postTask(() => {}, { priority: 'user-visible' });
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => resolve();
