@@ -555,7 +555,6 @@ function takeStoredKeys() {
     reachableFlag[i] = reachable;
   }
   firstKeys = record.keys;
-  performance.mark('roleswitch:first-keys'); // the stored first keys' results are here
 }
 
 /** Takes the whole view (`next`, parsed) and, when given, the rows of the whole list. */
@@ -885,11 +884,13 @@ function yieldToInput() {
 async function takeRest({ view: whole, index, rows }) {
   const next = JSON.parse(whole.view);
   const { PopupSearch, PopupSearchLoader } = await loadSearch();
+  performance.mark('roleswitch:search-module'); // the search's wasm is here
   let search = null;
   if (index) {
     let loader = null;
     try {
       loader = new PopupSearchLoader(index, Uint32Array.from(next.preferred));
+      performance.mark('roleswitch:index-copied'); // the index is in the wasm's memory
       while (!loader.step(LOAD_STEP)) await yieldToInput();
       search = loader.finish();
       performance.mark('roleswitch:index-loaded');
@@ -957,6 +958,8 @@ async function load({ ask: asking = false } = {}) {
     if (!asking) {
       early.keys.then(({ value }) => {
         storedKeys = value?.[KEYS.keys(identity)] ?? null;
+        // The stored first keys' results are here (read; parsed when a key first needs them).
+        if (storedKeys !== null) performance.mark('roleswitch:first-keys');
       });
       const read = await early.first;
       if (read.error) throw read.error;
