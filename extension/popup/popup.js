@@ -847,9 +847,29 @@ function show(first) {
 let searchModule = null;
 /** The core's note on a query the search leaves part of out (caps), once the search is loaded. */
 let queryNote = null;
+/**
+ * The search's two files, asked for as the first screen is painted (`fetchSearch`): reading
+ * them is the browser's work, off this page's thread, and done by the time the search is
+ * compiled after the paint (asked for any earlier, their answers would hold the first frame).
+ */
+let searchFiles = null;
+function fetchSearch() {
+  if (!searchFiles) {
+    searchFiles = {
+      glue: import('../pkg/popup_search.js'),
+      wasm: fetch(api.runtime.getURL('pkg/popup_search_bg.wasm')),
+    };
+    // A failure is reported where the search is used (loadSearch), not as an unhandled one.
+    searchFiles.glue.catch(() => {});
+    searchFiles.wasm.catch(() => {});
+  }
+  return searchFiles;
+}
+/** Compiles and starts the search (after the first paint: it takes the page's thread). */
 function loadSearch() {
-  searchModule ??= import('../pkg/popup_search.js').then(async (module) => {
-    await module.default({ module_or_path: api.runtime.getURL('pkg/popup_search_bg.wasm') });
+  const { glue, wasm } = fetchSearch();
+  searchModule ??= glue.then(async (module) => {
+    await module.default({ module_or_path: wasm });
     queryNote = module.queryNote;
     return module;
   });
@@ -969,6 +989,8 @@ async function load({ ask: asking = false } = {}) {
       const pageKnown = identity !== NONE || !isConsoleUrl(tab?.url ?? '');
       if (first && pageKnown && first.sources === sourcesDigest(local, sync) && first.stamp === listStamp(local)) {
         show(first);
+        // The search's files are asked for as the first screen is painted: they arrive after it.
+        requestAnimationFrame(() => fetchSearch());
         // The rest once the first screen is on screen: reading and taking it would hold the
         // frame. First what a first key typed before the search is ready shows (what the
         // worker stored for it), then the search's wasm, the whole view, the index and the rows.
