@@ -1,0 +1,47 @@
+// The popup's page as `make` ships it (tools/build.mjs bundlePage): its stylesheets inlined and
+// its classic scripts joined into one file, in order, so that the page fetches one file before
+// its first screen; and the built page in dist/ is that.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BROWSERS, bundlePage, root } from '../../tools/build.mjs';
+
+test('stylesheets are inlined and the classic scripts joined in order; deferred and module scripts stay', () => {
+  const files = { 'a.css': 'body { color: red; }\n', '../b.css': 'p {}\n', 'one.js': 'var one = 1;\n', '../two.js': 'var two = 2;\n' };
+  const html = [
+    '<head>',
+    '  <link rel="stylesheet" href="a.css">',
+    '  <link rel="stylesheet" href="../b.css">',
+    '</head>',
+    '<body>',
+    '  <script src="one.js"></script>',
+    '  <script src="../two.js"></script>',
+    '  <script defer src="later.js"></script>',
+    '  <script type="module" src="mod.js"></script>',
+    '</body>',
+    '',
+  ].join('\n');
+  const { html: out, bundle } = bundlePage(html, (href) => files[href], 'page.bundle.js');
+  assert.doesNotMatch(out, /<link rel="stylesheet"/);
+  assert.ok(out.includes('<style>\nbody { color: red; }\n  </style>') && out.includes('p {}'), out);
+  assert.equal(out.match(/<script src=/g).length, 1, 'one classic script left');
+  assert.ok(out.includes('<script src="page.bundle.js"></script>'));
+  assert.ok(out.includes('<script defer src="later.js"></script>') && out.includes('<script type="module" src="mod.js"></script>'));
+  assert.ok(bundle.indexOf('var one = 1;') < bundle.indexOf('var two = 2;'), 'in the page’s order');
+  assert.doesNotMatch(bundle, /later|mod\.js/);
+});
+
+for (const browser of BROWSERS) {
+  const dist = join(root, 'dist', browser, 'popup');
+  test(`${browser}: the built popup fetches one script and no stylesheet, holding every script of the page as written`, { skip: !existsSync(dist) && 'dist/ not built' }, () => {
+    const built = readFileSync(join(dist, 'popup.html'), 'utf8');
+    assert.doesNotMatch(built, /<link rel="stylesheet"/);
+    assert.deepEqual([...built.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]), ['popup.bundle.js']);
+    const source = readFileSync(join(root, 'extension/popup/popup.html'), 'utf8');
+    const bundle = readFileSync(join(dist, 'popup.bundle.js'), 'utf8');
+    for (const [, src] of source.matchAll(/<script src="([^"]+)"><\/script>/g)) {
+      assert.ok(bundle.includes(readFileSync(join(root, 'extension/popup', src), 'utf8').trimEnd()), `${src} is in the bundle`);
+    }
+  });
+}
