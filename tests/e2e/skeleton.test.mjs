@@ -105,6 +105,9 @@ test('options page: every field is validated by the core, and an invalid entry i
   await options.fill('#region', '');
   await options.click('#save');
   await options.locator('#envs tbody tr').first().waitFor();
+  // The row can be drawn (the list's storage change) a moment before the save's answer closes
+  // the form: the form closes.
+  await options.locator('#editor').waitFor({ state: 'hidden', timeout: 5000 });
   assert.equal(await options.isVisible('#editor'), false);
 });
 
