@@ -293,3 +293,7 @@ $('policy-download').addEventListener('click', () => {
 });
 api.storage.onChanged.addListener(() => refreshPolicyReported());
 refreshPolicyReported();
+
+// The controls whose listeners wait for the core above start disabled in options.html: a click
+// in the page's first moments would otherwise do nothing. They work from here on.
+for (const id of ['import-file', 'import-preview', 'policy-download']) $(id).disabled = false;

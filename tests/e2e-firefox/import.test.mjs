@@ -31,6 +31,8 @@ test('paste an AESR configuration, preview, confirm: the environments are listed
   await page.chord(KEY.Control, 'v');
   assert.equal(await page.waitFor(() => document.getElementById('import-text').value), AESR, 'pasted as is');
 
+  // Enabled once the page's core is loaded (a click before would do nothing).
+  await page.waitFor(() => !document.getElementById('import-preview').disabled);
   await page.click('#import-preview');
   await page.waitFor(visible, 'import-plan');
   assert.equal(await page.evaluate(() => document.getElementById('plan-summary').textContent),
