@@ -50,11 +50,14 @@ function extensionFiles(dir = join(root, 'extension')) {
  * loaded in order, not deferred) joined into one file next to it, so that the browser
  * fetches one file before the first screen instead of eight (each an extension resource,
  * read through the browser process). `html` is the page as written; `read(path)` reads a
- * file relative to the page. Returns `{ html, bundle }`.
+ * file relative to the page. Returns `{ html, bundle, used }`, `used` the files it took in.
  */
 export function bundlePage(html, read, bundleName) {
-  const styles = html.replace(/^([ \t]*)<link rel="stylesheet" href="([^"]+)">\n/gm,
-    (_, indent, href) => `${indent}<style>\n${read(href).trimEnd()}\n${indent}</style>\n`);
+  const inlined = [];
+  const styles = html.replace(/^([ \t]*)<link rel="stylesheet" href="([^"]+)">\n/gm, (_, indent, href) => {
+    inlined.push(href);
+    return `${indent}<style>\n${read(href).trimEnd()}\n${indent}</style>\n`;
+  });
   const scripts = [];
   const joined = styles.replace(/^([ \t]*)<script src="([^"]+)"><\/script>\n/gm, (_, indent, src) => {
     scripts.push(src);
@@ -62,7 +65,7 @@ export function bundlePage(html, read, bundleName) {
   });
   const bundle = `// Built by tools/build.mjs from ${scripts.join(', ')} (in that order).\n`
     + scripts.map((src) => `// ${src}\n${read(src).trimEnd()}\n`).join('');
-  return { html: joined, bundle };
+  return { html: joined, bundle, used: [...inlined, ...scripts] };
 }
 
 function build() {
@@ -92,6 +95,8 @@ function build() {
       (href) => readFileSync(join(popupDir, href), 'utf8'), 'popup.bundle.js');
     writeFileSync(join(popupDir, 'popup.html'), page.html);
     writeFileSync(join(popupDir, 'popup.bundle.js'), page.bundle);
+    // The popup's own files are in the page or the bundle now; shared/ ones serve other pages too.
+    for (const file of page.used.filter((f) => !f.includes('/'))) rmSync(join(popupDir, file));
     const manifest = manifestFor(source, browser, version);
     writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const zip = join(root, 'dist', `roleswitch-${browser}-${version}.zip`);

@@ -105,7 +105,6 @@ function subscriptionItem({ state, managed }) {
   return li;
 }
 
-/** A read-only row of the environments table for an entry only subscriptions hold. */
 /** A row's account cell: the ID as the core writes it (until the core is loaded, as stored). */
 function accountCell(accountId) {
   const td = el('td', { className: 'mono', textContent: core ? core.formatAccountId(accountId) : accountId });
@@ -113,6 +112,7 @@ function accountCell(accountId) {
   return td;
 }
 
+/** A read-only row of the environments table for an entry only subscriptions hold. */
 function entryRow(entry) {
   const env = entry.environment;
   const swatch = el('span', { className: 'swatch' });

@@ -159,12 +159,9 @@ test('a key typed as soon as the popup shows filters as the core’s search does
   for (let attempt = 1; attempt <= 5 && !early; attempt++) {
     // The worker stores the first keys' results after the rest (a search per key): wait for
     // them, or a worker stopped before it got there leaves the popup nothing to show early.
-    for (let i = 0; i < 200; i++) {
-      const stored = await inExtension(async () => Object.keys(await chrome.storage.session.get(null)).some((k) => k.startsWith('popup.keys:{')));
-      if (stored) break;
-      await sleep(50);
-    }
     await inExtension(async () => {
+      const stored = async () => Object.keys(await chrome.storage.session.get(null)).some((k) => k.startsWith('popup.keys:{'));
+      for (let i = 0; i < 200 && !(await stored()); i++) await new Promise((r) => setTimeout(r, 50));
       const all = await chrome.storage.session.get(null);
       await chrome.storage.session.remove(Object.keys(all).filter((k) => /^popup\.(rows|index)\.\d+$/.test(k)));
     });

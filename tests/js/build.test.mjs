@@ -22,7 +22,8 @@ test('stylesheets are inlined and the classic scripts joined in order; deferred 
     '</body>',
     '',
   ].join('\n');
-  const { html: out, bundle } = bundlePage(html, (href) => files[href], 'page.bundle.js');
+  const page = bundlePage(html, (href) => files[href], 'page.bundle.js');
+  const { html: out, bundle } = page;
   assert.doesNotMatch(out, /<link rel="stylesheet"/);
   assert.ok(out.includes('<style>\nbody { color: red; }\n  </style>') && out.includes('p {}'), out);
   assert.equal(out.match(/<script src=/g).length, 1, 'one classic script left');
@@ -30,6 +31,7 @@ test('stylesheets are inlined and the classic scripts joined in order; deferred 
   assert.ok(out.includes('<script defer src="later.js"></script>') && out.includes('<script type="module" src="mod.js"></script>'));
   assert.ok(bundle.indexOf('var one = 1;') < bundle.indexOf('var two = 2;'), 'in the page’s order');
   assert.doesNotMatch(bundle, /later|mod\.js/);
+  assert.deepEqual(page.used, ['a.css', '../b.css', 'one.js', '../two.js']);
 });
 
 for (const browser of BROWSERS) {
@@ -42,6 +44,8 @@ for (const browser of BROWSERS) {
     const bundle = readFileSync(join(dist, 'popup.bundle.js'), 'utf8');
     for (const [, src] of source.matchAll(/<script src="([^"]+)"><\/script>/g)) {
       assert.ok(bundle.includes(readFileSync(join(root, 'extension/popup', src), 'utf8').trimEnd()), `${src} is in the bundle`);
+      // The popup's own scripts are not shipped a second time; shared ones serve other pages.
+      assert.equal(existsSync(join(dist, src)), src.startsWith('../'), `${src} shipped on its own`);
     }
   });
 }
