@@ -79,6 +79,18 @@ impl PopupSearchLoader {
         })
     }
 
+    /// Starts loading `prepared` as UTF-8 bytes (as the service worker stores it for the
+    /// popup: copied into wasm memory as they are, with no text encoding); throws when
+    /// they are not one.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(
+        prepared: Vec<u8>,
+        preferred: Vec<u32>,
+    ) -> Result<PopupSearchLoader, JsError> {
+        let text = String::from_utf8(prepared).map_err(|_| unreadable())?;
+        PopupSearchLoader::new(text, preferred)
+    }
+
     /// Loads up to `entries` more entries; true once all are loaded.
     pub fn step(&mut self, entries: u32) -> Result<bool, JsError> {
         let loader = self.loader.as_mut().ok_or_else(unreadable)?;

@@ -12,17 +12,17 @@
 import '../shared/popup-cache.js';
 import { isConsoleUrl } from './router.js';
 
-const { NONE, KEYS, SOURCES, FIRST_ROWS, FIRST_KEYS, listStamp, sourcesDigest, pieces } = globalThis.RS.popupCache;
+const { NONE, KEYS, SOURCES, FIRST_ROWS, FIRST_KEYS, listCache, listStamp, sourcesDigest } = globalThis.RS.popupCache;
 
 /**
  * At most this many identities keep records (besides NONE), the most recently reported:
  * each holds a view of the whole list (about 0.3 MB at 20,000 entries; storage.session
- * holds 10 MB, and the rows and the search index take 4 to 5 MB of it at 20,000).
+ * holds 10 MB; the rows and the search index are in the list cache, not there).
  */
 const MAX_IDENTITIES = 8;
 /**
- * What is stored, for this worker: { stamp (of popup.rows), pieces: { rows, index } (how many
- * are stored), digests: { [identity]: sources } }.
+ * What is stored, for this worker: { stamp (of the list cache's rows and index),
+ * digests: { [identity]: sources } }.
  */
 const META_KEY = 'popup.meta';
 
@@ -30,7 +30,7 @@ export class PopupCache {
   /**
    * `deps`: `loadSettings()` (validated settings), `loadRecents()`, `loadFavorites()`,
    * and `pageContext(tab)` (the console tab's `{ signals }`, or null; throws when the
-   * page does not answer).
+   * page does not answer); optionally `listCache` (shared/popup-cache.js's by default).
    */
   constructor(api, core, store, deps) {
     this.api = api;
@@ -42,6 +42,7 @@ export class PopupCache {
     // queue, a key at a time, so that reports and the popup's requests are not held up.
     this.keysQueue = Promise.resolve();
     this.list = null; // { environments, parsed, rows, rowList } for the store's current list
+    this.listCache = deps.listCache ?? listCache;
   }
 
   /**
@@ -78,7 +79,7 @@ export class PopupCache {
 
   /**
    * The list as the store has it now, parsed by the core once per change, and its rows;
-   * `index` and `pieces` (of the rows and of the index) are made when first asked for.
+   * `index` is made when first asked for.
    */
   async listData() {
     const state = await this.store.load();
@@ -86,7 +87,6 @@ export class PopupCache {
       const parsed = new this.core.PopupList(JSON.stringify(state.environments));
       const rows = parsed.rows();
       let index = null;
-      let cut = null;
       this.list = {
         environments: state.environments,
         unreadable: state.unreadable.length,
@@ -97,10 +97,6 @@ export class PopupCache {
         get index() {
           index ??= parsed.searchIndex() ?? '';
           return index;
-        },
-        get pieces() {
-          cut ??= { rows: pieces(rows), index: pieces(this.index) };
-          return cut;
         },
       };
     }
@@ -156,7 +152,6 @@ export class PopupCache {
       sections,
       preferredHead,
       visibleCount: view.visible.length,
-      pieces: { rows: list.pieces.rows.length, index: list.pieces.index.length },
       rows: [...wanted].map((i) => [i, list.rowList[i], reachable[i]]),
     };
     // The whole view; "all" lists (the usual case) as null.
@@ -214,31 +209,30 @@ export class PopupCache {
   }
 
   /**
-   * Makes the records of `identities` ({ [identity]: signals }) current, and the rows;
-   * `force`: recompute the records even when they are current (the rows are stored again only
-   * when the list changed: the caller gets them in the result). Resolves to the computed
-   * records by identity.
+   * Makes the records of `identities` ({ [identity]: signals }) current, and the list cache;
+   * `force`: recompute the records even when they are current, and store the list cache
+   * again if it is missing (the browser may clear it; otherwise it is stored again only when
+   * the list changed: the caller gets the rows and the index in the result). Resolves to
+   * the computed records by identity.
    */
   async ensure(identities, { force = false } = {}) {
     const sources = await this.sources();
-    const meta = await this.session(META_KEY, { stamp: null, pieces: { rows: 0, index: 0 }, digests: {} });
-    const rowsDue = meta.stamp !== sources.stamp;
+    const meta = await this.session(META_KEY, { stamp: null, digests: {} });
+    const rowsDue = meta.stamp !== sources.stamp || (force && !(await this.listCache.has(sources.stamp)));
     const due = Object.entries(identities).filter(([identity]) => force || meta.digests[identity] !== sources.digest);
     if (!rowsDue && !due.length) return { computed: {}, rows: null }; // all current: the list is not even read
     const list = await this.listData();
-    const items = {};
-    const gone = [];
     if (rowsDue) {
-      const stored = meta.pieces ?? { rows: 0, index: 0 };
-      for (const [kind, key] of [['rows', KEYS.rowsPiece], ['index', KEYS.indexPiece]]) {
-        const parts = list.pieces[kind];
-        parts.forEach((part, n) => { items[key(n)] = [sources.stamp, part]; });
-        for (let n = parts.length; n < stored[kind]; n++) gone.push(key(n));
+      try {
+        await this.listCache.write(sources.stamp, { rows: list.rows ?? '', index: list.index });
+        meta.stamp = sources.stamp;
+      } catch (err) {
+        // Not stored (no CacheStorage here): the popup asks this worker instead.
+        meta.stamp = null;
+        console.warn('Roleswitch: could not store the list for the popup:', err.message);
       }
-      items[KEYS.rows] = { stamp: sources.stamp, rows: list.pieces.rows.length, index: list.pieces.index.length };
-      meta.stamp = sources.stamp;
-      meta.pieces = { rows: list.pieces.rows.length, index: list.pieces.index.length };
     }
+    const items = {};
     const computed = {};
     const later = []; // the first keys' records, once these are stored
     for (const [identity, signals] of due) {
@@ -250,17 +244,14 @@ export class PopupCache {
       later.push(keys);
     }
     let stored = true;
-    if (Object.keys(items).length) {
-      try {
-        // Rows and records first, the meta that says they are current last.
-        await this.api.storage.session.set(items);
-        await this.api.storage.session.set({ [META_KEY]: meta });
-        if (gone.length) await this.api.storage.session.remove(gone);
-      } catch (err) {
-        // Not stored (too large for storage.session): the popup asks this worker instead.
-        stored = false;
-        console.warn('Roleswitch: could not store what the popup shows:', err.message);
-      }
+    try {
+      // The records first, the meta that says they are current last.
+      if (Object.keys(items).length) await this.api.storage.session.set(items);
+      await this.api.storage.session.set({ [META_KEY]: meta });
+    } catch (err) {
+      // Not stored (too large for storage.session): the popup asks this worker instead.
+      stored = false;
+      console.warn('Roleswitch: could not store what the popup shows:', err.message);
     }
     if (stored) for (const keys of later) keys();
     return { computed, rows: { stamp: sources.stamp, rows: list.rows, index: list.index } };
@@ -288,7 +279,7 @@ export class PopupCache {
         identities[identity] ??= signals;
       }
       await this.ensure(identities);
-      const meta = await this.session(META_KEY, { stamp: null, pieces: { rows: 0, index: 0 }, digests: {} });
+      const meta = await this.session(META_KEY, { stamp: null, digests: {} });
       const gone = Object.keys(meta.digests).filter((id) => !(id in identities));
       for (const id of gone) delete meta.digests[id];
       await this.api.storage.session.set({ [META_KEY]: meta, [KEYS.tabs]: tabs });

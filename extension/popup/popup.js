@@ -23,7 +23,7 @@
 performance.mark('roleswitch:script'); // this script starts
 const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
-const { NONE, KEYS, SOURCES, listStamp, sourcesDigest } = globalThis.RS.popupCache;
+const { NONE, KEYS, SOURCES, listCache, listStamp, sourcesDigest } = globalThis.RS.popupCache;
 const { isConsoleUrl } = globalThis.RS.hosts;
 const { decodeHighlights, readRow, splitRows } = globalThis.RS.popupRows;
 const $ = (id) => document.getElementById(id);
@@ -906,10 +906,12 @@ async function takeRest({ view: whole, index, rows }) {
   const { PopupSearch, PopupSearchLoader } = await loadSearch();
   performance.mark('roleswitch:search-module'); // the search's wasm is here
   let search = null;
-  if (index) {
+  if (index?.length) {
     let loader = null;
     try {
-      loader = new PopupSearchLoader(index, Uint32Array.from(next.preferred));
+      // Stored bytes go into the wasm's memory as they are; the worker's answer is text.
+      const preferred = Uint32Array.from(next.preferred);
+      loader = typeof index === 'string' ? new PopupSearchLoader(index, preferred) : PopupSearchLoader.fromBytes(index, preferred);
       performance.mark('roleswitch:index-copied'); // the index is in the wasm's memory
       while (!loader.step(LOAD_STEP)) await yieldToInput();
       search = loader.finish();
@@ -954,7 +956,8 @@ function ask() {
 
 /**
  * Reads started as soon as this script runs: [local sources, sync sources, { [first key]: the
- * stored first screen }, the active tab (no identity only)]; and the first keys' record. A
+ * stored first screen }, the active tab (no identity only)]; the first keys' record; and the
+ * list cache's entries. A
  * console tab's popup is opened as popup.html#<identity> (see shared/popup-cache.js).
  */
 const identity = location.hash.length > 1 ? decodeURIComponent(location.hash.slice(1)) : NONE;
@@ -967,6 +970,8 @@ const early = {
     identity === NONE ? api.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab) : null,
   ])),
   keys: settle(api.storage.session.get(KEYS.keys(identity))),
+  // The list cache's entries looked up (not read: their bodies are read after the paint).
+  list: listCache.find(),
 };
 
 /**
@@ -1020,40 +1025,22 @@ async function load({ ask: asking = false } = {}) {
   }
 }
 
-// Pieces asked for at a time: each arrives as a task of its own, and with a few at a time
-// keys and frames are taken between them (all at once, they would all come before them).
-// Three at a time read the 13 pieces of 20,000 entries in about 9 ms on an idle popup.
-const PIECES_AT_ONCE = 3;
-
 /**
  * The whole view, the search index and the rows stored for `first`: `{ view, index, rows }`,
- * `rows` a promise (the index is loaded while they arrive) of their text, or of null when
- * they are not of the same list; null when the view or the index is missing or not current.
+ * `index` the prepared index's UTF-8 bytes, `rows` a promise (the index is loaded while it
+ * arrives) of their text, or of null when they are not of the same list; null when the view
+ * or the index is missing or not current. The index and the rows come from the list cache
+ * (shared/popup-cache.js), each as one body the browser reads off this page's thread.
  */
 async function readRest(identity, first) {
-  const read = (key) => api.storage.session.get(key).then((got) => got[key]);
-  const pieces = (count, key) => Array.from({ length: count }, (_, n) => key(n));
-  const keys = [
-    KEYS.view(identity),
-    ...pieces(first.pieces.index, KEYS.indexPiece),
-    ...pieces(first.pieces.rows, KEYS.rowsPiece),
-  ];
-  const got = keys.map(() => deferred());
-  let next = 0;
-  const reader = async () => {
-    while (next < keys.length) {
-      const at = next++;
-      got[at].resolve(await read(keys[at]).catch(() => null));
-    }
-  };
-  for (let n = 0; n < PIECES_AT_ONCE; n++) reader();
-  const ours = (parts) => parts.every((part) => Array.isArray(part) && part[0] === first.stamp);
-  const join = (parts) => parts.map((part) => part[1]).join('');
-  const [whole, ...index] = await Promise.all(got.slice(0, 1 + first.pieces.index).map((d) => d.value));
-  if (whole?.sources !== first.sources || !ours(index)) return null;
-  const rows = Promise.all(got.slice(1 + first.pieces.index).map((d) => d.value))
-    .then((parts) => (ours(parts) ? join(parts) : null));
-  return { view: whole, index: join(index), rows };
+  const list = listCache.read(first.stamp, early.list);
+  const key = KEYS.view(identity);
+  const [whole, index] = await Promise.all([
+    api.storage.session.get(key).then((got) => got[key], () => null),
+    list.index,
+  ]);
+  if (whole?.sources !== first.sources || index === null) return null;
+  return { view: whole, index, rows: list.rows };
 }
 
 /** A record stored as JSON text, or null. */

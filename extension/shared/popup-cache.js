@@ -6,12 +6,18 @@
 //   popup.first:<identity>  the first screen: its rows, sections and header;
 //   popup.view:<identity>   the whole view (order, sections, flags), as JSON text;
 //   popup.keys:<identity>   for a first key typed before the popup's search is
-//                           ready: each one-character query's first rows;
-// and for every identity, popup.rows.<n> and popup.index.<n>: the list as the
-// core's popup rows, and the core's search index over them prepared as text,
-// each cut in pieces of CHUNK characters stored as [list stamp, piece] (read in
-// parallel, each piece arrives as a short task between which the popup takes
-// keys), with popup.rows saying how many pieces of each there are.
+//                           ready: each one-character query's first rows.
+//
+// The list cache (`listCache`, in the extension's CacheStorage, not in
+// storage.session): the list as the core's popup rows, and the core's search
+// index over them prepared as text, one response each, with the list's stamp
+// in a header. The popup reads each as one body, which the browser delivers off
+// the popup's thread (from storage.session, 4 to 5 MB of text at 20,000
+// entries came as a dozen pieces, each a task of several ms on the popup's
+// thread: keys typed meanwhile waited), and hands the index to its search's
+// wasm as the UTF-8 bytes it is stored as. Derived data: rebuilt by the worker
+// whenever it is missing or not of the stored list.
+//
 // The first screen and the first keys are stored as JSON text (one string reads
 // several times faster than the same data as objects). Each record names the
 // sources it was made from (`sourcesDigest`): the list's
@@ -30,9 +36,6 @@
   /** Rows the popup draws before it scrolls (popup.js: VIEWPORT / ROW rounded up, plus OVERSCAN). */
   const FIRST_ROWS = 14;
   const KEYS = Object.freeze({
-    rows: 'popup.rows',
-    rowsPiece: (n) => `popup.rows.${n}`,
-    indexPiece: (n) => `popup.index.${n}`,
     first: (identity) => `popup.first:${identity}`,
     view: (identity) => `popup.view:${identity}`,
     keys: (identity) => `popup.keys:${identity}`,
@@ -40,15 +43,59 @@
     tabs: 'popup.tabs',
   });
 
-  /** Characters per stored piece of the rows and of the search index. */
-  const CHUNK = 256 * 1024;
+  /** The list cache: a CacheStorage cache of two responses (never fetched: names only). */
+  const LIST_CACHE = 'roleswitch-popup-list';
+  const LIST_URLS = Object.freeze({
+    rows: 'https://roleswitch.invalid/popup/rows',
+    index: 'https://roleswitch.invalid/popup/index',
+  });
+  const STAMP_HEADER = 'x-roleswitch-stamp';
+  const isOf = (response, stamp) => response?.headers.get(STAMP_HEADER) === encodeURIComponent(stamp);
 
-  /** `text` cut in pieces of CHUNK characters (none for empty text). */
-  function pieces(text) {
-    const out = [];
-    for (let at = 0; at < text.length; at += CHUNK) out.push(text.slice(at, at + CHUNK));
-    return out;
-  }
+  /**
+   * The rows and the prepared search index of the list with stamp `stamp`, as the worker
+   * wrote them (`listCache.write`), in CacheStorage. Each read resolves to null when the
+   * entry is missing, of another list, or the cache cannot be used here.
+   */
+  const listCache = Object.freeze({
+    /** Stores `rows` and `index` (text) for the list with `stamp`. */
+    async write(stamp, { rows, index }) {
+      const cache = await globalThis.caches.open(LIST_CACHE);
+      const headers = { [STAMP_HEADER]: encodeURIComponent(stamp), 'content-type': 'text/plain; charset=utf-8' };
+      await Promise.all([
+        cache.put(LIST_URLS.rows, new Response(rows, { headers })),
+        cache.put(LIST_URLS.index, new Response(index, { headers })),
+      ]);
+    },
+    /**
+     * Starts looking up the stored responses, without reading them: `read` takes the
+     * result (the popup looks them up as it opens, before it knows the stamp it wants).
+     */
+    find() {
+      return Promise.all(['rows', 'index'].map(async (name) => {
+        try {
+          return (await (await globalThis.caches.open(LIST_CACHE)).match(LIST_URLS[name])) ?? null;
+        } catch {
+          return null; // no CacheStorage here (or it failed): the popup asks the worker
+        }
+      }));
+    },
+    /**
+     * `{ rows, index }`: promises of the rows' text and of the index's UTF-8 bytes
+     * (Uint8Array) for the list with `stamp` (`found`: what `find` started, else now).
+     */
+    read(stamp, found = this.find()) {
+      const ours = (response) => (isOf(response, stamp) ? response : null);
+      return {
+        rows: found.then(([rows]) => ours(rows)?.text() ?? null).catch(() => null),
+        index: found.then(async ([, index]) => (ours(index) ? new Uint8Array(await index.arrayBuffer()) : null)).catch(() => null),
+      };
+    },
+    /** Whether both entries are stored for `stamp`. */
+    async has(stamp) {
+      return (await this.find()).every((response) => isOf(response, stamp));
+    },
+  });
 
   /** The first keys whose results are stored: every printable ASCII character. */
   const FIRST_KEYS = Object.freeze(Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i)));
@@ -78,5 +125,5 @@
     ]);
   }
 
-  RS.popupCache = Object.freeze({ NONE, FIRST_ROWS, FIRST_KEYS, KEYS, CHUNK, pieces, SOURCES, listStamp, sourcesDigest });
+  RS.popupCache = Object.freeze({ NONE, FIRST_ROWS, FIRST_KEYS, KEYS, listCache, SOURCES, listStamp, sourcesDigest });
 })();

@@ -10,7 +10,7 @@ import '../../extension/shared/popup-cache.js';
 import { PopupCache } from '../../extension/background/popup-cache.js';
 import { fakeApi, loadCore } from './helpers.mjs';
 
-const { KEYS, NONE, SOURCES, sourcesDigest, listStamp } = globalThis.RS.popupCache;
+const { KEYS, NONE, SOURCES, listCache, sourcesDigest, listStamp } = globalThis.RS.popupCache;
 
 let core;
 before(async () => {
@@ -35,8 +35,33 @@ function list() {
   return inputs.map((input, i) => core.validateEnvironment(input, `env-${i}`).environment);
 }
 
+/**
+ * CacheStorage as the list cache uses it (open, put, match), in memory: `puts` counts the
+ * responses stored, `clear()` forgets them as a browser clearing the cache would.
+ */
+function fakeCaches() {
+  const entries = new Map();
+  const caches = {
+    puts: 0,
+    clear: () => entries.clear(),
+    async open() {
+      return {
+        async put(url, response) {
+          caches.puts += 1;
+          entries.set(url, response);
+        },
+        async match(url) {
+          return entries.get(url)?.clone();
+        },
+      };
+    },
+  };
+  return caches;
+}
+
 /** A PopupCache over fake storage, a console tab (id 7) and a store holding `environments`. */
 async function setUp() {
+  globalThis.caches = fakeCaches();
   const api = fakeApi();
   api.popups = [];
   api.action = { setPopup: async (options) => api.popups.push(options) };
@@ -124,17 +149,45 @@ test('every change of what the records are made from leaves them not current unt
   }
 });
 
-test('the rows and the prepared search index are stored in pieces of one list; nothing is read when all is current', async () => {
-  const { api, store, cache } = await setUp();
+test('the rows and the prepared search index are stored in the list cache for the list’s stamp; nothing is read when all is current', async () => {
+  const { store, cache } = await setUp();
   await cache.rebuild();
-  const meta = (await api.storage.session.get(KEYS.rows))[KEYS.rows];
-  assert.deepEqual(meta, { stamp: listStamp({ envs: { revision: 1, checksum: 'c1' } }), rows: 1, index: 1 });
-  const [stamp, rows] = (await api.storage.session.get(KEYS.rowsPiece(0)))[KEYS.rowsPiece(0)];
-  assert.equal(stamp, meta.stamp);
-  assert.equal(rows, new core.PopupList(JSON.stringify(store.environments)).rows());
+  const stamp = listStamp({ envs: { revision: 1, checksum: 'c1' } });
+  const parsed = new core.PopupList(JSON.stringify(store.environments));
+  const stored = listCache.read(stamp);
+  assert.equal(await stored.rows, parsed.rows());
+  const index = await stored.index;
+  assert.ok(index instanceof Uint8Array, 'the index as bytes');
+  assert.equal(new TextDecoder().decode(index), parsed.searchIndex(), 'its UTF-8 bytes');
+  const other = listCache.read(listStamp({ envs: { revision: 2, checksum: 'c2' } }));
+  assert.equal(await other.rows, null, 'another list’s stamp: not these rows');
+  assert.equal(await other.index, null, 'another list’s stamp: not this index');
   const loads = store.loads;
   await cache.rebuild();
   assert.equal(store.loads, loads, 'all current: the list was not read again');
+});
+
+test('a list cache the browser cleared is stored again when the popup asks', async () => {
+  const { cache } = await setUp();
+  await cache.rebuild();
+  const stamp = listStamp({ envs: { revision: 1, checksum: 'c1' } });
+  globalThis.caches.clear();
+  await cache.rebuild();
+  assert.equal(await listCache.has(stamp), false, 'a rebuild does not look for it: the records say it is current');
+  const fresh = await cache.forPopup({ id: 7, url: CONSOLE });
+  assert.ok(fresh.rows.index.startsWith('RSX2'), 'the popup gets the index in the answer');
+  assert.equal(await listCache.has(stamp), true, 'and it is stored for the next open');
+});
+
+test('without CacheStorage the records are still stored, and the popup gets the list in the answer', async () => {
+  const { api, cache } = await setUp();
+  globalThis.caches = undefined;
+  await cache.rebuild();
+  const { current } = await firstScreen(api, NONE);
+  assert.equal(current, true, 'the first screen is stored');
+  const fresh = await cache.forPopup({ id: 7, url: CONSOLE });
+  assert.equal(fresh.rows.rows.split('\u001e').length, 3);
+  assert.equal((await listCache.read(fresh.first.stamp).index), null, 'nothing to read: the popup asks');
 });
 
 test('a report that arrives after its page left labels nothing', async () => {
@@ -154,16 +207,11 @@ test('the popup’s fallback gets records made now, for the page the tab shows',
 });
 
 test('the popup’s fallback when the rows are current stores them no second time', async () => {
-  const { api, cache } = await setUp();
+  const { cache } = await setUp();
   await cache.rebuild();
-  const written = [];
-  const set = api.storage.session.set.bind(api.storage.session);
-  api.storage.session.set = (items) => {
-    written.push(...Object.keys(items));
-    return set(items);
-  };
+  const puts = globalThis.caches.puts;
+  assert.equal(puts, 2, 'the rows and the index');
   const fresh = await cache.forPopup({ id: 7, url: CONSOLE });
   assert.equal(fresh.rows.rows.split('\u001e').length, 3, 'the rows are in the answer');
-  assert.deepEqual(written.filter((k) => k === KEYS.rows || k === KEYS.rowsPiece(0) || k === KEYS.indexPiece(0)), [],
-    `written again: ${written.join(', ')}`);
+  assert.equal(globalThis.caches.puts, puts, 'not written again');
 });

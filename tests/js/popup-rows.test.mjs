@@ -75,9 +75,13 @@ test('the popup’s search finds, orders and marks what the core’s does, howev
   let steps = 0;
   while (!stepped.step(17)) steps += 1;
   assert.ok(steps >= 300 / 17 - 1, `${steps} steps`);
+  // As the popup gets it from the list cache: the text's UTF-8 bytes.
+  const fromBytes = popup.PopupSearchLoader.fromBytes(new TextEncoder().encode(prepared), preferred);
+  while (!fromBytes.step(50));
   const searches = {
     prepared: popup.PopupSearch.fromPrepared(prepared, preferred),
     stepped: stepped.finish(),
+    bytes: fromBytes.finish(),
     rows: new popup.PopupSearch(rows, preferred),
   };
   for (const [how, search] of Object.entries(searches)) {
@@ -98,6 +102,14 @@ test('a prepared index that is cut short or of another version is refused, never
   const prepared = new core.PopupList(JSON.stringify(varied(20))).searchIndex();
   for (const bad of [prepared.slice(0, prepared.length / 2), prepared.replace('RSX2', 'RSX1'), '']) {
     assert.throws(() => popup.PopupSearch.fromPrepared(bad, new Uint32Array()), /could not be read/);
+  }
+  const bytes = new TextEncoder().encode(prepared);
+  for (const bad of [bytes.slice(0, bytes.length / 2), Uint8Array.of(...bytes.slice(0, 8), 0xff, ...bytes.slice(8)), new Uint8Array()]) {
+    assert.throws(() => {
+      const loading = popup.PopupSearchLoader.fromBytes(bad, new Uint32Array());
+      while (!loading.step(5));
+      loading.finish();
+    }, /could not be read/, 'bytes cut short, not UTF-8, or none');
   }
   const loader = new popup.PopupSearchLoader(prepared.slice(0, -3), new Uint32Array());
   assert.throws(() => {
