@@ -87,7 +87,7 @@
     read(stamp, found = this.find()) {
       const ours = (response) => (isOf(response, stamp) ? response : null);
       return {
-        rows: found.then(([rows]) => ours(rows)?.text() ?? null).catch(() => null),
+        rows: found.then(async ([rows]) => (ours(rows) ? new TextDecoder().decode(await rows.arrayBuffer()) : null)).catch(() => null),
         index: found.then(async ([, index]) => (ours(index) ? new Uint8Array(await index.arrayBuffer()) : null)).catch(() => null),
       };
     },
