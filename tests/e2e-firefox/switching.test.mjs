@@ -134,3 +134,19 @@ test('in-console fast path: the console page posts switchFromBasis with its CSRF
   await popup.close();
   await tab.close();
 });
+
+test('the popup reads what the background stored for it, the list and its search from the list cache, and asks nothing', async () => {
+  const tab = await h.openConsole({ variant: 'header2021' });
+  const loaded = (d) => d.defaultView.performance.getEntriesByName('roleswitch:loaded')[0]?.detail ?? false;
+  let popup = await h.openPopup(tab);
+  await popup.waitFor(loaded); // the first open may find the records not made yet: then it asks
+  await popup.close();
+  popup = await h.openPopup(tab);
+  assert.equal(await popup.waitFor(loaded), 'stored', 'the second open asked the background');
+  await popup.type('prod');
+  const shown = await popup.waitFor((d) => d.querySelectorAll('#list li').length === 1
+    && d.querySelector('#list [aria-selected="true"] .name')?.textContent);
+  assert.equal(shown, 'prod', 'the search, over the index read from the list cache');
+  await popup.close();
+  await tab.close();
+});
