@@ -33,11 +33,13 @@ $(PKG)/roleswitch_bg.wasm: $(RUST_SOURCES) | deps
 	  $(PKG)/roleswitch_bg.wasm -o $(PKG)/roleswitch_bg.wasm
 
 # The popup's own wasm: the same crate with only its search facade (src/wasm_popup.rs),
-# in a target directory of its own so that the two builds do not undo each other.
+# in a target directory of its own so that the two builds do not undo each other. Its glue
+# is a classic script (`wasm_bindgen`), which the build joins into the popup's bundle: a
+# module imported after the first paint cost the popup's thread several ms as a key came in.
 POPUP_TARGET := $(or $(CARGO_TARGET_DIR),target)/popup-wasm
 $(PKG)/popup_search_bg.wasm: $(RUST_SOURCES) | deps
 	cargo build --profile popup-wasm --target wasm32-unknown-unknown --lib --features popup-wasm --target-dir $(POPUP_TARGET)
-	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(PKG) --out-name popup_search \
+	wasm-bindgen --target no-modules --no-typescript --remove-name-section --out-dir $(PKG) --out-name popup_search \
 	  $(POPUP_TARGET)/wasm32-unknown-unknown/popup-wasm/roleswitch.wasm
 	$(WASM_OPT) -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  --enable-reference-types --enable-multivalue --enable-mutable-globals \

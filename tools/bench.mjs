@@ -10,6 +10,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { generatedEnvironments, launch } from '../tests/e2e/harness.mjs';
+import { loadPopupSearch } from '../tests/js/helpers.mjs';
 import { popup } from './bench-popup.mjs';
 import { teamInExtension } from './bench-team.mjs';
 
@@ -270,8 +271,7 @@ async function search({ n = 20000, rows = 17 } = {}) {
     + 'Node, every prefix of the query typed; per keystroke the best of 5 passes over the whole query after a warm-up pass (so that load from other processes counts less)');
   const core = await import(`${root}/build/pkg/roleswitch.js`);
   await core.default({ module_or_path: readFileSync(`${root}/build/pkg/roleswitch_bg.wasm`) });
-  const popupSearch = await import(`${root}/build/pkg/popup_search.js`);
-  await popupSearch.default({ module_or_path: readFileSync(`${root}/build/pkg/popup_search_bg.wasm`) });
+  const popupSearch = await loadPopupSearch();
   const entry = (i, displayName, extra = {}) => ({
     id: `e${i}`, accountId: String(100000000000 + i), roleName: 'OrganizationAccountAccessRole', displayName, color: '#b7ca9d', ...extra,
   });

@@ -95,8 +95,10 @@ function build() {
       (href) => readFileSync(join(popupDir, href), 'utf8'), 'popup.bundle.js');
     writeFileSync(join(popupDir, 'popup.html'), page.html);
     writeFileSync(join(popupDir, 'popup.bundle.js'), page.bundle);
-    // The popup's own files are in the page or the bundle now; shared/ ones serve other pages too.
-    for (const file of page.used.filter((f) => !f.includes('/'))) rmSync(join(popupDir, file));
+    // The popup's own files (and its search's glue) are in the page or the bundle now; shared/
+    // ones serve other pages too.
+    const own = (f) => !f.includes('/') || f === '../pkg/popup_search.js';
+    for (const file of page.used.filter(own)) rmSync(join(popupDir, file));
     const manifest = manifestFor(source, browser, version);
     writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const zip = join(root, 'dist', `roleswitch-${browser}-${version}.zip`);

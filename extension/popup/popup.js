@@ -848,31 +848,29 @@ let searchModule = null;
 /** The core's note on a query the search leaves part of out (caps), once the search is loaded. */
 let queryNote = null;
 /**
- * The search's two files, asked for as the first screen is painted (`fetchSearch`): reading
- * them is the browser's work, off this page's thread, and done by the time the search is
- * compiled after the paint (asked for any earlier, their answers would hold the first frame).
+ * The search's wasm, asked for as the first screen is painted (`fetchSearch`): reading it is
+ * the browser's work, off this page's thread, and done by the time it is compiled after the
+ * paint (asked for any earlier, the answer would hold the first frame). Its glue is in this
+ * page's bundle (`wasm_bindgen`, pkg/popup_search.js as a classic script): imported as a
+ * module after the paint, it took several ms of this thread just as a first key came in.
  */
-let searchFiles = null;
+let searchWasm = null;
 function fetchSearch() {
-  if (!searchFiles) {
-    searchFiles = {
-      glue: import('../pkg/popup_search.js'),
-      wasm: fetch(api.runtime.getURL('pkg/popup_search_bg.wasm')),
-    };
+  if (!searchWasm) {
+    searchWasm = fetch(api.runtime.getURL('pkg/popup_search_bg.wasm'));
     // A failure is reported where the search is used (loadSearch), not as an unhandled one.
-    searchFiles.glue.catch(() => {});
-    searchFiles.wasm.catch(() => {});
+    searchWasm.catch(() => {});
   }
-  return searchFiles;
+  return searchWasm;
 }
 /** Compiles and starts the search (after the first paint: it takes the page's thread). */
 function loadSearch() {
-  const { glue, wasm } = fetchSearch();
-  searchModule ??= glue.then(async (module) => {
-    await module.default({ module_or_path: wasm });
-    queryNote = module.queryNote;
-    return module;
-  });
+  searchModule ??= (async () => {
+    const search = wasm_bindgen; // eslint-disable-line no-undef -- the glue, bundled with this script
+    await search({ module_or_path: fetchSearch() });
+    queryNote = search.queryNote;
+    return search;
+  })();
   return searchModule;
 }
 

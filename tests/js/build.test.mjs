@@ -42,10 +42,14 @@ for (const browser of BROWSERS) {
     assert.deepEqual([...built.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]), ['popup.bundle.js']);
     const source = readFileSync(join(root, 'extension/popup/popup.html'), 'utf8');
     const bundle = readFileSync(join(dist, 'popup.bundle.js'), 'utf8');
-    for (const [, src] of source.matchAll(/<script src="([^"]+)"><\/script>/g)) {
-      assert.ok(bundle.includes(readFileSync(join(root, 'extension/popup', src), 'utf8').trimEnd()), `${src} is in the bundle`);
+    // The search's glue is built (build/pkg/), the others are sources.
+    const sourceOf = (src) => (src.startsWith('../pkg/') ? join(root, 'build', src.slice('../'.length)) : join(root, 'extension/popup', src));
+    const scripts = [...source.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
+    assert.ok(scripts.includes('../pkg/popup_search.js'), 'the search\'s glue is one of them');
+    for (const src of scripts) {
+      assert.ok(bundle.includes(readFileSync(sourceOf(src), 'utf8').trimEnd()), `${src} is in the bundle`);
       // The popup's own scripts are not shipped a second time; shared ones serve other pages.
-      assert.equal(existsSync(join(dist, src)), src.startsWith('../'), `${src} shipped on its own`);
+      assert.equal(existsSync(join(dist, src)), src.startsWith('../shared/'), `${src} shipped on its own`);
     }
   });
 }

@@ -2,6 +2,7 @@
 // chrome.storage area that enforces quotas the way Chrome's sync area does.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runInThisContext } from 'node:vm';
 
 const pkg = (name) => fileURLToPath(new URL(`../../build/pkg/${name}`, import.meta.url));
 
@@ -9,6 +10,17 @@ export async function loadCore() {
   const core = await import(pkg('roleswitch.js'));
   await core.default({ module_or_path: readFileSync(pkg('roleswitch_bg.wasm')) });
   return core;
+}
+
+/**
+ * The popup's search wasm as the popup loads it: its glue is a classic script (wasm-bindgen's
+ * no-modules target, joined into the popup's bundle) that declares `wasm_bindgen`, the init
+ * function carrying the exports.
+ */
+export async function loadPopupSearch() {
+  const search = runInThisContext(`${readFileSync(pkg('popup_search.js'), 'utf8')}\nwasm_bindgen`, { filename: pkg('popup_search.js') });
+  await search({ module_or_path: readFileSync(pkg('popup_search_bg.wasm')) });
+  return search;
 }
 
 /** The real core as the extension loads it: through shared/core.js, restarted after a trap. */

@@ -4,20 +4,16 @@
 // from the rows) against the core's Searcher over the same list, query by query.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import '../../extension/popup/rows.js';
-import { loadCore } from './helpers.mjs';
+import { loadCore, loadPopupSearch } from './helpers.mjs';
 
 const { readRow, splitRows, decodeHighlights } = globalThis.RS.popupRows;
-const pkg = (name) => fileURLToPath(new URL(`../../build/pkg/${name}`, import.meta.url));
 
 let core;
 let popup;
 before(async () => {
   core = await loadCore();
-  popup = await import(pkg('popup_search.js'));
-  await popup.default({ module_or_path: readFileSync(pkg('popup_search_bg.wasm')) });
+  popup = await loadPopupSearch();
 });
 
 const NAMES = ['payments', 'Ödön’s sandbox', 'teamOps', 'ÉTÉ data', 'billing', 'x', '日本 prod', 'a b c'];
