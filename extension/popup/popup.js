@@ -335,16 +335,28 @@ function pointAtSelected() {
   if ($('announce').textContent !== announcement) $('announce').textContent = announcement;
 }
 
+/**
+ * Sets `element`'s text or `hidden` only when it changes: a text set again is a new text node,
+ * which the browser lays out again (on every key, for the header's line and the rest).
+ */
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+function setHidden(element, hidden) {
+  if (element.hidden !== hidden) element.hidden = hidden;
+}
+
 /** Lays out the whole list (height, empty states) and draws the visible rows. */
 function render() {
-  $('list').style.height = `${items.length * ROW}px`;
-  $('signed-in').textContent = view.signedIn ? `Signed in: ${view.signedIn}` : '';
-  $('signed-in').hidden = !view.signedIn;
-  $('empty').hidden = total > 0;
-  $('filter').parentElement.hidden = total === 0;
-  $('help').hidden = total === 0;
-  $('no-match').hidden = !(total && !items.length && shownQuery === query);
-  $('no-match-query').textContent = query;
+  const height = `${items.length * ROW}px`;
+  if ($('list').style.height !== height) $('list').style.height = height;
+  setText($('signed-in'), view.signedIn ? `Signed in: ${view.signedIn}` : '');
+  setHidden($('signed-in'), !view.signedIn);
+  setHidden($('empty'), total > 0);
+  setHidden($('filter').parentElement, total === 0);
+  setHidden($('help'), total === 0);
+  setHidden($('no-match'), !(total && !items.length && shownQuery === query));
+  setText($('no-match-query'), query);
   selected = Math.min(selected, Math.max(items.length - 1, 0));
   scrollToSelected();
   drawRows();
@@ -428,8 +440,8 @@ function filter() {
   query = $('filter').value.trim();
   // The search has caps (words, characters): say when it leaves part of the query out.
   const note = query && queryNote ? queryNote(query) : undefined;
-  $('query-note').textContent = note ?? '';
-  $('query-note').hidden = !note;
+  setText($('query-note'), note ?? '');
+  setHidden($('query-note'), !note);
   if (query && !searcher) {
     // Not searchable yet (a few ms after opening). A first key's results were stored
     // by the worker; anything else stays as it is, and is filtered once the search is ready.
