@@ -97,7 +97,7 @@ function build() {
     writeFileSync(join(popupDir, 'popup.bundle.js'), page.bundle);
     // The popup's own files (and its search's glue) are in the page or the bundle now; shared/
     // ones serve other pages too.
-    const own = (f) => !f.includes('/') || f === '../pkg/popup_search.js';
+    const own = (f) => !f.startsWith('../shared/');
     for (const file of page.used.filter(own)) rmSync(join(popupDir, file));
     const manifest = manifestFor(source, browser, version);
     writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -223,14 +223,11 @@ export class PopupCache {
     if (!rowsDue && !due.length) return { computed: {}, rows: null }; // all current: the list is not even read
     const list = await this.listData();
     if (rowsDue) {
-      try {
-        await this.listCache.write(sources.stamp, { rows: list.rows ?? '', index: list.index });
-        meta.stamp = sources.stamp;
-      } catch (err) {
-        // Not stored (no CacheStorage here): the popup asks this worker instead.
-        meta.stamp = null;
-        console.warn('Roleswitch: could not store the list for the popup:', err.message);
-      }
+      // Tried once per list: if it fails (no CacheStorage here), the popup finds nothing, asks
+      // this worker, and that request (`force`) tries again.
+      await this.listCache.write(sources.stamp, { rows: list.rows ?? '', index: list.index })
+        .catch((err) => console.warn('Roleswitch: could not store the list for the popup:', err.message));
+      meta.stamp = sources.stamp;
     }
     const items = {};
     const computed = {};

@@ -17,8 +17,9 @@
 // as all of them, and only the rows in (or near) the scroll viewport are in the
 // DOM. A keystroke is one search call plus the visible rows' highlights.
 // A classic script, as are its helpers (shared/api.js, protocol.js, hosts.js,
-// popup-cache.js and popup/rows.js, loaded just before it): a module would run only
-// after the page is parsed, and nothing here waits for a module graph.
+// popup-cache.js, popup/rows.js and the search's glue pkg/popup_search.js, loaded just
+// before it): a module would run only after the page is parsed, and nothing here waits
+// for a module graph.
 (() => {
 performance.mark('roleswitch:script'); // this script starts
 const { api, protocol } = globalThis.RS;
@@ -1040,7 +1041,7 @@ async function load({ ask: asking = false } = {}) {
  * `index` the prepared index's UTF-8 bytes, `rows` a promise (the index is loaded while it
  * arrives) of their text, or of null when they are not of the same list; null when the view
  * or the index is missing or not current. The index and the rows come from the list cache
- * (shared/popup-cache.js), each as one body the browser reads off this page's thread.
+ * (shared/popup-cache.js), each as one response body.
  */
 async function readRest(identity, first) {
   const list = listCache.read(first.stamp, early.list);

@@ -11,11 +11,11 @@
 // The list cache (`listCache`, in the extension's CacheStorage, not in
 // storage.session): the list as the core's popup rows, and the core's search
 // index over them prepared as text, one response each, with the list's stamp
-// in a header. The popup reads each as one body, which the browser delivers off
-// the popup's thread (from storage.session, 4 to 5 MB of text at 20,000
-// entries came as a dozen pieces, each a task of several ms on the popup's
-// thread: keys typed meanwhile waited), and hands the index to its search's
-// wasm as the UTF-8 bytes it is stored as. Derived data: rebuilt by the worker
+// in a header. The popup reads each as one body, which arrives in a few tasks
+// (from storage.session, 4 to 5 MB of text at 20,000 entries came as a dozen
+// pieces, each a task of several ms on the popup's thread: keys typed meanwhile
+// waited), and hands the index to its search's wasm as the UTF-8 bytes it is
+// stored as. Derived data: rebuilt by the worker
 // whenever it is missing or not of the stored list.
 //
 // The first screen and the first keys are stored as JSON text (one string reads
