@@ -174,9 +174,11 @@ export class PopupCache {
   }
 
   /**
-   * The record popup.keys:<identity>: for each one-character query, how many shown
-   * entries match and the first rows, with their highlights, as the core's search
-   * gives them. Skipped when the list or the sources changed meanwhile.
+   * The record popup.keys:<identity>: `{ sources, keys }`, `keys` for each one-character
+   * query the JSON text of `{ count, top, marks, rows }`: how many shown entries match, the
+   * first ones with their highlights as the core's search gives them, and their rows. One
+   * text per key, so that the popup parses only the key typed. Skipped when the list or the
+   * sources changed meanwhile.
    */
   async firstKeys(identity, preferred, shown, reachable, list, sources) {
     const current = async () => this.list === list
@@ -185,7 +187,6 @@ export class PopupCache {
     list.searcher ??= new this.core.Searcher(JSON.stringify(list.environments));
     const order = Uint32Array.from(preferred);
     const keys = {};
-    const wanted = new Set();
     for (const key of FIRST_KEYS) {
       const top = [];
       let count = 0;
@@ -194,17 +195,17 @@ export class PopupCache {
         if (top.length < FIRST_ROWS) top.push(i);
         count += 1;
       }
-      keys[key] = { count, top, marks: top.map((i) => list.searcher.highlight(i, key)) };
-      for (const i of top) wanted.add(i);
+      keys[key] = JSON.stringify({
+        count,
+        top,
+        marks: top.map((i) => list.searcher.highlight(i, key)),
+        rows: top.map((i) => [i, list.rowList[i], reachable[i]]),
+      });
       await new Promise((resolve) => setTimeout(resolve)); // let messages in between
     }
     if (!(await current())) return;
     await this.api.storage.session.set({
-      [KEYS.keys(identity)]: JSON.stringify({
-        sources: sources.digest,
-        keys,
-        rows: [...wanted].map((i) => [i, list.rowList[i], reachable[i]]),
-      }),
+      [KEYS.keys(identity)]: { sources: sources.digest, keys },
     });
   }
 

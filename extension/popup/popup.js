@@ -44,9 +44,9 @@ let decoded = new Map(); // environment index -> readRow() of it, for the rows d
 let searcher = null; // the core's search over the rows (popup wasm), once the whole list is here
 let shownOrder = []; // the entries to show, in the preferred order (sparse until the whole list is here)
 let stamp = null; // the list's stamp the rows were made from
-let firstKeys = null; // one-character queries' first rows, until the search is ready
 let firstSources = null; // the sources the first screen drawn was made from
-// The stored first keys' record as read (text: parsed when a key first needs it), or null.
+// The stored first keys' record as read, or null: `{ sources, keys: { [character]: text } }`,
+// each key's results the JSON text of `{ count, top, marks, rows }`, parsed when typed.
 let storedKeys = null;
 let shownQuery = ''; // the query the items are for (the typed one can be ahead, until searchable)
 let wholeReady = deferred(); // resolves once the whole view and every row are here
@@ -446,8 +446,7 @@ function filter() {
   if (query && !searcher) {
     // Not searchable yet (a few ms after opening). A first key's results were stored
     // by the worker; anything else stays as it is, and is filtered once the search is ready.
-    takeStoredKeys();
-    const early = firstKeys?.[query];
+    const early = storedKey(query);
     if (!early) return;
     if (!performance.getEntriesByName('roleswitch:first-key').length) performance.mark('roleswitch:first-key');
     marks = new Map(early.top.map((i, k) => [i, early.marks[k]]));
@@ -522,7 +521,6 @@ function partial(head, count) {
 function takeFirst(first) {
   searcher?.free(); // of another list, if any
   searcher = null;
-  firstKeys = null;
   firstSources = first.sources;
   total = first.total;
   stamp = first.stamp;
@@ -554,20 +552,21 @@ function takeFirst(first) {
 }
 
 /**
- * Takes the stored first keys' record, if it has been read and is of the first screen drawn:
- * their results until the search is ready.
+ * What the worker stored for the one-character `query`, typed before the search is ready:
+ * `{ count, top, marks }`, its rows taken; undefined when there is none, or it is not of the
+ * first screen drawn. Only that key's text is parsed (a few rows), in the key's own task.
  */
-function takeStoredKeys() {
-  if (firstKeys || searcher || storedKeys === null) return;
-  const record = parseRecord(storedKeys);
-  storedKeys = null;
-  if (record?.sources !== firstSources) return;
-  for (const [i, row, reachable] of record.rows) {
+function storedKey(query) {
+  if (searcher || storedKeys?.sources !== firstSources) return undefined;
+  const text = storedKeys.keys?.[query];
+  const entry = typeof text === 'string' ? parseRecord(text) : null;
+  if (!entry) return undefined;
+  for (const [i, row, reachable] of entry.rows) {
     if (rowText[i] !== undefined) continue;
     rowText[i] = row;
     reachableFlag[i] = reachable;
   }
-  firstKeys = record.keys;
+  return entry;
 }
 
 /** Takes the whole view (`next`, parsed) and, when given, the rows of the whole list. */
@@ -861,31 +860,24 @@ let searchModule = null;
 /** The core's note on a query the search leaves part of out (caps), once the search is loaded. */
 let queryNote = null;
 /**
- * The search's wasm, asked for as the first screen is painted (`fetchSearch`): reading it is
- * the browser's work, off this page's thread, and done by the time it is compiled after the
- * paint (asked for any earlier, the answer would hold the first frame). Its glue is in this
- * page's bundle (`wasm_bindgen`, pkg/popup_search.js as a classic script): imported as a
- * module after the paint, it took several ms of this thread just as a first key came in.
+ * Fetches, compiles and starts the search (after the first screen and a key typed at once:
+ * it takes the page's thread).
  */
-let searchWasm = null;
-function fetchSearch() {
-  if (!searchWasm) {
-    searchWasm = fetch(api.runtime.getURL('pkg/popup_search_bg.wasm'));
-    // A failure is reported where the search is used (loadSearch), not as an unhandled one.
-    searchWasm.catch(() => {});
-  }
-  return searchWasm;
-}
-/** Compiles and starts the search (after the first paint: it takes the page's thread). */
 function loadSearch() {
   searchModule ??= (async () => {
     const search = wasm_bindgen; // eslint-disable-line no-undef -- the glue, bundled with this script
-    await search({ module_or_path: fetchSearch() });
+    // Its glue is in this page's bundle (`wasm_bindgen`, pkg/popup_search.js as a classic
+    // script): imported as a module, it took several ms of this thread as a first key came in.
+    await search({ module_or_path: fetch(api.runtime.getURL('pkg/popup_search_bg.wasm')) });
     queryNote = search.queryNote;
     return search;
   })();
   return searchModule;
 }
+
+// How long after the first screen is painted the popup waits for a first key (ms) before it
+// starts its search: a key typed at once comes within a few ms.
+const FIRST_KEY_WAIT = 20;
 
 // Entries of the prepared search index loaded per step: a millisecond or two of work,
 // between which the popup takes keys and paints.
@@ -993,7 +985,8 @@ async function load({ ask: asking = false } = {}) {
   try {
     if (!asking) {
       early.keys.then(({ value }) => {
-        storedKeys = value?.[KEYS.keys(identity)] ?? null;
+        const record = value?.[KEYS.keys(identity)];
+        storedKeys = record && typeof record === 'object' ? record : null;
         // The stored first keys' results are here (read; parsed when a key first needs them).
         if (storedKeys !== null) performance.mark('roleswitch:first-keys');
       });
@@ -1005,17 +998,16 @@ async function load({ ask: asking = false } = {}) {
       const pageKnown = identity !== NONE || !isConsoleUrl(tab?.url ?? '');
       if (first && pageKnown && first.sources === sourcesDigest(local, sync) && first.stamp === listStamp(local)) {
         show(first);
-        // The search's files are asked for as the first screen is painted: they arrive after it.
-        requestAnimationFrame(() => fetchSearch());
-        // The rest once the first screen is on screen: reading and taking it would hold the
-        // frame. First what a first key typed before the search is ready shows (what the
-        // worker stored for it), then the search's wasm, the whole view, the index and the rows.
+        // The rest once the first screen is on screen, and a key typed at once has been
+        // painted with what the worker stored for it: reading the rest (the bodies arrive in
+        // tasks of this thread, a few ms each at 20,000 entries) and starting the search
+        // would hold up both. Then the search's wasm, the whole view, the index and the rows.
         await painted();
-        // A key typed before the first keys' record was read is filtered once it is here
-        // (the record is parsed when a key first needs it: not in the way of the first key).
+        // A key typed before the first keys' record was read is filtered once it is here.
         early.keys.then(() => {
-          if (!searcher && !firstKeys && $('filter').value.trim()) filter();
+          if (!searcher && shownQuery !== $('filter').value.trim()) filter();
         });
+        await firstKeyShown();
         loadSearch().catch(() => {}); // compiles meanwhile; a failure is reported where it is used
         const rest = await readRest(identity, first);
         performance.mark('roleswitch:rest-read');
@@ -1061,6 +1053,25 @@ function parseRecord(text) {
   } catch {
     return null;
   }
+}
+
+/**
+ * Resolves once a key typed just after the first screen has been painted (its results
+ * are what the worker stored), or once none came for a moment: what the popup does next
+ * (starting its search, taking the whole list) would otherwise hold up that key.
+ */
+function firstKeyShown() {
+  return new Promise((resolve) => {
+    const typed = () => {
+      clearTimeout(timer);
+      painted().then(resolve);
+    };
+    const timer = setTimeout(() => {
+      $('filter').removeEventListener('input', typed);
+      resolve();
+    }, FIRST_KEY_WAIT);
+    $('filter').addEventListener('input', typed, { once: true });
+  });
 }
 
 /**

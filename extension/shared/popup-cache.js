@@ -6,7 +6,8 @@
 //   popup.first:<identity>  the first screen: its rows, sections and header;
 //   popup.view:<identity>   the whole view (order, sections, flags), as JSON text;
 //   popup.keys:<identity>   for a first key typed before the popup's search is
-//                           ready: each one-character query's first rows.
+//                           ready: each one-character query's first rows, one
+//                           JSON text per character (the popup parses the one typed).
 //
 // The list cache (`listCache`, in the extension's CacheStorage, not in
 // storage.session): the list as the core's popup rows, and the core's search
