@@ -56,6 +56,10 @@ test('an AESR file: preview, confirm, and the list shows it', async () => {
   assert.equal(listed.length, 4);
   assert.ok(listed.some((r) => r.includes('Acme Prod') && r.includes('4444-5555-6666') && r.includes('PlatformAdmin')), listed.join('\n'));
   assert.ok(listed.some((r) => r.includes('sandbox') && r.includes('team/Developer')));
+  // The list is drawn again from the storage change, which can come before the import's own
+  // answer replaces the preview's warnings with what was imported: wait for that answer.
+  await page.waitForFunction(() => document.querySelector('#import-warnings')?.textContent.includes('Imported:'), undefined, { timeout: 5000 })
+    .catch(() => {}); // the assertion below says what is shown instead
   assert.match(await page.textContent('#import-warnings'), /Imported: 4 added, 0 changed, 0 removed/);
 });
 
