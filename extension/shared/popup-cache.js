@@ -19,8 +19,9 @@
 // stored as. Derived data: rebuilt by the worker
 // whenever it is missing or not of the stored list.
 //
-// The first screen and the first keys are stored as JSON text (one string reads
-// several times faster than the same data as objects). Each record names the
+// The first screen is stored as JSON text (one string reads several times faster
+// than the same data as objects); the first keys as `{ sources, keys }`, one JSON
+// text per character, so that the popup parses only the key typed. Each record names the
 // sources it was made from (`sourcesDigest`): the list's
 // stored checksum and revision, entries set aside, recents, favorites and
 // settings, as stored. The popup reads the same sources alongside and uses a

@@ -66,6 +66,30 @@ test('5,000 environments: few rows in the DOM, groups shown, the filter focused'
   await closeSoon(popup);
 });
 
+test('every font the first screen draws is one the page sets up before it (.font-warmup)', async () => {
+  const popup = await open();
+  const { drawn, warmed } = await popup.evaluate(() => {
+    const fontOf = (el) => {
+      const cs = getComputedStyle(el);
+      return `${cs.fontSize} ${cs.fontWeight} ${cs.fontStyle} ${cs.fontFamily}`;
+    };
+    const fonts = (root, visible) => {
+      const out = new Set();
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        if (!t.textContent.trim() || (visible && !t.parentElement.checkVisibility())) continue;
+        out.add(fontOf(t.parentElement));
+      }
+      return [...out];
+    };
+    const sample = document.querySelector('.font-warmup');
+    return { drawn: [...fonts(document.body, true), fontOf(document.getElementById('filter'))], warmed: fonts(sample, false) };
+  });
+  const missing = [...new Set(drawn)].filter((font) => !warmed.includes(font));
+  assert.deepEqual(missing, [], `fonts of the first screen not in .font-warmup (set up only after it is drawn): ${missing.join('; ')}`);
+  await closeSoon(popup);
+});
+
 test('typing filters and ranks: the best match is preselected and highlighted; arrows reach the last row', async () => {
   const popup = await open();
   await popup.type('billing-4244');
