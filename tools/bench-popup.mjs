@@ -165,9 +165,10 @@ async function openOnce(variant, mode, typed) {
 /**
  * 5,000 environments, every other one an IAM Identity Center assignment (its access portal
  * set; the same accounts, groups and names as the plain 5,000): a list as it is after an
- * `aws sso` import next to the assumed roles. Fewer opens, to keep the run short.
+ * `aws sso` import next to the assumed roles. As many opens as the other columns (the issue
+ * asks for at least 15 per configuration: with 8, its p95 was the worst open).
  */
-const MIXED_5000 = { n: 5000, label: '5,000 mixed', runs: 8 };
+const MIXED_5000 = { n: 5000, label: '5,000 mixed' };
 
 function mixedEnvironments(n) {
   return generatedEnvironments(n).map((e, i) => (i % 2 ? { ...e, portalUrl: 'https://bench.awsapps.com/start' } : e));
@@ -195,8 +196,7 @@ export async function popup({ root = fileURLToPath(new URL('..', import.meta.url
     const label = process.env.BENCH_BASELINE_LABEL || 'before (BENCH_BASELINE)';
     builds.push({ label, key: 'before', ...withProbe(baseline, probe, work, 'before'), list: true });
   }
-  const fewer = sizes.filter((s) => typeof s === 'object' && s.runs).map((s) => `${s.label}: ${s.runs}`);
-  console.log(`popup: real toolbar popup over a console tab; ${runs} opens per configuration${fewer.length ? ` (${fewer.join(', ')})` : ''} after 2 warm-ups, the builds `
+  console.log(`popup: real toolbar popup over a console tab; ${runs} opens per configuration after 2 warm-ups, the builds `
     + `taking turns; "${typed}" typed, the first key as soon as the first screen is painted, the next ones `
     + `${KEY_INTERVAL_MS} ms apart; headless Chromium; `
     + `load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -218,7 +218,7 @@ export async function popup({ root = fileURLToPath(new URL('..', import.meta.url
         }
         await sleep(1500); // the console tabs have reported, the workers are idle
         for (const mode of ['warm', 'cold']) {
-          for (let i = 0; i < (column.runs ?? runs) + 2; i++) {
+          for (let i = 0; i < runs + 2; i++) {
             for (const v of variants) {
               const r = await openOnce(v, mode, typed);
               if (i < 2 || !r) continue;
