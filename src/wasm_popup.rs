@@ -7,9 +7,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{
-    popup::rows::flat_highlights, popup::search::PreparedLoader, read_popup_rows, SearchIndex,
-};
+use crate::{popup::search::PreparedLoader, read_popup_rows, SearchIndex};
 
 /// A search index over the popup's rows, kept in wasm memory so that each
 /// keystroke only sends the query across.
@@ -51,10 +49,17 @@ impl PopupSearch {
         self.index.search_with(query, usize::MAX, &self.preferred)
     }
 
+    /// Entry `index`'s row as the service worker wrote it (`PopupList.rows()`:
+    /// fields separated by U+001F), or `undefined` for an unknown index: the
+    /// popup draws rows from here once its search is loaded.
+    pub fn row(&self, index: u32) -> Option<String> {
+        self.index.row(index).map(str::to_string)
+    }
+
     /// Matched ranges (UTF-16 offsets) in entry `index`'s display name, account
     /// (`1111-2222-3333`) and role, flat: per field the count, then start, end.
     pub fn highlight(&self, index: u32, query: &str) -> Vec<u32> {
-        flat_highlights(&self.index.highlight(index, query))
+        self.index.highlight(index, query).flat()
     }
 }
 

@@ -17,11 +17,11 @@ const { NONE, KEYS, SOURCES, FIRST_ROWS, FIRST_KEYS, listCache, listStamp, sourc
 /**
  * At most this many identities keep records (besides NONE), the most recently reported:
  * each holds a view of the whole list (about 0.3 MB at 20,000 entries; storage.session
- * holds 10 MB; the rows and the search index are in the list cache, not there).
+ * holds 10 MB; the search index, with the rows, is in the list cache, not there).
  */
 const MAX_IDENTITIES = 8;
 /**
- * What is stored, for this worker: { stamp (of the list cache's rows and index),
+ * What is stored, for this worker: { stamp (of the list cache's index),
  * digests: { [identity]: sources } }.
  */
 const META_KEY = 'popup.meta';
@@ -226,7 +226,7 @@ export class PopupCache {
     if (rowsDue) {
       // Tried once per list: if it fails (no CacheStorage here), the popup finds nothing, asks
       // this worker, and that request (`force`) tries again.
-      await this.listCache.write(sources.stamp, { rows: list.rows ?? '', index: list.index })
+      await this.listCache.write(sources.stamp, list.index)
         .catch((err) => console.warn('Roleswitch: could not store the list for the popup:', err.message));
       meta.stamp = sources.stamp;
     }

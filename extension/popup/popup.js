@@ -5,8 +5,8 @@
 // the service worker. Production asks for a second Enter.
 //
 // Nothing waits for the worker or for the page: the worker precomputes, for each
-// console page's identity, the first screen, the whole view and the list's rows
-// (background/popup-cache.js, shared/popup-cache.js). This script runs as the page is
+// console page's identity, the first screen, the whole view and the list's search index
+// with its rows (background/popup-cache.js, shared/popup-cache.js). This script runs as the page is
 // parsed (the last element of its body) and reads the first screen at once; it paints
 // it, and then reads the rest and starts the core's search (a small wasm of its own).
 // Each record says what it was made from, and the popup uses it only when the stored
@@ -26,7 +26,7 @@ const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
 const { NONE, KEYS, SOURCES, listCache, listStamp, sourcesDigest } = globalThis.RS.popupCache;
 const { isConsoleUrl } = globalThis.RS.hosts;
-const { decodeHighlights, readRow, splitRows } = globalThis.RS.popupRows;
+const { decodeHighlights, readRow } = globalThis.RS.popupRows;
 const $ = (id) => document.getElementById(id);
 
 const ROW = 46; // px, every row (see popup.css)
@@ -39,7 +39,9 @@ const COLLAPSED_KEY = 'roleswitch.collapsedSections'; // localStorage: page-loca
 const EMPTY_VIEW = { preferred: [], favorites: [], sections: [], back: null, signedIn: null, current: null };
 
 let total = 0; // environments in the list
-let rowText = []; // per environment index, its row (sparse until the whole list is here)
+// Per environment index, its row as stored with the first screen and the first keys (sparse:
+// once the search is loaded, the other rows come from it).
+let rowText = [];
 let decoded = new Map(); // environment index -> readRow() of it, for the rows drawn
 let searcher = null; // the core's search over the rows (popup wasm), once the whole list is here
 let shownOrder = []; // the entries to show, in the preferred order (sparse until the whole list is here)
@@ -78,8 +80,10 @@ let loaded = false;
 /** Environment `index` as drawn (`readRow`), or undefined before its row is here. */
 function env(index) {
   let entry = decoded.get(index);
-  if (entry === undefined && rowText[index] !== undefined) {
-    entry = readRow(rowText[index]);
+  if (entry === undefined) {
+    const text = rowText[index] ?? searcher?.row(index);
+    if (text === undefined) return undefined;
+    entry = readRow(text);
     decoded.set(index, entry);
   }
   return entry;
@@ -569,12 +573,8 @@ function storedKey(query) {
   return entry;
 }
 
-/** Takes the whole view (`next`, parsed) and, when given, the rows of the whole list. */
-function takeWhole(next, rows) {
-  if (rows !== undefined) {
-    rowText = splitRows(rows);
-    decoded = new Map();
-  }
+/** Takes the whole view (`next`, parsed). */
+function takeWhole(next) {
   view = { ...view, preferred: next.preferred, favorites: next.favorites, sections: next.sections };
   shownFlag = new Uint8Array(total).fill(next.visible ? 0 : 1);
   for (const i of next.visible ?? []) shownFlag[i] = 1;
@@ -899,12 +899,12 @@ function yieldToInput() {
 }
 
 /**
- * Takes the whole view, the search over the list (the index the worker prepared, loaded a
- * step at a time while the rows arrive, or else built here from the rows) and the rows;
- * then filters by what was typed meanwhile. `rows` may be a promise; false when it turns
- * out not to be of the same list (nothing is taken then).
+ * Takes the whole view and the search over the list: the index the worker prepared (which
+ * holds every row), loaded a step at a time, or else (`rows`, the worker's answer, when it
+ * has no index) built here from the rows; then filters by what was typed meanwhile. False
+ * when there is neither (nothing is taken then).
  */
-async function takeRest({ view: whole, index, rows }) {
+async function takeRest({ view: whole, index, rows = null }) {
   const next = JSON.parse(whole.view);
   const { PopupSearch, PopupSearchLoader } = await loadSearch();
   performance.mark('roleswitch:search-module'); // the search's wasm is here
@@ -920,19 +920,20 @@ async function takeRest({ view: whole, index, rows }) {
       search = loader.finish();
       performance.mark('roleswitch:index-loaded');
     } catch (err) {
-      console.warn('Roleswitch: the prepared search index could not be read; building it here:', err.message);
+      console.warn('Roleswitch: the prepared search index could not be read:', err.message);
     } finally {
       loader?.free();
     }
   }
-  const text = await rows;
-  performance.mark('roleswitch:rows');
-  if (text === null) {
-    search?.free();
-    return false;
+  if (!search) {
+    if (typeof rows !== 'string') return false;
+    search = new PopupSearch(rows, Uint32Array.from(next.preferred));
   }
   await yieldToInput();
-  takeWhole(next, text);
+  // The search first: rows beyond the first screen are drawn from it.
+  searcher?.free();
+  searcher = search;
+  takeWhole(next);
   if (!$('filter').value.trim()) {
     // The same items, now with every entry (for rows beyond the first screen), built in the
     // same task as the view they come from: a key in between would see the new sections
@@ -943,10 +944,6 @@ async function takeRest({ view: whole, index, rows }) {
     selected = at >= 0 ? at : Math.max(0, Math.min(selected, items.length - 1));
     render();
   }
-  search ??= new PopupSearch(text, Uint32Array.from(view.preferred));
-  search.setPreferred(Uint32Array.from(view.preferred)); // a star may have moved something meanwhile
-  searcher?.free();
-  searcher = search;
   if (!performance.getEntriesByName('roleswitch:search-ready').length) performance.mark('roleswitch:search-ready');
   if ($('filter').value.trim()) filter();
   return true;
@@ -960,8 +957,7 @@ function ask() {
 /**
  * Reads started as soon as this script runs: [local sources, sync sources, { [first key]: the
  * stored first screen }, the active tab (no identity only)]; the first keys' record; and the
- * list cache's entries. A
- * console tab's popup is opened as popup.html#<identity> (see shared/popup-cache.js).
+ * list cache's entry. A console tab's popup is opened as popup.html#<identity> (see shared/popup-cache.js).
  */
 const identity = location.hash.length > 1 ? decodeURIComponent(location.hash.slice(1)) : NONE;
 const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
@@ -973,7 +969,7 @@ const early = {
     identity === NONE ? api.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab) : null,
   ])),
   keys: settle(api.storage.session.get(KEYS.keys(identity))),
-  // The list cache's entries looked up (not read: their bodies are read after the paint).
+  // The list cache's entry looked up (not read: its body is read after the paint).
   list: listCache.find(),
 };
 
@@ -1001,7 +997,7 @@ async function load({ ask: asking = false } = {}) {
         // The rest once the first screen is on screen, and a key typed at once has been
         // painted with what the worker stored for it: reading the rest (the bodies arrive in
         // tasks of this thread, a few ms each at 20,000 entries) and starting the search
-        // would hold up both. Then the search's wasm, the whole view, the index and the rows.
+        // would hold up both. Then the search's wasm, the whole view and the index (with the rows).
         await painted();
         // A key typed before the first keys' record was read is filtered once it is here.
         early.keys.then(() => {
@@ -1029,21 +1025,18 @@ async function load({ ask: asking = false } = {}) {
 }
 
 /**
- * The whole view, the search index and the rows stored for `first`: `{ view, index, rows }`,
- * `index` the prepared index's UTF-8 bytes, `rows` a promise (the index is loaded while it
- * arrives) of their text, or of null when they are not of the same list; null when the view
- * or the index is missing or not current. The index and the rows come from the list cache
- * (shared/popup-cache.js), each as one response body.
+ * The whole view and the search index stored for `first`: `{ view, index }`, `index` the
+ * prepared index's UTF-8 bytes (from the list cache, one response body: see
+ * shared/popup-cache.js); null when either is missing or not current.
  */
 async function readRest(identity, first) {
-  const list = listCache.read(first.stamp, early.list);
   const key = KEYS.view(identity);
   const [whole, index] = await Promise.all([
     api.storage.session.get(key).then((got) => got[key], () => null),
-    list.index,
+    listCache.read(first.stamp, early.list),
   ]);
   if (whole?.sources !== first.sources || index === null) return null;
-  return { view: whole, index, rows: list.rows };
+  return { view: whole, index };
 }
 
 /** A record stored as JSON text, or null. */

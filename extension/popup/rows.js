@@ -1,17 +1,13 @@
 // The popup's side of the rows the core writes (src/popup/rows.rs): one text for the
-// whole list, rows separated by U+001E, fields by U+001F in ROW_FIELDS order; and of
-// the search highlights the popup's wasm returns (flat_highlights). Pinned to the core
+// whole list, rows separated by U+001E, fields by U+001F in ROW_FIELDS order (the first
+// screen's and the first keys' rows, and each row its search gives, are such rows); and of
+// the search highlights the popup's wasm returns (Highlights::flat). Pinned to the core
 // by tests/js/popup-rows.test.mjs. A classic script (RS.popupRows).
 (() => {
   const RS = (globalThis.RS = globalThis.RS || {});
 
   const ROW_SEPARATOR = '\u001e';
   const FIELD_SEPARATOR = '\u001f';
-
-  /** The rows of `text`, one string each (none for empty text). */
-  function splitRows(text) {
-    return text ? text.split(ROW_SEPARATOR) : [];
-  }
 
   /**
    * What the popup draws of one row: `{ id, displayName, accountId, account, roleName, color, production }`
@@ -35,5 +31,5 @@
     return out;
   }
 
-  RS.popupRows = Object.freeze({ ROW_SEPARATOR, FIELD_SEPARATOR, splitRows, readRow, decodeHighlights });
+  RS.popupRows = Object.freeze({ ROW_SEPARATOR, FIELD_SEPARATOR, readRow, decodeHighlights });
 })();

@@ -10,14 +10,15 @@
 //                           JSON text per character (the popup parses the one typed).
 //
 // The list cache (`listCache`, in the extension's CacheStorage, not in
-// storage.session): the list as the core's popup rows, and the core's search
-// index over them prepared as text, one response each, with the list's stamp
-// in a header. The popup reads each as one body, which arrives in a few tasks
-// (from storage.session, 4 to 5 MB of text at 20,000 entries came as a dozen
-// pieces, each a task of several ms on the popup's thread: keys typed meanwhile
-// waited), and hands the index to its search's wasm as the UTF-8 bytes it is
-// stored as. Derived data: rebuilt by the worker
-// whenever it is missing or not of the stored list.
+// storage.session): the core's search index over the list prepared as text
+// (format RSX3, src/popup/search/prepared.rs), which holds every entry's row as
+// the popup draws it, one response with the list's stamp in a header. The popup
+// reads it as one body, which arrives in a few tasks (from storage.session, 4 to
+// 5 MB of text at 20,000 entries came as a dozen pieces, each a task of several
+// ms on the popup's thread: keys typed meanwhile waited), and hands it to its
+// search's wasm as the UTF-8 bytes it is stored as; rows beyond the first screen
+// come from there. Derived data: rebuilt by the worker whenever it is missing or
+// not of the stored list.
 //
 // The first screen is stored as JSON text (one string reads several times faster
 // than the same data as objects); the first keys as `{ sources, keys }`, one JSON
@@ -45,57 +46,52 @@
     tabs: 'popup.tabs',
   });
 
-  /** The list cache: a CacheStorage cache of two responses (never fetched: names only). */
+  /** The list cache: a CacheStorage cache of one response (never fetched: a name only). */
   const LIST_CACHE = 'roleswitch-popup-list';
-  const LIST_URLS = Object.freeze({
-    rows: 'https://roleswitch.invalid/popup/rows',
-    index: 'https://roleswitch.invalid/popup/index',
-  });
+  const INDEX_URL = 'https://roleswitch.invalid/popup/index';
   const STAMP_HEADER = 'x-roleswitch-stamp';
   const isOf = (response, stamp) => response?.headers.get(STAMP_HEADER) === encodeURIComponent(stamp);
 
   /**
-   * The rows and the prepared search index of the list with stamp `stamp`, as the worker
-   * wrote them (`listCache.write`), in CacheStorage. Each read resolves to null when the
-   * entry is missing, of another list, or the cache cannot be used here.
+   * The prepared search index of the list with stamp `stamp`, as the worker wrote it
+   * (`listCache.write`), in CacheStorage. Each read resolves to null when the entry is
+   * missing, of another list, or the cache cannot be used here.
    */
   const listCache = Object.freeze({
-    /** Stores `rows` and `index` (text) for the list with `stamp`. */
-    async write(stamp, { rows, index }) {
+    /** Stores `index` (text) for the list with `stamp`, and only that. */
+    async write(stamp, index) {
       const cache = await globalThis.caches.open(LIST_CACHE);
       const headers = { [STAMP_HEADER]: encodeURIComponent(stamp), 'content-type': 'text/plain; charset=utf-8' };
-      await Promise.all([
-        cache.put(LIST_URLS.rows, new Response(rows, { headers })),
-        cache.put(LIST_URLS.index, new Response(index, { headers })),
-      ]);
+      await cache.put(INDEX_URL, new Response(index, { headers }));
+      // What an earlier version stored besides (the rows, now in the index).
+      for (const request of await cache.keys()) if (request.url !== INDEX_URL) await cache.delete(request);
     },
     /**
-     * Starts looking up the stored responses, without reading them: `read` takes the
-     * result (the popup looks them up as it opens, before it knows the stamp it wants).
+     * Starts looking up the stored response, without reading it: `read` takes the result
+     * (the popup looks it up as it opens, before it knows the stamp it wants).
      */
-    find() {
-      return Promise.all(['rows', 'index'].map(async (name) => {
-        try {
-          return (await (await globalThis.caches.open(LIST_CACHE)).match(LIST_URLS[name])) ?? null;
-        } catch {
-          return null; // no CacheStorage here (or it failed): the popup asks the worker
-        }
-      }));
+    async find() {
+      try {
+        return (await (await globalThis.caches.open(LIST_CACHE)).match(INDEX_URL)) ?? null;
+      } catch {
+        return null; // no CacheStorage here (or it failed): the popup asks the worker
+      }
     },
     /**
-     * `{ rows, index }`: promises of the rows' text and of the index's UTF-8 bytes
-     * (Uint8Array) for the list with `stamp` (`found`: what `find` started, else now).
+     * The index's UTF-8 bytes (Uint8Array) for the list with `stamp`, or null (`found`:
+     * what `find` started, else now).
      */
-    read(stamp, found = this.find()) {
-      const ours = (response) => (isOf(response, stamp) ? response : null);
-      return {
-        rows: found.then(async ([rows]) => (ours(rows) ? new TextDecoder().decode(await rows.arrayBuffer()) : null)).catch(() => null),
-        index: found.then(async ([, index]) => (ours(index) ? new Uint8Array(await index.arrayBuffer()) : null)).catch(() => null),
-      };
+    async read(stamp, found = this.find()) {
+      try {
+        const index = await found;
+        return isOf(index, stamp) ? new Uint8Array(await index.arrayBuffer()) : null;
+      } catch {
+        return null;
+      }
     },
-    /** Whether both entries are stored for `stamp`. */
+    /** Whether the index is stored for `stamp`. */
     async has(stamp) {
-      return (await this.find()).every((response) => isOf(response, stamp));
+      return isOf(await this.find(), stamp);
     },
   });
 

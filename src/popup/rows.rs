@@ -19,7 +19,6 @@
 
 use crate::aws::format_account_id;
 use crate::model::{BaseAccount, Environment};
-use crate::popup::search::Highlights;
 
 /// Between two rows.
 pub const ROW_SEPARATOR: char = '\u{1e}';
@@ -73,22 +72,7 @@ pub fn popup_rows(envs: &[Environment]) -> Result<String, RowsError> {
             out.push(ROW_SEPARATOR);
         }
         let account = format_account_id(&env.account_id);
-        let fields: [&str; 10] = [
-            &env.id,
-            &env.display_name,
-            &env.account_id,
-            &account,
-            &env.role_name,
-            &env.color,
-            if env.production { "1" } else { "" },
-            env.group.as_deref().unwrap_or(""),
-            env.region.as_deref().unwrap_or(""),
-            env.base
-                .as_ref()
-                .and_then(|b| b.alias.as_deref())
-                .unwrap_or(""),
-        ];
-        for (f, value) in fields.iter().enumerate() {
+        for (f, value) in row_values(env, &account).iter().enumerate() {
             if value.contains([ROW_SEPARATOR, FIELD_SEPARATOR]) {
                 return Err(RowsError {
                     id: env.id.clone(),
@@ -102,6 +86,53 @@ pub fn popup_rows(envs: &[Environment]) -> Result<String, RowsError> {
         }
     }
     Ok(out)
+}
+
+/// `env`'s row, as [`popup_rows`] writes it, at the end of `out`; a separator
+/// in a value (which a validated list cannot have) is written as U+FFFD, so
+/// that the row keeps its fields apart.
+pub(crate) fn push_row(out: &mut String, env: &Environment) {
+    let account = format_account_id(&env.account_id);
+    for (f, value) in row_values(env, &account).iter().enumerate() {
+        if f > 0 {
+            out.push(FIELD_SEPARATOR);
+        }
+        if value.contains([ROW_SEPARATOR, FIELD_SEPARATOR]) {
+            out.extend(value.chars().map(|c| {
+                if c == ROW_SEPARATOR || c == FIELD_SEPARATOR {
+                    char::REPLACEMENT_CHARACTER
+                } else {
+                    c
+                }
+            }));
+        } else {
+            out.push_str(value);
+        }
+    }
+}
+
+/// The values of `env`'s row in [`ROW_FIELDS`] order (`account`: its account ID as shown).
+fn row_values<'a>(env: &'a Environment, account: &'a str) -> [&'a str; 10] {
+    [
+        &env.id,
+        &env.display_name,
+        &env.account_id,
+        account,
+        &env.role_name,
+        &env.color,
+        if env.production { "1" } else { "" },
+        env.group.as_deref().unwrap_or(""),
+        env.region.as_deref().unwrap_or(""),
+        env.base
+            .as_ref()
+            .and_then(|b| b.alias.as_deref())
+            .unwrap_or(""),
+    ]
+}
+
+/// Field `f` (a position in [`ROW_FIELDS`]) of `row`; empty when the row has fewer.
+pub(crate) fn row_field(row: &str, f: usize) -> &str {
+    row.split(FIELD_SEPARATOR).nth(f).unwrap_or("")
 }
 
 /// The environments of `rows` as far as search needs them: id, display name,
@@ -138,24 +169,6 @@ pub fn read_popup_rows(rows: &str) -> Vec<Environment> {
             }
         })
         .collect()
-}
-
-/// `highlights` as one flat array for the popup: for the display name, the
-/// account as shown and the role in turn, the number of ranges, then each
-/// range's start and end.
-pub fn flat_highlights(highlights: &Highlights) -> Vec<u32> {
-    let mut out = Vec::new();
-    for ranges in [
-        &highlights.display_name,
-        &highlights.account_id,
-        &highlights.role_name,
-    ] {
-        out.push(u32::try_from(ranges.len()).unwrap_or(u32::MAX));
-        for r in ranges {
-            out.extend([r.start, r.end]);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -272,6 +285,20 @@ mod tests {
     }
 
     #[test]
+    fn the_index_keeps_a_row_s_fields_apart_whatever_its_values_hold() {
+        // Not in a validated list; the core's own index still labels the right fields.
+        let mut envs = example_environments();
+        envs[1].display_name = "a\u{1f}b\u{1e}c".into();
+        let index = SearchIndex::new(&envs);
+        let row = index.row(1).unwrap();
+        assert_eq!(row_field(row, 1), "a\u{fffd}b\u{fffd}c");
+        assert_eq!(row_field(row, 4), envs[1].role_name);
+        assert_eq!(row.split(FIELD_SEPARATOR).count(), ROW_FIELDS.len());
+        assert_eq!(index.highlight(1, "c").display_name.len(), 1);
+        assert!(index.to_prepared().is_none());
+    }
+
+    #[test]
     fn a_separator_in_a_value_is_refused() {
         let mut envs = example_environments();
         envs[1].display_name = "a\u{1f}b".into();
@@ -281,17 +308,5 @@ mod tests {
             (envs[1].id.as_str(), "displayName")
         );
         assert!(err.to_string().contains("displayName"), "{err}");
-    }
-
-    #[test]
-    fn flat_highlights_count_then_ranges() {
-        let envs = example_environments();
-        let index = SearchIndex::new(&envs);
-        // "prod": its name (0..4) and nothing in account or role.
-        assert_eq!(
-            flat_highlights(&index.highlight(1, "prod")),
-            vec![1, 0, 4, 0, 0]
-        );
-        assert_eq!(flat_highlights(&Highlights::default()), vec![0, 0, 0]);
     }
 }

@@ -62,6 +62,7 @@ use serde::Serialize;
 use crate::aws::format_account_id;
 use crate::fnv::FnvMap;
 use crate::model::Environment;
+use crate::popup::rows::{push_row, row_field, ROW_SEPARATOR};
 
 /// Most words of a query that are matched; the popup says when it ignores more.
 pub const MAX_QUERY_TERMS: usize = 8;
@@ -105,24 +106,24 @@ pub struct SearchIndex {
     entries: Vec<Entry>,
     /// Number of texts several fields have (`FieldText::shared`).
     shared: usize,
-    /// The strings the popup shows for every entry, each followed by
-    /// [`LABEL_END`] (one allocation for the whole list, not three per entry).
-    labels: String,
+    /// Every entry's row as the popup draws it ([`crate::popup::rows`]),
+    /// separated by [`ROW_SEPARATOR`]: one allocation for the whole list, from
+    /// which the popup takes the rows it draws and highlights the labels.
+    rows: String,
 }
 
-/// One entry's fields and the strings the popup shows for it.
+/// One entry's fields and its row.
 #[derive(Debug, Clone)]
 struct Entry {
     /// Range into `SearchIndex::fields`.
     fields: (u32, u32),
-    /// Byte offsets into `SearchIndex::labels` where the display name, the
-    /// account as shown (`1111-2222-3333`) and the role start, and where the
-    /// next entry's labels start.
-    labels: [u32; 4],
+    /// Byte range of its row in `SearchIndex::rows`.
+    row: (u32, u32),
 }
 
-/// Ends each label in `SearchIndex::labels` (validated text has no control characters).
-const LABEL_END: char = '\u{1f}';
+/// The row fields the popup highlights, in [`ROW_FIELDS`] order: the display
+/// name, the account as shown (`1111-2222-3333`) and the role.
+const LABEL_FIELDS: [usize; 3] = [1, 3, 4];
 
 /// One searchable field: a range of `SearchIndex::text`.
 #[derive(Debug, Clone, Copy)]
@@ -279,6 +280,22 @@ pub struct Highlights {
     pub role_name: Vec<TextRange>,
 }
 
+impl Highlights {
+    /// These highlights as one flat array for the popup: for the display
+    /// name, the account as shown and the role in turn, the number of ranges,
+    /// then each range's start and end.
+    pub fn flat(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        for ranges in [&self.display_name, &self.account_id, &self.role_name] {
+            out.push(u32::try_from(ranges.len()).unwrap_or(u32::MAX));
+            for r in ranges {
+                out.extend([r.start, r.end]);
+            }
+        }
+        out
+    }
+}
+
 impl SearchIndex {
     /// Folds and indexes the searchable fields of `envs`.
     pub fn new(envs: &[Environment]) -> SearchIndex {
@@ -288,9 +305,9 @@ impl SearchIndex {
             fields: Vec::with_capacity(envs.len() * 7),
             entries: Vec::with_capacity(envs.len()),
             shared: 0,
-            labels: String::new(),
+            rows: String::with_capacity(envs.len() * 96),
         };
-        for env in envs {
+        for (i, env) in envs.iter().enumerate() {
             let first = index.fields.len();
             index.push_field(FieldKind::DisplayName, &env.display_name);
             index.push_account(&env.account_id);
@@ -312,23 +329,14 @@ impl SearchIndex {
             if let Some(alias) = env.base.as_ref().and_then(|b| b.alias.as_ref()) {
                 index.push_field(FieldKind::Alias, alias);
             }
-            let mut labels = [0; 4];
-            for (i, label) in [
-                env.display_name.as_str(),
-                format_account_id(&env.account_id).as_str(),
-                env.role_name.as_str(),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                labels[i] = to_u32(index.labels.len());
-                index.labels.push_str(label);
-                index.labels.push(LABEL_END);
+            if i > 0 {
+                index.rows.push(ROW_SEPARATOR);
             }
-            labels[3] = to_u32(index.labels.len());
+            let row_start = to_u32(index.rows.len());
+            push_row(&mut index.rows, env);
             index.entries.push(Entry {
                 fields: (to_u32(first), to_u32(index.fields.len())),
-                labels,
+                row: (row_start, to_u32(index.rows.len())),
             });
         }
         index.share_repeated_texts();
@@ -607,9 +615,19 @@ impl SearchIndex {
 
     /// Label `i` of `entry` (0: display name, 1: account as shown, 2: role).
     fn label(&self, entry: &Entry, i: usize) -> &str {
-        let (start, next) = (entry.labels[i] as usize, entry.labels[i + 1] as usize);
-        let end = next.saturating_sub(LABEL_END.len_utf8());
-        self.labels.get(start..end).unwrap_or("")
+        row_field(self.row_of(entry), LABEL_FIELDS[i])
+    }
+
+    fn row_of(&self, entry: &Entry) -> &str {
+        self.rows
+            .get(entry.row.0 as usize..entry.row.1 as usize)
+            .unwrap_or("")
+    }
+
+    /// Entry `index`'s row as the popup draws it ([`crate::popup::rows`]), or
+    /// `None` for an unknown index.
+    pub fn row(&self, index: u32) -> Option<&str> {
+        self.entries.get(index as usize).map(|e| self.row_of(e))
     }
 
     fn push_field(&mut self, kind: FieldKind, value: &str) {
@@ -1328,6 +1346,14 @@ mod tests {
 
     fn range(start: u32, end: u32) -> TextRange {
         TextRange { start, end }
+    }
+
+    #[test]
+    fn flat_highlights_count_then_ranges() {
+        let index = SearchIndex::new(&crate::model::example_environments());
+        // "prod": its name (0..4) and nothing in account or role.
+        assert_eq!(index.highlight(1, "prod").flat(), vec![1, 0, 4, 0, 0]);
+        assert_eq!(Highlights::default().flat(), vec![0, 0, 0]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import '../../extension/popup/rows.js';
 import { loadCore, loadPopupSearch } from './helpers.mjs';
 
-const { readRow, splitRows, decodeHighlights } = globalThis.RS.popupRows;
+const { readRow, decodeHighlights, ROW_SEPARATOR } = globalThis.RS.popupRows;
 
 let core;
 let popup;
@@ -39,10 +39,14 @@ const QUERIES = ['', 'p', 'pa', 'b', 'bil', 'billing-4', 'ö', 'odon', 'ete', '1
   'team', 'admin', 'ou-3', 'eu', 'west', 'acme', 'mgmt', 'prod', 'production', 'a b', '日本', 'x-5', 'zz', 'oaar',
   'B', 'BILL', '  bil  ', '-', '1'];
 
-test('the popup reads every row as the list has it, with the account as the core formats it', () => {
+test('the popup reads every row as the list has it, with the account as the core formats it, from its search however it was made', () => {
   const envs = varied(60);
-  const rows = splitRows(new core.PopupList(JSON.stringify(envs)).rows());
+  const list = new core.PopupList(JSON.stringify(envs));
+  const text = list.rows();
+  const rows = text.split(ROW_SEPARATOR);
   assert.equal(rows.length, envs.length);
+  const loaded = popup.PopupSearch.fromPrepared(list.searchIndex(), new Uint32Array(0));
+  const built = new popup.PopupSearch(text, new Uint32Array(0));
   rows.forEach((row, i) => {
     const e = envs[i];
     assert.deepEqual(readRow(row), {
@@ -54,8 +58,14 @@ test('the popup reads every row as the list has it, with the account as the core
       color: e.color,
       production: e.production,
     });
+    // Rows beyond the first screen come from the popup's search: the same text.
+    assert.equal(loaded.row(i), row, `prepared index, row ${i}`);
+    assert.equal(built.row(i), row, `built from the rows, row ${i}`);
   });
-  assert.deepEqual(splitRows(new core.PopupList('[]').rows()), []);
+  assert.equal(loaded.row(envs.length), undefined);
+  loaded.free();
+  built.free();
+  assert.equal(new core.PopupList('[]').rows(), '');
 });
 
 test('the popup’s search finds, orders and marks what the core’s does, however its index was made', async () => {
@@ -96,7 +106,7 @@ test('the popup’s search finds, orders and marks what the core’s does, howev
 
 test('a prepared index that is cut short or of another version is refused, never misread', () => {
   const prepared = new core.PopupList(JSON.stringify(varied(20))).searchIndex();
-  for (const bad of [prepared.slice(0, prepared.length / 2), prepared.replace('RSX2', 'RSX1'), '']) {
+  for (const bad of [prepared.slice(0, prepared.length / 2), prepared.replace('RSX3', 'RSX2'), '']) {
     assert.throws(() => popup.PopupSearch.fromPrepared(bad, new Uint32Array()), /could not be read/);
   }
   const bytes = new TextEncoder().encode(prepared);

@@ -2,12 +2,13 @@
 //! popup's index once per list and the popup loads it without folding text,
 //! hashing or allocating per entry: loading is one pass over the text.
 //!
-//! The text (version 2):
+//! The text (version 3):
 //!
-//! - a header: `RSX2` U+0080, then the numbers of entries, fields, characters
+//! - a header: `RSX3` U+0080, then the numbers of entries, fields, characters
 //!   (of the loaded index's text) and shared texts, each followed by U+0001;
-//! - the labels exactly as the index keeps them (each ended by U+001F), then
-//!   U+0001;
+//! - the entries' rows exactly as the popup draws them
+//!   ([`crate::popup::rows`]: rows separated by U+001E, fields by U+001F), then
+//!   U+0001: the popup reads this one text for its rows and its search;
 //! - the texts that several fields have, in the order of their ids (each its
 //!   folded characters, a word start preceded by U+0005, then U+0002), then
 //!   U+0001;
@@ -19,26 +20,28 @@
 //! takes that text's range, char set and word starts, and the loaded index
 //! keeps each shared text once.
 //!
-//! The index of a validated list holds no control characters, so the markers
-//! are unambiguous; [`SearchIndex::to_prepared`] refuses one that does. The
-//! U+0080 in the header also makes the text non-ASCII from its fifth
-//! character, so that wasm-bindgen's glue copies it into wasm memory with
-//! `TextEncoder.encodeInto` rather than with a JavaScript loop per leading
-//! ASCII character.
+//! The index of a validated list holds no control characters but the rows'
+//! separators, so the markers are unambiguous; [`SearchIndex::to_prepared`]
+//! refuses one that holds another. The U+0080 in the header also makes the
+//! text non-ASCII from its fifth character, so that wasm-bindgen's glue
+//! copies it into wasm memory with `TextEncoder.encodeInto` rather than with a
+//! JavaScript loop per leading ASCII character.
 
 use std::fmt::Write;
 
 use super::{
-    char_bit, to_u32, Entry, FieldKind, FieldText, SearchIndex, LABEL_END, MAX_FIELD_CHARS,
-    UNSHARED,
+    char_bit, to_u32, Entry, FieldKind, FieldText, SearchIndex, MAX_FIELD_CHARS, UNSHARED,
 };
+use crate::popup::rows::{FIELD_SEPARATOR, ROW_SEPARATOR};
 
-const MAGIC: &str = "RSX2\u{80}";
+const MAGIC: &str = "RSX3\u{80}";
 const PART: char = '\u{1}';
 const SHARED_END: char = '\u{2}';
 const SHARED_REF: u8 = 0x3;
 const WORD: u8 = 0x5;
 const ENTRY_END: u8 = 0x6;
+/// [`ROW_SEPARATOR`] as a byte.
+const ROW_END: u8 = 0x1e;
 /// Field markers: `FIELD_BASE` + the kind's number.
 const FIELD_BASE: u8 = 0x10;
 
@@ -61,11 +64,11 @@ impl SearchIndex {
     /// text holds a control character (which no validated list does).
     pub fn to_prepared(&self) -> Option<String> {
         let text_controls = self.text.iter().any(|c| c.is_control());
-        let label_controls = self
-            .labels
+        let row_controls = self
+            .rows
             .chars()
-            .any(|c| c.is_control() && c != LABEL_END);
-        if text_controls || label_controls {
+            .any(|c| c.is_control() && c != ROW_SEPARATOR && c != FIELD_SEPARATOR);
+        if text_controls || row_controls {
             return None;
         }
         // The first field with each shared text.
@@ -83,12 +86,12 @@ impl SearchIndex {
                 .map(len)
                 .sum::<usize>();
 
-        let mut out = String::with_capacity(self.labels.len() + self.text.len() / 2 + 64);
+        let mut out = String::with_capacity(self.rows.len() + self.text.len() / 2 + 64);
         out.push_str(MAGIC);
         for count in [self.entries.len(), self.fields.len(), chars, self.shared] {
             write!(out, "{count}{PART}").ok()?;
         }
-        out.push_str(&self.labels);
+        out.push_str(&self.rows);
         out.push(PART);
         for f in &first {
             self.write_text(&mut out, f);
@@ -191,46 +194,34 @@ pub struct PreparedLoader {
     index: SearchIndex,
     /// How many entries, fields and characters the text says it holds.
     counts: (usize, usize, usize),
-    /// Where each entry's labels start in `index.labels`, three per entry, and the end.
-    starts: Vec<u32>,
-    /// The labels' byte range in `text`: `finish` makes `text` the index's
-    /// labels rather than copying them.
-    labels: (usize, usize),
+    /// The rows' byte range in `text`: `finish` makes `text` the index's
+    /// rows rather than copying them.
+    rows: (usize, usize),
+    /// Byte offset of the next entry's row in `text`.
+    row_at: usize,
     /// The shared texts, by id.
     shared: Vec<FieldText>,
 }
 
 impl PreparedLoader {
-    /// Reads the header, the labels and the shared texts of `text`; `None`
-    /// when it is not a prepared index.
+    /// Reads the header and the shared texts of `text` and finds its rows;
+    /// `None` when it is not a prepared index.
     pub fn new(text: String) -> Option<PreparedLoader> {
         let mut parts = text.strip_prefix(MAGIC)?.splitn(7, PART);
         let mut count = || parts.next()?.parse::<usize>().ok();
         let (entries, fields, chars, shared) = (count()?, count()?, count()?, count()?);
-        let labels = parts.next()?;
+        let rows = parts.next()?;
         let shared_texts = parts.next()?;
         let body = parts.next()?;
         let at = text.len() - body.len();
-        let labels_range = range_in(&text, labels);
-
-        // Every entry's label offsets: three labels, each ended by LABEL_END.
-        let mut starts = Vec::with_capacity(entries.min(text.len()) * 3 + 1);
-        let mut end = 0;
-        for label in labels.split_terminator(LABEL_END) {
-            starts.push(to_u32(end));
-            end += label.len() + LABEL_END.len_utf8();
-        }
-        starts.push(to_u32(end));
-        if starts.len() != entries.checked_mul(3)?.checked_add(1)? || end != labels.len() {
-            return None;
-        }
+        let rows = range_in(&text, rows);
         let mut index = SearchIndex {
             text: Vec::with_capacity(chars.min(text.len())),
             word_start: Vec::with_capacity(chars.min(text.len())),
             fields: Vec::with_capacity(fields.min(text.len())),
-            entries: Vec::with_capacity(entries),
+            entries: Vec::with_capacity(entries.min(text.len())),
             shared: 0,
-            labels: String::new(),
+            rows: String::new(),
         };
         let mut texts = Vec::with_capacity(shared.min(text.len()));
         for piece in shared_texts.split_terminator(SHARED_END) {
@@ -252,8 +243,8 @@ impl PreparedLoader {
             at,
             index,
             counts: (entries, fields, chars),
-            starts,
-            labels: labels_range,
+            rows,
+            row_at: rows.0,
             shared: texts,
         })
     }
@@ -265,7 +256,8 @@ impl PreparedLoader {
             text,
             at,
             index,
-            starts,
+            rows,
+            row_at,
             shared,
             ..
         } = self;
@@ -297,11 +289,17 @@ impl PreparedLoader {
                 };
                 index.fields.push(FieldText { kind, ..field });
             }
-            let e = index.entries.len() * 3;
-            let labels = starts.get(e..e + 4)?;
+            // Its row: up to the next row's separator, or the rows' end.
+            let row_start = *row_at;
+            let row_end = bytes
+                .get(row_start..rows.1)?
+                .iter()
+                .position(|&b| b == ROW_END)
+                .map_or(rows.1, |len| row_start + len);
+            *row_at = row_end + 1;
             index.entries.push(Entry {
                 fields: (to_u32(first), to_u32(index.fields.len())),
-                labels: [labels[0], labels[1], labels[2], labels[3]],
+                row: (to_u32(row_start - rows.0), to_u32(row_end - rows.0)),
             });
         }
         Some(*at == bytes.len())
@@ -312,18 +310,25 @@ impl PreparedLoader {
     pub fn finish(self) -> Option<SearchIndex> {
         let (entries, fields, chars) = self.counts;
         let mut index = self.index;
+        // Every row taken: one per entry, none left over.
+        let rows_taken = if entries == 0 {
+            self.rows.0 == self.rows.1
+        } else {
+            self.row_at == self.rows.1 + 1
+        };
         let whole = self.at == self.text.len()
+            && rows_taken
             && index.entries.len() == entries
             && index.fields.len() == fields
             && index.text.len() == chars;
         if !whole {
             return None;
         }
-        let mut labels = self.text;
-        labels.truncate(self.labels.1);
-        labels.drain(..self.labels.0);
-        labels.shrink_to_fit();
-        index.labels = labels;
+        let mut rows = self.text;
+        rows.truncate(self.rows.1);
+        rows.drain(..self.rows.0);
+        rows.shrink_to_fit();
+        index.rows = rows;
         Some(index)
     }
 }
@@ -419,6 +424,25 @@ mod tests {
     }
 
     #[test]
+    fn a_loaded_index_gives_each_entry_s_row_as_the_popup_draws_it() {
+        let envs = varied();
+        let rows = crate::popup_rows(&envs).unwrap();
+        let index = SearchIndex::new(&envs);
+        let loaded = SearchIndex::from_prepared(&index.to_prepared().unwrap()).unwrap();
+        for (i, row) in rows.split(ROW_SEPARATOR).enumerate() {
+            assert_eq!(index.row(i as u32), Some(row), "{i}");
+            assert_eq!(loaded.row(i as u32), Some(row), "{i}");
+        }
+        assert_eq!(loaded.row(envs.len() as u32), None);
+        // Built from the rows (the popup without a prepared index): the same rows.
+        let from_rows = SearchIndex::new(&crate::read_popup_rows(&rows));
+        assert_eq!(
+            from_rows.row(5),
+            Some(rows.split(ROW_SEPARATOR).nth(5).unwrap())
+        );
+    }
+
+    #[test]
     fn an_empty_index_round_trips() {
         let index = SearchIndex::new(&[]);
         let loaded = SearchIndex::from_prepared(&index.to_prepared().unwrap()).unwrap();
@@ -430,7 +454,7 @@ mod tests {
         let envs = varied();
         let index = SearchIndex::new(&envs);
         let text = index.to_prepared().unwrap();
-        assert!(text.starts_with("RSX2\u{80}"));
+        assert!(text.starts_with("RSX3\u{80}"));
         // "Acme-管理" (two entries), "Admin" (two) and "eu-west-1" (two) once each.
         assert_eq!(text.matches("acme-\u{5}管理").count(), 1, "{text:?}");
         let loaded = SearchIndex::from_prepared(&text).unwrap();
@@ -453,14 +477,27 @@ mod tests {
         let text = SearchIndex::new(&varied()).to_prepared().unwrap();
         // One entry in version 1, which this version no longer reads.
         let version_1 = "RSX1\u{1}1\u{1}1\u{1}1\u{1}a\u{1f}1\u{1f}r\u{1f}\u{1}\u{10}\u{5}a\u{6}";
+        // The rows' part, where the labels were in version 2.
+        let rows = |t: &str| t.split('\u{1}').nth(4).unwrap_or_default().to_string();
+        let all_rows = rows(&text);
+        let (first_row, _) = all_rows.split_once(ROW_SEPARATOR).unwrap();
         for bad in [
             "",
             version_1,
-            &text.replacen("RSX2", "RSX1", 1),
-            &text.replacen("RSX2\u{80}6", "RSX2\u{80}7", 1),
-            "RSX2\u{80}0\u{1}0\u{1}0\u{1}0\u{1}\u{1}\u{1}x",
-            "RSX2\u{80}0\u{1}0\u{1}0\u{1}1\u{1}\u{1}a\u{1}",
+            &text.replacen("RSX3", "RSX2", 1),
+            &text.replacen("RSX3\u{80}6", "RSX3\u{80}7", 1),
+            "RSX3\u{80}0\u{1}0\u{1}0\u{1}0\u{1}\u{1}\u{1}x",
+            "RSX3\u{80}0\u{1}0\u{1}0\u{1}1\u{1}\u{1}a\u{1}",
+            // No entries, one row.
+            "RSX3\u{80}0\u{1}0\u{1}0\u{1}0\u{1}a\u{1f}b\u{1}\u{1}",
             &text.replacen("\u{3}0", "\u{3}99", 1),
+            // A row short, or one too many.
+            &text.replacen(&format!("{first_row}{ROW_SEPARATOR}"), "", 1),
+            &text.replacen(
+                &all_rows,
+                &format!("{all_rows}{ROW_SEPARATOR}{first_row}"),
+                1,
+            ),
         ] {
             assert!(SearchIndex::from_prepared(bad).is_none(), "{bad:?}");
         }
