@@ -68,22 +68,21 @@ impl std::error::Error for RowsError {}
 pub fn popup_rows(envs: &[Environment]) -> Result<String, RowsError> {
     let mut out = String::with_capacity(envs.len() * 96);
     for (i, env) in envs.iter().enumerate() {
+        let account = format_account_id(&env.account_id);
+        let values = row_values(env, &account);
+        if let Some(f) = values
+            .iter()
+            .position(|v| v.contains([ROW_SEPARATOR, FIELD_SEPARATOR]))
+        {
+            return Err(RowsError {
+                id: env.id.clone(),
+                field: ROW_FIELDS[f],
+            });
+        }
         if i > 0 {
             out.push(ROW_SEPARATOR);
         }
-        let account = format_account_id(&env.account_id);
-        for (f, value) in row_values(env, &account).iter().enumerate() {
-            if value.contains([ROW_SEPARATOR, FIELD_SEPARATOR]) {
-                return Err(RowsError {
-                    id: env.id.clone(),
-                    field: ROW_FIELDS[f],
-                });
-            }
-            if f > 0 {
-                out.push(FIELD_SEPARATOR);
-            }
-            out.push_str(value);
-        }
+        push_values(&mut out, &values);
     }
     Ok(out)
 }
@@ -93,7 +92,12 @@ pub fn popup_rows(envs: &[Environment]) -> Result<String, RowsError> {
 /// that the row keeps its fields apart.
 pub(crate) fn push_row(out: &mut String, env: &Environment) {
     let account = format_account_id(&env.account_id);
-    for (f, value) in row_values(env, &account).iter().enumerate() {
+    push_values(out, &row_values(env, &account));
+}
+
+/// A row's `values`, separated by [`FIELD_SEPARATOR`]; a separator in a value as U+FFFD.
+fn push_values(out: &mut String, values: &[&str; 10]) {
+    for (f, value) in values.iter().enumerate() {
         if f > 0 {
             out.push(FIELD_SEPARATOR);
         }
