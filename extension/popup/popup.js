@@ -912,9 +912,10 @@ async function takeRest({ view: whole, index, rows = null }) {
   if (index?.length) {
     let loader = null;
     try {
-      // Stored bytes go into the wasm's memory as they are; the worker's answer is text.
-      const preferred = Uint32Array.from(next.preferred);
-      loader = typeof index === 'string' ? new PopupSearchLoader(index, preferred) : PopupSearchLoader.fromBytes(index, preferred);
+      // Stored bytes go into the wasm's memory as they are; the worker's answer is text. The
+      // preferred order is given once the search is taken (takeWhole).
+      const none = new Uint32Array(0);
+      loader = typeof index === 'string' ? new PopupSearchLoader(index, none) : PopupSearchLoader.fromBytes(index, none);
       performance.mark('roleswitch:index-copied'); // the index is in the wasm's memory
       while (!loader.step(LOAD_STEP)) await yieldToInput();
       search = loader.finish();
@@ -927,10 +928,11 @@ async function takeRest({ view: whole, index, rows = null }) {
   }
   if (!search) {
     if (typeof rows !== 'string') return false;
-    search = new PopupSearch(rows, Uint32Array.from(next.preferred));
+    search = new PopupSearch(rows, new Uint32Array(0));
   }
   await yieldToInput();
-  // The search first: rows beyond the first screen are drawn from it.
+  // The search first: rows beyond the first screen are drawn from it; takeWhole gives it the
+  // preferred order.
   searcher?.free();
   searcher = search;
   takeWhole(next);
