@@ -152,6 +152,12 @@ test('a star pins to the top, survives reopening, and Alt+1 switches to the firs
   await popup.waitFor(`document.querySelectorAll('#stars .star[aria-pressed="true"]').length === 2`);
   drawn = await rows(popup);
   assert.deepEqual(drawn.slice(0, 3).map((r) => r.section ?? r.name), ['Favorites', 'ledger-1405', second]);
+  // Among equal matches the search puts favorites first: every ReadOnly entry matches
+  // "readonly" alike (the first of them in list order is search-1).
+  await popup.waitFor("performance.getEntriesByName('roleswitch:search-ready').length > 0");
+  await popup.type('readonly');
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .role mark')?.textContent === 'ReadOnly'`);
+  assert.equal((await selectedRow(popup)).name, 'ledger-1405', 'the starred ReadOnly entry is the best match');
   await closeSoon(popup);
 
   h.aws.reset();
