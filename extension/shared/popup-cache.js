@@ -11,7 +11,7 @@
 //
 // The list cache (`listCache`, in the extension's CacheStorage, not in
 // storage.session): the core's search index over the list prepared as text
-// (format RSX3, src/popup/search/prepared.rs), which holds every entry's row as
+// (format RSX4, src/popup/search/prepared.rs), which holds every entry's row as
 // the popup draws it, one response with the list's stamp in a header. The popup
 // reads it as one body, which arrives in a few tasks (from storage.session, 4 to
 // 5 MB of text at 20,000 entries came as a dozen pieces, each a task of several

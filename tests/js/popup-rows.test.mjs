@@ -106,7 +106,7 @@ test('the popup’s search finds, orders and marks what the core’s does, howev
 
 test('a prepared index that is cut short or of another version is refused, never misread', () => {
   const prepared = new core.PopupList(JSON.stringify(varied(20))).searchIndex();
-  for (const bad of [prepared.slice(0, prepared.length / 2), prepared.replace('RSX3', 'RSX2'), '']) {
+  for (const bad of [prepared.slice(0, prepared.length / 2), prepared.replace('RSX4', 'RSX3'), '']) {
     assert.throws(() => popup.PopupSearch.fromPrepared(bad, new Uint32Array()), /could not be read/);
   }
   const bytes = new TextEncoder().encode(prepared);

@@ -2,9 +2,9 @@
 //! popup's index once per list and the popup loads it without folding text,
 //! hashing or allocating per entry: loading is one pass over the text.
 //!
-//! The text (version 3):
+//! The text (version 4):
 //!
-//! - a header: `RSX3` U+0080, then the numbers of entries, fields, characters
+//! - a header: `RSX4` U+0080, then the numbers of entries, fields, characters
 //!   (of the loaded index's text) and shared texts, each followed by U+0001;
 //! - the entries' rows exactly as the popup draws them
 //!   ([`crate::popup::rows`]: rows separated by U+001E, fields by U+001F), then
@@ -12,13 +12,17 @@
 //! - the texts that several fields have, in the order of their ids (each its
 //!   folded characters, a word start preceded by U+0005, then U+0002), then
 //!   U+0001;
-//! - per entry its fields, then U+0006. A field is U+0010 + its kind, then
-//!   either U+0003 and the id of its shared text in decimal, or its own folded
-//!   characters (a word start preceded by U+0005).
+//! - per entry its row's length in bytes (decimal), its fields, then U+0006.
+//!   A field is U+0010 + its kind, then either U+0003 and the id of its shared
+//!   text in decimal, or its own folded characters (a word start preceded by
+//!   U+0005).
 //!
 //! So the loader neither hashes nor compares texts: a field with a shared text
 //! takes that text's range, char set and word starts, and the loaded index
-//! keeps each shared text once.
+//! keeps each shared text once. Nor does it read the rows (two thirds of the
+//! text): each entry's length says where its row ends, and the loader checks
+//! that a separator (or the rows' end) is there. Version 3, without the
+//! lengths, spent most of its loading looking for the separators.
 //!
 //! The index of a validated list holds no control characters but the rows'
 //! separators, so the markers are unambiguous; [`SearchIndex::to_prepared`]
@@ -34,7 +38,7 @@ use super::{
 };
 use crate::popup::rows::{FIELD_SEPARATOR, ROW_SEPARATOR};
 
-const MAGIC: &str = "RSX3\u{80}";
+const MAGIC: &str = "RSX4\u{80}";
 const PART: char = '\u{1}';
 const SHARED_END: char = '\u{2}';
 const SHARED_REF: u8 = 0x3;
@@ -99,6 +103,7 @@ impl SearchIndex {
         }
         out.push(PART);
         for entry in &self.entries {
+            write!(out, "{}", entry.row.1 - entry.row.0).ok()?;
             for f in &self.fields[entry.fields.0 as usize..entry.fields.1 as usize] {
                 out.push(kind_marker(f.kind));
                 if f.shared == UNSHARED {
@@ -174,6 +179,19 @@ impl SearchIndex {
         };
         Some((at, field))
     }
+}
+
+/// The decimal number at byte `at` of `text` and how many digits it has;
+/// `None` when there is none there (or it is too large).
+fn read_number(text: &str, at: usize) -> Option<(usize, usize)> {
+    let digits = text
+        .as_bytes()
+        .get(at..)?
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let number = text.get(at..at + digits)?.parse().ok()?;
+    Some((number, digits))
 }
 
 /// The byte range of `part`, a slice of `text`, in `text`.
@@ -267,6 +285,8 @@ impl PreparedLoader {
                 break;
             }
             let first = index.fields.len();
+            let (row_len, digits) = read_number(text, *at)?;
+            *at += digits;
             loop {
                 let marker = *bytes.get(*at)?;
                 *at += 1;
@@ -275,11 +295,7 @@ impl PreparedLoader {
                 }
                 let kind = *KINDS.get(usize::from(marker.checked_sub(FIELD_BASE)?))?;
                 let field = if bytes.get(*at) == Some(&SHARED_REF) {
-                    let digits = bytes[*at + 1..]
-                        .iter()
-                        .take_while(|b| b.is_ascii_digit())
-                        .count();
-                    let id: usize = text.get(*at + 1..*at + 1 + digits)?.parse().ok()?;
+                    let (id, digits) = read_number(text, *at + 1)?;
                     *at += 1 + digits;
                     *shared.get(id)?
                 } else {
@@ -289,13 +305,12 @@ impl PreparedLoader {
                 };
                 index.fields.push(FieldText { kind, ..field });
             }
-            // Its row: up to the next row's separator, or the rows' end.
+            // Its row: its length on, where the next row's separator or the rows' end is.
             let row_start = *row_at;
-            let row_end = bytes
-                .get(row_start..rows.1)?
-                .iter()
-                .position(|&b| b == ROW_END)
-                .map_or(rows.1, |len| row_start + len);
+            let row_end = row_start.checked_add(row_len)?;
+            if row_end > rows.1 || row_end < rows.1 && bytes[row_end] != ROW_END {
+                return None;
+            }
             *row_at = row_end + 1;
             index.entries.push(Entry {
                 fields: (to_u32(first), to_u32(index.fields.len())),
@@ -454,7 +469,7 @@ mod tests {
         let envs = varied();
         let index = SearchIndex::new(&envs);
         let text = index.to_prepared().unwrap();
-        assert!(text.starts_with("RSX3\u{80}"));
+        assert!(text.starts_with("RSX4\u{80}"));
         // "Acme-管理" (two entries), "Admin" (two) and "eu-west-1" (two) once each.
         assert_eq!(text.matches("acme-\u{5}管理").count(), 1, "{text:?}");
         let loaded = SearchIndex::from_prepared(&text).unwrap();
@@ -484,12 +499,16 @@ mod tests {
         for bad in [
             "",
             version_1,
-            &text.replacen("RSX3", "RSX2", 1),
-            &text.replacen("RSX3\u{80}6", "RSX3\u{80}7", 1),
-            "RSX3\u{80}0\u{1}0\u{1}0\u{1}0\u{1}\u{1}\u{1}x",
-            "RSX3\u{80}0\u{1}0\u{1}0\u{1}1\u{1}\u{1}a\u{1}",
+            &text.replacen("RSX4", "RSX3", 1),
+            &text.replacen("RSX4\u{80}6", "RSX4\u{80}7", 1),
+            "RSX4\u{80}0\u{1}0\u{1}0\u{1}0\u{1}\u{1}\u{1}x",
+            "RSX4\u{80}0\u{1}0\u{1}0\u{1}1\u{1}\u{1}a\u{1}",
             // No entries, one row.
-            "RSX3\u{80}0\u{1}0\u{1}0\u{1}0\u{1}a\u{1f}b\u{1}\u{1}",
+            "RSX4\u{80}0\u{1}0\u{1}0\u{1}0\u{1}a\u{1f}b\u{1}\u{1}",
+            // One entry: its row's length missing, too long, short of the separator.
+            "RSX4\u{80}1\u{1}0\u{1}0\u{1}0\u{1}ab\u{1}\u{1}\u{6}",
+            "RSX4\u{80}1\u{1}0\u{1}0\u{1}0\u{1}ab\u{1}\u{1}3\u{6}",
+            "RSX4\u{80}2\u{1}0\u{1}0\u{1}0\u{1}ab\u{1e}c\u{1}\u{1}1\u{6}1\u{6}",
             &text.replacen("\u{3}0", "\u{3}99", 1),
             // A row short, or one too many.
             &text.replacen(&format!("{first_row}{ROW_SEPARATOR}"), "", 1),
