@@ -98,9 +98,8 @@ pub use prepared::PreparedLoader;
 pub struct SearchIndex {
     /// Folded text of every field of every entry, back to back (loaded from
     /// a prepared index, the fields with a shared text all have its one copy).
+    /// Which of a field's chars begin words is its `FieldText::word_starts`.
     text: Vec<char>,
-    /// `word_start[i]`: `text[i]` begins a word of its field.
-    word_start: Vec<bool>,
     /// Every field of every entry; `Entry::fields` ranges over this.
     fields: Vec<FieldText>,
     entries: Vec<Entry>,
@@ -301,7 +300,6 @@ impl SearchIndex {
     pub fn new(envs: &[Environment]) -> SearchIndex {
         let mut index = SearchIndex {
             text: Vec::new(),
-            word_start: Vec::new(),
             fields: Vec::with_capacity(envs.len() * 7),
             entries: Vec::with_capacity(envs.len()),
             shared: 0,
@@ -633,35 +631,34 @@ impl SearchIndex {
     fn push_field(&mut self, kind: FieldKind, value: &str) {
         let start = self.text.len();
         let mut prev: Option<char> = None;
-        for c in value.chars().take(MAX_FIELD_CHARS) {
+        let mut word_starts = 0;
+        for (j, c) in value.chars().take(MAX_FIELD_CHARS).enumerate() {
             let starts_word = match prev {
                 None => true,
                 Some(p) => is_separator(p) || (p.is_lowercase() && c.is_uppercase()),
             };
             self.text.push(fold(c));
-            self.word_start.push(starts_word);
+            word_starts |= u64::from(starts_word) << j;
             prev = Some(c);
         }
-        self.push_field_text(kind, start);
+        self.push_field_text(kind, start, word_starts);
     }
 
     /// The account digits; the groups of the shown form start words.
     fn push_account(&mut self, account_id: &str) {
         let start = self.text.len();
         let grouped = format_account_id(account_id).len() != account_id.len();
+        let mut word_starts = 0;
         for (i, c) in account_id.chars().take(MAX_FIELD_CHARS).enumerate() {
             self.text.push(fold(c));
-            self.word_start.push(i == 0 || (grouped && i % 4 == 0));
+            word_starts |= u64::from(i == 0 || (grouped && i % 4 == 0)) << i;
         }
-        self.push_field_text(FieldKind::AccountId, start);
+        self.push_field_text(FieldKind::AccountId, start, word_starts);
     }
 
-    /// Records the field whose text was pushed from `start` on.
-    fn push_field_text(&mut self, kind: FieldKind, start: usize) {
-        let word_starts = self.word_start[start..]
-            .iter()
-            .enumerate()
-            .fold(0, |bits, (j, &starts)| bits | u64::from(starts) << j);
+    /// Records the field whose text was pushed from `start` on (`word_starts`:
+    /// bit `j`, its char `j` begins a word).
+    fn push_field_text(&mut self, kind: FieldKind, start: usize, word_starts: u64) {
         self.fields.push(FieldText {
             kind,
             start: to_u32(start),
@@ -728,15 +725,13 @@ impl SearchIndex {
         scratch: &mut Scratch,
         positions: Option<&mut Vec<usize>>,
     ) -> Option<Hit> {
-        let range = field.start as usize..field.end as usize;
-        let hay = &self.text[range.clone()];
-        let starts = &self.word_start[range];
+        let hay = &self.text[field.start as usize..field.end as usize];
         if field.kind == FieldKind::AccountId {
             let digits = term.digits.as_deref()?;
             scratch.work += (digits.len() * hay.len()) as u64;
-            return match_contiguous(digits, hay, starts, positions);
+            return match_contiguous(digits, hay, field.word_starts, positions);
         }
-        match_term(term, hay, starts, field.word_starts, scratch, positions)
+        match_term(term, hay, field.word_starts, scratch, positions)
     }
 }
 
@@ -1002,7 +997,6 @@ fn highest_bit(bits: u64) -> usize {
 fn match_term(
     term: &Term,
     hay: &[char],
-    word_start: &[bool],
     word_starts: u64,
     scratch: &mut Scratch,
     positions: Option<&mut Vec<usize>>,
@@ -1088,7 +1082,7 @@ fn match_term(
     if cells <= scratch.table_cells {
         scratch.table_cells -= cells;
         scratch.work += cells as u64;
-        return match_table(&term.chars, &hay[..n], &word_start[..n], scratch, positions);
+        return match_table(&term.chars, &hay[..n], word_starts, scratch, positions);
     }
     if let Some(positions) = positions {
         let first = positions.len();
@@ -1108,7 +1102,7 @@ fn match_term(
 fn match_fuzzy(
     term: &[char],
     hay: &[char],
-    word_start: &[bool],
+    word_starts: u64,
     scratch: &mut Scratch,
     positions: Option<&mut Vec<usize>>,
 ) -> Option<Hit> {
@@ -1116,12 +1110,7 @@ fn match_fuzzy(
     let term = query.terms.first()?;
     scratch.start(scratch.table_cells);
     scratch.fill(&query, hay);
-    let word_starts = word_start
-        .iter()
-        .take(MAX_FIELD_CHARS)
-        .enumerate()
-        .fold(0, |bits, (j, &s)| bits | u64::from(s) << j);
-    match_term(term, hay, word_start, word_starts, scratch, positions)
+    match_term(term, hay, word_starts, scratch, positions)
 }
 
 /// The general case of [`match_term`], for a `term` known to be a
@@ -1130,7 +1119,7 @@ fn match_fuzzy(
 fn match_table(
     term: &[char],
     hay: &[char],
-    word_start: &[bool],
+    word_starts: u64,
     scratch: &mut Scratch,
     positions: Option<&mut Vec<usize>>,
 ) -> Option<Hit> {
@@ -1157,7 +1146,7 @@ fn match_table(
             if hay[j] != term[i] {
                 continue;
             }
-            let chunk = if word_start[j] {
+            let chunk = if word_starts >> j & 1 != 0 {
                 CHUNK
             } else {
                 CHUNK + MID_WORD
@@ -1227,7 +1216,7 @@ fn match_table(
 fn match_contiguous(
     term: &[char],
     hay: &[char],
-    word_start: &[bool],
+    word_starts: u64,
     positions: Option<&mut Vec<usize>>,
 ) -> Option<Hit> {
     let (m, n) = (term.len(), hay.len());
@@ -1243,7 +1232,7 @@ fn match_contiguous(
             Hit::new(Tier::Exact, 0)
         } else if start == 0 {
             Hit::new(Tier::Prefix, n - m)
-        } else if word_start[start] {
+        } else if word_starts >> start & 1 != 0 {
             Hit::new(Tier::WordStarts, 0)
         } else {
             Hit::new(Tier::Substring, start)
@@ -1629,7 +1618,7 @@ mod tests {
         fn shortcuts_agree_with_the_table(term in "[ab-]{1,4}", field in "[abAB-]{1,12}") {
             let mut index = SearchIndex::default();
             index.push_field(FieldKind::DisplayName, &field);
-            let (hay, starts) = (&index.text[..], &index.word_start[..]);
+            let (hay, starts) = (&index.text[..], index.fields[0].word_starts);
             let term: Vec<char> = term.chars().collect();
             let mut scratch = Scratch::default();
             let fast = match_fuzzy(&term, hay, starts, &mut scratch, None);

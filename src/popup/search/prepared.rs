@@ -119,9 +119,9 @@ impl SearchIndex {
 
     /// `field`'s folded characters, a word start preceded by [`WORD`].
     fn write_text(&self, out: &mut String, field: &FieldText) {
-        let range = field.start as usize..field.end as usize;
-        for (c, word) in self.text[range.clone()].iter().zip(&self.word_start[range]) {
-            if *word {
+        let text = &self.text[field.start as usize..field.end as usize];
+        for (j, c) in text.iter().enumerate() {
+            if field.word_starts >> j & 1 != 0 {
                 out.push(char::from(WORD));
             }
             out.push(*c);
@@ -166,7 +166,6 @@ impl SearchIndex {
             word_starts |= u64::from(word) << j;
             mask |= char_bit(c);
             self.text.push(c);
-            self.word_start.push(word);
             word = false;
         }
         let field = FieldText {
@@ -235,7 +234,6 @@ impl PreparedLoader {
         let rows = range_in(&text, rows);
         let mut index = SearchIndex {
             text: Vec::with_capacity(chars.min(text.len())),
-            word_start: Vec::with_capacity(chars.min(text.len())),
             fields: Vec::with_capacity(fields.min(text.len())),
             entries: Vec::with_capacity(entries.min(text.len())),
             shared: 0,
