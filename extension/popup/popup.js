@@ -111,20 +111,36 @@ function positionOf(item) {
   return items.findIndex((other) => isHeader(other) && other.key === item.key);
 }
 
-// Text with the matched ranges (UTF-16 offsets from the core) in <mark>.
-function marked(className, text, ranges = []) {
-  const span = document.createElement('span');
-  span.className = className;
+// What each drawn element shows (setMarked, fillEnvRow), so that a row drawn again for the
+// next key changes only what differs: its elements stay, and the browser styles only new ones.
+const shown = new WeakMap();
+
+/** Sets `span`'s text, with the matched ranges (UTF-16 offsets from the core) in <mark>. */
+function setMarked(span, text, ranges = []) {
+  const key = ranges.length ? `${text}\u0000${ranges.map((r) => `${r.start}-${r.end}`).join(',')}` : text;
+  if (shown.get(span) === key) return;
+  shown.set(span, key);
+  if (!ranges.length) {
+    span.textContent = text;
+    return;
+  }
+  const parts = [];
   let at = 0;
   for (const { start, end } of ranges) {
-    span.append(text.slice(at, start));
+    parts.push(text.slice(at, start));
     const mark = document.createElement('mark');
     mark.textContent = text.slice(start, end);
-    span.append(mark);
+    parts.push(mark);
     at = end;
   }
-  span.append(text.slice(at));
-  return span;
+  parts.push(text.slice(at));
+  span.replaceChildren(...parts);
+}
+
+function span(className) {
+  const element = document.createElement('span');
+  element.className = className;
+  return element;
 }
 
 /** A row of the list at `position`: an option or a group's header. */
@@ -144,10 +160,19 @@ const optionNumber = (position) => position - (sectionAt[position] >= 0 ? sectio
 function optionRow(position) {
   const li = row(position);
   li.role = 'option';
-  li.setAttribute('aria-setsize', String(optionCount()));
-  li.setAttribute('aria-posinset', String(optionNumber(position) + 1));
-  li.setAttribute('aria-selected', String(position === selected));
+  placeOption(li, position);
   return li;
+}
+
+/** Sets option `li`'s place in the list (at `position`) and whether it is selected. */
+function placeOption(li, position) {
+  setAttribute(li, 'aria-setsize', String(optionCount()));
+  setAttribute(li, 'aria-posinset', String(optionNumber(position) + 1));
+  setAttribute(li, 'aria-selected', String(position === selected));
+}
+
+function setAttribute(element, name, value) {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
 /** Text for assistive technology only (see .visually-hidden in ui.css). */
@@ -224,43 +249,73 @@ function headerAnnouncement(section) {
 }
 
 function envRow(position, index) {
-  const entry = env(index);
   const li = optionRow(position);
-  if (!entry) return li; // beyond the first screen, until the whole list is here
-  li.dataset.id = entry.id;
+  li.addEventListener('click', () => activate(position, enterKeys.enter === 'openAlongside'));
+  fillEnvRow(li, position, index);
+  return li;
+}
+
+const UNREACHABLE = 'Not reached from the account you are signed in to';
+
+/**
+ * Shows environment `index` in option `li` at `position`, made by envRow for this position and
+ * perhaps showing another environment: its elements are kept and only what differs is set.
+ */
+function fillEnvRow(li, position, index) {
+  placeOption(li, position);
+  const entry = env(index);
+  let parts = shown.get(li);
+  if (!entry) {
+    // Beyond the first screen, until the whole list is here.
+    if (parts) li.replaceChildren();
+    shown.delete(li);
+    delete li.dataset.id;
+    li.classList.remove('unreachable');
+    li.removeAttribute('title');
+    return;
+  }
+  if (!parts) {
+    parts = { swatch: span('swatch'), name: span('name'), account: span('account'), role: span('role'), badge: null, starred: null, color: null };
+    const text = span('text');
+    const sub = span('sub');
+    sub.append(parts.account, ' · ', parts.role);
+    text.append(parts.name, sub);
+    li.replaceChildren(parts.swatch, text);
+    shown.set(li, parts);
+  }
+  if (li.dataset.id !== entry.id) li.dataset.id = entry.id;
   let ranges = null;
   if (query) {
     ranges = marks.get(index);
     if (!ranges && searcher) marks.set(index, (ranges = decodeHighlights(searcher.highlight(index, query))));
   }
-  const swatch = document.createElement('span');
-  swatch.className = 'swatch';
-  swatch.style.setProperty('--swatch', entry.color);
-  const text = document.createElement('span');
-  text.className = 'text';
-  const name = marked('name', entry.displayName, ranges?.displayName);
-  const sub = document.createElement('span');
-  sub.className = 'sub';
-  sub.append(
-    marked('account', entry.account, ranges?.accountId),
-    ' · ',
-    marked('role', entry.roleName, ranges?.roleName),
-  );
-  text.append(name, sub);
-  li.append(swatch, text);
-  if (entry.production) {
-    const badge = document.createElement('span');
-    badge.className = 'badge-prod';
-    badge.textContent = 'PROD';
-    li.append(badge);
+  if (parts.color !== entry.color) {
+    parts.swatch.style.setProperty('--swatch', entry.color);
+    parts.color = entry.color;
   }
-  if (favoriteFlag[index] === 1) li.append(hiddenText(', starred', 'starred'));
-  if (!reachableFlag[index]) {
-    li.classList.add('unreachable');
-    li.title = 'Not reached from the account you are signed in to';
+  setMarked(parts.name, entry.displayName, ranges?.displayName);
+  setMarked(parts.account, entry.account, ranges?.accountId);
+  setMarked(parts.role, entry.roleName, ranges?.roleName);
+  // The badge after the text, the hidden ", starred" last.
+  if (entry.production && !parts.badge) {
+    parts.badge = span('badge-prod');
+    parts.badge.textContent = 'PROD';
+    parts.swatch.nextSibling.after(parts.badge);
+  } else if (!entry.production && parts.badge) {
+    parts.badge.remove();
+    parts.badge = null;
   }
-  li.addEventListener('click', () => activate(position, enterKeys.enter === 'openAlongside'));
-  return li;
+  if (favoriteFlag[index] === 1 && !parts.starred) {
+    parts.starred = hiddenText(', starred', 'starred');
+    li.append(parts.starred);
+  } else if (favoriteFlag[index] !== 1 && parts.starred) {
+    parts.starred.remove();
+    parts.starred = null;
+  }
+  const unreachable = !reachableFlag[index];
+  if (li.classList.contains('unreachable') !== unreachable) li.classList.toggle('unreachable', unreachable);
+  if (unreachable) setAttribute(li, 'title', UNREACHABLE);
+  else li.removeAttribute('title');
 }
 
 /**
@@ -268,34 +323,113 @@ function envRow(position, index) {
  * right edge, not inside the option (an option holds no control). Ctrl+D does the same.
  */
 function starButton(position, index) {
-  const entry = env(index);
-  const starred = favoriteFlag[index] === 1;
   const star = document.createElement('button');
   star.className = 'star';
   star.tabIndex = -1;
   star.dataset.row = `env-${position}`;
   star.style.top = `${position * ROW}px`;
-  star.textContent = starred ? '★' : '☆';
-  star.title = starred ? 'Unstar (Ctrl+D)' : 'Star: pin to the top (Ctrl+D)';
-  star.setAttribute('aria-label', starred ? `Unstar ${entry.displayName}` : `Star ${entry.displayName}`);
-  star.setAttribute('aria-pressed', String(starred));
   star.addEventListener('mousedown', (event) => event.preventDefault()); // keep the filter focused
   star.addEventListener('mousemove', () => { if (selected !== position) select(position); });
-  star.addEventListener('click', () => toggleFavorite(index));
+  star.addEventListener('click', () => toggleFavorite(shown.get(star)));
+  fillStar(star, index);
   return star;
 }
+
+/** Shows the star of environment `index` on `star` (made by starButton for its position). */
+function fillStar(star, index) {
+  shown.set(star, index);
+  const { displayName } = env(index);
+  const starred = favoriteFlag[index] === 1;
+  setText(star, starred ? '★' : '☆');
+  setAttribute(star, 'title', starred ? 'Unstar (Ctrl+D)' : 'Star: pin to the top (Ctrl+D)');
+  setAttribute(star, 'aria-label', starred ? `Unstar ${displayName}` : `Star ${displayName}`);
+  setAttribute(star, 'aria-pressed', String(starred));
+}
+
+// Whether the rows drawn last were drawn by drawFlat, each at its position (ungrouped).
+let flatDrawn = false;
 
 /** Draws the rows in and near the viewport (and the selected one, for aria-activedescendant). */
 function drawRows() {
   const top = viewTop;
   const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
   const last = Math.min(items.length, Math.ceil((top + VIEWPORT) / ROW) + OVERSCAN);
+  // Ascending: a group's rows follow each other, its header first (drawn with any of its
+  // rows, since it labels the group).
   const positions = [];
   if (selected < first && selected < items.length) positions.push(selected);
   for (let p = first; p < last; p++) positions.push(p);
   if (selected >= last && selected < items.length) positions.push(selected);
-  // Ascending: a group's rows follow each other, its header first (drawn with any of its
-  // rows, since it labels the group).
+  if (sectionAt.length) drawGrouped(positions);
+  else drawFlat(positions);
+  pointAtSelected();
+}
+
+/**
+ * Draws the rows at `positions` (ascending) of an ungrouped list (a query's matches, or a list
+ * of one section): a row drawn at the same position before is kept and shows its item now, so
+ * that a key changes the text of the rows it keeps rather than making new ones for the browser
+ * to style.
+ */
+function drawFlat(positions) {
+  const list = $('list');
+  const starBox = $('stars');
+  const wanted = new Set(positions);
+  const keptRows = new Map();
+  const keptStars = new Map();
+  for (const [box, kept] of [[list, keptRows], [starBox, keptStars]]) {
+    for (const element of [...box.children]) {
+      const position = flatDrawn ? drawnAt.get(element) : undefined;
+      if (position !== undefined && wanted.has(position)) kept.set(position, element);
+      else element.remove();
+    }
+  }
+  // What is left is in ascending order: each new element goes before the next one kept.
+  let nextRow = list.firstElementChild;
+  let nextStar = starBox.firstElementChild;
+  for (const p of positions) {
+    const item = items[p];
+    let li = keptRows.get(p);
+    if (li && (item === BACK || kindOf.get(li) !== 'env')) {
+      // The way back is drawn anew (one row, seldom there).
+      nextRow = li.nextElementSibling;
+      li.remove();
+      keptRows.delete(p);
+      li = undefined;
+    }
+    if (li) {
+      fillEnvRow(li, p, item);
+      nextRow = li.nextElementSibling;
+    } else {
+      li = item === BACK ? backRow(p) : envRow(p, item);
+      kindOf.set(li, item === BACK ? 'back' : 'env');
+      drawnAt.set(li, p);
+      list.insertBefore(li, nextRow);
+    }
+    let star = keptStars.get(p);
+    if (item !== BACK && env(item)) {
+      if (star) {
+        fillStar(star, item);
+        nextStar = star.nextElementSibling;
+      } else {
+        star = starButton(p, item);
+        drawnAt.set(star, p);
+        starBox.insertBefore(star, nextStar);
+      }
+    } else if (star) {
+      if (nextStar === star) nextStar = star.nextElementSibling;
+      star.remove();
+    }
+  }
+  flatDrawn = true;
+}
+
+// Per element drawFlat drew: its position, and for a row whether it is an environment's.
+const drawnAt = new WeakMap();
+const kindOf = new WeakMap();
+
+/** Draws the rows at `positions` (ascending) of a grouped list, all anew. */
+function drawGrouped(positions) {
   const rows = [];
   const stars = [];
   let group = null;
@@ -317,7 +451,7 @@ function drawRows() {
   }
   $('list').replaceChildren(...rows);
   $('stars').replaceChildren(...stars);
-  pointAtSelected();
+  flatDrawn = false;
 }
 
 /**

@@ -125,6 +125,39 @@ test('typing filters and ranks: the best match is preselected and highlighted; a
   await closeSoon(popup);
 });
 
+/** The list and its stars as drawn: tags, attributes (sorted) and text, in order. */
+const drawing = (popup) => popup.evaluate(() => {
+  const norm = (node) => (node.nodeType === Node.TEXT_NODE ? node.textContent
+    : `<${node.tagName} ${[...node.attributes].map((a) => `${a.name}="${a.value}"`).sort().join(' ')}>${[...node.childNodes].map(norm).join('')}</>`);
+  return `${norm(document.getElementById('list'))}\n${norm(document.getElementById('stars'))}`;
+});
+
+test('a row kept for the next key shows only its new environment (PROD, marks, stars as drawn afresh)', async () => {
+  // Typed one way (a production match on top, then other queries): rows are kept and changed.
+  const popup = await open();
+  await popup.waitFor("performance.getEntriesByName('roleswitch:search-ready').length > 0");
+  await popup.type('billing-9');
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'billing-9'`);
+  assert.ok(await popup.evaluate(() => !!document.querySelector('#list li[aria-selected="true"] .badge-prod')), 'billing-9 is production');
+  await popup.evaluate(() => { window.firstRow = document.querySelector('#list li'); });
+  await popup.press('Backspace'); // "billing-": billing-2 first, billing-9 (PROD) second
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'billing-2'`);
+  await popup.type('1');
+  await popup.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'billing-16'`);
+  assert.equal(await popup.evaluate(() => document.querySelector('#list li') === window.firstRow), true,
+    'the first row is the same element, showing another environment');
+  const changed = await drawing(popup);
+  await closeSoon(popup);
+
+  // The same query typed into a new popup: every row drawn anew.
+  const fresh = await open();
+  await fresh.waitFor("performance.getEntriesByName('roleswitch:search-ready').length > 0");
+  await fresh.type('billing-1');
+  await fresh.waitFor(`document.querySelector('#list li[aria-selected="true"] .name')?.textContent === 'billing-16'`);
+  assert.equal(changed, await drawing(fresh));
+  await closeSoon(fresh);
+});
+
 test('a star pins to the top, survives reopening, and Alt+1 switches to the first favorite', async () => {
   let popup = await open();
   await popup.type('ledger-1405');
