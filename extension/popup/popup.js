@@ -390,7 +390,7 @@ function drawFlat(positions) {
   for (const p of positions) {
     const item = items[p];
     let li = keptRows.get(p);
-    if (li && (item === BACK || kindOf.get(li) !== 'env')) {
+    if (li && (item === BACK || li.classList.contains('back'))) {
       // The way back is drawn anew (one row, seldom there).
       nextRow = li.nextElementSibling;
       li.remove();
@@ -402,7 +402,6 @@ function drawFlat(positions) {
       nextRow = li.nextElementSibling;
     } else {
       li = item === BACK ? backRow(p) : envRow(p, item);
-      kindOf.set(li, item === BACK ? 'back' : 'env');
       drawnAt.set(li, p);
       list.insertBefore(li, nextRow);
     }
@@ -424,9 +423,8 @@ function drawFlat(positions) {
   flatDrawn = true;
 }
 
-// Per element drawFlat drew: its position, and for a row whether it is an environment's.
+// Per element drawFlat drew: its position.
 const drawnAt = new WeakMap();
-const kindOf = new WeakMap();
 
 /** Draws the rows at `positions` (ascending) of a grouped list, all anew. */
 function drawGrouped(positions) {

@@ -44,8 +44,8 @@ const SHARED_END: char = '\u{2}';
 const SHARED_REF: u8 = 0x3;
 const WORD: u8 = 0x5;
 const ENTRY_END: u8 = 0x6;
-/// [`ROW_SEPARATOR`] as a byte.
-const ROW_END: u8 = 0x1e;
+/// [`ROW_SEPARATOR`] as a byte (it is ASCII).
+const ROW_END: u8 = ROW_SEPARATOR as u8;
 /// Field markers: `FIELD_BASE` + the kind's number.
 const FIELD_BASE: u8 = 0x10;
 
