@@ -57,6 +57,32 @@
     performance.measure(BUSY, { start: 0, duration: busyMs });
   }
 
+  // Something on the page that undoes what this script puts back (the banner in <html>, the
+  // title's prefix, the icon last), each time this script puts it back, would make the two
+  // take turns for ever within one task: each change wakes the other's mutation observer
+  // before the page can do anything else, and the page hangs. Past REDO_LIMIT changes in
+  // one task, the next waits REDO_PAUSE_MS (in a task of its own).
+  const REDO_LIMIT = 20;
+  const REDO_PAUSE_MS = 200;
+  let redone = 0;
+  let redoCount = 0; // timer that ends the task's count
+  let redoRetry = 0; // timer of the change that waits
+  function mayRedo() {
+    if (!redoCount) {
+      redoCount = setTimeout(() => {
+        redone = 0;
+        redoCount = 0;
+      }, 0);
+    }
+    if (++redone <= REDO_LIMIT) return true;
+    redoRetry ||= setTimeout(() => {
+      redoRetry = 0;
+      redone = 0;
+      redoAll();
+    }, REDO_PAUSE_MS);
+    return false;
+  }
+
   const CSS = `
 :host {
   all: initial !important;
@@ -253,13 +279,17 @@
     placeSheet.want = want;
   }
 
-  // Where the banner goes: first child of <html> (top), or docked at the bottom
-  // with the same room left free at the end of the page.
+  // Where the banner goes: a child of <html> ahead of <body> (put first; another bar put
+  // ahead of it since is left there, so that neither moves the other for ever), or docked
+  // at the bottom with the same room left free at the end of the page.
   let dockSheet = null;
   const attach = timed(() => {
     const root = document.documentElement;
     if (!host || !current || !root) return;
-    if (host.parentNode !== root || root.firstElementChild !== host) {
+    const body = document.body;
+    const placed = host.parentNode === root
+      && !(body?.parentNode === root && host.compareDocumentPosition(body) & Node.DOCUMENT_POSITION_PRECEDING);
+    if (!placed && mayRedo()) {
       root.prepend(host);
       once('roleswitch:banner-inserted');
     }
@@ -430,6 +460,7 @@
     const consider = (el) => {
       if (seen.has(el)) return;
       seen.add(el);
+      if (el.localName === 'roleswitch-banner') return; // another Roleswitch's banner: no page bar
       const reach = moveOffEdge(el, prop, band, zone, limit);
       if (reach !== null) zone = Math.max(zone, reach);
     };
@@ -453,12 +484,18 @@
   let titleApplied = '';
   const applyTitle = timed(() => {
     const title = document.title;
-    const base = titleApplied && title.startsWith(titleApplied) ? title.slice(titleApplied.length) : title;
+    // Ours is in the title still, or the same one is, put there by another Roleswitch on the
+    // page (which may have put its own ahead of ours: neither then moves the other's).
+    if (titleWanted && (!titleApplied || titleApplied === titleWanted) && title.includes(titleWanted)) {
+      titleApplied = titleWanted;
+      return;
+    }
+    const base = titleApplied && title.includes(titleApplied) ? title.replace(titleApplied, '') : title;
     const want = titleWanted + base;
     // Only into the page's own <title>: setting document.title before the
     // parser has reached it would create a second one.
-    if (title !== want && document.head?.querySelector('title')) document.title = want;
-    titleApplied = document.title.startsWith(titleWanted) ? titleWanted : '';
+    if (title !== want && document.head?.querySelector('title') && mayRedo()) document.title = want;
+    titleApplied = titleWanted && document.title.includes(titleWanted) ? titleWanted : '';
   });
 
   let icon = null; // our <link rel=icon>
@@ -502,9 +539,11 @@
   const applyIcon = timed(() => {
     const head = document.head;
     if (!icon || !head) return;
-    // Ours must be the last icon link: browsers use the last one.
-    const links = head.querySelectorAll('link[rel~="icon"]');
-    if (icon.parentNode !== head || links[links.length - 1] !== icon) head.append(icon);
+    // Browsers use the last icon link: none of the page's may come after ours (another
+    // Roleswitch's may: the two would otherwise take turns at the end).
+    const links = [...head.querySelectorAll('link[rel~="icon"]')];
+    const after = links.slice(links.indexOf(icon) + 1);
+    if ((icon.parentNode !== head || after.some((link) => !('roleswitch' in link.dataset))) && mayRedo()) head.append(icon);
   });
 
   let badgeSent = null;
@@ -653,6 +692,12 @@
     if (watchedHead) structure.observe(watchedHead, { childList: true });
     watchedTitle = document.head?.querySelector('title') ?? null;
     if (watchedTitle) structure.observe(watchedTitle, { childList: true, characterData: true, subtree: true });
+  }
+  /** Puts back what this script keeps on the page (after REDO_PAUSE_MS: see mayRedo). */
+  function redoAll() {
+    attach();
+    if (titleWanted || titleApplied) applyTitle();
+    applyIcon();
   }
   function onStructure() {
     if (document.documentElement !== watchedRoot || document.head !== watchedHead

@@ -32,6 +32,7 @@
 //   of a shortcut link is in the fragment, which only the page sees (`page.url()` has it).
 // - Every request to a host that is not AWS is aborted and listed in `aws.blocked`.
 import { chromium } from 'playwright-core';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,20 +50,23 @@ const COMMAND_TIMEOUT_MS = 30_000;
 export { DEFAULT_IDENTITY };
 
 /**
- * Starts Chromium with the unpacked extension in `extensionDir`.
- * @param {{extensionDir: string, userDataDir?: string, popupPath?: string, headless?: boolean}} options
+ * Starts Chromium with the unpacked extension in `extensionDir`, and the ones in `alsoLoad`
+ * beside it (each reached through `harness.sibling(dir)`: the bench measures its floor in
+ * the same browser as the build it compares with it).
+ * @param {{extensionDir: string, alsoLoad?: string[], userDataDir?: string, popupPath?: string, headless?: boolean}} options
  */
-export async function launch({ extensionDir, userDataDir, popupPath = 'popup/popup.html', headless = true }) {
+export async function launch({ extensionDir, alsoLoad = [], userDataDir, popupPath = 'popup/popup.html', headless = true }) {
   if (!extensionDir) throw new Error('launch(): extensionDir is required');
   const extensionPath = path.resolve(extensionDir);
+  const paths = [extensionPath, ...alsoLoad.map((dir) => path.resolve(dir))].join(',');
   const ownsUserDataDir = !userDataDir;
   const dataDir = userDataDir ?? mkdtempSync(path.join(tmpdir(), 'roleswitch-e2e-'));
   const context = await chromium.launchPersistentContext(dataDir, {
     executablePath: CHROMIUM,
     headless,
     args: [
-      `--disable-extensions-except=${extensionPath}`,
-      `--load-extension=${extensionPath}`,
+      `--disable-extensions-except=${paths}`,
+      `--load-extension=${paths}`,
       '--enable-unsafe-extension-debugging',
       ...CHROMIUM_FLAGS,
     ],
@@ -70,8 +74,10 @@ export async function launch({ extensionDir, userDataDir, popupPath = 'popup/pop
   try {
     const aws = createFakeAws();
     await context.route(() => true, (route) => serve(aws, route));
-    const extensionId = await findExtensionId(context);
-    return new Harness({ context, aws, extensionId, dataDir, ownsUserDataDir, popupPath });
+    const extensionId = alsoLoad.length ? unpackedExtensionId(extensionPath) : await findExtensionId(context);
+    const h = new Harness({ context, aws, extensionId, dataDir, ownsUserDataDir, popupPath });
+    if (alsoLoad.length) await h.worker(); // it loaded (the others: sibling())
+    return h;
   } catch (error) {
     await context.close();
     if (ownsUserDataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -98,17 +104,42 @@ export async function launchWithoutExtension({ headless = true } = {}) {
   };
 }
 
+/**
+ * The id Chromium gives the unpacked extension at `extensionPath` (absolute): the first 128
+ * bits of the path's SHA-256, each hex digit written as a letter from a to p.
+ */
+export function unpackedExtensionId(extensionPath) {
+  const hex = createHash('sha256').update(extensionPath).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+}
+
 class Harness {
   #dataDir;
   #ownsUserDataDir;
+  #ownsBrowser;
 
-  constructor({ context, aws, extensionId, dataDir, ownsUserDataDir, popupPath }) {
+  constructor({ context, aws, extensionId, dataDir, ownsUserDataDir, popupPath, ownsBrowser = true }) {
     this.context = context;
     this.aws = aws;
     this.extensionId = extensionId;
     this.popupPath = popupPath;
     this.#dataDir = dataDir;
     this.#ownsUserDataDir = ownsUserDataDir;
+    this.#ownsBrowser = ownsBrowser;
+  }
+
+  /**
+   * The extension launched from `dir` beside this one (launch's `alsoLoad`), once its service
+   * worker has started: a harness over the same browser and fake AWS, whose close() leaves
+   * the browser to this one.
+   */
+  async sibling(dir, { popupPath = 'popup/popup.html' } = {}) {
+    const extensionId = unpackedExtensionId(path.resolve(dir));
+    const other = new Harness({
+      context: this.context, aws: this.aws, extensionId, dataDir: this.#dataDir, ownsUserDataDir: false, popupPath, ownsBrowser: false,
+    });
+    await other.worker();
+    return other;
   }
 
   /** The extension's current service worker (it may have been stopped and restarted). */
@@ -254,6 +285,7 @@ class Harness {
   }
 
   async close() {
+    if (!this.#ownsBrowser) return;
     await this.context.close().catch(() => {});
     if (this.#ownsUserDataDir) rmSync(this.#dataDir, { recursive: true, force: true });
   }
