@@ -32,6 +32,9 @@ ready.then(
 );
 const RECENTS_KEY = 'recents'; // storage.local
 const FAVORITES_KEY = 'favorites'; // storage.sync: starred ids, in star order
+// The popup's folded groups (storage.local): at most this many keys, each this long at most.
+const MAX_COLLAPSED = 1000;
+const MAX_SECTION_KEY = 1000;
 // A sync write refused for now (too many writes, sync unavailable) is retried by an
 // alarm, which wakes this worker even after it went idle.
 const SYNC_RETRY_ALARM = 'sync-retry';
@@ -168,6 +171,15 @@ async function handle(msg, sender) {
       // have not changed unless the list did (the popup compares the stamp).
       const { first, view } = await popupCache.forPopup(await activeTab());
       return { first, view };
+    }
+    case MSG.POPUP_BG_SET_COLLAPSED: {
+      const { keys } = msg;
+      if (!Array.isArray(keys) || keys.length > MAX_COLLAPSED
+        || !keys.every((key) => typeof key === 'string' && key.length <= MAX_SECTION_KEY)) {
+        throw new Error(`Folded groups: expected at most ${MAX_COLLAPSED} group keys of at most ${MAX_SECTION_KEY} characters.`);
+      }
+      await api.storage.local.set({ [globalThis.RS.popupCache.COLLAPSED_KEY]: keys });
+      return null;
     }
     case MSG.POPUP_BG_SWITCH: {
       const { environments } = await effective.forBanner.load();

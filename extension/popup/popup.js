@@ -24,7 +24,7 @@
 performance.mark('roleswitch:script'); // this script starts
 const { api, protocol } = globalThis.RS;
 const { MSG } = protocol;
-const { NONE, KEYS, SOURCES, listCache, listStamp, sourcesDigest } = globalThis.RS.popupCache;
+const { NONE, KEYS, COLLAPSED_KEY, SOURCES, listCache, listStamp, sourcesDigest } = globalThis.RS.popupCache;
 const { isConsoleUrl } = globalThis.RS.hosts;
 const { decodeHighlights, readRow } = globalThis.RS.popupRows;
 const $ = (id) => document.getElementById(id);
@@ -34,7 +34,8 @@ const VIEWPORT = 420; // px, the scroller's max-height (see popup.css)
 const OVERSCAN = 4; // rows drawn beyond each edge of the viewport
 const PAGE = Math.floor(VIEWPORT / ROW) - 1; // rows PageUp/PageDown move
 const BACK = -1; // the way back to the base account
-const COLLAPSED_KEY = 'roleswitch.collapsedSections'; // localStorage: page-local UI state
+// Where versions before kept the folded groups: this page's localStorage (taken over once).
+const LEGACY_COLLAPSED_KEY = 'roleswitch.collapsedSections';
 
 const EMPTY_VIEW = { preferred: [], favorites: [], sections: [], back: null, signedIn: null, current: null };
 
@@ -67,7 +68,10 @@ const KEY_WORDS = { switchHere: 'switch', openAlongside: 'open alongside' };
 let shownFlag = new Uint8Array(0); // per environment: shown (once the whole list is here)
 let reachableFlag = new Uint8Array(0);
 let favoriteFlag = new Uint8Array(0);
-const collapsed = readCollapsed();
+// The folded groups' section keys, read with the first screen's sources (storage.local: reading
+// this page's localStorage, as before, held up the start of this script by a round trip).
+let collapsed = new Set();
+let legacyCollapsed = false; // none stored yet: an older version's may be in localStorage
 let confirming = null; // index of the production environment waiting for a second Enter
 // Five sessions are open: `{ offers: [{ tabId, label }], sameAccount }` to pick one from.
 let offer = null;
@@ -89,13 +93,37 @@ function env(index) {
   return entry;
 }
 
-function readCollapsed() {
+/** The section keys in `stored` (an array, as stored), as a set. */
+function collapsedFrom(stored) {
+  return new Set(Array.isArray(stored) ? stored.filter((k) => typeof k === 'string') : []);
+}
+
+/** Keeps the folded groups for the next opening (the worker stores them). */
+function saveCollapsed() {
+  return protocol.send(MSG.POPUP_BG_SET_COLLAPSED, { keys: [...collapsed] });
+}
+
+/**
+ * Takes over the groups an older version folded (in this page's localStorage), once: after the
+ * first screen, which is drawn again if they change it. The old item goes once they are stored.
+ */
+async function takeLegacyCollapsed() {
+  legacyCollapsed = false;
+  let keys = [];
   try {
-    const stored = JSON.parse(localStorage.getItem(COLLAPSED_KEY) ?? '[]');
-    return new Set(Array.isArray(stored) ? stored.filter((k) => typeof k === 'string') : []);
+    keys = [...collapsedFrom(JSON.parse(localStorage.getItem(LEGACY_COLLAPSED_KEY) ?? '[]'))];
   } catch {
-    return new Set();
+    // Unreadable: nothing to take over.
   }
+  const added = keys.filter((key) => !collapsed.has(key));
+  for (const key of added) collapsed.add(key);
+  try {
+    await saveCollapsed();
+    localStorage.removeItem(LEGACY_COLLAPSED_KEY);
+  } catch (err) {
+    console.warn('Roleswitch: the folded groups could not be kept:', err.message);
+  }
+  if (added.length && !query && sectionAt.length) rebuildKeepingSelection();
 }
 
 function showStatus(message, isError = false) {
@@ -608,11 +636,7 @@ function filter() {
 function toggleSection(key, position = selected) {
   if (collapsed.has(key)) collapsed.delete(key);
   else collapsed.add(key);
-  try {
-    localStorage.setItem(COLLAPSED_KEY, JSON.stringify([...collapsed]));
-  } catch {
-    // Not remembered: the popup still works.
-  }
+  saveCollapsed().catch((err) => showStatus(`The folded groups could not be kept: ${err.message}`, true));
   // Keep the header selected where it was.
   const header = items[position];
   buildItems();
@@ -1068,19 +1092,22 @@ async function takeRest({ view: whole, index, rows = null }) {
   searcher?.free();
   searcher = search;
   takeWhole(next);
-  if (!$('filter').value.trim()) {
-    // The same items, now with every entry (for rows beyond the first screen), built in the
-    // same task as the view they come from: a key in between would see the new sections
-    // with the old items. The selection stays on what it was on.
-    const kept = items[selected];
-    buildItems();
-    const at = positionOf(kept);
-    selected = at >= 0 ? at : Math.max(0, Math.min(selected, items.length - 1));
-    render();
-  }
+  // The same items, now with every entry (for rows beyond the first screen), built in the
+  // same task as the view they come from: a key in between would see the new sections
+  // with the old items.
+  if (!$('filter').value.trim()) rebuildKeepingSelection();
   if (!performance.getEntriesByName('roleswitch:search-ready').length) performance.mark('roleswitch:search-ready');
   if ($('filter').value.trim()) filter();
   return true;
+}
+
+/** The items for an empty filter built again, and drawn, the selection kept on what it was on. */
+function rebuildKeepingSelection() {
+  const kept = items[selected];
+  buildItems();
+  const at = positionOf(kept);
+  selected = at >= 0 ? at : Math.max(0, Math.min(selected, items.length - 1));
+  render();
 }
 
 /** `{ first, view, rows }` made now by the worker (slow when it has to start). */
@@ -1097,7 +1124,7 @@ const identity = location.hash.length > 1 ? decodeURIComponent(location.hash.sli
 const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
 const early = {
   first: settle(Promise.all([
-    api.storage.local.get(SOURCES.local),
+    api.storage.local.get([...SOURCES.local, COLLAPSED_KEY]),
     api.storage.sync.get(SOURCES.sync),
     api.storage.session.get(KEYS.first(identity)),
     identity === NONE ? api.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab) : null,
@@ -1123,6 +1150,8 @@ async function load({ ask: asking = false } = {}) {
       const read = await early.first;
       if (read.error) throw read.error;
       const [local, sync, stored, tab] = read.value;
+      collapsed = collapsedFrom(local[COLLAPSED_KEY]);
+      legacyCollapsed = !(COLLAPSED_KEY in local);
       const first = parseRecord(stored[KEYS.first(identity)]);
       // Without an identity, a console tab's page has not been seen yet: the worker asks it.
       const pageKnown = identity !== NONE || !isConsoleUrl(tab?.url ?? '');
@@ -1143,6 +1172,7 @@ async function load({ ask: asking = false } = {}) {
         performance.mark('roleswitch:rest-read');
         if (rest && (await takeRest(rest))) {
           performance.mark('roleswitch:loaded', { detail: 'stored' }); // nothing was asked of the worker
+          if (legacyCollapsed) await takeLegacyCollapsed();
           return;
         }
       }
@@ -1153,6 +1183,7 @@ async function load({ ask: asking = false } = {}) {
     loadSearch().catch(() => {});
     await takeRest({ view: fresh.view, index: fresh.rows.index, rows: fresh.rows.rows });
     performance.mark('roleswitch:loaded', { detail: 'worker' });
+    if (legacyCollapsed) await takeLegacyCollapsed();
   } catch (err) {
     showStatus(err.message, true);
   }

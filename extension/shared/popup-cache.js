@@ -123,5 +123,11 @@
     ]);
   }
 
-  RS.popupCache = Object.freeze({ NONE, FIRST_ROWS, FIRST_KEYS, KEYS, listCache, SOURCES, listStamp, sourcesDigest });
+  /**
+   * The popup's folded groups (storage.local, written by the worker): their sections' keys. Not
+   * a source of the records: the popup folds the sections itself, and reads this alongside them.
+   */
+  const COLLAPSED_KEY = 'popupCollapsed';
+
+  RS.popupCache = Object.freeze({ NONE, FIRST_ROWS, FIRST_KEYS, KEYS, COLLAPSED_KEY, listCache, SOURCES, listStamp, sourcesDigest });
 })();

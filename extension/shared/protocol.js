@@ -65,6 +65,7 @@
  *   'popup-bg-get-view': {},
  *   'popup-bg-switch': { id: string, back?: boolean, alongside?: boolean },
  *   'popup-bg-toggle-favorite': { id: string },
+ *   'popup-bg-set-collapsed': { keys: string[] },
  *   'popup-bg-copy-link': {},
  *   'popup-bg-go-to-session': { tabId: number },
  *   'page-bg-get-banner-settings': {},
@@ -104,6 +105,7 @@
  *   'popup-bg-get-view': { first: object, view: object, rows: string },
  *   'popup-bg-switch': SwitchReply,
  *   'popup-bg-toggle-favorite': { first: object, view: object },
+ *   'popup-bg-set-collapsed': null,
  *   'popup-bg-copy-link': { link: string, displayName: string },
  *   'popup-bg-go-to-session': SwitchReply,
  *   'page-bg-get-banner-settings': object,
@@ -157,6 +159,7 @@
     POPUP_BG_GET_VIEW: 'popup-bg-get-view',
     POPUP_BG_SWITCH: 'popup-bg-switch',
     POPUP_BG_TOGGLE_FAVORITE: 'popup-bg-toggle-favorite',
+    POPUP_BG_SET_COLLAPSED: 'popup-bg-set-collapsed',
     POPUP_BG_COPY_LINK: 'popup-bg-copy-link',
     POPUP_BG_GO_TO_SESSION: 'popup-bg-go-to-session',
     PAGE_BG_GET_BANNER_SETTINGS: 'page-bg-get-banner-settings',
@@ -211,6 +214,8 @@
     [MSG.POPUP_BG_SWITCH]: { id: 'string', back: 'boolean?', alongside: 'boolean?' },
     // Stars the environment, or unstars it; the reply is the popup's new `{ view }`.
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: { id: 'string' },
+    // The popup's folded groups (their sections' keys), kept for its next opening.
+    [MSG.POPUP_BG_SET_COLLAPSED]: { keys: 'object' },
     // "Copy link" for the active tab's console page: the core's link (the popup writes it).
     [MSG.POPUP_BG_COPY_LINK]: {},
     // Five sessions are open: go to the one picked instead of a sixth.
@@ -254,6 +259,7 @@
     [MSG.POPUP_BG_GET_VIEW]: ['page'],
     [MSG.POPUP_BG_SWITCH]: ['page'],
     [MSG.POPUP_BG_TOGGLE_FAVORITE]: ['page'],
+    [MSG.POPUP_BG_SET_COLLAPSED]: ['page'],
     [MSG.POPUP_BG_COPY_LINK]: ['page'],
     [MSG.POPUP_BG_GO_TO_SESSION]: ['page'],
     [MSG.PAGE_BG_GET_BANNER_SETTINGS]: ['page'],

@@ -238,6 +238,8 @@ test('group headers collapse and expand (click, ←/→, Enter) and stay as left
   assert.equal((await selectedRow(popup)).section, 'OU-0', 'folding from a member selects its header');
   await closeSoon(popup);
 
+  const stored = await (await h.worker()).evaluate(async () => (await chrome.storage.local.get('popupCollapsed')).popupCollapsed);
+  assert.deepEqual(stored, ['group:ou-0'], 'kept by the worker in storage.local');
   popup = await open();
   assert.equal((await header('OU-0')).expanded, 'false', 'the collapsed state is remembered');
   const id = (await header('OU-0')).id;
@@ -245,6 +247,33 @@ test('group headers collapse and expand (click, ←/→, Enter) and stay as left
   await popup.press('Enter');
   await popup.waitFor(`document.getElementById(${JSON.stringify(id)})?.closest('[role=group]').getAttribute('aria-expanded') === 'true'`);
   await closeSoon(popup);
+});
+
+test('groups an older version folded (in the popup’s localStorage) are taken over once, and stay folded', async () => {
+  const worker = await h.worker();
+  const storedFolds = async () => worker.evaluate(async () => (await chrome.storage.local.get('popupCollapsed')).popupCollapsed);
+  // What an older version left: its item in the popup's localStorage, nothing in storage.local.
+  let popup = await open();
+  await popup.evaluate(() => localStorage.setItem('roleswitch.collapsedSections', JSON.stringify(['group:ou-0', 7])));
+  await closeSoon(popup);
+  await worker.evaluate(() => chrome.storage.local.remove('popupCollapsed'));
+  const folded = (label) => `[...document.querySelectorAll('#list [role=group]')].some((g) => g.getAttribute('aria-expanded') === 'false'
+    && g.querySelector('.section-label').textContent === ${JSON.stringify(label)})`;
+  popup = await open();
+  await popup.waitFor(folded('OU-0'));
+  await popup.waitFor("performance.getEntriesByName('roleswitch:loaded').length > 0");
+  await closeSoon(popup);
+  for (let i = 0; i < 50 && !(await storedFolds()); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(await storedFolds(), ['group:ou-0'], 'stored (what was not a key left out)');
+  popup = await open();
+  assert.equal(await popup.evaluate(folded('OU-0')), true, 'folded on the first screen, from storage.local');
+  assert.equal(await popup.evaluate(() => localStorage.getItem('roleswitch.collapsedSections')), null, 'the old item is gone');
+  const refused = await popup.evaluate(() => globalThis.RS.protocol.send('popup-bg-set-collapsed', { keys: ['group:ou-0', 7] })
+    .then(() => 'stored', (err) => err.message));
+  assert.match(refused, /Folded groups: expected at most 1000 group keys of at most 1000 characters/);
+  assert.deepEqual(await storedFolds(), ['group:ou-0'], 'a refused write changes nothing');
+  await closeSoon(popup);
+  await worker.evaluate(() => chrome.storage.local.set({ popupCollapsed: [] }));
 });
 
 test('a keyboard command opens the popup', () => {

@@ -18,6 +18,8 @@ test('messages are checked against their shape', () => {
     [{ type: MSG.PAGE_BG_SAVE_ENV, input: null }, /input must be a object/],
     [{ type: MSG.POPUP_BG_TOGGLE_FAVORITE, id: 'x' }, null],
     [{ type: MSG.POPUP_BG_TOGGLE_FAVORITE }, /id must be a string/],
+    [{ type: MSG.POPUP_BG_SET_COLLAPSED, keys: ['group:dev'] }, null],
+    [{ type: MSG.POPUP_BG_SET_COLLAPSED, keys: 'group:dev' }, /keys must be a object/],
     [{ type: 'page-bg-format-disk' }, /unknown message type/],
     [{ type: MSG.CS_BG_PAGE_CUES }, null],
     [{ type: MSG.CS_BG_PAGE_CUES, accountId: '111122223333', roleName: 'Admin' }, null],
@@ -57,6 +59,8 @@ test('each sender may send only its own message types', () => {
   assert.equal(isAllowed('console', MSG.PAGE_BG_SAVE_ENV), false, 'a console page cannot write the list');
   assert.equal(isAllowed('page', MSG.POPUP_BG_TOGGLE_FAVORITE), true);
   assert.equal(isAllowed('console', MSG.POPUP_BG_TOGGLE_FAVORITE), false, 'a console page cannot star');
+  assert.equal(isAllowed('page', MSG.POPUP_BG_SET_COLLAPSED), true);
+  assert.equal(isAllowed('console', MSG.POPUP_BG_SET_COLLAPSED), false, 'a console page cannot fold the popup’s groups');
   assert.equal(isAllowed('console', MSG.CS_BG_TAKE_FILL), false, 'only the switch-role page gets form values');
   assert.equal(isAllowed('signin', MSG.CS_BG_TAKE_FILL), true);
   assert.equal(isAllowed('console', MSG.CS_BG_PAGE_CUES), true);
