@@ -982,8 +982,11 @@ $('example').addEventListener('click', async () => {
 
 // Firefox can draw the popup's first screen before its panel has focus, and the focus given to the
 // filter then is lost when the panel opens: give it back when the window gets focus, unless the
-// user has moved it elsewhere meanwhile.
+// user has moved it elsewhere meanwhile. Before the first screen is drawn, the filter's autofocus
+// (or show) focuses it: in Chromium the window has focus before the page is parsed, and focusing
+// then took a style pass of its own ahead of the first screen.
 window.addEventListener('focus', () => {
+  if (!loaded) return;
   if (document.activeElement === document.body || document.activeElement === null) $('filter').focus();
 });
 
