@@ -276,6 +276,12 @@ api.storage.onChanged.addListener((changes, areaName) => {
 });
 ready.then(() => cues.rebuild());
 
+// A new install has no folded groups of an older version's to take over (the popup's
+// localStorage, read once by the popup when this key is missing): say so before any popup opens.
+api.runtime.onInstalled.addListener(({ reason }) => {
+  if (reason === 'install') api.storage.local.set({ [globalThis.RS.popupCache.COLLAPSED_KEY]: [] }).catch(() => {});
+});
+
 // The popup's records follow the same way (and the console tabs' reports).
 api.storage.onChanged.addListener((changes, areaName) => {
   if (PopupCache.affects(changes, areaName)) ready.then(() => popupCache.rebuild());
