@@ -693,7 +693,7 @@
     watchedTitle = document.head?.querySelector('title') ?? null;
     if (watchedTitle) structure.observe(watchedTitle, { childList: true, characterData: true, subtree: true });
   }
-  /** Puts back what this script keeps on the page (after REDO_PAUSE_MS: see mayRedo). */
+  /** Puts back what this script keeps on the page: the banner, the title's prefix, the icon. */
   function redoAll() {
     attach();
     if (titleWanted || titleApplied) applyTitle();
@@ -705,9 +705,7 @@
       observeStructure();
     }
     if (readSessionData()) return update();
-    attach();
-    if (titleWanted || titleApplied) applyTitle();
-    applyIcon();
+    redoAll();
   }
 
   // Single-page navigation keeps the document; the session data may be
