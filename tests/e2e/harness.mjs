@@ -248,6 +248,7 @@ class Harness {
   /**
    * Stops the extension's service worker, as Chrome does after about 30 s idle, and waits
    * until it is gone (its DevTools target closed). `page` is any open page of the context.
+   * Every other worker in the browser stops too (those of extensions loaded beside it).
    */
   async stopWorker(page, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
     // A message or an event (a console tab reporting its page, an alarm) can start the worker
