@@ -16,6 +16,7 @@ import { COPY_LINK_COMMAND, Links } from './background/links.js';
 import { Sessions } from './background/sessions.js';
 import { Sessionless } from './background/sessionless.js';
 import { TeamLists, EffectiveList, REFRESH_ALARM } from './background/subscriptions.js';
+import { sameStored } from './background/stored.js';
 
 const { api } = globalThis.RS;
 /** @type {Protocol} */
@@ -117,7 +118,7 @@ async function handle(msg, sender) {
         // An edit started from an older version of this entry: ask instead of overwriting.
         if (msg.expected) {
           const current = environments.find((e) => e.id === msg.expected.id);
-          if (JSON.stringify(current ?? null) !== JSON.stringify(msg.expected)) {
+          if (!sameStored(current ?? null, msg.expected ?? null)) {
             return { ok: false, conflict: current ? 'changed' : 'deleted', current: current ?? null, errors: [] };
           }
         }

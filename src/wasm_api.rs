@@ -856,7 +856,8 @@ pub fn subscribe(
 /// contentType, etag, lastModified }`, `{ kind: "notModified" }`, `{ kind:
 /// "httpError", status }` or `{ kind: "networkError", message }`; `body` the
 /// response's bytes (empty unless a body); `options` `{ acceptShrink }` or
-/// null. Returns `{ state, outcome, changes: { added, changed, removed }, leftOut }`.
+/// null. Returns `{ state, outcome, changes: { added, changed, removed }, leftOut,
+/// entriesChanged }` (`entriesChanged`: the entries in use are not those of before).
 #[wasm_bindgen(js_name = applyRefresh)]
 pub fn apply_refresh_js(
     state: JsValue,

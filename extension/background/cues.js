@@ -17,6 +17,7 @@
 // storage anyway, so nothing is exposed that was not already.
 import '../shared/lookup.js';
 import { SettingsStore } from './settings.js';
+import { sameStored } from './stored.js';
 
 const { LOOKUP_KEY, lookupEntry } = globalThis.RS.lookup;
 
@@ -67,7 +68,7 @@ export class Cues {
     const { settings } = await this.settings();
     const lookup = this.core.bannerLookup(environments, settings);
     const stored = (await this.api.storage.local.get(LOOKUP_KEY))[LOOKUP_KEY];
-    if (JSON.stringify(stored) !== JSON.stringify(lookup)) {
+    if (!sameStored(stored, lookup)) {
       await this.api.storage.local.set({ [LOOKUP_KEY]: lookup });
     }
     return lookup;

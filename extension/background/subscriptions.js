@@ -17,6 +17,7 @@
 // Browser policy (`chrome.storage.managed`, read by the core's
 // `readManagedPolicy`) adds subscriptions the user cannot remove, the refresh
 // interval, and locked settings.
+import { sameStored } from './stored.js';
 
 /** storage.local: the subscriptions' states (the core's `SubscriptionState`), in subscription order. */
 export const STATES_KEY = 'teamLists';
@@ -193,7 +194,7 @@ export class TeamLists {
     let pending = current.changes;
     if (changes) pending = { at: this.now(), lists: [...(pending?.lists ?? []), changes] };
     const next = { stale, changes: pending };
-    if (JSON.stringify(next) !== JSON.stringify(current)) await this.api.storage.local.set({ [STATUS_KEY]: next });
+    if (!sameStored(next, current)) await this.api.storage.local.set({ [STATUS_KEY]: next });
   }
 
   /** The popup showed what changed: forget it. */
@@ -286,11 +287,10 @@ export class TeamLists {
       const at = states.findIndex((s) => s.subscription.url === url);
       if (at < 0) throw new Error('This list was removed while it was being fetched.');
       const result = this.core.applyRefresh(states[at], fetched, body, this.now(), acceptShrink ? { acceptShrink } : null);
-      // The core keeps the copy in use on anything but a new copy; a new copy may hold the same entries.
-      const entriesChanged = result.outcome === 'accepted'
-        && JSON.stringify(states[at].lastGood?.environments ?? null) !== JSON.stringify(result.state.lastGood?.environments ?? null);
+      // A new copy may hold the same entries (the core compares them: the stored state's
+      // objects come back from Chromium's storage with their keys in another order).
       states[at] = result.state;
-      await this.write(states, STATES_KEY, { entriesChanged });
+      await this.write(states, STATES_KEY, { entriesChanged: result.entriesChanged });
       const { removed, changed, added } = result.changes;
       const changes = removed.length || changed.length
         ? {

@@ -573,6 +573,10 @@ pub struct Refreshed {
     pub changes: Changes,
     /// Entries of the new file left out (also kept in the good copy).
     pub left_out: Vec<Diagnostic>,
+    /// Whether the entries in use are not those of before (their fields or their order):
+    /// what the merged view is made from changed. False for a copy equal to the one it
+    /// replaces, whatever else of the state (status, ETag, times) changed.
+    pub entries_changed: bool,
 }
 
 /// Applies a fetch to a subscription's state: see the module documentation.
@@ -596,6 +600,7 @@ pub fn apply_refresh(
                 outcome: Outcome::NotModified,
                 changes: Changes::default(),
                 left_out: Vec::new(),
+                entries_changed: false,
             };
         }
         Fetched::NotModified => Err(StaleReason::NotModifiedWithoutCopy),
@@ -625,6 +630,7 @@ pub fn apply_refresh(
             let plan = plan_import(state.environments(), &incoming, ImportMode::Replace);
             next.failures = 0;
             next.status = Status::Ok { checked_at: now };
+            let entries_changed = state.environments() != plan.result.as_slice();
             next.last_good = Some(GoodCopy {
                 environments: plan.result,
                 format,
@@ -643,6 +649,7 @@ pub fn apply_refresh(
                     removed: plan.removed,
                 },
                 left_out,
+                entries_changed,
             }
         }
         Err(reason) => {
@@ -661,6 +668,7 @@ pub fn apply_refresh(
                 outcome: Outcome::KeptLastGood,
                 changes: Changes::default(),
                 left_out: Vec::new(),
+                entries_changed: false,
             }
         }
     }
@@ -1196,6 +1204,61 @@ pub(crate) mod tests {
         // A 304 with nothing to keep is a failure.
         let r = refresh(&subscribed(), &Fetched::NotModified, "", 1_000);
         assert_eq!(r.outcome, Outcome::KeptLastGood);
+    }
+
+    #[test]
+    fn entries_changed_says_whether_the_entries_in_use_are_new() {
+        let text = list_text(1, 20, "a");
+        let first = refresh(&subscribed(), &body(), &text, 1_000);
+        assert!(first.entries_changed, "a first copy");
+        // As the worker has it: read back from the browser's storage, which gives an object's
+        // keys in its own order (Chromium's: sorted), not the order they were written in.
+        let stored: SubscriptionState =
+            serde_json::from_value(serde_json::to_value(&first.state).unwrap()).unwrap();
+        let again = |fetched: &Fetched, text: &str| refresh(&stored, fetched, text, 2_000);
+        let other_etag = Fetched::Body {
+            content_type: Some("application/json".into()),
+            etag: Some("\"v2\"".into()),
+            last_modified: None,
+        };
+        let with_a_bad_entry =
+            text.replace("]}", r#", {"accountId": "12345", "displayName": "bad"}]}"#);
+        let reversed = {
+            let mut copy = stored.clone();
+            copy.last_good.as_mut().unwrap().environments.reverse();
+            copy
+        };
+        // (what, the refresh, whether the entries changed)
+        let cases: Vec<(&str, Refreshed, bool)> = vec![
+            ("the same file", again(&body(), &text), false),
+            (
+                "the same file, a new ETag",
+                again(&other_etag, &text),
+                false,
+            ),
+            (
+                "the same entries and one left out",
+                again(&body(), &with_a_bad_entry),
+                false,
+            ),
+            ("304", again(&Fetched::NotModified, ""), false),
+            ("500", again(&Fetched::HttpError { status: 500 }, ""), false),
+            ("not a list", again(&body(), "<html>"), false),
+            (
+                "one renamed",
+                again(&body(), &text.replace("a 7\"", "a 7 (renamed)\"")),
+                true,
+            ),
+            ("one more", again(&body(), &list_text(1, 21, "a")), true),
+            (
+                "another order",
+                refresh(&reversed, &body(), &text, 2_000),
+                true,
+            ),
+        ];
+        for (what, r, want) in cases {
+            assert_eq!(r.entries_changed, want, "{what}: {:?}", r.outcome);
+        }
     }
 
     #[test]

@@ -67,7 +67,8 @@ before(async () => {
       const reply = served.get(request.url()) ?? { status: 404, body: 'not found' };
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       const wanted = (await request.allHeaders())['if-none-match'];
-      if (reply.etag && wanted === reply.etag) return { status: 304, headers: { etag: reply.etag } };
+      // `unconditional`: a server that ignores If-None-Match (the whole file again, 200).
+      if (reply.etag && !reply.unconditional && wanted === reply.etag) return { status: 304, headers: { etag: reply.etag } };
       return {
         status: reply.status ?? 200,
         contentType: reply.contentType ?? 'application/json',
@@ -195,6 +196,29 @@ test('an unchanged list costs a 304: conditional request, the copy stays', async
   assert.equal(requests.at(-1).headers['if-none-match'], '"v1"', JSON.stringify(requests.map((r) => [r.url, r.headers['if-none-match']])));
   await poll(async () => /Up to date: 20 entries, checked/.test(await subscriptionText(URL_A)), 5000, 'not up to date');
   assert.equal((await teamRows()).length, 20);
+});
+
+test('the same file again (a server that ignores If-None-Match) writes no new revision: what the popup and the banner use stays current', async () => {
+  // In Chromium's storage the stored copy's objects come back with their keys sorted: a
+  // comparison with the new copy as text said "changed" every time (a new revision, and the
+  // popup after it waited half a second for the worker to prepare the whole list again).
+  const stored = () => worker.evaluate(async () => {
+    const got = await chrome.storage.local.get(['teamLists', 'teamRevision']);
+    return { revision: got.teamRevision, attempt: got.teamLists[0].lastAttempt, fetchedAt: got.teamLists[0].lastGood.fetchedAt };
+  });
+  const before = await stored();
+  assert.ok(before.revision, 'the first copy wrote a revision');
+  const reply = served.get(URL_A);
+  served.set(URL_A, { ...reply, unconditional: true });
+  try {
+    await refreshNow(URL_A);
+    await poll(async () => (await stored()).attempt > before.attempt, 5000, 'the refresh was not stored');
+    const after = await stored();
+    assert.ok(after.fetchedAt > before.fetchedAt, 'a whole new copy (200), not a 304');
+    assert.equal(after.revision, before.revision, 'the same entries: the same revision');
+  } finally {
+    served.set(URL_A, reply);
+  }
 });
 
 for (const [why, reply, reason] of [

@@ -1,5 +1,6 @@
 // Shared test helpers: the real wasm core loaded in Node, and an in-memory
-// chrome.storage area that enforces quotas the way Chrome's sync area does.
+// chrome.storage area that enforces quotas the way Chrome's sync area does and gives
+// objects back with their properties in Chromium's (sorted) order.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runInThisContext } from 'node:vm';
@@ -34,6 +35,19 @@ export async function loadCoreHost() {
 
 const bytes = (key, value) => key.length + JSON.stringify(value).length;
 
+/**
+ * `value` as Chromium's storage gives it back: an object's properties in sorted order (its
+ * dictionaries are sorted maps), not in the order they were written; undefined ones gone.
+ * Code that compares what it reads with what it made (JSON.stringify) must not rely on the order.
+ */
+function asStored(value) {
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : asStored(v)));
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.keys(value).sort()
+    .filter((k) => value[k] !== undefined)
+    .map((k) => [k, asStored(value[k])]));
+}
+
 export class FakeArea {
   constructor({ quotaBytes = Infinity, perItem = Infinity, maxItems = Infinity } = {}) {
     this.items = {};
@@ -50,7 +64,7 @@ export class FakeArea {
     return Object.fromEntries(wanted.filter((k) => k in all).map((k) => [k, all[k]]));
   }
   async set(items) {
-    const next = { ...this.items, ...structuredClone(items) };
+    const next = { ...this.items, ...asStored(structuredClone(items)) };
     for (const [k, v] of Object.entries(items)) {
       if (bytes(k, v) > this.limits.perItem) throw new Error(`QUOTA_BYTES_PER_ITEM quota exceeded (${k})`);
     }

@@ -149,3 +149,19 @@ test('a refresh that leaves the entries as they were writes no new revision (the
   assert.equal((await teams.refresh(URL_A)).outcome, 'accepted');
   assert.notEqual(await revision(), first, 'an entry added: a new revision');
 });
+
+test('a refresh that changes nothing the popup footer shows does not write its record again', async () => {
+  const answers = [() => response(list(3), { headers: { etag: '"v1"' } }), () => response(null, { status: 304 })];
+  let at = 0;
+  const { api, teams } = await subscribed(() => answers[at++]());
+  await teams.refresh(URL_A);
+  await api.storage.local.set({ teamStatus: { stale: [], changes: null } }); // as the worker writes it
+  const written = [];
+  const set = api.storage.local.set.bind(api.storage.local);
+  api.storage.local.set = async (items) => {
+    written.push(...Object.keys(items));
+    return set(items);
+  };
+  assert.equal((await teams.refresh(URL_A)).outcome, 'notModified');
+  assert.deepEqual(written, ['teamLists'], 'the state (its time checked), not the footer’s record read back in Chromium’s order');
+});
