@@ -118,7 +118,7 @@ async function handle(msg, sender) {
         // An edit started from an older version of this entry: ask instead of overwriting.
         if (msg.expected) {
           const current = environments.find((e) => e.id === msg.expected.id);
-          if (!sameStored(current ?? null, msg.expected ?? null)) {
+          if (!sameStored(current ?? null, msg.expected)) {
             return { ok: false, conflict: current ? 'changed' : 'deleted', current: current ?? null, errors: [] };
           }
         }

@@ -1211,8 +1211,9 @@ pub(crate) mod tests {
         let text = list_text(1, 20, "a");
         let first = refresh(&subscribed(), &body(), &text, 1_000);
         assert!(first.entries_changed, "a first copy");
-        // As the worker has it: read back from the browser's storage, which gives an object's
-        // keys in its own order (Chromium's: sorted), not the order they were written in.
+        // As the worker has it: the state read back from storage (through JSON), not the value
+        // just made. (In JS, Chromium also gives its objects' keys back sorted: the comparison
+        // is the core's, on the entries, so that order plays no part.)
         let stored: SubscriptionState =
             serde_json::from_value(serde_json::to_value(&first.state).unwrap()).unwrap();
         let again = |fetched: &Fetched, text: &str| refresh(&stored, fetched, text, 2_000);
